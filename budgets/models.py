@@ -1,0 +1,1 @@
+"""Personal budgets (henkilökohtainen budjetti): models come with the budgets issue."""

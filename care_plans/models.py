@@ -1,0 +1,1 @@
+"""Needs assessments and care plans (asiakassuunnitelma): models come with their issues."""

@@ -1,0 +1,33 @@
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessEvent(models.Model):
+    """One read, change or disclosure of a client's data by staff (käyttöloki / luovutusloki,
+    asiakastietolaki 703/2023): who, which client, what, when, and the relationship that
+    allowed it. Append-only: a database trigger refuses updates and deletes."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        LIST = "list", _("Listed")
+        CREATE = "create", _("Created")
+        CHANGE = "change", _("Changed")
+        DISCLOSE = "disclose", _("Disclosed")
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="access_events")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    what = models.CharField(_("what"), max_length=100)
+    ground = models.CharField(_("ground"), max_length=40)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
+        indexes = [models.Index(fields=["client", "-at"], name="access_event_client_at")]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]

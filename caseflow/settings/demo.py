@@ -1,0 +1,7 @@
+"""The demo: an embedded PostgreSQL (DATABASE_URL set by `manage.py demo`) and Celery tasks
+run in-process, so that it needs no services."""
+
+from .dev import *  # noqa: F403
+
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from clients import api as clients_api
+from networks import api as networks_api
+
+from . import views
+
+api_v1 = [
+    path("caseload/", clients_api.CaseloadView.as_view(), name="api-caseload"),
+    path("clients/", clients_api.ClientCreateView.as_view(), name="api-client-create"),
+    path("clients/<int:pk>/", clients_api.ClientDetailView.as_view(), name="api-client-detail"),
+    path("team/coordinators/", networks_api.TeamReviewView.as_view(), name="api-team-review"),
+    path("auth/token/", obtain_auth_token, name="api-token"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("clients.urls")),
+    path("", include("networks.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]

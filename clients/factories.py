@@ -1,0 +1,51 @@
+import datetime
+import random
+
+import factory
+from factory.django import DjangoModelFactory
+
+from caseflow.accounts.factories import CoordinatorFactory
+
+from .identity_code import make_identity_code
+from .models import Assignment, Client
+
+FINNISH_MUNICIPALITIES = [
+    "Helsinki", "Espoo", "Tampere", "Vantaa", "Oulu", "Turku", "Jyväskylä", "Kuopio", "Lahti",
+    "Pori", "Kouvola", "Joensuu", "Lappeenranta", "Hämeenlinna", "Vaasa", "Seinäjoki", "Rovaniemi",
+    "Mikkeli", "Kotka", "Salo", "Porvoo", "Kokkola", "Lohja", "Hyvinkää", "Nurmijärvi", "Järvenpää",
+    "Rauma", "Kajaani", "Kerava", "Savonlinna", "Iisalmi", "Varkaus", "Kuusamo", "Sotkamo",
+]
+
+
+def _birth_date(rng: random.Random) -> datetime.date:
+    # Coordination is mostly for older people, with working-age adults and children too.
+    age = rng.choices([rng.randint(75, 98), rng.randint(18, 74), rng.randint(3, 17)], weights=[5, 4, 1])[0]
+    return datetime.date.today() - datetime.timedelta(days=age * 365 + rng.randint(0, 364))
+
+
+class ClientFactory(DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    class Params:
+        rng = factory.LazyFunction(lambda: random.Random())
+
+    first_name = factory.Faker("first_name", locale="fi_FI")
+    last_name = factory.Faker("last_name", locale="fi_FI")
+    date_of_birth = factory.LazyAttribute(lambda c: _birth_date(c.rng))
+    # Individual numbers 900-999 are the artificial range, so a fake code never names a real person.
+    identity_code = factory.LazyAttributeSequence(lambda c, n: make_identity_code(c.date_of_birth, 900 + n % 100))
+    municipality = factory.LazyAttribute(lambda c: c.rng.choice(FINNISH_MUNICIPALITIES))
+    preferred_language = factory.LazyAttribute(lambda c: c.rng.choices(["fi", "sv", "en"], weights=[88, 10, 2])[0])
+    phone = factory.Faker("phone_number", locale="fi_FI")
+    address = factory.Faker("street_address", locale="fi_FI")
+
+
+class AssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    client = factory.SubFactory(ClientFactory)
+    coordinator = factory.SubFactory(CoordinatorFactory)
+    started_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=random.randint(0, 1500)))
+    reason = "Uusi asiakas"
