@@ -67,7 +67,7 @@ def visible_clients(user: User) -> QuerySet[Client]:
     return (
         Client.objects.annotate(own=own, led=led)
         .filter(Q(own=True) | Q(led=True))
-        .annotate(
+        .annotate(  # type: ignore[no-redef]  # declared on Client for the callers' sake
             access_ground=Case(
                 When(own=True, then=Value(Ground.DESIGNATED_COORDINATOR)), default=Value(Ground.TEAM_LEAD)
             )

@@ -13,8 +13,9 @@ from .accounts.models import User
 class StaffRequest(HttpRequest):
     """The request a ``staff_required`` view receives: signed in, on the staff."""
 
-    user: User  # type: ignore[assignment]
+    user: User
     htmx: HtmxDetails
+
 
 View = Callable[..., HttpResponse]
 

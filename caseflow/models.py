@@ -6,3 +6,6 @@ class WorkerHeartbeat(models.Model):
 
     worker = models.CharField(max_length=200, unique=True)
     beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.worker} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

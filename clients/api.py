@@ -22,7 +22,16 @@ class CaseloadClientSerializer(serializers.ModelSerializer[Client]):
 
     class Meta:
         model = Client
-        fields = ["id", "first_name", "last_name", "identity_code", "date_of_birth", "age", "municipality", "preferred_language"]
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "identity_code",
+            "date_of_birth",
+            "age",
+            "municipality",
+            "preferred_language",
+        ]
 
     def get_age(self, client: Client) -> int:
         return client.age_on(timezone.localdate())
@@ -74,10 +83,14 @@ class CaseloadView(generics.ListAPIView[Assignment]):
         self.coordinator, self.ground = self._owner()
         order = self.request.query_params.get("ordering", "name")
         if order not in selectors.CASELOAD_ORDERINGS:
-            raise serializers.ValidationError({"ordering": [f"Choose one of {', '.join(selectors.CASELOAD_ORDERINGS)}."]})
-        return selectors.caseload(coordinator=self.coordinator, search=self.request.query_params.get("q", "")[:100], order=order)
+            raise serializers.ValidationError(
+                {"ordering": [f"Choose one of {', '.join(selectors.CASELOAD_ORDERINGS)}."]}
+            )
+        return selectors.caseload(
+            coordinator=self.coordinator, search=self.request.query_params.get("q", "")[:100], order=order
+        )
 
-    def paginate_queryset(self, queryset: Any) -> list[Assignment] | None:
+    def paginate_queryset(self, queryset: Any) -> list[Any] | None:
         page = super().paginate_queryset(queryset)
         if page is not None:
             selectors.log_caseload_shown(viewer=self.request.user, assignments=page, ground=self.ground)  # type: ignore[arg-type]

@@ -35,9 +35,7 @@ def birth_date(code: str) -> date:
 def validate_identity_code(value: str) -> None:
     match = _PATTERN.match(value)
     if not match:
-        raise ValidationError(
-            _("Enter an identity code of the form DDMMYYCZZZQ, e.g. 131052-308T."), code="format"
-        )
+        raise ValidationError(_("Enter an identity code of the form DDMMYYCZZZQ, e.g. 131052-308T."), code="format")
     dd, mm, yy, _sign, individual, check = match.groups()
     try:
         birth_date(value)

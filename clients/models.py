@@ -75,9 +75,7 @@ class Assignment(models.Model):
     periods is the client's continuity record; at most one is open at a time."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assignments")
-    coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
-    )
+    coordinator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
@@ -98,10 +96,11 @@ class Assignment(models.Model):
         indexes = [
             # The caseload: a coordinator's open assignments.
             models.Index(
-                fields=["coordinator", "started_on"], condition=Q(ended_on__isnull=True), name="open_assignment_by_coord"
+                fields=["coordinator", "started_on"],
+                condition=Q(ended_on__isnull=True),
+                name="open_assignment_by_coord",
             ),
         ]
 
-    @property
-    def is_open(self) -> bool:
-        return self.ended_on is None
+    def __str__(self) -> str:
+        return f"{self.client_id} → {self.coordinator_id} from {self.started_on}"

@@ -24,9 +24,7 @@ def caseload(*, coordinator: User, search: str = "", order: str = "name") -> Que
     has authorised the viewer through ``access.caseload_owner_for``."""
     assignments = Assignment.objects.filter(coordinator=coordinator, ended_on__isnull=True).select_related("client")
     for word in search.split():
-        assignments = assignments.filter(
-            Q(client__last_name__icontains=word) | Q(client__first_name__icontains=word)
-        )
+        assignments = assignments.filter(Q(client__last_name__icontains=word) | Q(client__first_name__icontains=word))
     return assignments.order_by(*CASELOAD_ORDERINGS.get(order, CASELOAD_ORDERINGS["name"]))
 
 

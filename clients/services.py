@@ -32,9 +32,7 @@ EDITABLE_FIELDS = (
 def _validate(client: Client) -> None:
     client.full_clean()
     if client.identity_code and birth_date(client.identity_code) != client.date_of_birth:
-        raise ValidationError(
-                {"date_of_birth": _("The date of birth does not match the personal identity code.")}
-            )
+        raise ValidationError({"date_of_birth": _("The date of birth does not match the personal identity code.")})
 
 
 @transaction.atomic
@@ -46,7 +44,9 @@ def create_client(*, by: User, fields: dict[str, Any], started_on: date | None =
     client = Client(**fields)
     _validate(client)
     client.save()
-    assign_coordinator(client=client, coordinator=by, started_on=started_on or timezone.localdate(), reason=_("New client"))
+    assign_coordinator(
+        client=client, coordinator=by, started_on=started_on or timezone.localdate(), reason=_("New client")
+    )
     record_access(
         actor=by, client=client, action=AccessEvent.Action.CREATE, what="client", ground=Ground.DESIGNATED_COORDINATOR
     )

@@ -48,3 +48,6 @@ class TeamMembership(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["user", "kind", "team"], name="membership_user_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.team_id} as {self.kind}"

@@ -5,7 +5,7 @@ from .models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     list_display = ("username", "first_name", "last_name", "role", "profession", "is_active")
     list_filter = ("role", "profession", "is_active")
     fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("Caseflow", {"fields": ("role", "profession", "language")}))

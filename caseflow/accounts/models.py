@@ -32,7 +32,9 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.COORDINATOR)
     profession = models.CharField(_("profession"), max_length=30, choices=Profession.choices, blank=True)
-    language = models.CharField(_("language"), max_length=2, default="fi", choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")])
+    language = models.CharField(
+        _("language"), max_length=2, default="fi", choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")]
+    )
 
     class Meta:
         verbose_name = _("user")

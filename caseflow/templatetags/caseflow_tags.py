@@ -3,12 +3,14 @@ from urllib.parse import urlencode
 
 from django import template
 
+from clients.models import Client
+
 register = template.Library()
 
 
 @register.filter
-def age(born: date, today: date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+def age(client: Client, today: date) -> int:
+    return client.age_on(today)
 
 
 @register.filter

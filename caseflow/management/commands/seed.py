@@ -83,6 +83,8 @@ class Command(BaseCommand):
             if end is not None and end >= today:
                 end = today - datetime.timedelta(days=1)
             reason = "Uusi asiakas" if number == 0 else rng.choice(HANDOVER_REASONS)
-            Assignment.objects.create(client=client, coordinator=coordinator, started_on=start, ended_on=end, reason=reason)
+            Assignment.objects.create(
+                client=client, coordinator=coordinator, started_on=start, ended_on=end, reason=reason
+            )
             if end is not None:
                 start = end

@@ -1,0 +1,194 @@
+"""Every route × every role × own / other's object → the expected status.
+
+The routes come from the URL resolver and the OpenAPI schema: a route added without a row
+here fails ``test_every_route_is_in_the_matrix``.
+"""
+
+import datetime
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from clients.identity_code import make_identity_code
+from tests.conftest import World
+
+ROLES = ("anonymous", "coordinator", "colleague", "other_coordinator", "lead", "other_lead", "member", "admin")
+STAFF = ROLES[1:]
+# The admin site is Django's own, guarded by is_staff; its index stands for all of it.
+NOT_IN_MATRIX_NAMESPACES = {"admin"}
+
+
+def _client_payload() -> dict[str, Any]:
+    born = datetime.date(1948, 5, 17)
+    return {
+        "first_name": "Eino",
+        "last_name": "Laine",
+        "date_of_birth": born.isoformat(),
+        "identity_code": make_identity_code(born, 954),
+        "municipality": "Kuopio",
+        "preferred_language": "fi",
+    }
+
+
+def everyone(status: int, **overrides: int) -> dict[str, int]:
+    return {role: overrides.get(role, status) for role in ROLES}
+
+
+def staff_only(status: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
+    return {"anonymous": anonymous, **{role: overrides.get(role, status) for role in STAFF}}
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    kwargs: Callable[[World], dict[str, Any]]
+    expected: dict[str, int]
+    data: Callable[[], dict[str, Any]] = field(default=dict)
+    query: Callable[[World], dict[str, Any]] = field(default=lambda w: {})
+
+
+def no_kwargs(_: World) -> dict[str, Any]:
+    return {}
+
+
+def own_client(w: World) -> dict[str, Any]:
+    return {"pk": w.own_client.pk}
+
+
+def other_client(w: World) -> dict[str, Any]:
+    return {"pk": w.other_client.pk}
+
+
+# The designated coordinator sees and edits; the team lead of the coordinator sees; nobody else.
+SEES_OWN = staff_only(404, coordinator=200, lead=200)
+SEES_OTHER = staff_only(404, other_coordinator=200, other_lead=200)
+EDITS_OWN = staff_only(404, coordinator=200, lead=403)
+EDITS_OTHER = staff_only(404, other_coordinator=200, other_lead=403)
+API_DENIES_ANONYMOUS = {"anonymous": 403}
+
+MATRIX: dict[tuple[str, str], Row] = {
+    ("home", "-"): Row("GET", no_kwargs, staff_only(302, admin=200)),
+    ("healthz", "-"): Row("GET", no_kwargs, everyone(200)),
+    ("login", "-"): Row("GET", no_kwargs, everyone(302, anonymous=200)),
+    ("logout", "-"): Row("POST", no_kwargs, everyone(302)),
+    ("set_language", "-"): Row("POST", no_kwargs, everyone(302), data=lambda: {"language": "sv", "next": "/"}),
+    ("caseload", "-"): Row("GET", no_kwargs, staff_only(200)),
+    ("caseload-of", "own"): Row(
+        "GET", lambda w: {"coordinator_id": w.coordinator.pk}, staff_only(404, coordinator=200, lead=200)
+    ),
+    ("caseload-of", "other"): Row(
+        "GET",
+        lambda w: {"coordinator_id": w.other_coordinator.pk},
+        staff_only(404, other_coordinator=200, other_lead=200),
+    ),
+    ("client-create", "-"): Row(
+        "GET", no_kwargs, staff_only(403, coordinator=200, colleague=200, other_coordinator=200)
+    ),
+    ("client-detail", "own"): Row("GET", own_client, SEES_OWN),
+    ("client-detail", "other"): Row("GET", other_client, SEES_OTHER),
+    ("client-edit", "own"): Row("GET", own_client, EDITS_OWN),
+    ("client-edit", "other"): Row("GET", other_client, EDITS_OTHER),
+    ("team-review", "-"): Row("GET", no_kwargs, staff_only(403, lead=200, other_lead=200)),
+    ("api-caseload", "own"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
+    ("api-caseload", "of-own-team"): Row(
+        "GET",
+        no_kwargs,
+        {**staff_only(404, coordinator=200, lead=200), **API_DENIES_ANONYMOUS},
+        query=lambda w: {"coordinator": w.coordinator.pk},
+    ),
+    ("api-caseload", "of-other-team"): Row(
+        "GET",
+        no_kwargs,
+        {**staff_only(404, other_coordinator=200, other_lead=200), **API_DENIES_ANONYMOUS},
+        query=lambda w: {"coordinator": w.other_coordinator.pk},
+    ),
+    ("api-client-create", "-"): Row(
+        "POST",
+        no_kwargs,
+        {**staff_only(403, coordinator=201, colleague=201, other_coordinator=201), **API_DENIES_ANONYMOUS},
+        data=_client_payload,
+    ),
+    ("api-client-detail", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
+    ("api-client-detail", "other"): Row("GET", other_client, {**SEES_OTHER, **API_DENIES_ANONYMOUS}),
+    ("api-client-detail", "own-change"): Row(
+        "PATCH", own_client, {**EDITS_OWN, **API_DENIES_ANONYMOUS}, data=lambda: {"phone": "040 123 4567"}
+    ),
+    ("api-client-detail", "other-change"): Row(
+        "PATCH", other_client, {**EDITS_OTHER, **API_DENIES_ANONYMOUS}, data=lambda: {"phone": "040 123 4567"}
+    ),
+    ("api-team-review", "-"): Row(
+        "GET", no_kwargs, {**staff_only(403, lead=200, other_lead=200), **API_DENIES_ANONYMOUS}
+    ),
+    # Wrong credentials for everyone: a token is only ever handed for a correct password.
+    ("api-token", "-"): Row("POST", no_kwargs, everyone(400), data=lambda: {"username": "x", "password": "y"}),
+    ("api-schema", "-"): Row("GET", no_kwargs, everyone(200)),
+    ("api-docs", "-"): Row("GET", no_kwargs, everyone(200)),
+    ("admin:index", "-"): Row("GET", no_kwargs, staff_only(302, admin=200)),
+}
+
+
+def _route_names(patterns: list[URLPattern | URLResolver], namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace in NOT_IN_MATRIX_NAMESPACES:
+                continue
+            names |= _route_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+        else:
+            raise AssertionError(f"Route {pattern.pattern} has no name, so it cannot be in the access matrix.")
+    return names
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    routes = _route_names(get_resolver().url_patterns)
+    covered = {name for name, _ in MATRIX}
+    assert routes - covered == set(), "routes with no row in the access matrix"
+    assert covered - routes - {"admin:index"} == set(), "matrix rows for routes that do not exist"
+
+
+def test_every_api_operation_is_in_the_matrix() -> None:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    resolver = get_resolver()
+    covered = {(name, row.method) for (name, _), row in MATRIX.items()}
+    for path, operations in schema["paths"].items():
+        sample = re.sub(r"\{\w+\}", "1", path)
+        name = resolver.resolve(sample).url_name
+        for method in operations:
+            assert (name, method.upper()) in covered, f"{method.upper()} {path} has no row in the access matrix"
+
+
+CASES = [(name, variant, role) for (name, variant) in MATRIX for role in ROLES]
+
+
+@pytest.mark.parametrize(("name", "variant", "role"), CASES, ids=[f"{n}[{v}]-{r}" for n, v, r in CASES])
+def test_access(world: World, name: str, variant: str, role: str) -> None:
+    row = MATRIX[(name, variant)]
+    client = APIClient()
+    if role != "anonymous":
+        client.force_login(getattr(world, role))
+    url = reverse(name, kwargs=row.kwargs(world))
+    query = row.query(world)
+    if query:
+        url += "?" + urlencode(query)
+    is_api = name.startswith("api-") and name not in ("api-schema", "api-docs")
+    data = row.data()
+    if row.method == "GET":
+        response = client.get(url)
+    elif is_api:
+        response = client.generic(row.method, url, data=json.dumps(data), content_type="application/json")
+    else:
+        response = client.generic(
+            row.method, url, data=urlencode(data), content_type="application/x-www-form-urlencoded"
+        )
+    assert response.status_code == row.expected[role], f"{row.method} {url} as {role}"

@@ -1,0 +1,59 @@
+import datetime
+
+import pytest
+from rest_framework.test import APIClient
+
+from caseflow.accounts.factories import (
+    AdministratorFactory,
+    CoordinatorFactory,
+    TeamLeadFactory,
+    TeamMemberFactory,
+)
+from caseflow.accounts.models import User
+from clients.factories import AssignmentFactory, ClientFactory
+from clients.models import Client
+from networks.factories import TeamFactory, TeamMembershipFactory
+from networks.models import TeamMembership
+
+
+class World:
+    """Two teams, each with a lead and coordinators with clients; a team member; an admin.
+    ``coordinator`` and ``lead`` are in team A; ``other_coordinator`` and ``other_lead`` in B."""
+
+    def __init__(self) -> None:
+        self.team_a = TeamFactory(name="Tiimi A")
+        self.team_b = TeamFactory(name="Tiimi B")
+        self.coordinator = CoordinatorFactory(username="coordinator")
+        self.colleague = CoordinatorFactory(username="colleague")
+        self.other_coordinator = CoordinatorFactory(username="other-coordinator")
+        self.lead = TeamLeadFactory(username="lead")
+        self.other_lead = TeamLeadFactory(username="other-lead")
+        self.member = TeamMemberFactory(username="member")
+        self.admin = AdministratorFactory(username="admin")
+        start = datetime.date(2024, 1, 1)
+        for user in (self.coordinator, self.colleague, self.member):
+            TeamMembershipFactory(team=self.team_a, user=user, started_on=start)
+        TeamMembershipFactory(team=self.team_b, user=self.other_coordinator, started_on=start)
+        TeamMembershipFactory(team=self.team_a, user=self.lead, kind=TeamMembership.Kind.LEAD, started_on=start)
+        TeamMembershipFactory(team=self.team_b, user=self.other_lead, kind=TeamMembership.Kind.LEAD, started_on=start)
+        self.own_client = self.give(self.coordinator)
+        self.colleague_client = self.give(self.colleague)
+        self.other_client = self.give(self.other_coordinator)
+
+    def give(self, coordinator: User, count: int = 1) -> Client:
+        client = None
+        for _ in range(count):
+            client = ClientFactory()
+            AssignmentFactory(client=client, coordinator=coordinator, started_on=datetime.date(2025, 3, 1))
+        assert client is not None
+        return client
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return World()
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
