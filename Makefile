@@ -7,8 +7,9 @@ PYTHON ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.1
 	$$p -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 APT_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext poppler-utils
 TEST_ENV := DJANGO_SETTINGS_MODULE=caseflow.settings.test
+MESSAGES_ARGS := -l fi -l sv -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=.demo
 
-.PHONY: demo test lint system-packages services bench
+.PHONY: demo test lint messages system-packages services bench
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed"; exit 1; }
@@ -19,6 +20,10 @@ $(VENV)/.installed: pyproject.toml
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/python -m caseflow.demo
+
+# After changing UI text: update the catalogues, then translate the new entries in locale/.
+messages: $(VENV)/.installed
+	$(VENV)/bin/python manage.py makemessages $(MESSAGES_ARGS)
 
 system-packages:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -40,8 +45,9 @@ lint: $(VENV)/.installed
 
 test: $(VENV)/.installed system-packages services lint
 	$(TEST_ENV) $(VENV)/bin/python manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(VENV)/bin/python manage.py makemessages $(MESSAGES_ARGS) >/dev/null
+	git diff --exit-code -I '^"POT-Creation-Date' -- locale || { echo "locale/ was out of date with the source: commit it"; exit 1; }
 	$(TEST_ENV) $(VENV)/bin/python manage.py compilemessages --ignore=.venv >/dev/null
-	git diff --exit-code -- locale || { echo "locale/*.mo is out of date: run compilemessages and commit"; exit 1; }
 	$(VENV)/bin/pytest
 
 bench: $(VENV)/.installed services

@@ -31,6 +31,7 @@ def main() -> None:
 
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("compilemessages", ignore_patterns=[".venv"], verbosity=0)
     call_command("seed", size="small")
     sys.stdout.write(
         "\nCaseflow demo on http://127.0.0.1:8000/\n"

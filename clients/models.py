@@ -27,7 +27,7 @@ class Client(models.Model):
         max_length=11,
         blank=True,
         validators=[validate_identity_code],
-        help_text=_("Henkilötunnus, e.g. 131052-308T. Leave empty if the client has none."),
+        help_text=_("For example 131052-308T. Leave empty if the client has none."),
     )
     municipality = models.CharField(_("municipality"), max_length=100)
     preferred_language = models.CharField(

@@ -1,0 +1,31 @@
+"""Finnish is the default; Swedish and English are complete. (make test checks that the
+catalogues are up to date with the source; this checks every entry is translated.)"""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import World
+
+LOCALE = Path(__file__).resolve().parents[2] / "locale"
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_every_ui_string_is_translated(language: str) -> None:
+    catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    assert len(catalogue) > 50
+    untranslated = [entry.msgid for entry in catalogue if not entry.translated()]
+    assert untranslated == []
+
+
+def test_finnish_by_default_and_switchable(world: World) -> None:
+    client = Client()
+    client.force_login(world.coordinator)
+    assert '<html lang="fi">' in client.get(reverse("caseload")).content.decode()
+    client.post(reverse("set_language"), {"language": "sv", "next": "/"})
+    page = client.get(reverse("caseload")).content.decode()
+    assert '<html lang="sv">' in page
+    assert "Mina klienter" in page
