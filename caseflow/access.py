@@ -1,24 +1,27 @@
-"""Who may see which client: the one place that decides access.
+"""Who may see which client, and on what ground: the one place that decides access.
 
 Access follows the care relationship (asiakastietolaki 703/2023): it is derived from
 relations in queries, never stored as a row per user and client.
-- A coordinator sees the clients currently assigned to them (an open ``Assignment``).
-- A team lead sees the clients currently assigned to the coordinators of the teams they
-  lead (open memberships on the day).
+- A coordinator sees and changes the clients currently assigned to them (an open
+  ``Assignment``), and reads the clients whose relationship was closed while assigned to them.
+- A substitute (sijainen) reads an absent coordinator's clients between the substitution's
+  dates; the access ends by itself.
+- A team lead sees the clients currently assigned to the coordinators of the teams they lead,
+  and the clients those teams are responsible for (unassigned or closed ones too).
 Everything else is "not found", so that a user cannot tell others' clients exist.
 """
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from caseflow.accounts.models import Role, User
-from clients.models import Assignment, Client
+from clients.models import Assignment, AssignmentEnd, Client, Substitution
 from networks.models import TeamMembership
 
 if TYPE_CHECKING:
@@ -32,11 +35,21 @@ class Ground:
 
     DESIGNATED_COORDINATOR = "designated_coordinator"
     TEAM_LEAD = "team_lead"
+    SUBSTITUTE = "substitute"
+    FORMER_COORDINATOR = "former_coordinator"
+    INTAKE = "intake"
 
     LABELS = {
         DESIGNATED_COORDINATOR: _("designated coordinator"),
         TEAM_LEAD: _("team lead of the coordinator"),
+        SUBSTITUTE: _("substitute of the coordinator"),
+        FORMER_COORDINATOR: _("coordinator when the relationship was closed"),
+        INTAKE: _("recording a contact (intake)"),
     }
+    # Grounds that may change the client's record, and those that may also make the
+    # decisions about who works with the client (assign, hand over, close, reopen).
+    MAY_CHANGE = frozenset({DESIGNATED_COORDINATOR})
+    MAY_MANAGE = frozenset({DESIGNATED_COORDINATOR, TEAM_LEAD})
 
 
 def is_staff(user: "User | AnonymousUser") -> bool:
@@ -47,14 +60,34 @@ def active_on(day: date) -> Q:
     return Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
 
 
+def teams_led_by(user: User, *, on: date | None = None) -> QuerySet[TeamMembership, Any]:
+    day = on or timezone.localdate()
+    return TeamMembership.objects.filter(active_on(day), user=user, kind=TeamMembership.Kind.LEAD).values("team")
+
+
 def coordinators_led_by(user: User, *, on: date | None = None) -> QuerySet[User]:
     """The users who are members of a team that ``user`` leads, on the given day."""
     day = on or timezone.localdate()
-    led_teams = TeamMembership.objects.filter(active_on(day), user=user, kind=TeamMembership.Kind.LEAD).values("team")
     member_ids = TeamMembership.objects.filter(
-        active_on(day), team__in=led_teams, kind=TeamMembership.Kind.MEMBER
+        active_on(day), team__in=teams_led_by(user, on=day), kind=TeamMembership.Kind.MEMBER
     ).values("user")
     return User.objects.filter(pk__in=member_ids, is_active=True)
+
+
+def colleagues_of(user: User, *, on: date | None = None) -> QuerySet[User]:
+    """Coordinators who share a team with ``user`` (``user`` included)."""
+    day = on or timezone.localdate()
+    teams = TeamMembership.objects.filter(active_on(day), user=user).values("team")
+    member_ids = TeamMembership.objects.filter(active_on(day), team__in=teams, kind=TeamMembership.Kind.MEMBER).values(
+        "user"
+    )
+    return User.objects.filter(pk__in=member_ids, is_active=True, role=Role.COORDINATOR)
+
+
+def absent_coordinators_for(user: User, *, on: date | None = None) -> QuerySet[Substitution, Any]:
+    """The coordinators ``user`` substitutes for on the day."""
+    day = on or timezone.localdate()
+    return Substitution.objects.filter(substitute=user, starts_on__lte=day, ends_on__gte=day).values("absent")
 
 
 def visible_clients(user: User) -> QuerySet[Client]:
@@ -63,13 +96,24 @@ def visible_clients(user: User) -> QuerySet[Client]:
         return Client.objects.none()
     open_assignments = Assignment.objects.filter(client=OuterRef("pk"), ended_on__isnull=True)
     own = Exists(open_assignments.filter(coordinator=user))
-    led = Exists(open_assignments.filter(coordinator__in=coordinators_led_by(user)))
+    substitute = Exists(open_assignments.filter(coordinator__in=absent_coordinators_for(user)))
+    led = ExpressionWrapper(
+        Q(Exists(open_assignments.filter(coordinator__in=coordinators_led_by(user)))) | Q(team__in=teams_led_by(user)),
+        output_field=BooleanField(),
+    )
+    closed_while_theirs = Assignment.objects.filter(
+        client=OuterRef("pk"), coordinator=user, end_reason=AssignmentEnd.CLOSURE, ended_on=OuterRef("closed_on")
+    )
+    former = ExpressionWrapper(Q(closed_on__isnull=False) & Q(Exists(closed_while_theirs)), output_field=BooleanField())
     return (
-        Client.objects.annotate(own=own, led=led)
-        .filter(Q(own=True) | Q(led=True))
+        Client.objects.annotate(own=own, substitute=substitute, led=led, former=former)
+        .filter(Q(own=True) | Q(led=True) | Q(substitute=True) | Q(former=True))
         .annotate(  # type: ignore[no-redef]  # declared on Client for the callers' sake
             access_ground=Case(
-                When(own=True, then=Value(Ground.DESIGNATED_COORDINATOR)), default=Value(Ground.TEAM_LEAD)
+                When(own=True, then=Value(Ground.DESIGNATED_COORDINATOR)),
+                When(led=True, then=Value(Ground.TEAM_LEAD)),
+                When(substitute=True, then=Value(Ground.SUBSTITUTE)),
+                default=Value(Ground.FORMER_COORDINATOR),
             )
         )
     )
@@ -91,9 +135,12 @@ def caseload_owner_for(user: User, coordinator_pk: int) -> tuple[User, str]:
     if coordinator_pk == user.pk:
         return user, Ground.DESIGNATED_COORDINATOR
     coordinator = coordinators_led_by(user).filter(pk=coordinator_pk).first()
-    if coordinator is None:
-        raise Http404
-    return coordinator, Ground.TEAM_LEAD
+    if coordinator is not None:
+        return coordinator, Ground.TEAM_LEAD
+    coordinator = User.objects.filter(pk=coordinator_pk, pk__in=absent_coordinators_for(user)).first()
+    if coordinator is not None:
+        return coordinator, Ground.SUBSTITUTE
+    raise Http404
 
 
 class IsStaffUser(BasePermission):

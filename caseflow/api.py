@@ -3,16 +3,25 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import ConflictError
+
+
+class ConflictAPIError(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """A domain rule broken in a service (Django's ValidationError) is a 400 with field errors,
-    like a serializer's."""
-    if isinstance(exc, DjangoValidationError):
+    like a serializer's; a state conflict is a 409."""
+    if isinstance(exc, ConflictError):
+        exc = ConflictAPIError(exc.message)
+    elif isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = ValidationError(detail)
     return drf_exception_handler(exc, context)

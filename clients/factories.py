@@ -7,7 +7,7 @@ from factory.django import DjangoModelFactory
 from caseflow.accounts.factories import CoordinatorFactory
 
 from .identity_code import make_identity_code
-from .models import Assignment, Client
+from .models import Assignment, Client, RelationshipPeriod
 
 FINNISH_MUNICIPALITIES = [
     "Helsinki",
@@ -69,6 +69,15 @@ class ClientFactory(DjangoModelFactory):
     preferred_language = factory.LazyAttribute(lambda c: c.rng.choices(["fi", "sv", "en"], weights=[88, 10, 2])[0])
     phone = factory.Faker("phone_number", locale="fi_FI")
     address = factory.Faker("street_address", locale="fi_FI")
+    relationship_started_on = factory.LazyFunction(lambda: datetime.date(2024, 1, 1))
+
+
+class RelationshipPeriodFactory(DjangoModelFactory):
+    class Meta:
+        model = RelationshipPeriod
+
+    client = factory.SubFactory(ClientFactory)
+    opened_on = factory.LazyAttribute(lambda p: p.client.relationship_started_on)
 
 
 class AssignmentFactory(DjangoModelFactory):

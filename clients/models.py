@@ -2,8 +2,9 @@ from datetime import date
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from .identity_code import mask, validate_identity_code
@@ -13,6 +14,19 @@ class Language(models.TextChoices):
     FINNISH = "fi", _("Finnish")
     SWEDISH = "sv", _("Swedish")
     ENGLISH = "en", _("English")
+
+
+class SearchName(Func):
+    """The name as search compares it: "last first", lower case, without accents, so that
+    "makinen" finds Mäkinen. ``immutable_unaccent`` is created by the migration (PostgreSQL's
+    ``unaccent`` is not immutable, so it cannot be indexed directly)."""
+
+    template = "immutable_unaccent(lower(%(expressions)s))"
+    arg_joiner = " || ' ' || "
+    output_field = models.TextField()
+
+    def __init__(self) -> None:
+        super().__init__(F("last_name"), F("first_name"))
 
 
 @pghistory.track()
@@ -36,6 +50,22 @@ class Client(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # Grounds for the 7-working-day start of the needs assessment (SHL §36.2).
+    highest_care_allowance = models.BooleanField(
+        _("receives the highest rate of Kela's care allowance for pensioners"), default=False
+    )
+    child_special_support = models.BooleanField(_("child needing special support"), default=False)
+    # SHL §42: a named worker is appointed unless clearly unnecessary; the reason is recorded.
+    no_named_worker_reason = models.TextField(_("why no named worker is needed"), blank=True)
+    # The current client relationship, kept in step with ``RelationshipPeriod`` by the services
+    # so that lists and access checks read it from the row.
+    relationship_started_on = models.DateField(_("client relationship started on"))
+    # The team responsible for the client: its leads see the client even while no coordinator
+    # is named, and after the relationship is closed.
+    team = models.ForeignKey(
+        "networks.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="clients", verbose_name=_("team")
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -51,6 +81,7 @@ class Client(models.Model):
                 fields=["identity_code"], condition=~Q(identity_code=""), name="unique_identity_code"
             ),
         ]
+        indexes = [GinIndex(OpClass(SearchName(), name="gin_trgm_ops"), name="client_name_trigram")]
 
     def __str__(self) -> str:
         return self.full_name
@@ -67,6 +98,15 @@ class Client(models.Model):
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
+
+
+class AssignmentEnd(models.TextChoices):
+    HANDOVER = "handover", _("Handed over")
+    CLOSURE = "closure", _("Client relationship closed")
+
 
 @pghistory.track()
 class Assignment(models.Model):
@@ -79,6 +119,13 @@ class Assignment(models.Model):
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    end_reason = models.CharField(_("end reason"), max_length=20, choices=AssignmentEnd.choices, blank=True)
+    # What the receiving coordinator reads first about a client handed over to them.
+    handover_note = models.TextField(_("handover note"), blank=True)
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note_read_at = models.DateTimeField(_("note read at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_on"]
@@ -104,3 +151,199 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} → {self.coordinator_id} from {self.started_on}"
+
+
+class ClosureReason(models.TextChoices):
+    GOALS_MET = "goals_met", _("Goals met")
+    MOVED = "moved", _("Moved away")
+    SERVICES_CONTINUE = "services_continue", _("Services continue without coordination")
+    DECLINED = "declined", _("Declined coordination")
+    DECEASED = "deceased", _("Deceased")
+    OTHER = "other", _("Other")
+
+
+class RetentionClass(models.TextChoices):
+    """Record classes with their own retention periods (settings.RETENTION_YEARS)."""
+
+    OLDER_PEOPLE = "older_people", _("Older people's services")
+    WORKING_AGE = "working_age", _("Working-age adults' services")
+    CHILDREN = "children", _("Services for children and families")
+
+
+@pghistory.track()
+class RelationshipPeriod(models.Model):
+    """One client relationship (asiakkuus), from opening to a deliberate closure with a reason
+    and a closing summary. Closure stamps the date the retention period runs from
+    (asiakastietolaki 703/2023). Reopening starts a new period and keeps the old one."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="relationship_periods")
+    opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closure_reason = models.CharField(_("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True)
+    closing_summary = models.TextField(_("closing summary"), blank=True)
+    retention_class = models.CharField(_("record class"), max_length=20, choices=RetentionClass.choices, blank=True)
+    retention_starts_on = models.DateField(_("retention runs from"), null=True, blank=True)
+    retention_ends_on = models.DateField(_("kept until"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-opened_on"]
+        verbose_name = _("client relationship")
+        verbose_name_plural = _("client relationships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"], condition=Q(closed_on__isnull=True), name="one_open_relationship_per_client"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | (Q(closed_on__gte=models.F("opened_on")) & ~Q(closure_reason="")),
+                name="closure_has_date_and_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.opened_on}–{self.closed_on or ''}"
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    VISIT = "visit", _("Visit")
+    LETTER = "letter", _("Letter")
+    ELECTRONIC = "electronic", _("Electronic message")
+    REFERRAL = "referral", _("Referral")
+
+
+class ContactSource(models.TextChoices):
+    CLIENT = "client", _("The client")
+    RELATIVE = "relative", _("A relative or close person")
+    KELA = "kela", _("Kela")
+    HEALTH_CARE = "health_care", _("Health care")
+    OTHER_AUTHORITY = "other_authority", _("Another authority")
+    OTHER = "other", _("Other")
+
+
+class DeadlineRule(models.TextChoices):
+    """Which start deadline of the needs assessment applies (SHL §36)."""
+
+    URGENT = "urgent", _("Urgent: at once")
+    STATUTORY = "statutory", _("By the 7th working day")
+    DEFAULT = "default", _("Without undue delay")
+
+
+@pghistory.track()
+class Contact(models.Model):
+    """A contact (yhteydenotto) about a client's need for support, by the client or someone on
+    their behalf. It starts the statutory clock of the needs assessment (SHL §36)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
+    contacted_on = models.DateField(_("contact date"))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    source = models.CharField(_("contact made by"), max_length=20, choices=ContactSource.choices)
+    source_name = models.CharField(_("name of the person or organisation"), max_length=200, blank=True)
+    reason = models.TextField(_("reason for contact"))
+    urgent = models.BooleanField(_("urgent need"), default=False)
+    deadline_rule = models.CharField(_("deadline rule"), max_length=20, choices=DeadlineRule.choices)
+    assessment_due_on = models.DateField(_("assessment must start by"))
+    assessment_started_on = models.DateField(_("assessment started on"), null=True, blank=True)
+    # Closing the client relationship stops the clock without the assessment starting.
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-contacted_on", "-pk"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [
+            models.Index(
+                fields=["client", "assessment_due_on"],
+                condition=Q(assessment_started_on__isnull=True, cancelled_on__isnull=True),
+                name="pending_assessment_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.contacted_on} ({self.source})"
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    RECEIVED = "received", _("Received")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+@pghistory.track()
+class Referral(models.Model):
+    """A referral to another service (saattaen vaihtaen: the client is accompanied across,
+    not sent away), e.g. from the municipality to Kela, followed up until it is answered."""
+
+    class Direction(models.TextChoices):
+        OUTGOING = "outgoing", _("Outgoing")
+        INCOMING = "incoming", _("Incoming")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="referrals")
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    counterpart = models.CharField(_("to or from"), max_length=200)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
+    sent_on = models.DateField(_("sent on"))
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    contact = models.OneToOneField(Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="referral")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        indexes = [
+            models.Index(fields=["follow_up_on"], condition=~Q(status="closed"), name="referral_follow_up_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.direction} {self.counterpart} ({self.status})"
+
+
+class Substitution(models.Model):
+    """A substitute (sijainen) sees an absent coordinator's caseload for a date range; the
+    access ends by itself after ``ends_on``."""
+
+    absent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="substituted_by")
+    substitute = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="substitutions")
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("substitution")
+        verbose_name_plural = _("substitutions")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="substitution_dates_in_order"),
+            models.CheckConstraint(condition=~Q(absent=models.F("substitute")), name="substitute_is_someone_else"),
+        ]
+        indexes = [models.Index(fields=["substitute", "starts_on", "ends_on"], name="substitution_by_substitute")]
+
+    def __str__(self) -> str:
+        return f"{self.substitute_id} for {self.absent_id} {self.starts_on}–{self.ends_on}"
+
+
+class ClientMessage(models.Model):
+    """A message to the client (e.g. who their new named worker is), recorded now and delivered
+    through the client portal when it exists."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="messages")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("message to the client")
+        verbose_name_plural = _("messages to the client")
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.subject}"

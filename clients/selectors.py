@@ -1,13 +1,30 @@
 """Reads of client data, scoped to what the user may see and logged where they show it."""
 
-from django.db.models import Q, QuerySet
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import FloatField, Func, IntegerField, Q, QuerySet, TextField, Value
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from caseflow import access
 from caseflow.accounts.models import User
 from caseflow.audit.models import AccessEvent
 from caseflow.audit.services import record_access, record_list_access
+from networks.models import Team, TeamMembership
 
-from .models import Assignment, Client
+from .models import (
+    Assignment,
+    Client,
+    ClientMessage,
+    Contact,
+    Referral,
+    ReferralStatus,
+    SearchName,
+    Substitution,
+)
 
 CASELOAD_ORDERINGS: dict[str, tuple[str, ...]] = {
     "name": ("client__last_name", "client__first_name", "pk"),
@@ -16,13 +33,61 @@ CASELOAD_ORDERINGS: dict[str, tuple[str, ...]] = {
     "-age": ("client__date_of_birth", "pk"),
     "since": ("-started_on", "pk"),
     "-since": ("started_on", "pk"),
+    "deadline": ("assessment_due_on", "pk"),
+    "-deadline": ("-assessment_due_on", "pk"),
 }
+# How close a word must be for the name search (pg_trgm word similarity, 0-1): low enough
+# for a typo or two in a Finnish surname, high enough to keep unrelated names out.
+NAME_SEARCH_THRESHOLD = 0.45
+IDENTITY_CODE = re.compile(r"^\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]$", re.IGNORECASE)
+
+
+def client_annotations(today: date) -> dict[str, Any]:
+    """Continuity and the pending assessment deadline, computed in SQL for each client row of a
+    query that has the client table under its own name (``clients_client``), so that a list
+    of any length costs one query.
+    - worker_changes_12m: named-worker changes in the last 12 months (not the first naming);
+    - days_without_worker: days of the current relationship with no named worker;
+    - relationship_days: length of the current (or last) relationship;
+    - assessment_due_on: the earliest start deadline of a needs assessment not yet started."""
+    return {
+        "worker_changes_12m": RawSQL(
+            "SELECT COUNT(*) FROM clients_assignment a WHERE a.client_id = clients_client.id"
+            " AND a.started_on >= %s AND a.started_on > clients_client.relationship_started_on",
+            (today - timedelta(days=365),),
+            output_field=IntegerField(),
+        ),
+        "relationship_days": RawSQL(
+            "COALESCE(clients_client.closed_on, %s) - clients_client.relationship_started_on",
+            (today,),
+            output_field=IntegerField(),
+        ),
+        "days_without_worker": RawSQL(
+            "(COALESCE(clients_client.closed_on, %s) - clients_client.relationship_started_on) - COALESCE(("
+            " SELECT SUM(LEAST(COALESCE(a.ended_on, %s), COALESCE(clients_client.closed_on, %s))"
+            "  - GREATEST(a.started_on, clients_client.relationship_started_on))"
+            " FROM clients_assignment a WHERE a.client_id = clients_client.id"
+            " AND COALESCE(a.ended_on, %s) > clients_client.relationship_started_on), 0)",
+            (today, today, today, today),
+            output_field=IntegerField(),
+        ),
+        "assessment_due_on": RawSQL(
+            "SELECT MIN(c.assessment_due_on) FROM clients_contact c WHERE c.client_id = clients_client.id"
+            " AND c.assessment_started_on IS NULL AND c.cancelled_on IS NULL",
+            (),
+        ),
+    }
 
 
 def caseload(*, coordinator: User, search: str = "", order: str = "name") -> QuerySet[Assignment]:
-    """The open assignments of ``coordinator`` with their clients, in one query. The caller
-    has authorised the viewer through ``access.caseload_owner_for``."""
-    assignments = Assignment.objects.filter(coordinator=coordinator, ended_on__isnull=True).select_related("client")
+    """The open assignments of ``coordinator`` with their clients, continuity figures and
+    deadlines, in one query. The caller has authorised the viewer through
+    ``access.caseload_owner_for``."""
+    assignments = (
+        Assignment.objects.filter(coordinator=coordinator, ended_on__isnull=True)
+        .select_related("client")
+        .annotate(**client_annotations(timezone.localdate()))
+    )
     for word in search.split():
         assignments = assignments.filter(Q(client__last_name__icontains=word) | Q(client__first_name__icontains=word))
     return assignments.order_by(*CASELOAD_ORDERINGS.get(order, CASELOAD_ORDERINGS["name"]))
@@ -30,6 +95,16 @@ def caseload(*, coordinator: User, search: str = "", order: str = "name") -> Que
 
 def log_caseload_shown(*, viewer: User, assignments: list[Assignment], ground: str) -> None:
     record_list_access(actor=viewer, clients=(a.client for a in assignments), what="caseload", ground=ground)
+
+
+def unread_handover_notes(coordinator: User) -> QuerySet[Assignment]:
+    """Clients handed over to ``coordinator`` whose handover note they have not read yet."""
+    return (
+        Assignment.objects.filter(coordinator=coordinator, ended_on__isnull=True, note_read_at__isnull=True)
+        .exclude(handover_note="")
+        .select_related("client", "handed_over_by")
+        .order_by("-started_on", "pk")
+    )
 
 
 def client_for_reading(*, user: User, pk: int, what: str) -> Client:
@@ -40,5 +115,111 @@ def client_for_reading(*, user: User, pk: int, what: str) -> Client:
     return client
 
 
+def continuity_of(client: Client) -> dict[str, Any]:
+    """The continuity figures and pending deadline of one client (one query)."""
+    annotations = client_annotations(timezone.localdate())
+    row = Client.objects.annotate(**annotations).get(pk=client.pk)
+    return {name: getattr(row, name) for name in annotations}
+
+
 def assignment_history(client: Client) -> QuerySet[Assignment]:
-    return client.assignments.select_related("coordinator").order_by("-started_on", "-pk")
+    return client.assignments.select_related("coordinator", "handed_over_by").order_by("-started_on", "-pk")
+
+
+def contacts_of(client: Client) -> QuerySet[Contact]:
+    return client.contacts.select_related("recorded_by")
+
+
+def referrals_of(client: Client) -> QuerySet[Referral]:
+    return client.referrals.select_related("created_by")
+
+
+def messages_to(client: Client) -> QuerySet[ClientMessage]:
+    return client.messages.all()
+
+
+def _normalised(text: str) -> Func:
+    return Func(Value(text), template="immutable_unaccent(lower(%(expressions)s))", output_field=TextField())
+
+
+def search_clients(*, user: User, query: str, limit: int = 20) -> list[Client]:
+    """Clients ``user`` may see whose name is like ``query``: tolerant of typos and of å, ä, ö
+    typed as a, a, o (trigram word similarity over the unaccented name, through its index)."""
+    query = query.strip()[:100]
+    if len(query) < 2:
+        return []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [NAME_SEARCH_THRESHOLD])
+        return list(
+            access.visible_clients(user)
+            .alias(search_name=SearchName())
+            .filter(search_name__trigram_word_similar=_normalised(query))
+            .annotate(
+                similarity=Func(_normalised(query), SearchName(), function="word_similarity", output_field=FloatField())
+            )
+            .order_by("-similarity", "last_name", "first_name", "pk")[:limit]
+        )
+
+
+def find_by_identity_code(*, user: User, code: str) -> Client | None:
+    """The client with this exact identity code, among all clients: intake must find an
+    existing client to attach a contact to, whoever their coordinator is. The lookup is logged
+    when it finds someone."""
+    code = code.strip().upper()
+    if not IDENTITY_CODE.match(code):
+        return None
+    client = Client.objects.filter(identity_code=code).first()
+    if client is not None:
+        record_access(
+            actor=user,
+            client=client,
+            action=AccessEvent.Action.VIEW,
+            what="intake.identity_code",
+            ground=access.Ground.INTAKE,
+        )
+    return client
+
+
+def caseload_client_ids(user: User) -> QuerySet[Assignment, Any]:
+    """The clients in ``user``'s caseload, or in their teams' caseloads for a team lead."""
+    coordinators = access.coordinators_led_by(user).values("pk")
+    return Assignment.objects.filter(
+        Q(coordinator=user) | Q(coordinator__in=coordinators), ended_on__isnull=True
+    ).values("client")
+
+
+def overdue_referrals(user: User) -> QuerySet[Referral]:
+    """Referrals past their follow-up date, not closed, of the clients in ``user``'s caseload."""
+    return (
+        Referral.objects.filter(
+            client__in=caseload_client_ids(user),
+            follow_up_on__lt=timezone.localdate(),
+        )
+        .exclude(status=ReferralStatus.CLOSED)
+        .select_related("client")
+        .order_by("follow_up_on", "pk")
+    )
+
+
+def substitutions_for(user: User) -> QuerySet[Substitution]:
+    """Substitutions ``user`` is part of or arranged, current and coming."""
+    today = timezone.localdate()
+    led = access.coordinators_led_by(user).values("pk")
+    return (
+        Substitution.objects.filter(Q(absent=user) | Q(substitute=user) | Q(absent__in=led), ends_on__gte=today)
+        .select_related("absent", "substitute")
+        .order_by("starts_on", "pk")
+    )
+
+
+def team_of_coordinator(coordinator: User) -> Team | None:
+    """The team a coordinator works in today (the first, if several)."""
+    membership = (
+        TeamMembership.objects.filter(
+            access.active_on(timezone.localdate()), user=coordinator, kind=TeamMembership.Kind.MEMBER
+        )
+        .select_related("team")
+        .order_by("started_on", "pk")
+        .first()
+    )
+    return membership.team if membership else None

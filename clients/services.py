@@ -1,20 +1,42 @@
-"""Every write of client data: one transaction each, validated, audited."""
+"""Every write of client data: one transaction each, validated, audited. A closed client's
+record is read-only: every write here refuses it (``ConflictError``), except reopening."""
 
+from collections.abc import Sequence
 from datetime import date
+from itertools import cycle
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
-from caseflow.access import Ground
-from caseflow.accounts.models import User
+from caseflow.access import Ground, colleagues_of, coordinators_led_by
+from caseflow.accounts.models import Profession, Role, User
 from caseflow.audit.models import AccessEvent
 from caseflow.audit.services import record_access
+from caseflow.calendar import add_working_days
+from caseflow.errors import ConflictError
+from networks.models import Team
 
 from .identity_code import birth_date
-from .models import Assignment, Client
+from .models import (
+    Assignment,
+    AssignmentEnd,
+    Client,
+    ClientMessage,
+    ClosureReason,
+    Contact,
+    DeadlineRule,
+    Referral,
+    ReferralStatus,
+    RelationshipPeriod,
+    RetentionClass,
+    Substitution,
+)
 
 EDITABLE_FIELDS = (
     "first_name",
@@ -26,60 +48,483 @@ EDITABLE_FIELDS = (
     "phone",
     "email",
     "address",
+    "highest_care_allowance",
+    "child_special_support",
 )
+STATUTORY_START_WORKING_DAYS = 7  # SHL §36.2
+STATUTORY_AGE = 75  # SHL §36.2: aged 75 or over
+
+
+def _refuse_unknown(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
 
 
 def _validate(client: Client) -> None:
-    client.full_clean()
+    client.full_clean(exclude=["relationship_started_on"])
     if client.identity_code and birth_date(client.identity_code) != client.date_of_birth:
         raise ValidationError({"date_of_birth": _("The date of birth does not match the personal identity code.")})
 
 
+def _ensure_open(client: Client) -> None:
+    if client.is_closed:
+        raise ConflictError(_("The client relationship is closed; reopen it first."))
+
+
+def _message(client: Client, subject: str, body: str) -> ClientMessage:
+    return ClientMessage(client=client, subject=subject, body=body)
+
+
+def _new_worker_message(client: Client, coordinator: User) -> ClientMessage:
+    # Written in the client's own language, whatever the staff member's.
+    with override(client.preferred_language):
+        return _message(
+            client,
+            _("Your named worker"),
+            _("Your named worker is now %(name)s.") % {"name": coordinator.get_full_name() or coordinator.username},
+        )
+
+
+def check_named_worker(*, client: Client, coordinator: User) -> None:
+    """SHL §42: the named worker is a coordinator; for a child needing special support, a
+    social worker."""
+    if coordinator.role != Role.COORDINATOR or not coordinator.is_active:
+        raise ValidationError({"coordinator": _("The named worker must be an active coordinator.")})
+    if client.child_special_support and coordinator.profession != Profession.SOCIAL_WORKER:
+        raise ValidationError(
+            {"coordinator": _("A child needing special support must have a social worker as the named worker.")}
+        )
+
+
+def assessment_deadline(*, client: Client, contacted_on: date, urgent: bool) -> tuple[str, date]:
+    """The start deadline of the needs assessment (SHL §36): at once when urgent; by the 7th
+    working day for people aged 75+, on the highest care allowance, or children needing special
+    support; otherwise the organiser's default ("without undue delay")."""
+    if urgent:
+        return DeadlineRule.URGENT, contacted_on
+    if client.age_on(contacted_on) >= STATUTORY_AGE or client.highest_care_allowance or client.child_special_support:
+        return DeadlineRule.STATUTORY, add_working_days(contacted_on, STATUTORY_START_WORKING_DAYS)
+    return DeadlineRule.DEFAULT, add_working_days(contacted_on, settings.ASSESSMENT_DEFAULT_WORKING_DAYS)
+
+
 @transaction.atomic
-def create_client(*, by: User, fields: dict[str, Any], started_on: date | None = None) -> Client:
-    """Registers a client with ``by`` as their designated coordinator from ``started_on``."""
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
-    client = Client(**fields)
+def create_client(
+    *,
+    by: User,
+    fields: dict[str, Any],
+    coordinator: User | None = None,
+    team: Team | None = None,
+    started_on: date | None = None,
+    no_named_worker_reason: str = "",
+) -> Client:
+    """Opens a client relationship. The named worker is ``coordinator`` (``by`` when not
+    given), unless a reason why none is needed is recorded instead."""
+    _refuse_unknown(fields)
+    started_on = started_on or timezone.localdate()
+    client = Client(**fields, relationship_started_on=started_on, team=team)
     _validate(client)
     client.save()
-    assign_coordinator(
-        client=client, coordinator=by, started_on=started_on or timezone.localdate(), reason=_("New client")
-    )
-    record_access(
-        actor=by, client=client, action=AccessEvent.Action.CREATE, what="client", ground=Ground.DESIGNATED_COORDINATOR
-    )
+    RelationshipPeriod.objects.create(client=client, opened_on=started_on)
+    record_access(actor=by, client=client, action=AccessEvent.Action.CREATE, what="client", ground=Ground.INTAKE)
+    if no_named_worker_reason:
+        record_no_named_worker(client=client, by=by, ground=Ground.INTAKE, reason=no_named_worker_reason)
+    else:
+        assign_coordinator(
+            client=client,
+            coordinator=coordinator or by,
+            started_on=started_on,
+            by=by,
+            ground=Ground.INTAKE,
+            reason=_("New client"),
+        )
     return client
 
 
 @transaction.atomic
 def update_client(*, client: Client, by: User, ground: str, fields: dict[str, Any]) -> Client:
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    _ensure_open(client)
+    _refuse_unknown(fields)
     for name, value in fields.items():
         setattr(client, name, value)
     _validate(client)
+    if "child_special_support" in fields:
+        current = client.assignments.filter(ended_on__isnull=True).select_related("coordinator").first()
+        if current is not None:
+            check_named_worker(client=client, coordinator=current.coordinator)
     client.save(update_fields=[*fields, "updated_at"])
     record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="client", ground=ground)
     return client
 
 
 @transaction.atomic
-def assign_coordinator(*, client: Client, coordinator: User, started_on: date, reason: str = "") -> Assignment:
-    """Closes the client's open assignment, if any, and opens one for ``coordinator``. The
-    database allows one open assignment per client, so two concurrent calls cannot both win."""
+def assign_coordinator(
+    *,
+    client: Client,
+    coordinator: User,
+    started_on: date,
+    by: User,
+    ground: str,
+    reason: str = "",
+    handover_note: str = "",
+) -> Assignment:
+    """Closes the client's open assignment, if any, and opens one for ``coordinator``; the
+    client is told who their named worker is. The database allows one open assignment per
+    client, so of two concurrent calls one wins and the other gets a clear error."""
+    _ensure_open(client)
+    check_named_worker(client=client, coordinator=coordinator)
     current = Assignment.objects.select_for_update().filter(client=client, ended_on__isnull=True).first()
     if current is not None:
+        if current.coordinator_id == coordinator.pk:
+            raise ValidationError({"coordinator": _("This coordinator is already the named worker.")})
         if current.started_on > started_on:
             raise ValidationError({"started_on": _("The new assignment cannot start before the current one.")})
         current.ended_on = started_on
-        current.save(update_fields=["ended_on"])
+        current.end_reason = AssignmentEnd.HANDOVER
+        current.save(update_fields=["ended_on", "end_reason"])
     try:
         with transaction.atomic():
-            return Assignment.objects.create(
-                client=client, coordinator=coordinator, started_on=started_on, reason=reason
+            assignment = Assignment.objects.create(
+                client=client,
+                coordinator=coordinator,
+                started_on=started_on,
+                reason=reason,
+                handover_note=handover_note,
+                handed_over_by=by if current is not None else None,
             )
     except IntegrityError as error:
         raise ValidationError(_("The client was assigned to another coordinator at the same moment.")) from error
+    if client.no_named_worker_reason:
+        Client.objects.filter(pk=client.pk).update(no_named_worker_reason="")
+        client.no_named_worker_reason = ""
+    _new_worker_message(client, coordinator).save()
+    record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="assignment", ground=ground)
+    return assignment
+
+
+@transaction.atomic
+def record_no_named_worker(*, client: Client, by: User, ground: str, reason: str) -> None:
+    """SHL §42: a named worker is appointed unless clearly unnecessary; then the reason is
+    recorded, and the client has no designated coordinator until one is named."""
+    _ensure_open(client)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason why no named worker is needed.")})
+    if client.child_special_support:
+        raise ValidationError({"reason": _("A child needing special support always has a named worker.")})
+    Assignment.objects.filter(client=client, ended_on__isnull=True).update(
+        ended_on=timezone.localdate(), end_reason=AssignmentEnd.HANDOVER
+    )
+    client.no_named_worker_reason = reason.strip()
+    client.save(update_fields=["no_named_worker_reason", "updated_at"])
+    record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="named_worker", ground=ground)
+
+
+@transaction.atomic
+def record_contact(
+    *,
+    client: Client,
+    by: User,
+    ground: str,
+    contacted_on: date,
+    channel: str,
+    source: str,
+    reason: str,
+    urgent: bool = False,
+    source_name: str = "",
+) -> Contact:
+    """Records a contact and the assessment start deadline it sets. A contact on a closed
+    client reopens the relationship from the contact date."""
+    if contacted_on > timezone.localdate():
+        raise ValidationError({"contacted_on": _("The contact date cannot be in the future.")})
+    if client.is_closed:
+        reopen_client(
+            client=client, by=by, ground=ground, opened_on=max(contacted_on, client.closed_on or contacted_on)
+        )
+    rule, due_on = assessment_deadline(client=client, contacted_on=contacted_on, urgent=urgent)
+    contact = Contact(
+        client=client,
+        contacted_on=contacted_on,
+        channel=channel,
+        source=source,
+        source_name=source_name,
+        reason=reason,
+        urgent=urgent,
+        deadline_rule=rule,
+        assessment_due_on=due_on,
+        recorded_by=by,
+    )
+    contact.full_clean()
+    contact.save()
+    record_access(actor=by, client=client, action=AccessEvent.Action.CREATE, what="contact", ground=ground)
+    return contact
+
+
+@transaction.atomic
+def hand_over(
+    *, clients: Sequence[Client], to: Sequence[User], by: User, ground: str, note: str, on: date | None = None
+) -> list[Assignment]:
+    """Moves clients to one coordinator or spreads them evenly over several, in one
+    transaction: every client gets exactly one new assignment with the handover note, and the
+    client is told; any client that cannot be moved leaves nothing changed. Costs a fixed
+    number of queries whatever the number of clients."""
+    on = on or timezone.localdate()
+    if not clients:
+        raise ValidationError({"clients": _("Choose at least one client.")})
+    if not to:
+        raise ValidationError({"to": _("Choose at least one coordinator.")})
+    for coordinator in to:
+        if coordinator.role != Role.COORDINATOR or not coordinator.is_active:
+            raise ValidationError({"to": _("Clients can only be handed over to active coordinators.")})
+    by_pk = {client.pk: client for client in clients}
+    current = {
+        a.client_id: a
+        for a in Assignment.objects.select_for_update().filter(client__in=list(by_pk), ended_on__isnull=True)
+    }
+    targets = cycle(sorted(to, key=lambda user: (user.last_name, user.first_name, user.pk)))
+    new: list[Assignment] = []
+    errors: list[str] = []
+    for client in sorted(clients, key=lambda c: (c.last_name, c.first_name, c.pk)):
+        if client.is_closed:
+            errors.append(_("%(name)s: the client relationship is closed.") % {"name": client.full_name})
+            continue
+        old = current.get(client.pk)
+        coordinator = next(targets)
+        if old is not None and old.coordinator_id == coordinator.pk and len(to) > 1:
+            coordinator = next(targets)
+        if old is not None and old.coordinator_id == coordinator.pk:
+            errors.append(_("%(name)s: already with this coordinator.") % {"name": client.full_name})
+            continue
+        if client.child_special_support and coordinator.profession != Profession.SOCIAL_WORKER:
+            errors.append(
+                _("%(name)s: a child needing special support must have a social worker.") % {"name": client.full_name}
+            )
+            continue
+        if old is not None and old.started_on > on:
+            errors.append(_("%(name)s: the current assignment starts later.") % {"name": client.full_name})
+            continue
+        new.append(
+            Assignment(
+                client=client,
+                coordinator=coordinator,
+                started_on=on,
+                reason=_("Handover"),
+                handover_note=note,
+                handed_over_by=by,
+            )
+        )
+    if errors:
+        raise ValidationError({"clients": errors})
+    Assignment.objects.filter(pk__in=[a.pk for a in current.values()]).update(
+        ended_on=on, end_reason=AssignmentEnd.HANDOVER
+    )
+    created = Assignment.objects.bulk_create(new)
+    coordinators = {user.pk: user for user in to}
+    ClientMessage.objects.bulk_create(_new_worker_message(a.client, coordinators[a.coordinator_id]) for a in created)
+    Client.objects.filter(pk__in=list(by_pk)).exclude(no_named_worker_reason="").update(no_named_worker_reason="")
+    AccessEvent.objects.bulk_create(
+        AccessEvent(actor=by, client=a.client, action=AccessEvent.Action.CHANGE, what="handover", ground=ground)
+        for a in created
+    )
+    return created
+
+
+def mark_handover_note_read(*, assignment: Assignment, by: User) -> None:
+    if assignment.coordinator_id == by.pk and assignment.note_read_at is None:
+        Assignment.objects.filter(pk=assignment.pk).update(note_read_at=timezone.now())
+
+
+@transaction.atomic
+def create_substitution(
+    *, absent: User, substitute: User, starts_on: date, ends_on: date, by: User, reason: str = ""
+) -> Substitution:
+    """A substitute reads the absent coordinator's clients between the dates. Arranged by the
+    absent coordinator or their team lead, with a coordinator of the same team."""
+    may_arrange = by.pk == absent.pk or coordinators_led_by(by).filter(pk=absent.pk).exists()
+    if not may_arrange:
+        raise ValidationError({"absent": _("You can arrange a substitute only for yourself or your team.")})
+    if not colleagues_of(absent).filter(pk=substitute.pk).exclude(pk=absent.pk).exists():
+        raise ValidationError({"substitute": _("The substitute must be a coordinator in the same team.")})
+    substitution = Substitution(
+        absent=absent, substitute=substitute, starts_on=starts_on, ends_on=ends_on, reason=reason, created_by=by
+    )
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The substitution cannot end before it starts.")})
+    substitution.full_clean()
+    substitution.save()
+    return substitution
+
+
+REFERRAL_ORDER = [ReferralStatus.SENT, ReferralStatus.RECEIVED, ReferralStatus.ANSWERED, ReferralStatus.CLOSED]
+
+
+@transaction.atomic
+def create_referral(
+    *,
+    client: Client,
+    by: User,
+    ground: str,
+    counterpart: str,
+    reason: str,
+    sent_on: date,
+    follow_up_on: date | None = None,
+) -> Referral:
+    """An outgoing referral to another service, followed up until it is answered."""
+    _ensure_open(client)
+    if follow_up_on is not None and follow_up_on < sent_on:
+        raise ValidationError({"follow_up_on": _("The follow-up date cannot be before the referral was sent.")})
+    referral = Referral(
+        client=client,
+        direction=Referral.Direction.OUTGOING,
+        counterpart=counterpart,
+        reason=reason,
+        sent_on=sent_on,
+        follow_up_on=follow_up_on,
+        created_by=by,
+    )
+    referral.full_clean()
+    referral.save()
+    record_access(actor=by, client=client, action=AccessEvent.Action.DISCLOSE, what="referral", ground=ground)
+    return referral
+
+
+@transaction.atomic
+def advance_referral(
+    *, referral: Referral, status: str, by: User, ground: str, follow_up_on: date | None = None
+) -> Referral:
+    """Moves a referral forward (sent → received → answered → closed), never back."""
+    _ensure_open(referral.client)
+    if status not in REFERRAL_ORDER:
+        raise ValidationError({"status": _("Unknown status.")})
+    if REFERRAL_ORDER.index(ReferralStatus(status)) <= REFERRAL_ORDER.index(ReferralStatus(referral.status)):
+        raise ValidationError({"status": _("A referral only moves forward.")})
+    referral.status = status
+    if follow_up_on is not None:
+        referral.follow_up_on = follow_up_on
+    referral.save(update_fields=["status", "follow_up_on", "updated_at"])
+    record_access(actor=by, client=referral.client, action=AccessEvent.Action.CHANGE, what="referral", ground=ground)
+    return referral
+
+
+@transaction.atomic
+def receive_referral(
+    *,
+    client: Client,
+    by: User,
+    ground: str,
+    counterpart: str,
+    source: str,
+    reason: str,
+    received_on: date,
+    urgent: bool = False,
+) -> Referral:
+    """An incoming referral becomes a contact, which starts the assessment clock."""
+    contact = record_contact(
+        client=client,
+        by=by,
+        ground=ground,
+        contacted_on=received_on,
+        channel="referral",
+        source=source,
+        source_name=counterpart,
+        reason=reason,
+        urgent=urgent,
+    )
+    return Referral.objects.create(
+        client=client,
+        direction=Referral.Direction.INCOMING,
+        counterpart=counterpart,
+        reason=reason,
+        status=ReferralStatus.RECEIVED,
+        sent_on=received_on,
+        contact=contact,
+        created_by=by,
+    )
+
+
+def retention_class(client: Client, on: date) -> str:
+    age = client.age_on(on)
+    if age < 18 or client.child_special_support:
+        return RetentionClass.CHILDREN
+    if age >= 65:
+        return RetentionClass.OLDER_PEOPLE
+    return RetentionClass.WORKING_AGE
+
+
+@transaction.atomic
+def close_client(
+    *, client: Client, by: User, ground: str, closed_on: date, reason: str, summary: str
+) -> RelationshipPeriod:
+    """Ends the client relationship on purpose: the reason and a closing summary are recorded,
+    the named worker's assignment ends, pending assessment deadlines stop, the client is told,
+    and the retention period starts to run (asiakastietolaki 703/2023)."""
+    _ensure_open(client)
+    errors: dict[str, str] = {}
+    if reason not in ClosureReason.values:
+        errors["reason"] = _("Choose the reason for closing.")
+    if not summary.strip():
+        errors["summary"] = _("Write a closing summary.")
+    if closed_on > timezone.localdate():
+        errors["closed_on"] = _("The closing date cannot be in the future.")
+    if closed_on < client.relationship_started_on:
+        errors["closed_on"] = _("The closing date cannot be before the relationship started.")
+    current = Assignment.objects.select_for_update().filter(client=client, ended_on__isnull=True).first()
+    if current is not None and closed_on < current.started_on:
+        errors["closed_on"] = _("The closing date cannot be before the current named worker started.")
+    if errors:
+        raise ValidationError(errors)
+    if current is not None:
+        current.ended_on = closed_on
+        current.end_reason = AssignmentEnd.CLOSURE
+        current.save(update_fields=["ended_on", "end_reason"])
+    record_class = retention_class(client, closed_on)
+    period = RelationshipPeriod.objects.select_for_update().get(client=client, closed_on__isnull=True)
+    period.closed_on = closed_on
+    period.closure_reason = reason
+    period.closing_summary = summary.strip()
+    period.retention_class = record_class
+    period.retention_starts_on = closed_on
+    period.retention_ends_on = closed_on + relativedelta(years=settings.RETENTION_YEARS[record_class])
+    period.closed_by = by
+    period.save()
+    Contact.objects.filter(client=client, assessment_started_on__isnull=True, cancelled_on__isnull=True).update(
+        cancelled_on=closed_on
+    )
+    client.closed_on = closed_on
+    client.save(update_fields=["closed_on", "updated_at"])
+    with override(client.preferred_language):
+        _message(
+            client,
+            _("Your client relationship has ended"),
+            _("Your service coordination ended on %(date)s. You can contact us again at any time.")
+            % {"date": closed_on.strftime("%d.%m.%Y")},
+        ).save()
+    record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="closure", ground=ground)
+    return period
+
+
+@transaction.atomic
+def reopen_client(
+    *, client: Client, by: User, ground: str, opened_on: date, coordinator: User | None = None
+) -> RelationshipPeriod:
+    """Starts a new relationship period; the closed one is kept as it was."""
+    if not client.is_closed:
+        raise ConflictError(_("The client relationship is open."))
+    assert client.closed_on is not None
+    if opened_on < client.closed_on:
+        raise ValidationError({"opened_on": _("A new relationship cannot start before the last one closed.")})
+    period = RelationshipPeriod.objects.create(client=client, opened_on=opened_on)
+    client.closed_on = None
+    client.relationship_started_on = opened_on
+    client.save(update_fields=["closed_on", "relationship_started_on", "updated_at"])
+    record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="reopen", ground=ground)
+    named = coordinator or (by if by.role == Role.COORDINATOR else None)
+    if named is not None:
+        assign_coordinator(
+            client=client,
+            coordinator=named,
+            started_on=opened_on,
+            by=by,
+            ground=ground,
+            reason=_("Relationship reopened"),
+        )
+    return period

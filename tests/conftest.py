@@ -10,10 +10,10 @@ from caseflow.accounts.factories import (
     TeamMemberFactory,
 )
 from caseflow.accounts.models import User
-from clients.factories import AssignmentFactory, ClientFactory
+from clients.factories import AssignmentFactory, ClientFactory, RelationshipPeriodFactory
 from clients.models import Client
 from networks.factories import TeamFactory, TeamMembershipFactory
-from networks.models import TeamMembership
+from networks.models import Team, TeamMembership
 
 
 class World:
@@ -40,10 +40,15 @@ class World:
         self.colleague_client = self.give(self.colleague)
         self.other_client = self.give(self.other_coordinator)
 
+    def team_of(self, coordinator: User) -> Team | None:
+        membership = coordinator.team_memberships.filter(kind=TeamMembership.Kind.MEMBER).first()
+        return membership.team if membership else None
+
     def give(self, coordinator: User, count: int = 1) -> Client:
         client = None
         for _ in range(count):
-            client = ClientFactory()
+            client = ClientFactory(relationship_started_on=datetime.date(2025, 3, 1), team=self.team_of(coordinator))
+            RelationshipPeriodFactory(client=client)
             AssignmentFactory(client=client, coordinator=coordinator, started_on=datetime.date(2025, 3, 1))
         assert client is not None
         return client

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -180,4 +181,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}
+
+# Practice rules that differ between organisers.
+# Start of the needs assessment for clients outside the statutory 7-working-day groups
+# ("without undue delay", SHL §36.1), in working days after the contact.
+ASSESSMENT_DEFAULT_WORKING_DAYS = env.int("ASSESSMENT_DEFAULT_WORKING_DAYS", default=14)
+# Years a closed client's records are kept, by record class, from the closure date.
+RETENTION_YEARS = {
+    "older_people": env.int("RETENTION_YEARS_OLDER_PEOPLE", default=10),
+    "working_age": env.int("RETENTION_YEARS_WORKING_AGE", default=10),
+    "children": env.int("RETENTION_YEARS_CHILDREN", default=12),
 }

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from caseflow.access import Ground
 from caseflow.accounts.factories import CoordinatorFactory
 from caseflow.accounts.models import User
 from clients import services
@@ -14,7 +15,12 @@ from tests.conftest import World
 
 def test_a_new_assignment_closes_the_open_one(world: World) -> None:
     services.assign_coordinator(
-        client=world.own_client, coordinator=world.colleague, started_on=datetime.date(2026, 1, 5), reason="Vaihto"
+        client=world.own_client,
+        coordinator=world.colleague,
+        started_on=datetime.date(2026, 1, 5),
+        by=world.lead,
+        ground=Ground.TEAM_LEAD,
+        reason="Vaihto",
     )
     periods = list(world.own_client.assignments.order_by("started_on").values_list("coordinator", "ended_on"))
     assert periods == [(world.coordinator.pk, datetime.date(2026, 1, 5)), (world.colleague.pk, None)]
@@ -30,7 +36,11 @@ def test_the_database_allows_one_open_assignment_per_client(world: World) -> Non
 def test_an_assignment_cannot_start_before_the_open_one(world: World) -> None:
     with pytest.raises(ValidationError):
         services.assign_coordinator(
-            client=world.own_client, coordinator=world.colleague, started_on=datetime.date(2020, 1, 1)
+            client=world.own_client,
+            coordinator=world.colleague,
+            started_on=datetime.date(2020, 1, 1),
+            by=world.lead,
+            ground=Ground.TEAM_LEAD,
         )
 
 
@@ -48,6 +58,8 @@ def test_two_concurrent_assignments_leave_one_open() -> None:
                 client=world.own_client,
                 coordinator=coordinator,
                 started_on=datetime.date(2026, 2, 1),
+                by=world.lead,
+                ground=Ground.TEAM_LEAD,
             )
             outcomes.append("ok")
         except ValidationError:

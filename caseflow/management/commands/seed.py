@@ -19,9 +19,9 @@ from caseflow.accounts.factories import (
 )
 from caseflow.accounts.models import User
 from clients.factories import ClientFactory
-from clients.models import Assignment, Client
+from clients.models import Assignment, Client, RelationshipPeriod
 from networks.factories import TeamFactory, TeamMembershipFactory
-from networks.models import TeamMembership
+from networks.models import Team, TeamMembership
 
 SEED = 20261123
 SIZES = {"small": {"clients": 200, "coordinators": 10, "teams": 2}}
@@ -62,21 +62,28 @@ class Command(BaseCommand):
         member = TeamMemberFactory(username="member", first_name="Sari", last_name="Lahtinen", profession="nurse")
         AdministratorFactory(username="admin", first_name="Pekka", last_name="Ylläpitäjä")
         started = datetime.date(2021, 1, 1)
+        self.team_of: dict[int, Team] = {}
         for index, coordinator in enumerate(staff):
-            TeamMembershipFactory(team=team_objects[index % teams], user=coordinator, started_on=started)
+            self.team_of[coordinator.pk] = team_objects[index % teams]
+            TeamMembershipFactory(team=self.team_of[coordinator.pk], user=coordinator, started_on=started)
         for team, lead in zip(team_objects, leads, strict=False):
             TeamMembershipFactory(team=team, user=lead, kind=TeamMembership.Kind.LEAD, started_on=started)
         TeamMembershipFactory(team=team_objects[0], user=member, started_on=started)
 
         for _ in tqdm(range(clients), desc="clients", disable=None):
-            client = ClientFactory(rng=rng)
-            self._history(rng, client, staff, today)
+            self._client_with_history(rng, staff, today)
 
-    def _history(self, rng: random.Random, client: Client, staff: list[User], today: datetime.date) -> None:
-        """One to three designated coordinators over time, the last of them current."""
+    def _client_with_history(self, rng: random.Random, staff: list[User], today: datetime.date) -> None:
+        """A client with one to three designated coordinators over time, the last of them
+        current, all from one team."""
         periods = rng.choices([1, 2, 3], weights=[6, 3, 1])[0]
         start = today - datetime.timedelta(days=rng.randint(30, 2000))
-        coordinators = rng.sample(staff, periods)
+        first = rng.choice(staff)
+        team = self.team_of[first.pk]
+        colleagues = [user for user in staff if self.team_of[user.pk] == team and user != first]
+        coordinators = [first, *rng.sample(colleagues, periods - 1)]
+        client = ClientFactory(rng=rng, relationship_started_on=start, team=team)
+        RelationshipPeriod.objects.create(client=client, opened_on=start)
         for number, coordinator in enumerate(coordinators):
             last = number == periods - 1
             end = None if last else start + datetime.timedelta(days=rng.randint(60, 500))

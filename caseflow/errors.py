@@ -1,0 +1,7 @@
+class ConflictError(Exception):
+    """The request is valid but the record's state forbids it now (a closed client, a stale
+    edit). The API answers 409; a page shows the message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
