@@ -66,12 +66,12 @@ def teams_led_by(user: User, *, on: date | None = None) -> QuerySet[TeamMembersh
 
 
 def coordinators_led_by(user: User, *, on: date | None = None) -> QuerySet[User]:
-    """The users who are members of a team that ``user`` leads, on the given day."""
+    """The coordinators who are members of a team that ``user`` leads, on the given day."""
     day = on or timezone.localdate()
     member_ids = TeamMembership.objects.filter(
         active_on(day), team__in=teams_led_by(user, on=day), kind=TeamMembership.Kind.MEMBER
     ).values("user")
-    return User.objects.filter(pk__in=member_ids, is_active=True)
+    return User.objects.filter(pk__in=member_ids, is_active=True, role=Role.COORDINATOR)
 
 
 def colleagues_of(user: User, *, on: date | None = None) -> QuerySet[User]:

@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from caseflow.access import active_on, teams_led_by
-from caseflow.accounts.models import User
+from caseflow.accounts.models import Role, User
 from clients.models import Assignment, AssignmentEnd
 
 from .models import TeamMembership
@@ -34,7 +34,9 @@ def led_team_members(lead: User) -> QuerySet[TeamMembership]:
         .values("n")
     )
     return (
-        TeamMembership.objects.filter(active_on(today), team__in=led_teams, kind=TeamMembership.Kind.MEMBER)
+        TeamMembership.objects.filter(
+            active_on(today), team__in=led_teams, kind=TeamMembership.Kind.MEMBER, user__role=Role.COORDINATOR
+        )
         .select_related("team", "user")
         .annotate(
             caseload_size=Coalesce(Subquery(open_count, output_field=IntegerField()), 0),
