@@ -12,7 +12,18 @@ from . import views
 api_v1 = [
     path("caseload/", clients_api.CaseloadView.as_view(), name="api-caseload"),
     path("clients/", clients_api.ClientCreateView.as_view(), name="api-client-create"),
+    path("clients/search/", clients_api.ClientSearchView.as_view(), name="api-client-search"),
     path("clients/<int:pk>/", clients_api.ClientDetailView.as_view(), name="api-client-detail"),
+    path("clients/<int:pk>/contacts/", clients_api.ClientContactsView.as_view(), name="api-client-contacts"),
+    path("clients/<int:pk>/named-worker/", clients_api.ClientNamedWorkerView.as_view(), name="api-client-named-worker"),
+    path("clients/<int:pk>/referrals/", clients_api.ClientReferralsView.as_view(), name="api-client-referrals"),
+    path("clients/<int:pk>/closure/", clients_api.ClientClosureView.as_view(), name="api-client-closure"),
+    path("clients/<int:pk>/reopen/", clients_api.ClientReopenView.as_view(), name="api-client-reopen"),
+    path("intake/", clients_api.IntakeView.as_view(), name="api-intake"),
+    path("handovers/", clients_api.HandoverView.as_view(), name="api-handover"),
+    path("referrals/overdue/", clients_api.OverdueReferralsView.as_view(), name="api-referrals-overdue"),
+    path("referrals/<int:pk>/", clients_api.ReferralDetailView.as_view(), name="api-referral-detail"),
+    path("substitutions/", clients_api.SubstitutionsView.as_view(), name="api-substitutions"),
     path("team/coordinators/", networks_api.TeamReviewView.as_view(), name="api-team-review"),
     path("auth/token/", obtain_auth_token, name="api-token"),
 ]

@@ -1,19 +1,53 @@
+"""The clients API: thin views over the selectors and services; input serializers refuse
+unknown fields, output serializers give the shape."""
+
 from typing import Any
 
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from caseflow import access
 from caseflow.accounts.models import Role, User
-from caseflow.api import StrictModelSerializer
+from caseflow.api import StrictModelSerializer, StrictSerializer
 
 from . import selectors, services
-from .models import Assignment, Client
+from .models import (
+    Assignment,
+    Client,
+    ClosureReason,
+    Contact,
+    ContactSource,
+    Referral,
+    ReferralStatus,
+    RelationshipPeriod,
+    Substitution,
+)
 from .services import EDITABLE_FIELDS
+
+
+def _days_left(due: Any) -> int | None:
+    return (due - timezone.localdate()).days if due else None
+
+
+class ContinuitySerializer(serializers.Serializer[Any]):
+    """Continuity of the named worker and the pending assessment deadline."""
+
+    worker_changes_12m = serializers.IntegerField(help_text="Named-worker changes in the last 12 months.")
+    days_without_worker = serializers.IntegerField(help_text="Days of this relationship with no named worker.")
+    relationship_days = serializers.IntegerField(help_text="Length of the current (or last) relationship.")
+    assessment_due_on = serializers.DateField(allow_null=True)
+    assessment_days_left = serializers.SerializerMethodField()
+
+    def get_assessment_days_left(self, data: Any) -> int | None:
+        due = data["assessment_due_on"] if isinstance(data, dict) else data.assessment_due_on
+        return _days_left(due)
 
 
 class CaseloadClientSerializer(serializers.ModelSerializer[Client]):
@@ -22,16 +56,8 @@ class CaseloadClientSerializer(serializers.ModelSerializer[Client]):
 
     class Meta:
         model = Client
-        fields = [
-            "id",
-            "first_name",
-            "last_name",
-            "identity_code",
-            "date_of_birth",
-            "age",
-            "municipality",
-            "preferred_language",
-        ]
+        fields = ["id", "first_name", "last_name", "identity_code", "date_of_birth", "age", "municipality"]
+        fields += ["preferred_language"]
 
     def get_age(self, client: Client) -> int:
         return client.age_on(timezone.localdate())
@@ -40,31 +66,77 @@ class CaseloadClientSerializer(serializers.ModelSerializer[Client]):
 class CaseloadEntrySerializer(serializers.ModelSerializer[Assignment]):
     client = CaseloadClientSerializer(read_only=True)
     days_with_coordinator = serializers.SerializerMethodField()
+    continuity = serializers.SerializerMethodField()
 
     class Meta:
         model = Assignment
-        fields = ["id", "client", "started_on", "days_with_coordinator"]
+        fields = ["id", "client", "started_on", "days_with_coordinator", "handover_note", "continuity"]
 
     def get_days_with_coordinator(self, assignment: Assignment) -> int:
         return (timezone.localdate() - assignment.started_on).days
 
+    @extend_schema(responses=ContinuitySerializer)
+    def get_continuity(self, assignment: Assignment) -> dict[str, Any]:
+        return ContinuitySerializer(assignment).data
+
 
 class ClientSerializer(StrictModelSerializer):
+    """A client's own details: the input of create and update, and their output."""
+
     class Meta:
         model = Client
         fields = ["id", *EDITABLE_FIELDS, "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
+class NamedWorkerSerializer(serializers.ModelSerializer[Assignment]):
+    coordinator_name = serializers.CharField(source="coordinator.get_full_name")
+
+    class Meta:
+        model = Assignment
+        fields = ["coordinator", "coordinator_name", "started_on", "ended_on", "end_reason", "reason", "handover_note"]
+
+
+class ClientDetailSerializer(serializers.ModelSerializer[Client]):
+    """A client's record as the overview shows it."""
+
+    assignments = NamedWorkerSerializer(many=True, read_only=True)
+    continuity = serializers.SerializerMethodField()
+    access_ground = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Client
+        fields = ["id", *EDITABLE_FIELDS, "relationship_started_on", "closed_on", "team", "no_named_worker_reason"]
+        fields += ["assignments", "continuity", "access_ground", "created_at", "updated_at"]
+
+    @extend_schema(responses=ContinuitySerializer)
+    def get_continuity(self, client: Client) -> dict[str, Any]:
+        return ContinuitySerializer(selectors.continuity_of(client)).data
+
+
+def _staff(request: Request) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    return user
+
+
+def _client(request: Request, pk: int, *, what: str, may: frozenset[str] | None = None) -> Client:
+    """Fetches, authorises and logs; ``may`` names the grounds allowed to act (else 403)."""
+    client = selectors.client_for_reading(user=_staff(request), pk=pk, what=what)
+    if may is not None and client.access_ground not in may:
+        raise PermissionDenied
+    return client
+
+
 class CaseloadView(generics.ListAPIView[Assignment]):
-    """The caseload: a coordinator's current clients. Defaults to the caller's own; a team
-    lead may name one of their teams' coordinators."""
+    """The caseload: a coordinator's current clients with continuity and deadlines. Defaults
+    to the caller's own; a team lead may name one of their teams' coordinators, a substitute
+    the coordinator they stand in for."""
 
     serializer_class = CaseloadEntrySerializer
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("coordinator", int, description="A coordinator of a team you lead."),
+            OpenApiParameter("coordinator", int, description="Another coordinator whose caseload you may see."),
             OpenApiParameter("q", str, description="Words of the client's name."),
             OpenApiParameter("ordering", str, enum=list(selectors.CASELOAD_ORDERINGS)),
         ]
@@ -73,27 +145,25 @@ class CaseloadView(generics.ListAPIView[Assignment]):
         return super().get(request, *args, **kwargs)
 
     def _owner(self) -> tuple[User, str]:
-        user: User = self.request.user  # type: ignore[assignment]
+        user = _staff(self.request)
         raw = self.request.query_params.get("coordinator", str(user.pk))
         if not raw.isdigit():
             raise serializers.ValidationError({"coordinator": ["A valid integer is required."]})
         return access.caseload_owner_for(user, int(raw))
 
-    def get_queryset(self) -> Any:
+    def get_queryset(self) -> QuerySet[Assignment]:
         self.coordinator, self.ground = self._owner()
         order = self.request.query_params.get("ordering", "name")
         if order not in selectors.CASELOAD_ORDERINGS:
-            raise serializers.ValidationError(
-                {"ordering": [f"Choose one of {', '.join(selectors.CASELOAD_ORDERINGS)}."]}
-            )
-        return selectors.caseload(
-            coordinator=self.coordinator, search=self.request.query_params.get("q", "")[:100], order=order
-        )
+            choices = ", ".join(selectors.CASELOAD_ORDERINGS)
+            raise serializers.ValidationError({"ordering": [f"Choose one of {choices}."]})
+        search = self.request.query_params.get("q", "")[:100]
+        return selectors.caseload(coordinator=self.coordinator, search=search, order=order)
 
     def paginate_queryset(self, queryset: Any) -> list[Any] | None:
         page = super().paginate_queryset(queryset)
         if page is not None:
-            selectors.log_caseload_shown(viewer=self.request.user, assignments=page, ground=self.ground)  # type: ignore[arg-type]
+            selectors.log_caseload_shown(viewer=_staff(self.request), assignments=page, ground=self.ground)
         return page
 
 
@@ -103,32 +173,430 @@ class ClientCreateView(generics.CreateAPIView[Client]):
     serializer_class = ClientSerializer
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user: User = request.user  # type: ignore[assignment]
+        user = _staff(request)
         if user.role != Role.COORDINATOR:
             raise PermissionDenied
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        client = services.create_client(by=user, fields=serializer.validated_data)
+        client = services.create_client(
+            by=user, fields=serializer.validated_data, team=selectors.team_of_coordinator(user)
+        )
         return Response(ClientSerializer(client).data, status=status.HTTP_201_CREATED)
 
 
 class ClientDetailView(generics.RetrieveUpdateAPIView[Client]):
-    """One client's record. Reading is logged; only the designated coordinator may change it."""
+    """One client's record. Reading is logged; only the designated coordinator may change it,
+    and not after the relationship is closed (409)."""
 
-    serializer_class = ClientSerializer
+    serializer_class = ClientDetailSerializer
     http_method_names = ["get", "patch", "head", "options"]
 
-    def get_object(self) -> Client:
-        user: User = self.request.user  # type: ignore[assignment]
-        what = "api.client.detail" if self.request.method in ("GET", "HEAD") else "api.client.update"
-        return selectors.client_for_reading(user=user, pk=int(self.kwargs["pk"]), what=what)
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Client]]:
+        return ClientSerializer if self.request.method == "PATCH" else ClientDetailSerializer
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user: User = request.user  # type: ignore[assignment]
-        client = self.get_object()
-        if client.access_ground != access.Ground.DESIGNATED_COORDINATOR:
-            raise PermissionDenied
-        serializer = self.get_serializer(client, data=request.data, partial=True)
+    def get_object(self) -> Client:
+        what = "api.client.detail" if self.request.method in ("GET", "HEAD") else "api.client.update"
+        return _client(self.request, int(self.kwargs["pk"]), what=what)
+
+    @extend_schema(request=ClientSerializer, responses=ClientSerializer)
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        client = _client(request, int(kwargs["pk"]), what="api.client.update", may=access.Ground.MAY_CHANGE)
+        serializer = ClientSerializer(client, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.update_client(client=client, by=user, ground=client.access_ground, fields=serializer.validated_data)
+        services.update_client(
+            client=client, by=_staff(request), ground=client.access_ground, fields=serializer.validated_data
+        )
         return Response(ClientSerializer(client).data)
+
+
+class ClientSearchView(generics.ListAPIView[Client]):
+    """Clients you may see whose name is like ``q`` (typos and å/ä/ö tolerated), or the one
+    client with the exact identity code ``q`` (any client: intake must find existing ones)."""
+
+    serializer_class = CaseloadClientSerializer
+    pagination_class = None
+
+    @extend_schema(parameters=[OpenApiParameter("q", str, required=True)])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        user, query = _staff(self.request), self.request.query_params.get("q", "")
+        if selectors.IDENTITY_CODE.match(query.strip()):
+            found = selectors.find_by_identity_code(user=user, code=query)
+            return [found] if found else []
+        return selectors.search_clients(user=user, query=query)
+
+
+class ContactSerializer(StrictModelSerializer):
+    class Meta:
+        model = Contact
+        fields = ["id", "contacted_on", "channel", "source", "source_name", "reason", "urgent"]
+        fields += ["deadline_rule", "assessment_due_on", "assessment_started_on", "cancelled_on", "created_at"]
+        read_only_fields = ["id", "deadline_rule", "assessment_due_on", "assessment_started_on", "cancelled_on"]
+        read_only_fields += ["created_at"]
+
+
+class ClientContactsView(APIView):
+    """A client's contacts; a new contact sets the assessment start deadline (SHL §36)."""
+
+    @extend_schema(responses=ContactSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        client = _client(request, pk, what="api.client.contacts")
+        return Response(ContactSerializer(selectors.contacts_of(client), many=True).data)
+
+    @extend_schema(request=ContactSerializer, responses={201: ContactSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        client = _client(request, pk, what="api.client.contacts", may=access.Ground.MAY_CHANGE)
+        serializer = ContactSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contact = services.record_contact(
+            client=client, by=_staff(request), ground=client.access_ground, **serializer.validated_data
+        )
+        return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+
+class IntakeSerializer(StrictSerializer):
+    """A contact, with an existing client (``client_id`` of a client you see, or the exact
+    ``identity_code`` of any client) or a new one (``client``)."""
+
+    contact = ContactSerializer()
+    client_id = serializers.IntegerField(required=False)
+    identity_code = serializers.CharField(required=False)
+    client = ClientSerializer(required=False)
+    coordinator_id = serializers.IntegerField(required=False, help_text="The named worker; you by default.")
+    no_named_worker_reason = serializers.CharField(required=False, allow_blank=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if sum(name in attrs for name in ("client_id", "identity_code", "client")) != 1:
+            raise serializers.ValidationError({"client": ["Give one of client_id, identity_code or client."]})
+        return attrs
+
+
+class IntakeResultSerializer(serializers.Serializer[Any]):
+    client_id = serializers.IntegerField()
+    contact = ContactSerializer()
+
+
+class IntakeView(APIView):
+    """Records a contact and opens the client relationship from it, or attaches it to an
+    existing client (reopening a closed one)."""
+
+    @extend_schema(request=IntakeSerializer, responses={201: IntakeResultSerializer})
+    def post(self, request: Request) -> Response:
+        user = _staff(request)
+        if user.role not in (Role.COORDINATOR, Role.TEAM_LEAD):
+            raise PermissionDenied
+        serializer = IntakeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "client_id" in data:
+            client = access.client_for(user, data["client_id"])
+        elif "identity_code" in data:
+            found = selectors.find_by_identity_code(user=user, code=data["identity_code"])
+            if found is None:
+                raise serializers.ValidationError({"identity_code": ["No client has this identity code."]})
+            client = found
+        else:
+            coordinator = None
+            if "no_named_worker_reason" not in data:
+                coordinator = self._coordinator(user, data.get("coordinator_id"))
+            client = services.create_client(
+                by=user,
+                fields=data["client"],
+                coordinator=coordinator,
+                team=selectors.team_of_coordinator(coordinator or user),
+                no_named_worker_reason=data.get("no_named_worker_reason", ""),
+            )
+        contact = services.record_contact(client=client, by=user, ground=access.Ground.INTAKE, **data["contact"])
+        return Response(
+            {"client_id": client.pk, "contact": ContactSerializer(contact).data}, status=status.HTTP_201_CREATED
+        )
+
+    @staticmethod
+    def _coordinator(user: User, coordinator_id: int | None) -> User:
+        if coordinator_id is None or coordinator_id == user.pk:
+            if user.role != Role.COORDINATOR:
+                raise serializers.ValidationError({"coordinator_id": ["Name the coordinator."]})
+            return user
+        coordinator = selectors.handover_targets(user).filter(pk=coordinator_id).first()
+        if coordinator is None:
+            raise serializers.ValidationError({"coordinator_id": ["Not a coordinator of your team."]})
+        return coordinator
+
+
+class NamedWorkerInputSerializer(StrictSerializer):
+    coordinator_id = serializers.IntegerField(required=False)
+    no_named_worker_reason = serializers.CharField(required=False, allow_blank=False)
+    started_on = serializers.DateField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    handover_note = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("coordinator_id" in attrs) == ("no_named_worker_reason" in attrs):
+            raise serializers.ValidationError(
+                {"coordinator_id": ["Give either coordinator_id or no_named_worker_reason."]}
+            )
+        return attrs
+
+
+class ClientNamedWorkerView(APIView):
+    """Names a coordinator as the client's named worker (SHL §42), or records why none is
+    needed. A child needing special support must have a social worker."""
+
+    @extend_schema(request=NamedWorkerInputSerializer, responses={200: ClientDetailSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        user = _staff(request)
+        client = _client(request, pk, what="api.client.named_worker", may=access.Ground.MAY_MANAGE)
+        serializer = NamedWorkerInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "no_named_worker_reason" in data:
+            services.record_no_named_worker(
+                client=client, by=user, ground=client.access_ground, reason=data["no_named_worker_reason"]
+            )
+        else:
+            coordinator = selectors.handover_targets(user).filter(pk=data["coordinator_id"]).first()
+            if coordinator is None:
+                raise serializers.ValidationError({"coordinator_id": ["Not a coordinator of your team."]})
+            services.assign_coordinator(
+                client=client,
+                coordinator=coordinator,
+                started_on=data.get("started_on", timezone.localdate()),
+                by=user,
+                ground=client.access_ground,
+                reason=data.get("reason", ""),
+                handover_note=data.get("handover_note", ""),
+            )
+        # Handing the client to someone else may end the caller's own access: answer with the
+        # record as it now stands rather than fetching it again.
+        client.refresh_from_db()
+        return Response(ClientDetailSerializer(client).data)
+
+
+class HandoverSerializer(StrictSerializer):
+    client_ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=1000)
+    to = serializers.ListField(
+        child=serializers.IntegerField(), min_length=1, max_length=50, help_text="Coordinators, spread evenly."
+    )
+    note = serializers.CharField(allow_blank=True, required=False, default="")
+    on = serializers.DateField(required=False)
+
+
+class HandoverResultSerializer(serializers.Serializer[Any]):
+    client_id = serializers.IntegerField()
+    coordinator = serializers.IntegerField(source="coordinator_id")
+
+
+class HandoverView(APIView):
+    """Hands clients over to one coordinator or spreads them evenly over several, in one
+    transaction: all move, or none does."""
+
+    @extend_schema(request=HandoverSerializer, responses={201: HandoverResultSerializer(many=True)})
+    def post(self, request: Request) -> Response:
+        user = _staff(request)
+        serializer = HandoverSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        clients, ground = selectors.clients_for_handover(user=user, client_ids=data["client_ids"])
+        targets = list(selectors.handover_targets(user).filter(pk__in=data["to"]))
+        if len(targets) != len(set(data["to"])):
+            raise serializers.ValidationError({"to": ["Only coordinators of your team."]})
+        created = services.hand_over(
+            clients=clients, to=targets, by=user, ground=ground, note=data["note"], on=data.get("on")
+        )
+        return Response(HandoverResultSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class ReferralSerializer(serializers.ModelSerializer[Referral]):
+    class Meta:
+        model = Referral
+        fields = ["id", "client", "direction", "counterpart", "reason", "status", "sent_on", "follow_up_on"]
+        fields += ["contact", "updated_at"]
+
+
+class ReferralInputSerializer(StrictSerializer):
+    direction = serializers.ChoiceField(choices=Referral.Direction.choices)
+    counterpart = serializers.CharField(max_length=200)
+    reason = serializers.CharField()
+    sent_on = serializers.DateField(help_text="Sent, or for an incoming referral received, on this date.")
+    follow_up_on = serializers.DateField(required=False, allow_null=True)
+    sender = serializers.ChoiceField(
+        choices=ContactSource.choices, required=False, help_text="Who sent an incoming referral."
+    )
+    urgent = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["direction"] == Referral.Direction.INCOMING and "sender" not in attrs:
+            raise serializers.ValidationError({"sender": ["Who sent the referral."]})
+        return attrs
+
+
+class ClientReferralsView(APIView):
+    """A client's referrals; an outgoing one is followed up, an incoming one becomes a contact."""
+
+    @extend_schema(responses=ReferralSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        client = _client(request, pk, what="api.client.referrals")
+        return Response(ReferralSerializer(selectors.referrals_of(client), many=True).data)
+
+    @extend_schema(request=ReferralInputSerializer, responses={201: ReferralSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        client = _client(request, pk, what="api.client.referrals", may=access.Ground.MAY_CHANGE)
+        serializer = ReferralInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data["direction"] == Referral.Direction.INCOMING:
+            referral = services.receive_referral(
+                client=client,
+                by=_staff(request),
+                ground=client.access_ground,
+                counterpart=data["counterpart"],
+                source=data["sender"],
+                reason=data["reason"],
+                received_on=data["sent_on"],
+                urgent=data["urgent"],
+            )
+        else:
+            referral = services.create_referral(
+                client=client,
+                by=_staff(request),
+                ground=client.access_ground,
+                counterpart=data["counterpart"],
+                reason=data["reason"],
+                sent_on=data["sent_on"],
+                follow_up_on=data.get("follow_up_on"),
+            )
+        return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
+
+
+class ReferralAdvanceSerializer(StrictSerializer):
+    status = serializers.ChoiceField(choices=ReferralStatus.choices)
+    follow_up_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ReferralDetailView(APIView):
+    """Moves a referral forward: sent → received → answered → closed."""
+
+    @extend_schema(request=ReferralAdvanceSerializer, responses={200: ReferralSerializer})
+    def patch(self, request: Request, pk: int) -> Response:
+        referral = get_object_or_404(Referral.objects.only("client_id"), pk=pk)
+        client = _client(request, referral.client_id, what="api.referral", may=access.Ground.MAY_CHANGE)
+        serializer = ReferralAdvanceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        referral = get_object_or_404(Referral, pk=pk)
+        referral.client = client
+        services.advance_referral(
+            referral=referral, by=_staff(request), ground=client.access_ground, **serializer.validated_data
+        )
+        return Response(ReferralSerializer(referral).data)
+
+
+class OverdueReferralsView(generics.ListAPIView[Referral]):
+    """Referrals past their follow-up date in your caseload (a team lead: your teams')."""
+
+    serializer_class = ReferralSerializer
+
+    def get_queryset(self) -> QuerySet[Referral]:
+        return selectors.overdue_referrals(_staff(self.request))
+
+
+class ClosureSerializer(StrictSerializer):
+    closed_on = serializers.DateField()
+    reason = serializers.ChoiceField(choices=ClosureReason.choices)
+    summary = serializers.CharField()
+
+
+class RelationshipPeriodSerializer(serializers.ModelSerializer[RelationshipPeriod]):
+    class Meta:
+        model = RelationshipPeriod
+        fields = ["id", "opened_on", "closed_on", "closure_reason", "closing_summary", "retention_class"]
+        fields += ["retention_starts_on", "retention_ends_on"]
+
+
+class ClientClosureView(APIView):
+    """Ends the client relationship with a reason and a closing summary; the client becomes
+    read-only and the retention period starts to run."""
+
+    @extend_schema(request=ClosureSerializer, responses={200: RelationshipPeriodSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        client = _client(request, pk, what="api.client.closure", may=access.Ground.MAY_MANAGE)
+        serializer = ClosureSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        period = services.close_client(
+            client=client, by=_staff(request), ground=client.access_ground, **serializer.validated_data
+        )
+        return Response(RelationshipPeriodSerializer(period).data)
+
+
+class ReopenSerializer(StrictSerializer):
+    opened_on = serializers.DateField(required=False)
+    coordinator_id = serializers.IntegerField(required=False)
+
+
+class ClientReopenView(APIView):
+    """Starts a new relationship period for a closed client; the old one is kept."""
+
+    @extend_schema(request=ReopenSerializer, responses={201: RelationshipPeriodSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        user = _staff(request)
+        client = _client(
+            request, pk, what="api.client.reopen", may=access.Ground.MAY_MANAGE | {access.Ground.FORMER_COORDINATOR}
+        )
+        serializer = ReopenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        coordinator = None
+        if "coordinator_id" in data:
+            coordinator = selectors.handover_targets(user).filter(pk=data["coordinator_id"]).first()
+            if coordinator is None:
+                raise serializers.ValidationError({"coordinator_id": ["Not a coordinator of your team."]})
+        period = services.reopen_client(
+            client=client,
+            by=user,
+            ground=client.access_ground,
+            opened_on=data.get("opened_on", timezone.localdate()),
+            coordinator=coordinator,
+        )
+        return Response(RelationshipPeriodSerializer(period).data, status=status.HTTP_201_CREATED)
+
+
+class SubstitutionSerializer(serializers.ModelSerializer[Substitution]):
+    class Meta:
+        model = Substitution
+        fields = ["id", "absent", "substitute", "starts_on", "ends_on", "reason", "created_at"]
+
+
+class SubstitutionInputSerializer(StrictSerializer):
+    absent = serializers.IntegerField()
+    substitute = serializers.IntegerField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class SubstitutionsView(APIView):
+    """Substitutions you take part in or arranged; arrange one for yourself or your team."""
+
+    @extend_schema(responses=SubstitutionSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(SubstitutionSerializer(selectors.substitutions_for(_staff(request)), many=True).data)
+
+    @extend_schema(request=SubstitutionInputSerializer, responses={201: SubstitutionSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = SubstitutionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        people = User.objects.in_bulk([data["absent"], data["substitute"]])
+        missing = {name: ["Unknown user."] for name in ("absent", "substitute") if data[name] not in people}
+        if missing:
+            raise serializers.ValidationError(missing)
+        substitution = services.create_substitution(
+            absent=people[data["absent"]],
+            substitute=people[data["substitute"]],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            reason=data["reason"],
+            by=_staff(request),
+        )
+        return Response(SubstitutionSerializer(substitution).data, status=status.HTTP_201_CREATED)

@@ -4,10 +4,12 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import FloatField, Func, IntegerField, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caseflow import access
 from caseflow.accounts.models import User
@@ -144,13 +146,14 @@ def _normalised(text: str) -> Func:
 
 def search_clients(*, user: User, query: str, limit: int = 20) -> list[Client]:
     """Clients ``user`` may see whose name is like ``query``: tolerant of typos and of å, ä, ö
-    typed as a, a, o (trigram word similarity over the unaccented name, through its index)."""
+    typed as a, a, o (trigram word similarity over the unaccented name, through its index).
+    The clients shown are logged."""
     query = query.strip()[:100]
     if len(query) < 2:
         return []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [NAME_SEARCH_THRESHOLD])
-        return list(
+        found: list[Client] = list(
             access.visible_clients(user)
             .alias(search_name=SearchName())
             .filter(search_name__trigram_word_similar=_normalised(query))
@@ -159,6 +162,8 @@ def search_clients(*, user: User, query: str, limit: int = 20) -> list[Client]:
             )
             .order_by("-similarity", "last_name", "first_name", "pk")[:limit]
         )
+    record_list_access(actor=user, clients=found, what="search")
+    return found
 
 
 def find_by_identity_code(*, user: User, code: str) -> Client | None:
@@ -223,3 +228,26 @@ def team_of_coordinator(coordinator: User) -> Team | None:
         .first()
     )
     return membership.team if membership else None
+
+
+def clients_for_handover(*, user: User, client_ids: list[int]) -> tuple[list[Client], str]:
+    """The clients ``user`` may hand over, in one query, with the ground; a client that is
+    not theirs to hand over is reported as not found, as everywhere else."""
+    clients = list(access.visible_clients(user).filter(pk__in=client_ids))
+    allowed = [c for c in clients if c.access_ground in access.Ground.MAY_MANAGE]
+    missing = sorted(set(client_ids) - {c.pk for c in allowed})
+    if missing:
+        raise ValidationError({"clients": [_("Not found: %(ids)s") % {"ids": ", ".join(map(str, missing))}]})
+    grounds = {c.access_ground for c in allowed}
+    return (
+        allowed,
+        access.Ground.TEAM_LEAD if access.Ground.TEAM_LEAD in grounds else access.Ground.DESIGNATED_COORDINATOR,
+    )
+
+
+def handover_targets(user: User) -> QuerySet[User]:
+    """Whom ``user`` may hand clients over to: a coordinator, their team colleagues; a team
+    lead, the coordinators of the teams they lead."""
+    colleagues = access.colleagues_of(user).exclude(pk=user.pk).values("pk")
+    led = access.coordinators_led_by(user).values("pk")
+    return User.objects.filter(Q(pk__in=colleagues) | Q(pk__in=led)).order_by("last_name", "first_name", "pk")

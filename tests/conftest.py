@@ -3,6 +3,7 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
+from caseflow.access import Ground
 from caseflow.accounts.factories import (
     AdministratorFactory,
     CoordinatorFactory,
@@ -10,8 +11,10 @@ from caseflow.accounts.factories import (
     TeamMemberFactory,
 )
 from caseflow.accounts.models import User
+from caseflow.audit.models import AccessEvent
+from clients import services
 from clients.factories import AssignmentFactory, ClientFactory, RelationshipPeriodFactory
-from clients.models import Client
+from clients.models import Client, ClosureReason
 from networks.factories import TeamFactory, TeamMembershipFactory
 from networks.models import Team, TeamMembership
 
@@ -20,7 +23,11 @@ class World:
     """Two teams, each with a lead and coordinators with clients; a team member; an admin.
     ``coordinator`` and ``lead`` are in team A; ``other_coordinator`` and ``other_lead`` in B."""
 
+    # The world being built in the running test, for rows of data that name its people.
+    current: "World"
+
     def __init__(self) -> None:
+        World.current = self
         self.team_a = TeamFactory(name="Tiimi A")
         self.team_b = TeamFactory(name="Tiimi B")
         self.coordinator = CoordinatorFactory(username="coordinator")
@@ -39,6 +46,25 @@ class World:
         self.own_client = self.give(self.coordinator)
         self.colleague_client = self.give(self.colleague)
         self.other_client = self.give(self.other_coordinator)
+        self.closed_client = self.give(self.coordinator)
+        services.close_client(
+            client=self.closed_client,
+            by=self.coordinator,
+            ground=Ground.DESIGNATED_COORDINATOR,
+            closed_on=datetime.date(2026, 6, 30),
+            reason=ClosureReason.GOALS_MET,
+            summary="Tavoitteet saavutettu.",
+        )
+        self.own_referral = services.create_referral(
+            client=self.own_client,
+            by=self.coordinator,
+            ground=Ground.DESIGNATED_COORDINATOR,
+            counterpart="Kela",
+            reason="Hoitotuen hakeminen",
+            sent_on=datetime.date(2026, 9, 1),
+            follow_up_on=datetime.date(2026, 10, 1),
+        )
+        self.last_event_pk = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     def team_of(self, coordinator: User) -> Team | None:
         membership = coordinator.team_memberships.filter(kind=TeamMembership.Kind.MEMBER).first()

@@ -20,9 +20,7 @@ class AccessEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Indexed by access_event_client_at below; a second index on the column alone would only
     # cost a write per row on the hottest insert path.
-    client = models.ForeignKey(
-        "clients.Client", on_delete=models.PROTECT, related_name="access_events", db_index=False
-    )
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="access_events", db_index=False)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     what = models.CharField(_("what"), max_length=100)
     ground = models.CharField(_("ground"), max_length=40)

@@ -159,6 +159,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema name for a choice set used by several fields.
+    "ENUM_NAME_OVERRIDES": {
+        "ClosureReasonEnum": "clients.models.ClosureReason",
+        "ContactSourceEnum": "clients.models.ContactSource",
+    },
 }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")

@@ -59,6 +59,14 @@ def no_kwargs(_: World) -> dict[str, Any]:
     return {}
 
 
+def _contact_payload() -> dict[str, Any]:
+    return {"contacted_on": "2026-11-02", "channel": "phone", "source": "relative", "reason": "Kotona pärjääminen"}
+
+
+def closed_client(w: World) -> dict[str, Any]:
+    return {"pk": w.closed_client.pk}
+
+
 def own_client(w: World) -> dict[str, Any]:
     return {"pk": w.own_client.pk}
 
@@ -123,6 +131,99 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("api-client-detail", "other-change"): Row(
         "PATCH", other_client, {**EDITS_OTHER, **API_DENIES_ANONYMOUS}, data=lambda: {"phone": "040 123 4567"}
+    ),
+    ("api-client-detail", "closed"): Row(
+        "GET", closed_client, {**staff_only(404, coordinator=200, lead=200), **API_DENIES_ANONYMOUS}
+    ),
+    # Read-only once closed: nobody changes the record; a lead who may manage the client is
+    # told why when trying to name a worker (below).
+    ("api-client-detail", "closed-change"): Row(
+        "PATCH",
+        closed_client,
+        {**staff_only(404, coordinator=403, lead=403), **API_DENIES_ANONYMOUS},
+        data=lambda: {"phone": "040 123 4567"},
+    ),
+    ("api-client-search", "-"): Row(
+        "GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}, query=lambda w: {"q": w.own_client.last_name}
+    ),
+    ("api-client-contacts", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
+    ("api-client-contacts", "other"): Row("GET", other_client, {**SEES_OTHER, **API_DENIES_ANONYMOUS}),
+    ("api-client-contacts", "own-add"): Row(
+        "POST",
+        own_client,
+        {**staff_only(404, coordinator=201, lead=403), **API_DENIES_ANONYMOUS},
+        data=_contact_payload,
+    ),
+    ("api-client-named-worker", "own"): Row(
+        "POST",
+        own_client,
+        {**staff_only(404, coordinator=200, lead=200), **API_DENIES_ANONYMOUS},
+        data=lambda: {"coordinator_id": World.current.colleague.pk},
+    ),
+    ("api-client-named-worker", "closed"): Row(
+        "POST",
+        closed_client,
+        {**staff_only(404, coordinator=403, lead=409), **API_DENIES_ANONYMOUS},
+        data=lambda: {"coordinator_id": World.current.colleague.pk},
+    ),
+    ("api-client-referrals", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
+    ("api-client-referrals", "own-add"): Row(
+        "POST",
+        own_client,
+        {**staff_only(404, coordinator=201, lead=403), **API_DENIES_ANONYMOUS},
+        data=lambda: {"direction": "outgoing", "counterpart": "Kela", "reason": "Hoitotuki", "sent_on": "2026-11-02"},
+    ),
+    ("api-referral-detail", "own"): Row(
+        "PATCH",
+        lambda w: {"pk": w.own_referral.pk},
+        {**staff_only(404, coordinator=200, lead=403), **API_DENIES_ANONYMOUS},
+        data=lambda: {"status": "received"},
+    ),
+    ("api-referrals-overdue", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
+    ("api-client-closure", "own"): Row(
+        "POST",
+        own_client,
+        {**staff_only(404, coordinator=200, lead=200), **API_DENIES_ANONYMOUS},
+        data=lambda: {"closed_on": "2026-11-02", "reason": "moved", "summary": "Muutti Ouluun."},
+    ),
+    ("api-client-reopen", "open"): Row(
+        "POST", own_client, {**staff_only(404, coordinator=409, lead=409), **API_DENIES_ANONYMOUS}
+    ),
+    ("api-client-reopen", "closed"): Row(
+        "POST", closed_client, {**staff_only(404, coordinator=201, lead=201), **API_DENIES_ANONYMOUS}
+    ),
+    # Anyone on the staff may try; only the client's coordinator, or a lead for their team's
+    # clients and coordinators, succeeds. The others learn nothing but "not found".
+    ("api-handover", "-"): Row(
+        "POST",
+        no_kwargs,
+        {**staff_only(400, coordinator=201, lead=201), **API_DENIES_ANONYMOUS},
+        data=lambda: {"client_ids": [World.current.own_client.pk], "to": [World.current.colleague.pk]},
+    ),
+    ("api-intake", "-"): Row(
+        "POST",
+        no_kwargs,
+        {
+            **staff_only(400, coordinator=201, colleague=201, lead=201, member=403, admin=403),
+            **API_DENIES_ANONYMOUS,
+        },
+        data=lambda: {
+            "contact": _contact_payload(),
+            "client": _client_payload(),
+            "coordinator_id": World.current.coordinator.pk,
+        },
+    ),
+    ("api-substitutions", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
+    ("api-substitutions", "arrange"): Row(
+        "POST",
+        no_kwargs,
+        {**staff_only(400, coordinator=201, lead=201), **API_DENIES_ANONYMOUS},
+        data=lambda: {
+            "absent": World.current.coordinator.pk,
+            "substitute": World.current.colleague.pk,
+            "starts_on": "2026-12-01",
+            "ends_on": "2026-12-14",
+        },
     ),
     ("api-team-review", "-"): Row(
         "GET", no_kwargs, {**staff_only(403, lead=200, other_lead=200), **API_DENIES_ANONYMOUS}
@@ -191,4 +292,4 @@ def test_access(world: World, name: str, variant: str, role: str) -> None:
         response = client.generic(
             row.method, url, data=urlencode(data), content_type="application/x-www-form-urlencoded"
         )
-    assert response.status_code == row.expected[role], f"{row.method} {url} as {role}"
+    assert response.status_code == row.expected[role], f"{row.method} {url} as {role}: {response.content[:300]!r}"
