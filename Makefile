@@ -48,7 +48,7 @@ test: $(VENV)/.installed system-packages services lint
 	$(TEST_ENV) $(VENV)/bin/python manage.py makemessages $(MESSAGES_ARGS) >/dev/null
 	git diff --exit-code -I '^"POT-Creation-Date' -- locale || { echo "locale/ was out of date with the source: commit it"; exit 1; }
 	$(TEST_ENV) $(VENV)/bin/python manage.py compilemessages --ignore=.venv >/dev/null
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2
 
 bench: $(VENV)/.installed services
 	$(VENV)/bin/python bench/caseload.py

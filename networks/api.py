@@ -14,10 +14,11 @@ class TeamCoordinatorSerializer(serializers.ModelSerializer[TeamMembership]):
     coordinator_id = serializers.IntegerField(source="user.id")
     coordinator_name = serializers.CharField(source="user.get_full_name")
     caseload_size = serializers.IntegerField()
+    handed_over_12m = serializers.IntegerField(help_text="Clients handed over in the last 12 months.")
 
     class Meta:
         model = TeamMembership
-        fields = ["team", "coordinator_id", "coordinator_name", "caseload_size"]
+        fields = ["team", "coordinator_id", "coordinator_name", "caseload_size", "handed_over_12m"]
 
 
 class TeamReviewView(generics.ListAPIView[TeamMembership]):

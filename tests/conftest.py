@@ -36,9 +36,12 @@ class World:
         self.lead = TeamLeadFactory(username="lead")
         self.other_lead = TeamLeadFactory(username="other-lead")
         self.member = TeamMemberFactory(username="member")
+        # Stands in for ``coordinator`` today; ``past_substitute`` did until yesterday.
+        self.substitute = CoordinatorFactory(username="substitute")
+        self.past_substitute = CoordinatorFactory(username="past-substitute")
         self.admin = AdministratorFactory(username="admin")
         start = datetime.date(2024, 1, 1)
-        for user in (self.coordinator, self.colleague, self.member):
+        for user in (self.coordinator, self.colleague, self.member, self.substitute, self.past_substitute):
             TeamMembershipFactory(team=self.team_a, user=user, started_on=start)
         TeamMembershipFactory(team=self.team_b, user=self.other_coordinator, started_on=start)
         TeamMembershipFactory(team=self.team_a, user=self.lead, kind=TeamMembership.Kind.LEAD, started_on=start)
@@ -64,6 +67,18 @@ class World:
             sent_on=datetime.date(2026, 9, 1),
             follow_up_on=datetime.date(2026, 10, 1),
         )
+        today = datetime.date.today()
+        for substitute, ends_on in (
+            (self.substitute, today),
+            (self.past_substitute, today - datetime.timedelta(days=1)),
+        ):
+            services.create_substitution(
+                absent=self.coordinator,
+                substitute=substitute,
+                starts_on=today - datetime.timedelta(days=7),
+                ends_on=ends_on,
+                by=self.lead,
+            )
         self.last_event_pk = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     def team_of(self, coordinator: User) -> Team | None:

@@ -20,7 +20,18 @@ from rest_framework.test import APIClient
 from clients.identity_code import make_identity_code
 from tests.conftest import World
 
-ROLES = ("anonymous", "coordinator", "colleague", "other_coordinator", "lead", "other_lead", "member", "admin")
+ROLES = (
+    "anonymous",
+    "coordinator",
+    "colleague",
+    "other_coordinator",
+    "lead",
+    "other_lead",
+    "substitute",
+    "past_substitute",
+    "member",
+    "admin",
+)
 STAFF = ROLES[1:]
 # The admin site is Django's own, guarded by is_staff; its index stands for all of it.
 NOT_IN_MATRIX_NAMESPACES = {"admin"}
@@ -76,9 +87,9 @@ def other_client(w: World) -> dict[str, Any]:
 
 
 # The designated coordinator sees and edits; the team lead of the coordinator sees; nobody else.
-SEES_OWN = staff_only(404, coordinator=200, lead=200)
+SEES_OWN = staff_only(404, coordinator=200, lead=200, substitute=200)
 SEES_OTHER = staff_only(404, other_coordinator=200, other_lead=200)
-EDITS_OWN = staff_only(404, coordinator=200, lead=403)
+EDITS_OWN = staff_only(404, coordinator=200, lead=403, substitute=403)
 EDITS_OTHER = staff_only(404, other_coordinator=200, other_lead=403)
 API_DENIES_ANONYMOUS = {"anonymous": 403}
 
@@ -90,7 +101,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("set_language", "-"): Row("POST", no_kwargs, everyone(302), data=lambda: {"language": "sv", "next": "/"}),
     ("caseload", "-"): Row("GET", no_kwargs, staff_only(200)),
     ("caseload-of", "own"): Row(
-        "GET", lambda w: {"coordinator_id": w.coordinator.pk}, staff_only(404, coordinator=200, lead=200)
+        "GET",
+        lambda w: {"coordinator_id": w.coordinator.pk},
+        staff_only(404, coordinator=200, lead=200, substitute=200),
     ),
     ("caseload-of", "other"): Row(
         "GET",
@@ -98,7 +111,9 @@ MATRIX: dict[tuple[str, str], Row] = {
         staff_only(404, other_coordinator=200, other_lead=200),
     ),
     ("client-create", "-"): Row(
-        "GET", no_kwargs, staff_only(403, coordinator=200, colleague=200, other_coordinator=200)
+        "GET",
+        no_kwargs,
+        staff_only(403, coordinator=200, colleague=200, other_coordinator=200, substitute=200, past_substitute=200),
     ),
     ("client-detail", "own"): Row("GET", own_client, SEES_OWN),
     ("client-detail", "other"): Row("GET", other_client, SEES_OTHER),
@@ -109,7 +124,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api-caseload", "of-own-team"): Row(
         "GET",
         no_kwargs,
-        {**staff_only(404, coordinator=200, lead=200), **API_DENIES_ANONYMOUS},
+        {**staff_only(404, coordinator=200, lead=200, substitute=200), **API_DENIES_ANONYMOUS},
         query=lambda w: {"coordinator": w.coordinator.pk},
     ),
     ("api-caseload", "of-other-team"): Row(
@@ -121,7 +136,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api-client-create", "-"): Row(
         "POST",
         no_kwargs,
-        {**staff_only(403, coordinator=201, colleague=201, other_coordinator=201), **API_DENIES_ANONYMOUS},
+        {
+            **staff_only(
+                403, coordinator=201, colleague=201, other_coordinator=201, substitute=201, past_substitute=201
+            ),
+            **API_DENIES_ANONYMOUS,
+        },
         data=_client_payload,
     ),
     ("api-client-detail", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
@@ -151,13 +171,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api-client-contacts", "own-add"): Row(
         "POST",
         own_client,
-        {**staff_only(404, coordinator=201, lead=403), **API_DENIES_ANONYMOUS},
+        {**staff_only(404, coordinator=201, lead=403, substitute=403), **API_DENIES_ANONYMOUS},
         data=_contact_payload,
     ),
     ("api-client-named-worker", "own"): Row(
         "POST",
         own_client,
-        {**staff_only(404, coordinator=200, lead=200), **API_DENIES_ANONYMOUS},
+        {**staff_only(404, coordinator=200, lead=200, substitute=403), **API_DENIES_ANONYMOUS},
         data=lambda: {"coordinator_id": World.current.colleague.pk},
     ),
     ("api-client-named-worker", "closed"): Row(
@@ -170,24 +190,24 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api-client-referrals", "own-add"): Row(
         "POST",
         own_client,
-        {**staff_only(404, coordinator=201, lead=403), **API_DENIES_ANONYMOUS},
+        {**staff_only(404, coordinator=201, lead=403, substitute=403), **API_DENIES_ANONYMOUS},
         data=lambda: {"direction": "outgoing", "counterpart": "Kela", "reason": "Hoitotuki", "sent_on": "2026-11-02"},
     ),
     ("api-referral-detail", "own"): Row(
         "PATCH",
         lambda w: {"pk": w.own_referral.pk},
-        {**staff_only(404, coordinator=200, lead=403), **API_DENIES_ANONYMOUS},
+        {**staff_only(404, coordinator=200, lead=403, substitute=403), **API_DENIES_ANONYMOUS},
         data=lambda: {"status": "received"},
     ),
     ("api-referrals-overdue", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
     ("api-client-closure", "own"): Row(
         "POST",
         own_client,
-        {**staff_only(404, coordinator=200, lead=200), **API_DENIES_ANONYMOUS},
+        {**staff_only(404, coordinator=200, lead=200, substitute=403), **API_DENIES_ANONYMOUS},
         data=lambda: {"closed_on": "2026-11-02", "reason": "moved", "summary": "Muutti Ouluun."},
     ),
     ("api-client-reopen", "open"): Row(
-        "POST", own_client, {**staff_only(404, coordinator=409, lead=409), **API_DENIES_ANONYMOUS}
+        "POST", own_client, {**staff_only(404, coordinator=409, lead=409, substitute=403), **API_DENIES_ANONYMOUS}
     ),
     ("api-client-reopen", "closed"): Row(
         "POST", closed_client, {**staff_only(404, coordinator=201, lead=201), **API_DENIES_ANONYMOUS}
@@ -204,7 +224,16 @@ MATRIX: dict[tuple[str, str], Row] = {
         "POST",
         no_kwargs,
         {
-            **staff_only(400, coordinator=201, colleague=201, lead=201, member=403, admin=403),
+            **staff_only(
+                400,
+                coordinator=201,
+                colleague=201,
+                lead=201,
+                substitute=201,
+                past_substitute=201,
+                member=403,
+                admin=403,
+            ),
             **API_DENIES_ANONYMOUS,
         },
         data=lambda: {
