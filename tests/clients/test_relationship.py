@@ -23,7 +23,6 @@ from clients.models import (
     AssignmentEnd,
     ClientMessage,
     ClosureReason,
-    Contact,
     ContactSource,
     DeadlineRule,
     Referral,
@@ -63,7 +62,7 @@ class TestAssessmentStartDeadline:
         ],
         ids=["aged 75", "highest care allowance", "child needing special support"],
     )
-    def test_statutory_groups_get_the_seventh_working_day(self, world: World, attributes: dict) -> None:
+    def test_statutory_groups_get_the_seventh_working_day(self, world: World, attributes: dict[str, object]) -> None:
         client = ClientFactory(**attributes, identity_code="")
         contact = _contact(world, client)
         # 19, 22, 23, 29, 30, 31 December and 2 January: Christmas and New Year skipped.
@@ -83,7 +82,7 @@ class TestAssessmentStartDeadline:
         _contact(world, world.own_client, contacted_on=datetime.date(2026, 11, 2))
         _contact(world, world.own_client, contacted_on=datetime.date(2026, 11, 9), urgent=True)
         row = selectors.caseload(coordinator=world.coordinator).get(client=world.own_client)
-        assert row.assessment_due_on == datetime.date(2026, 11, 9)
+        assert row.assessment_due_on == datetime.date(2026, 11, 9)  # type: ignore[attr-defined]
 
     def test_a_future_contact_date_is_refused(self, world: World) -> None:
         with pytest.raises(ValidationError, match="future"):
@@ -301,6 +300,7 @@ class TestClosure:
         assert period.retention_starts_on == datetime.date(2026, 11, 20)
         expected_class = services.retention_class(world.own_client, datetime.date(2026, 11, 20))
         assert period.retention_class == expected_class
+        assert period.retention_ends_on is not None
         assert period.retention_ends_on.year - 2026 in (10, 12)
         assert selectors.caseload(coordinator=world.coordinator).filter(client=world.own_client).count() == 0
         # The former coordinator still reads the record.
