@@ -8,21 +8,39 @@ relations in queries, never stored as a row per user and client.
   dates; the access ends by itself.
 - A team lead sees the clients currently assigned to the coordinators of the teams they lead,
   and the clients those teams are responsible for (unassigned or closed ones too).
+- A team member (a nurse, a physiotherapist…) sees the clients whose care team they are on,
+  and only the sections of the record their profession needs (``SECTIONS_BY_PROFESSION``).
+- A one-off consultation grant on a single client (django-guardian's ``view_client`` object
+  permission) lets a professional read that client's basic details and assessment.
 Everything else is "not found", so that a user cannot tell others' clients exist.
 """
 
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value, When
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermission
 from rest_framework.permissions import BasePermission
 
-from caseflow.accounts.models import Role, User
+from caseflow.accounts.models import Profession, Role, User
 from clients.models import Assignment, AssignmentEnd, Client, Substitution
-from networks.models import TeamMembership
+from networks.models import CareTeamMember, Section, TeamMembership
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -37,6 +55,8 @@ class Ground:
     TEAM_LEAD = "team_lead"
     SUBSTITUTE = "substitute"
     FORMER_COORDINATOR = "former_coordinator"
+    CARE_TEAM = "care_team"
+    CONSULTATION = "consultation"
     INTAKE = "intake"
 
     LABELS = {
@@ -44,12 +64,46 @@ class Ground:
         TEAM_LEAD: _("team lead of the coordinator"),
         SUBSTITUTE: _("substitute of the coordinator"),
         FORMER_COORDINATOR: _("coordinator when the relationship was closed"),
+        CARE_TEAM: _("member of the client's care team"),
+        CONSULTATION: _("consultation granted for this client"),
         INTAKE: _("recording a contact (intake)"),
     }
     # Grounds that may change the client's record, and those that may also make the
     # decisions about who works with the client (assign, hand over, close, reopen).
     MAY_CHANGE = frozenset({DESIGNATED_COORDINATOR})
     MAY_MANAGE = frozenset({DESIGNATED_COORDINATOR, TEAM_LEAD})
+
+
+ALL_SECTIONS = frozenset(Section.values)
+# What each profession needs to see of a client whose care team it is on; the coordinators'
+# and leads' grounds see every section.
+SECTIONS_BY_PROFESSION: dict[str, frozenset[str]] = {
+    Profession.SOCIAL_WORKER: ALL_SECTIONS,
+    Profession.SOCIAL_COUNSELLOR: ALL_SECTIONS,
+    Profession.NURSE: frozenset({Section.BASIC, Section.NETWORK, Section.MEETINGS, Section.ASSESSMENT, Section.PLAN}),
+    Profession.DOCTOR: frozenset({Section.BASIC, Section.NETWORK, Section.MEETINGS, Section.ASSESSMENT, Section.PLAN}),
+    Profession.PHYSIOTHERAPIST: frozenset({Section.BASIC, Section.MEETINGS, Section.ASSESSMENT, Section.PLAN}),
+    Profession.OCCUPATIONAL_THERAPIST: frozenset({Section.BASIC, Section.MEETINGS, Section.ASSESSMENT, Section.PLAN}),
+    Profession.PSYCHOLOGIST: frozenset({Section.BASIC, Section.MEETINGS, Section.ASSESSMENT, Section.PLAN}),
+    Profession.EMPLOYMENT_SPECIALIST: frozenset({Section.BASIC, Section.MEETINGS, Section.PLAN}),
+    Profession.OTHER: frozenset({Section.BASIC, Section.MEETINGS}),
+}
+CONSULTATION_SECTIONS = frozenset({Section.BASIC, Section.ASSESSMENT})
+
+
+def sections_for(user: User, ground: str) -> frozenset[str]:
+    """The sections of a client's record ``user`` may see on ``ground``."""
+    if ground == Ground.CARE_TEAM:
+        return SECTIONS_BY_PROFESSION.get(user.profession, frozenset({Section.BASIC}))
+    if ground == Ground.CONSULTATION:
+        return CONSULTATION_SECTIONS
+    return ALL_SECTIONS
+
+
+def require_section(user: User, client: Client, section: str) -> None:
+    """403 where the user sees the client but not this part of the record."""
+    if section not in sections_for(user, client.access_ground):
+        raise PermissionDenied
 
 
 def is_staff(user: "User | AnonymousUser") -> bool:
@@ -105,15 +159,38 @@ def visible_clients(user: User) -> QuerySet[Client]:
         client=OuterRef("pk"), coordinator=user, end_reason=AssignmentEnd.CLOSURE, ended_on=OuterRef("closed_on")
     )
     former = ExpressionWrapper(Q(closed_on__isnull=False) & Q(Exists(closed_while_theirs)), output_field=BooleanField())
+    on_care_team = Exists(
+        CareTeamMember.objects.filter(active_on(timezone.localdate()), client=OuterRef("pk"), professional=user)
+    )
+    consultation = Exists(
+        UserObjectPermission.objects.filter(
+            user=user,
+            permission__codename="view_client",
+            content_type__app_label="clients",
+            content_type__model="client",
+            object_pk=Cast(OuterRef("pk"), CharField()),
+        )
+    )
     return (
-        Client.objects.annotate(own=own, substitute=substitute, led=led, former=former)
-        .filter(Q(own=True) | Q(led=True) | Q(substitute=True) | Q(former=True))
+        Client.objects.annotate(
+            own=own, substitute=substitute, led=led, former=former, on_care_team=on_care_team, consultation=consultation
+        )
+        .filter(
+            Q(own=True)
+            | Q(led=True)
+            | Q(substitute=True)
+            | Q(former=True)
+            | Q(on_care_team=True)
+            | Q(consultation=True)
+        )
         .annotate(  # type: ignore[no-redef]  # declared on Client for the callers' sake
             access_ground=Case(
                 When(own=True, then=Value(Ground.DESIGNATED_COORDINATOR)),
                 When(led=True, then=Value(Ground.TEAM_LEAD)),
                 When(substitute=True, then=Value(Ground.SUBSTITUTE)),
-                default=Value(Ground.FORMER_COORDINATOR),
+                When(former=True, then=Value(Ground.FORMER_COORDINATOR)),
+                When(on_care_team=True, then=Value(Ground.CARE_TEAM)),
+                default=Value(Ground.CONSULTATION),
             )
         )
     )

@@ -4,9 +4,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from caseflow import access
+from caseflow.accounts.models import User
+from clients import selectors
+from clients.models import Client
 
 from .errors import ConflictError
 
@@ -41,3 +47,23 @@ class StrictSerializer(serializers.Serializer[Any]):
 
 class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer[Any]):
     pass
+
+
+def staff_user(request: Request) -> User:
+    """The signed-in staff member (``IsStaffUser`` has checked) with the project's user type."""
+    user: User = request.user  # type: ignore[assignment]
+    return user
+
+
+def client_for_request(
+    request: Request, pk: int, *, what: str, may: frozenset[str] | None = None, section: str | None = None
+) -> Client:
+    """Fetches, authorises and logs a client for an endpoint: 404 when not visible, 403 when
+    ``section`` is not the user's to see or the ground is not among ``may``."""
+    user = staff_user(request)
+    client = selectors.client_for_reading(user=user, pk=pk, what=what)
+    if section is not None:
+        access.require_section(user, client, section)
+    if may is not None and client.access_ground not in may:
+        raise PermissionDenied
+    return client

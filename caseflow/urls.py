@@ -25,6 +25,18 @@ api_v1 = [
     path("referrals/<int:pk>/", clients_api.ReferralDetailView.as_view(), name="api-referral-detail"),
     path("substitutions/", clients_api.SubstitutionsView.as_view(), name="api-substitutions"),
     path("team/coordinators/", networks_api.TeamReviewView.as_view(), name="api-team-review"),
+    path("teams/", networks_api.TeamListView.as_view(), name="api-teams"),
+    path("teams/<int:pk>/members/", networks_api.TeamMembersView.as_view(), name="api-team-members"),
+    path("clients/<int:pk>/care-team/", networks_api.CareTeamView.as_view(), name="api-client-care-team"),
+    path("clients/<int:pk>/network/", networks_api.NetworkView.as_view(), name="api-client-network"),
+    path("clients/<int:pk>/consents/", networks_api.ConsentsView.as_view(), name="api-client-consents"),
+    path("clients/<int:pk>/meetings/", networks_api.MeetingsView.as_view(), name="api-client-meetings"),
+    path("clients/<int:pk>/decisions/", networks_api.ClientDecisionsView.as_view(), name="api-client-decisions"),
+    path("clients/<int:pk>/consultations/", networks_api.ConsultationView.as_view(), name="api-client-consultation"),
+    path("consents/<int:pk>/withdraw/", networks_api.ConsentWithdrawView.as_view(), name="api-consent-withdraw"),
+    path("meetings/<int:pk>/", networks_api.MeetingDetailView.as_view(), name="api-meeting-detail"),
+    path("meetings/<int:pk>/invitation.ics", networks_api.MeetingInvitationView.as_view(), name="api-meeting-ics"),
+    path("decisions/mine/", networks_api.MyDecisionsView.as_view(), name="api-my-decisions"),
     path("auth/token/", obtain_auth_token, name="api-token"),
 ]
 

@@ -15,7 +15,8 @@ from rest_framework.views import APIView
 
 from caseflow import access
 from caseflow.accounts.models import Role, User
-from caseflow.api import StrictModelSerializer, StrictSerializer
+from caseflow.api import StrictModelSerializer, StrictSerializer, client_for_request, staff_user
+from networks.models import Section
 
 from . import selectors, services
 from .models import (
@@ -114,19 +115,6 @@ class ClientDetailSerializer(serializers.ModelSerializer[Client]):
         return ContinuitySerializer(selectors.continuity_of(client)).data
 
 
-def _staff(request: Request) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    return user
-
-
-def _client(request: Request, pk: int, *, what: str, may: frozenset[str] | None = None) -> Client:
-    """Fetches, authorises and logs; ``may`` names the grounds allowed to act (else 403)."""
-    client = selectors.client_for_reading(user=_staff(request), pk=pk, what=what)
-    if may is not None and client.access_ground not in may:
-        raise PermissionDenied
-    return client
-
-
 class CaseloadView(generics.ListAPIView[Assignment]):
     """The caseload: a coordinator's current clients with continuity and deadlines. Defaults
     to the caller's own; a team lead may name one of their teams' coordinators, a substitute
@@ -145,7 +133,7 @@ class CaseloadView(generics.ListAPIView[Assignment]):
         return super().get(request, *args, **kwargs)
 
     def _owner(self) -> tuple[User, str]:
-        user = _staff(self.request)
+        user = staff_user(self.request)
         raw = self.request.query_params.get("coordinator", str(user.pk))
         if not raw.isdigit():
             raise serializers.ValidationError({"coordinator": ["A valid integer is required."]})
@@ -163,7 +151,7 @@ class CaseloadView(generics.ListAPIView[Assignment]):
     def paginate_queryset(self, queryset: Any) -> list[Any] | None:
         page = super().paginate_queryset(queryset)
         if page is not None:
-            selectors.log_caseload_shown(viewer=_staff(self.request), assignments=page, ground=self.ground)
+            selectors.log_caseload_shown(viewer=staff_user(self.request), assignments=page, ground=self.ground)
         return page
 
 
@@ -173,7 +161,7 @@ class ClientCreateView(generics.CreateAPIView[Client]):
     serializer_class = ClientSerializer
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = _staff(request)
+        user = staff_user(request)
         if user.role != Role.COORDINATOR:
             raise PermissionDenied
         serializer = self.get_serializer(data=request.data)
@@ -196,15 +184,15 @@ class ClientDetailView(generics.RetrieveUpdateAPIView[Client]):
 
     def get_object(self) -> Client:
         what = "api.client.detail" if self.request.method in ("GET", "HEAD") else "api.client.update"
-        return _client(self.request, int(self.kwargs["pk"]), what=what)
+        return client_for_request(self.request, int(self.kwargs["pk"]), what=what)
 
     @extend_schema(request=ClientSerializer, responses=ClientSerializer)
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        client = _client(request, int(kwargs["pk"]), what="api.client.update", may=access.Ground.MAY_CHANGE)
+        client = client_for_request(request, int(kwargs["pk"]), what="api.client.update", may=access.Ground.MAY_CHANGE)
         serializer = ClientSerializer(client, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.update_client(
-            client=client, by=_staff(request), ground=client.access_ground, fields=serializer.validated_data
+            client=client, by=staff_user(request), ground=client.access_ground, fields=serializer.validated_data
         )
         return Response(ClientSerializer(client).data)
 
@@ -221,7 +209,7 @@ class ClientSearchView(generics.ListAPIView[Client]):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
-        user, query = _staff(self.request), self.request.query_params.get("q", "")
+        user, query = staff_user(self.request), self.request.query_params.get("q", "")
         if selectors.IDENTITY_CODE.match(query.strip()):
             found = selectors.find_by_identity_code(user=user, code=query)
             return [found] if found else []
@@ -242,16 +230,18 @@ class ClientContactsView(APIView):
 
     @extend_schema(responses=ContactSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
-        client = _client(request, pk, what="api.client.contacts")
+        client = client_for_request(request, pk, what="api.client.contacts", section=Section.CONTACTS)
         return Response(ContactSerializer(selectors.contacts_of(client), many=True).data)
 
     @extend_schema(request=ContactSerializer, responses={201: ContactSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        client = _client(request, pk, what="api.client.contacts", may=access.Ground.MAY_CHANGE)
+        client = client_for_request(
+            request, pk, what="api.client.contacts", may=access.Ground.MAY_CHANGE, section=Section.CONTACTS
+        )
         serializer = ContactSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         contact = services.record_contact(
-            client=client, by=_staff(request), ground=client.access_ground, **serializer.validated_data
+            client=client, by=staff_user(request), ground=client.access_ground, **serializer.validated_data
         )
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
@@ -284,7 +274,7 @@ class IntakeView(APIView):
 
     @extend_schema(request=IntakeSerializer, responses={201: IntakeResultSerializer})
     def post(self, request: Request) -> Response:
-        user = _staff(request)
+        user = staff_user(request)
         if user.role not in (Role.COORDINATOR, Role.TEAM_LEAD):
             raise PermissionDenied
         serializer = IntakeSerializer(data=request.data)
@@ -346,8 +336,8 @@ class ClientNamedWorkerView(APIView):
 
     @extend_schema(request=NamedWorkerInputSerializer, responses={200: ClientDetailSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        user = _staff(request)
-        client = _client(request, pk, what="api.client.named_worker", may=access.Ground.MAY_MANAGE)
+        user = staff_user(request)
+        client = client_for_request(request, pk, what="api.client.named_worker", may=access.Ground.MAY_MANAGE)
         serializer = NamedWorkerInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -394,7 +384,7 @@ class HandoverView(APIView):
 
     @extend_schema(request=HandoverSerializer, responses={201: HandoverResultSerializer(many=True)})
     def post(self, request: Request) -> Response:
-        user = _staff(request)
+        user = staff_user(request)
         serializer = HandoverSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -437,19 +427,21 @@ class ClientReferralsView(APIView):
 
     @extend_schema(responses=ReferralSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
-        client = _client(request, pk, what="api.client.referrals")
+        client = client_for_request(request, pk, what="api.client.referrals", section=Section.CONTACTS)
         return Response(ReferralSerializer(selectors.referrals_of(client), many=True).data)
 
     @extend_schema(request=ReferralInputSerializer, responses={201: ReferralSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        client = _client(request, pk, what="api.client.referrals", may=access.Ground.MAY_CHANGE)
+        client = client_for_request(
+            request, pk, what="api.client.referrals", may=access.Ground.MAY_CHANGE, section=Section.CONTACTS
+        )
         serializer = ReferralInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if data["direction"] == Referral.Direction.INCOMING:
             referral = services.receive_referral(
                 client=client,
-                by=_staff(request),
+                by=staff_user(request),
                 ground=client.access_ground,
                 counterpart=data["counterpart"],
                 source=data["sender"],
@@ -460,7 +452,7 @@ class ClientReferralsView(APIView):
         else:
             referral = services.create_referral(
                 client=client,
-                by=_staff(request),
+                by=staff_user(request),
                 ground=client.access_ground,
                 counterpart=data["counterpart"],
                 reason=data["reason"],
@@ -481,13 +473,15 @@ class ReferralDetailView(APIView):
     @extend_schema(request=ReferralAdvanceSerializer, responses={200: ReferralSerializer})
     def patch(self, request: Request, pk: int) -> Response:
         referral = get_object_or_404(Referral.objects.only("client_id"), pk=pk)
-        client = _client(request, referral.client_id, what="api.referral", may=access.Ground.MAY_CHANGE)
+        client = client_for_request(
+            request, referral.client_id, what="api.referral", may=access.Ground.MAY_CHANGE, section=Section.CONTACTS
+        )
         serializer = ReferralAdvanceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         referral = get_object_or_404(Referral, pk=pk)
         referral.client = client
         services.advance_referral(
-            referral=referral, by=_staff(request), ground=client.access_ground, **serializer.validated_data
+            referral=referral, by=staff_user(request), ground=client.access_ground, **serializer.validated_data
         )
         return Response(ReferralSerializer(referral).data)
 
@@ -498,7 +492,7 @@ class OverdueReferralsView(generics.ListAPIView[Referral]):
     serializer_class = ReferralSerializer
 
     def get_queryset(self) -> QuerySet[Referral]:
-        return selectors.overdue_referrals(_staff(self.request))
+        return selectors.overdue_referrals(staff_user(self.request))
 
 
 class ClosureSerializer(StrictSerializer):
@@ -520,11 +514,11 @@ class ClientClosureView(APIView):
 
     @extend_schema(request=ClosureSerializer, responses={200: RelationshipPeriodSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        client = _client(request, pk, what="api.client.closure", may=access.Ground.MAY_MANAGE)
+        client = client_for_request(request, pk, what="api.client.closure", may=access.Ground.MAY_MANAGE)
         serializer = ClosureSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         period = services.close_client(
-            client=client, by=_staff(request), ground=client.access_ground, **serializer.validated_data
+            client=client, by=staff_user(request), ground=client.access_ground, **serializer.validated_data
         )
         return Response(RelationshipPeriodSerializer(period).data)
 
@@ -539,8 +533,8 @@ class ClientReopenView(APIView):
 
     @extend_schema(request=ReopenSerializer, responses={201: RelationshipPeriodSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        user = _staff(request)
-        client = _client(
+        user = staff_user(request)
+        client = client_for_request(
             request, pk, what="api.client.reopen", may=access.Ground.MAY_MANAGE | {access.Ground.FORMER_COORDINATOR}
         )
         serializer = ReopenSerializer(data=request.data)
@@ -580,7 +574,7 @@ class SubstitutionsView(APIView):
 
     @extend_schema(responses=SubstitutionSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return Response(SubstitutionSerializer(selectors.substitutions_for(_staff(request)), many=True).data)
+        return Response(SubstitutionSerializer(selectors.substitutions_for(staff_user(request)), many=True).data)
 
     @extend_schema(request=SubstitutionInputSerializer, responses={201: SubstitutionSerializer})
     def post(self, request: Request) -> Response:
@@ -597,6 +591,6 @@ class SubstitutionsView(APIView):
             starts_on=data["starts_on"],
             ends_on=data["ends_on"],
             reason=data["reason"],
-            by=_staff(request),
+            by=staff_user(request),
         )
         return Response(SubstitutionSerializer(substitution).data, status=status.HTTP_201_CREATED)

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from caseflow.access import Ground
@@ -15,8 +16,9 @@ from caseflow.audit.models import AccessEvent
 from clients import services
 from clients.factories import AssignmentFactory, ClientFactory, RelationshipPeriodFactory
 from clients.models import Client, ClosureReason
+from networks import services as network_services
 from networks.factories import TeamFactory, TeamMembershipFactory
-from networks.models import Team, TeamMembership
+from networks.models import Relationship, Section, Team, TeamMembership
 
 
 class World:
@@ -79,6 +81,42 @@ class World:
                 ends_on=ends_on,
                 by=self.lead,
             )
+        # The nurse works with own_client; the client's daughter may see meetings.
+        self.care_team_role = network_services.add_to_care_team(
+            client=self.own_client,
+            professional=self.member,
+            role="Kotihoidon sairaanhoitaja",
+            started_on=datetime.date(2025, 3, 1),
+            by=self.coordinator,
+            ground=Ground.DESIGNATED_COORDINATOR,
+        )
+        self.relative = network_services.add_network_member(
+            client=self.own_client,
+            by=self.coordinator,
+            ground=Ground.DESIGNATED_COORDINATOR,
+            fields={"name": "Liisa Virtanen", "relationship": Relationship.CHILD, "helps_with": "Kauppa-asiat"},
+        )
+        self.relative_consent = network_services.give_consent(
+            client=self.own_client,
+            by=self.coordinator,
+            ground=Ground.DESIGNATED_COORDINATOR,
+            network_member=self.relative,
+            sections=[Section.BASIC, Section.MEETINGS],
+            purpose="Verkostopalaverit",
+            given_on=datetime.date(2025, 3, 1),
+            valid_until=today + datetime.timedelta(days=365),
+        )
+        now = timezone.now()
+        self.meeting = network_services.plan_meeting(
+            client=self.own_client,
+            by=self.coordinator,
+            ground=Ground.DESIGNATED_COORDINATOR,
+            starts_at=now - datetime.timedelta(hours=1),
+            ends_at=now,
+            place="Asiakkaan koti",
+            professionals=[self.coordinator, self.member],
+            network_members=[self.relative],
+        )
         self.last_event_pk = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     def team_of(self, coordinator: User) -> Team | None:

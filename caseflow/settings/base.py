@@ -163,6 +163,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ClosureReasonEnum": "clients.models.ClosureReason",
         "ContactSourceEnum": "clients.models.ContactSource",
+        "ReferralStatusEnum": "clients.models.ReferralStatus",
+        "MeetingStatusEnum": "networks.models.NetworkMeeting.Status",
     },
 }
 

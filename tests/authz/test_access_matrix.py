@@ -87,9 +87,9 @@ def other_client(w: World) -> dict[str, Any]:
 
 
 # The designated coordinator sees and edits; the team lead of the coordinator sees; nobody else.
-SEES_OWN = staff_only(404, coordinator=200, lead=200, substitute=200)
+SEES_OWN = staff_only(404, coordinator=200, lead=200, substitute=200, member=200)
 SEES_OTHER = staff_only(404, other_coordinator=200, other_lead=200)
-EDITS_OWN = staff_only(404, coordinator=200, lead=403, substitute=403)
+EDITS_OWN = staff_only(404, coordinator=200, lead=403, substitute=403, member=403)
 EDITS_OTHER = staff_only(404, other_coordinator=200, other_lead=403)
 API_DENIES_ANONYMOUS = {"anonymous": 403}
 
@@ -166,18 +166,19 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api-client-search", "-"): Row(
         "GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}, query=lambda w: {"q": w.own_client.last_name}
     ),
-    ("api-client-contacts", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
+    # A nurse on the care team does not see contacts and referrals: not her section.
+    ("api-client-contacts", "own"): Row("GET", own_client, {**SEES_OWN, "member": 403, **API_DENIES_ANONYMOUS}),
     ("api-client-contacts", "other"): Row("GET", other_client, {**SEES_OTHER, **API_DENIES_ANONYMOUS}),
     ("api-client-contacts", "own-add"): Row(
         "POST",
         own_client,
-        {**staff_only(404, coordinator=201, lead=403, substitute=403), **API_DENIES_ANONYMOUS},
+        {**staff_only(404, coordinator=201, lead=403, substitute=403, member=403), **API_DENIES_ANONYMOUS},
         data=_contact_payload,
     ),
     ("api-client-named-worker", "own"): Row(
         "POST",
         own_client,
-        {**staff_only(404, coordinator=200, lead=200, substitute=403), **API_DENIES_ANONYMOUS},
+        {**staff_only(404, coordinator=200, lead=200, substitute=403, member=403), **API_DENIES_ANONYMOUS},
         data=lambda: {"coordinator_id": World.current.colleague.pk},
     ),
     ("api-client-named-worker", "closed"): Row(
@@ -186,28 +187,30 @@ MATRIX: dict[tuple[str, str], Row] = {
         {**staff_only(404, coordinator=403, lead=409), **API_DENIES_ANONYMOUS},
         data=lambda: {"coordinator_id": World.current.colleague.pk},
     ),
-    ("api-client-referrals", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
+    ("api-client-referrals", "own"): Row("GET", own_client, {**SEES_OWN, "member": 403, **API_DENIES_ANONYMOUS}),
     ("api-client-referrals", "own-add"): Row(
         "POST",
         own_client,
-        {**staff_only(404, coordinator=201, lead=403, substitute=403), **API_DENIES_ANONYMOUS},
+        {**staff_only(404, coordinator=201, lead=403, substitute=403, member=403), **API_DENIES_ANONYMOUS},
         data=lambda: {"direction": "outgoing", "counterpart": "Kela", "reason": "Hoitotuki", "sent_on": "2026-11-02"},
     ),
     ("api-referral-detail", "own"): Row(
         "PATCH",
         lambda w: {"pk": w.own_referral.pk},
-        {**staff_only(404, coordinator=200, lead=403, substitute=403), **API_DENIES_ANONYMOUS},
+        {**staff_only(404, coordinator=200, lead=403, substitute=403, member=403), **API_DENIES_ANONYMOUS},
         data=lambda: {"status": "received"},
     ),
     ("api-referrals-overdue", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
     ("api-client-closure", "own"): Row(
         "POST",
         own_client,
-        {**staff_only(404, coordinator=200, lead=200, substitute=403), **API_DENIES_ANONYMOUS},
+        {**staff_only(404, coordinator=200, lead=200, substitute=403, member=403), **API_DENIES_ANONYMOUS},
         data=lambda: {"closed_on": "2026-11-02", "reason": "moved", "summary": "Muutti Ouluun."},
     ),
     ("api-client-reopen", "open"): Row(
-        "POST", own_client, {**staff_only(404, coordinator=409, lead=409, substitute=403), **API_DENIES_ANONYMOUS}
+        "POST",
+        own_client,
+        {**staff_only(404, coordinator=409, lead=409, substitute=403, member=403), **API_DENIES_ANONYMOUS},
     ),
     ("api-client-reopen", "closed"): Row(
         "POST", closed_client, {**staff_only(404, coordinator=201, lead=201), **API_DENIES_ANONYMOUS}
@@ -253,6 +256,84 @@ MATRIX: dict[tuple[str, str], Row] = {
             "starts_on": "2026-12-01",
             "ends_on": "2026-12-14",
         },
+    ),
+    ("api-teams", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
+    ("api-team-members", "own"): Row(
+        "GET",
+        lambda w: {"pk": w.team_a.pk},
+        {**staff_only(200, other_coordinator=404, other_lead=404), **API_DENIES_ANONYMOUS},
+    ),
+    ("api-team-members", "add"): Row(
+        "POST",
+        lambda w: {"pk": w.team_a.pk},
+        {**staff_only(400, other_coordinator=404, other_lead=404, lead=201, admin=201), **API_DENIES_ANONYMOUS},
+        data=lambda: {"user": World.current.other_coordinator.pk, "started_on": "2026-11-01"},
+    ),
+    ("api-client-care-team", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
+    ("api-client-care-team", "other"): Row("GET", other_client, {**SEES_OTHER, **API_DENIES_ANONYMOUS}),
+    ("api-client-care-team", "add"): Row(
+        "POST",
+        own_client,
+        {**staff_only(404, coordinator=201, lead=201, substitute=403, member=403), **API_DENIES_ANONYMOUS},
+        data=lambda: {
+            "professional": World.current.colleague.pk,
+            "role": "Sosiaaliohjaaja",
+            "started_on": "2026-11-01",
+        },
+    ),
+    ("api-client-network", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
+    ("api-client-network", "add"): Row(
+        "POST",
+        own_client,
+        {**EDITS_OWN, "coordinator": 201, **API_DENIES_ANONYMOUS},
+        data=lambda: {"name": "Matti Naapuri", "relationship": "neighbour"},
+    ),
+    ("api-client-consents", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
+    ("api-client-consents", "give"): Row(
+        "POST",
+        own_client,
+        {**EDITS_OWN, "coordinator": 201, **API_DENIES_ANONYMOUS},
+        data=lambda: {
+            "outside_party": "Kela",
+            "sections": ["basic"],
+            "purpose": "Hoitotuen hakemus",
+            "given_on": "2026-11-01",
+            "valid_until": "2027-11-01",
+        },
+    ),
+    ("api-consent-withdraw", "own"): Row(
+        "POST", lambda w: {"pk": w.relative_consent.pk}, {**EDITS_OWN, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-client-meetings", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
+    ("api-client-meetings", "other"): Row("GET", other_client, {**SEES_OTHER, **API_DENIES_ANONYMOUS}),
+    ("api-client-meetings", "plan"): Row(
+        "POST",
+        own_client,
+        {**staff_only(404, coordinator=201, lead=201, substitute=403, member=403), **API_DENIES_ANONYMOUS},
+        data=lambda: {
+            "starts_at": "2026-12-01T10:00:00+02:00",
+            "ends_at": "2026-12-01T11:00:00+02:00",
+            "place": "Palvelukeskus",
+        },
+    ),
+    ("api-meeting-detail", "own"): Row("GET", lambda w: {"pk": w.meeting.pk}, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
+    ("api-meeting-detail", "record"): Row(
+        "PATCH",
+        lambda w: {"pk": w.meeting.pk},
+        {**staff_only(404, coordinator=200, lead=200, substitute=403, member=403), **API_DENIES_ANONYMOUS},
+        data=lambda: {
+            "notes": "Sovittiin kotihoidon lisäkäynneistä.",
+            "decisions": [{"text": "Soita", "responsible": "client"}],
+        },
+    ),
+    ("api-meeting-ics", "own"): Row("GET", lambda w: {"pk": w.meeting.pk}, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
+    ("api-client-decisions", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
+    ("api-my-decisions", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
+    ("api-client-consultation", "own"): Row(
+        "POST",
+        own_client,
+        {**staff_only(404, coordinator=204, lead=204, substitute=403, member=403), **API_DENIES_ANONYMOUS},
+        data=lambda: {"professional": World.current.other_coordinator.pk},
     ),
     ("api-team-review", "-"): Row(
         "GET", no_kwargs, {**staff_only(403, lead=200, other_lead=200), **API_DENIES_ANONYMOUS}

@@ -200,7 +200,7 @@ class TestHandover:
 class TestSubstitution:
     def test_access_starts_and_ends_on_its_dates(self, world: World) -> None:
         today = datetime.date.today()
-        services.create_substitution(
+        substitution = services.create_substitution(
             absent=world.coordinator,
             substitute=world.colleague,
             starts_on=today + datetime.timedelta(days=1),
@@ -209,9 +209,9 @@ class TestSubstitution:
         )
         with pytest.raises(Http404):
             client_for(world.colleague, world.own_client.pk)
-        Substitution.objects.update(starts_on=today)
+        Substitution.objects.filter(pk=substitution.pk).update(starts_on=today)
         assert client_for(world.colleague, world.own_client.pk).access_ground == Ground.SUBSTITUTE
-        Substitution.objects.update(
+        Substitution.objects.filter(pk=substitution.pk).update(
             starts_on=today - datetime.timedelta(days=5), ends_on=today - datetime.timedelta(days=1)
         )
         with pytest.raises(Http404):

@@ -1,0 +1,338 @@
+"""Writes of teams, care teams, the client's own network, consents and network meetings: one
+transaction each, validated, audited. Sharing with a network member checks the client's
+consent at the moment of use."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from caseflow.access import is_staff, teams_led_by
+from caseflow.accounts.models import Role, User
+from caseflow.audit.models import AccessEvent
+from caseflow.audit.services import record_access
+from caseflow.errors import ConflictError
+from clients.models import Client
+
+from .models import (
+    CareTeamMember,
+    Consent,
+    Decision,
+    NetworkMeeting,
+    NetworkMember,
+    Section,
+    Team,
+    TeamMembership,
+)
+
+NETWORK_MEMBER_FIELDS = ("name", "relationship", "organisation", "phone", "email", "helps_with", "available")
+
+
+def _ensure_open(client: Client) -> None:
+    if client.is_closed:
+        raise ConflictError(_("The client relationship is closed; reopen it first."))
+
+
+def _refuse_unknown(fields: dict[str, Any], known: Sequence[str]) -> None:
+    unknown = set(fields) - set(known)
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+
+
+def may_manage_team(user: User, team: Team) -> bool:
+    return user.role == Role.ADMINISTRATOR or teams_led_by(user).filter(team=team).exists()
+
+
+@transaction.atomic
+def add_team_membership(
+    *, team: Team, user: User, kind: str, started_on: date, by: User, role: str = ""
+) -> TeamMembership:
+    """A professional joins a team (a person may be in several), as a member or a lead."""
+    if not may_manage_team(by, team):
+        raise ValidationError({"team": _("Only the team's lead or an administrator manages its members.")})
+    if not is_staff(user):
+        raise ValidationError({"user": _("Only staff can be team members.")})
+    membership = TeamMembership(team=team, user=user, kind=kind, role=role, started_on=started_on)
+    membership.full_clean(validate_constraints=False)
+    if TeamMembership.objects.filter(team=team, user=user, kind=kind, ended_on__isnull=True).exists():
+        raise ValidationError({"user": _("Already a current member of this team.")})
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def end_team_membership(*, membership: TeamMembership, ended_on: date, by: User) -> TeamMembership:
+    if not may_manage_team(by, membership.team):
+        raise ValidationError({"team": _("Only the team's lead or an administrator manages its members.")})
+    if ended_on < membership.started_on:
+        raise ValidationError({"ended_on": _("A membership cannot end before it started.")})
+    membership.ended_on = ended_on
+    membership.save(update_fields=["ended_on"])
+    return membership
+
+
+@transaction.atomic
+def add_to_care_team(
+    *,
+    client: Client,
+    professional: User,
+    role: str,
+    started_on: date,
+    by: User,
+    ground: str,
+    responsibility: str = "",
+) -> CareTeamMember:
+    """A professional starts working with the client; from then on they see the sections of the
+    client's record their profession needs."""
+    _ensure_open(client)
+    if not is_staff(professional) or professional.role == Role.ADMINISTRATOR:
+        raise ValidationError({"professional": _("Choose a professional.")})
+    if CareTeamMember.objects.filter(client=client, professional=professional, ended_on__isnull=True).exists():
+        raise ValidationError({"professional": _("Already in the client's care team.")})
+    member = CareTeamMember(
+        client=client,
+        professional=professional,
+        role=role,
+        responsibility=responsibility,
+        started_on=started_on,
+        added_by=by,
+    )
+    member.full_clean(validate_constraints=False)
+    member.save()
+    record_access(actor=by, client=client, action=AccessEvent.Action.DISCLOSE, what="care_team", ground=ground)
+    return member
+
+
+@transaction.atomic
+def end_care_team_membership(*, member: CareTeamMember, ended_on: date, by: User, ground: str) -> CareTeamMember:
+    if ended_on < member.started_on:
+        raise ValidationError({"ended_on": _("The role cannot end before it started.")})
+    member.ended_on = ended_on
+    member.save(update_fields=["ended_on"])
+    record_access(actor=by, client=member.client, action=AccessEvent.Action.CHANGE, what="care_team", ground=ground)
+    return member
+
+
+@transaction.atomic
+def grant_consultation(*, client: Client, professional: User, by: User, ground: str) -> None:
+    """A one-off grant to a single client's record (e.g. a consultant asked once): the rare
+    per-object permission django-guardian is for."""
+    _ensure_open(client)
+    if not is_staff(professional) or professional.role == Role.ADMINISTRATOR:
+        raise ValidationError({"professional": _("Choose a professional.")})
+    assign_perm("clients.view_client", professional, client)
+    record_access(actor=by, client=client, action=AccessEvent.Action.DISCLOSE, what="consultation", ground=ground)
+
+
+@transaction.atomic
+def revoke_consultation(*, client: Client, professional: User, by: User, ground: str) -> None:
+    remove_perm("clients.view_client", professional, client)
+    record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="consultation", ground=ground)
+
+
+@transaction.atomic
+def add_network_member(*, client: Client, by: User, ground: str, fields: dict[str, Any]) -> NetworkMember:
+    _ensure_open(client)
+    _refuse_unknown(fields, NETWORK_MEMBER_FIELDS)
+    member = NetworkMember(client=client, **fields)
+    member.full_clean()
+    member.save()
+    record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="network", ground=ground)
+    return member
+
+
+@transaction.atomic
+def update_network_member(*, member: NetworkMember, by: User, ground: str, fields: dict[str, Any]) -> NetworkMember:
+    _ensure_open(member.client)
+    _refuse_unknown(fields, NETWORK_MEMBER_FIELDS)
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member.full_clean()
+    member.save()
+    record_access(actor=by, client=member.client, action=AccessEvent.Action.CHANGE, what="network", ground=ground)
+    return member
+
+
+@transaction.atomic
+def give_consent(
+    *,
+    client: Client,
+    by: User,
+    ground: str,
+    sections: Sequence[str],
+    purpose: str,
+    given_on: date,
+    valid_until: date,
+    network_member: NetworkMember | None = None,
+    outside_party: str = "",
+) -> Consent:
+    """Records what the client agrees to share, with whom, for what, until when."""
+    _ensure_open(client)
+    errors: dict[str, str] = {}
+    if (network_member is None) == (not outside_party.strip()):
+        errors["network_member"] = _("Name either a network member or an outside party.")
+    if network_member is not None and network_member.client_id != client.pk:
+        errors["network_member"] = _("Not in this client's network.")
+    if not sections or set(sections) - set(Section.values):
+        errors["sections"] = _("Choose what is shared.")
+    if valid_until < given_on:
+        errors["valid_until"] = _("The consent cannot end before it is given.")
+    if given_on > timezone.localdate():
+        errors["given_on"] = _("The consent cannot be given in the future.")
+    if errors:
+        raise ValidationError(errors)
+    consent = Consent(
+        client=client,
+        network_member=network_member,
+        outside_party=outside_party.strip(),
+        sections=sorted(set(sections)),
+        purpose=purpose,
+        given_on=given_on,
+        valid_until=valid_until,
+        recorded_by=by,
+    )
+    consent.full_clean()
+    consent.save()
+    record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="consent", ground=ground)
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(*, consent: Consent, by: User, ground: str, on: date | None = None) -> Consent:
+    """The client withdraws a consent, effective at once; the record of it stays."""
+    if consent.withdrawn_on is not None:
+        raise ConflictError(_("The consent was already withdrawn."))
+    consent.withdrawn_on = on or timezone.localdate()
+    consent.save(update_fields=["withdrawn_on"])
+    record_access(actor=by, client=consent.client, action=AccessEvent.Action.CHANGE, what="consent", ground=ground)
+    return consent
+
+
+def valid_consent(*, member: NetworkMember, section: str, on: date | None = None) -> Consent | None:
+    """The consent that allows sharing ``section`` with ``member`` on the day, if any."""
+    day = on or timezone.localdate()
+    return (
+        Consent.objects.filter(
+            network_member=member,
+            sections__contains=[section],
+            given_on__lte=day,
+            valid_until__gte=day,
+        )
+        .filter(withdrawn_on__isnull=True)
+        .first()
+    )
+
+
+def _check_participants(client: Client, professionals: Sequence[User], members: Sequence[NetworkMember]) -> None:
+    """Network members see the meeting only with the client's consent to share it with them."""
+    errors = [
+        _("%(name)s: no valid consent to share meetings.") % {"name": member.name}
+        for member in members
+        if member.client_id != client.pk or valid_consent(member=member, section=Section.MEETINGS) is None
+    ]
+    if errors:
+        raise ValidationError({"network_members": errors})
+    if any(not is_staff(person) for person in professionals):
+        raise ValidationError({"professionals": _("Only staff take part as professionals.")})
+
+
+@transaction.atomic
+def plan_meeting(
+    *,
+    client: Client,
+    by: User,
+    ground: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str = "",
+    call_link: str = "",
+    agenda: str = "",
+    client_attends: bool = True,
+    professionals: Sequence[User] = (),
+    network_members: Sequence[NetworkMember] = (),
+) -> NetworkMeeting:
+    _ensure_open(client)
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+    if not place.strip() and not call_link.strip():
+        raise ValidationError({"place": _("Give a place or a call link.")})
+    _check_participants(client, professionals, network_members)
+    meeting = NetworkMeeting(
+        client=client,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        call_link=call_link,
+        agenda=agenda,
+        client_attends=client_attends,
+        organiser=by,
+    )
+    meeting.full_clean()
+    meeting.save()
+    meeting.professionals.set(professionals)
+    meeting.network_members.set(network_members)
+    record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="meeting", ground=ground)
+    return meeting
+
+
+def _decision(meeting: NetworkMeeting, data: dict[str, Any], people: dict[int, User]) -> Decision:
+    responsible = data.get("responsible", "")
+    decision = Decision(meeting=meeting, text=data.get("text", "").strip(), due_on=data.get("due_on"))
+    kind, _sep, ident = str(responsible).partition(":")
+    if kind == "client":
+        decision.responsible_client = True
+    elif kind == "professional" and ident.isdigit() and int(ident) in people:
+        decision.responsible_professional = people[int(ident)]
+    elif kind == "member" and ident.isdigit():
+        decision.responsible_member = meeting.network_members.filter(pk=int(ident)).first()
+    if not decision.text:
+        raise ValidationError({"decisions": _("Every decision needs its text.")})
+    if not (decision.responsible_client or decision.responsible_professional or decision.responsible_member):
+        raise ValidationError(
+            {"decisions": _("Name who is responsible: the client, a participant or a network member.")}
+        )
+    return decision
+
+
+@transaction.atomic
+def record_meeting(
+    *,
+    meeting: NetworkMeeting,
+    by: User,
+    ground: str,
+    notes: str,
+    client_view: str = "",
+    decisions: Sequence[dict[str, Any]] = (),
+) -> NetworkMeeting:
+    """Records a held meeting: notes, the client's own view in its own field, and decisions
+    (``responsible`` is ``client``, ``professional:<id>`` of a participant or ``member:<id>``
+    of an invited network member)."""
+    _ensure_open(meeting.client)
+    if meeting.status == NetworkMeeting.Status.CANCELLED:
+        raise ConflictError(_("The meeting was cancelled."))
+    if meeting.starts_at > timezone.now():
+        raise ValidationError({"notes": _("A meeting can be recorded once it has started.")})
+    people = {person.pk: person for person in meeting.professionals.all()}
+    new = [_decision(meeting, data, people) for data in decisions]
+    meeting.notes = notes
+    meeting.client_view = client_view
+    meeting.status = NetworkMeeting.Status.HELD
+    meeting.save(update_fields=["notes", "client_view", "status"])
+    Decision.objects.bulk_create(new)
+    record_access(actor=by, client=meeting.client, action=AccessEvent.Action.CHANGE, what="meeting", ground=ground)
+    return meeting
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting: NetworkMeeting, by: User, ground: str) -> NetworkMeeting:
+    if meeting.status != NetworkMeeting.Status.PLANNED:
+        raise ConflictError(_("Only a planned meeting can be cancelled."))
+    meeting.status = NetworkMeeting.Status.CANCELLED
+    meeting.save(update_fields=["status"])
+    record_access(actor=by, client=meeting.client, action=AccessEvent.Action.CHANGE, what="meeting", ground=ground)
+    return meeting
