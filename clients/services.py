@@ -67,7 +67,8 @@ def _validate(client: Client) -> None:
         raise ValidationError({"date_of_birth": _("The date of birth does not match the personal identity code.")})
 
 
-def _ensure_open(client: Client) -> None:
+def ensure_open(client: Client) -> None:
+    """A closed client's record is read-only until the relationship is reopened."""
     if client.is_closed:
         raise ConflictError(_("The client relationship is closed; reopen it first."))
 
@@ -143,7 +144,7 @@ def create_client(
 
 @transaction.atomic
 def update_client(*, client: Client, by: User, ground: str, fields: dict[str, Any]) -> Client:
-    _ensure_open(client)
+    ensure_open(client)
     _refuse_unknown(fields)
     for name, value in fields.items():
         setattr(client, name, value)
@@ -171,7 +172,7 @@ def assign_coordinator(
     """Closes the client's open assignment, if any, and opens one for ``coordinator``; the
     client is told who their named worker is. The database allows one open assignment per
     client, so of two concurrent calls one wins and the other gets a clear error."""
-    _ensure_open(client)
+    ensure_open(client)
     check_named_worker(client=client, coordinator=coordinator)
     current = Assignment.objects.select_for_update().filter(client=client, ended_on__isnull=True).first()
     if current is not None:
@@ -206,7 +207,7 @@ def assign_coordinator(
 def record_no_named_worker(*, client: Client, by: User, ground: str, reason: str) -> None:
     """SHL §42: a named worker is appointed unless clearly unnecessary; then the reason is
     recorded, and the client has no designated coordinator until one is named."""
-    _ensure_open(client)
+    ensure_open(client)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason why no named worker is needed.")})
     if client.child_special_support:
@@ -369,7 +370,7 @@ def create_referral(
     follow_up_on: date | None = None,
 ) -> Referral:
     """An outgoing referral to another service, followed up until it is answered."""
-    _ensure_open(client)
+    ensure_open(client)
     if follow_up_on is not None and follow_up_on < sent_on:
         raise ValidationError({"follow_up_on": _("The follow-up date cannot be before the referral was sent.")})
     referral = Referral(
@@ -392,7 +393,7 @@ def advance_referral(
     *, referral: Referral, status: str, by: User, ground: str, follow_up_on: date | None = None
 ) -> Referral:
     """Moves a referral forward (sent → received → answered → closed), never back."""
-    _ensure_open(referral.client)
+    ensure_open(referral.client)
     if status not in REFERRAL_ORDER:
         raise ValidationError({"status": _("Unknown status.")})
     if REFERRAL_ORDER.index(ReferralStatus(status)) <= REFERRAL_ORDER.index(ReferralStatus(referral.status)):
@@ -457,7 +458,7 @@ def close_client(
     """Ends the client relationship on purpose: the reason and a closing summary are recorded,
     the named worker's assignment ends, pending assessment deadlines stop, the client is told,
     and the retention period starts to run (asiakastietolaki 703/2023)."""
-    _ensure_open(client)
+    ensure_open(client)
     errors: dict[str, str] = {}
     if reason not in ClosureReason.values:
         errors["reason"] = _("Choose the reason for closing.")

@@ -18,6 +18,7 @@ from caseflow.audit.models import AccessEvent
 from caseflow.audit.services import record_access
 from caseflow.errors import ConflictError
 from clients.models import Client
+from clients.services import ensure_open
 
 from .models import (
     CareTeamMember,
@@ -31,11 +32,6 @@ from .models import (
 )
 
 NETWORK_MEMBER_FIELDS = ("name", "relationship", "organisation", "phone", "email", "helps_with", "available")
-
-
-def _ensure_open(client: Client) -> None:
-    if client.is_closed:
-        raise ConflictError(_("The client relationship is closed; reopen it first."))
 
 
 def _refuse_unknown(fields: dict[str, Any], known: Sequence[str]) -> None:
@@ -89,7 +85,7 @@ def add_to_care_team(
 ) -> CareTeamMember:
     """A professional starts working with the client; from then on they see the sections of the
     client's record their profession needs."""
-    _ensure_open(client)
+    ensure_open(client)
     if not is_staff(professional) or professional.role == Role.ADMINISTRATOR:
         raise ValidationError({"professional": _("Choose a professional.")})
     if CareTeamMember.objects.filter(client=client, professional=professional, ended_on__isnull=True).exists():
@@ -122,7 +118,7 @@ def end_care_team_membership(*, member: CareTeamMember, ended_on: date, by: User
 def grant_consultation(*, client: Client, professional: User, by: User, ground: str) -> None:
     """A one-off grant to a single client's record (e.g. a consultant asked once): the rare
     per-object permission django-guardian is for."""
-    _ensure_open(client)
+    ensure_open(client)
     if not is_staff(professional) or professional.role == Role.ADMINISTRATOR:
         raise ValidationError({"professional": _("Choose a professional.")})
     assign_perm("clients.view_client", professional, client)
@@ -137,7 +133,7 @@ def revoke_consultation(*, client: Client, professional: User, by: User, ground:
 
 @transaction.atomic
 def add_network_member(*, client: Client, by: User, ground: str, fields: dict[str, Any]) -> NetworkMember:
-    _ensure_open(client)
+    ensure_open(client)
     _refuse_unknown(fields, NETWORK_MEMBER_FIELDS)
     member = NetworkMember(client=client, **fields)
     member.full_clean()
@@ -148,7 +144,7 @@ def add_network_member(*, client: Client, by: User, ground: str, fields: dict[st
 
 @transaction.atomic
 def update_network_member(*, member: NetworkMember, by: User, ground: str, fields: dict[str, Any]) -> NetworkMember:
-    _ensure_open(member.client)
+    ensure_open(member.client)
     _refuse_unknown(fields, NETWORK_MEMBER_FIELDS)
     for name, value in fields.items():
         setattr(member, name, value)
@@ -172,7 +168,7 @@ def give_consent(
     outside_party: str = "",
 ) -> Consent:
     """Records what the client agrees to share, with whom, for what, until when."""
-    _ensure_open(client)
+    ensure_open(client)
     errors: dict[str, str] = {}
     if (network_member is None) == (not outside_party.strip()):
         errors["network_member"] = _("Name either a network member or an outside party.")
@@ -256,7 +252,7 @@ def plan_meeting(
     professionals: Sequence[User] = (),
     network_members: Sequence[NetworkMember] = (),
 ) -> NetworkMeeting:
-    _ensure_open(client)
+    ensure_open(client)
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
     if not place.strip() and not call_link.strip():
@@ -312,7 +308,7 @@ def record_meeting(
     """Records a held meeting: notes, the client's own view in its own field, and decisions
     (``responsible`` is ``client``, ``professional:<id>`` of a participant or ``member:<id>``
     of an invited network member)."""
-    _ensure_open(meeting.client)
+    ensure_open(meeting.client)
     if meeting.status == NetworkMeeting.Status.CANCELLED:
         raise ConflictError(_("The meeting was cancelled."))
     if meeting.starts_at > timezone.now():
