@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from care_plans import api as care_plans_api
 from clients import api as clients_api
 from networks import api as networks_api
 
@@ -37,6 +38,19 @@ api_v1 = [
     path("meetings/<int:pk>/", networks_api.MeetingDetailView.as_view(), name="api-meeting-detail"),
     path("meetings/<int:pk>/invitation.ics", networks_api.MeetingInvitationView.as_view(), name="api-meeting-ics"),
     path("decisions/mine/", networks_api.MyDecisionsView.as_view(), name="api-my-decisions"),
+    path(
+        "clients/<int:pk>/assessments/", care_plans_api.ClientAssessmentsView.as_view(), name="api-client-assessments"
+    ),
+    path("clients/<int:pk>/assessments/compare/", care_plans_api.CompareView.as_view(), name="api-assessment-compare"),
+    path("assessments/due/", care_plans_api.DueAssessmentsView.as_view(), name="api-assessments-due"),
+    path("assessments/<int:pk>/", care_plans_api.AssessmentDetailView.as_view(), name="api-assessment-detail"),
+    path("assessments/<int:pk>/needs/<slug:domain>/", care_plans_api.NeedView.as_view(), name="api-assessment-need"),
+    path(
+        "assessments/<int:pk>/complete/",
+        care_plans_api.AssessmentCompleteView.as_view(),
+        name="api-assessment-complete",
+    ),
+    path("assessment-configuration/", care_plans_api.ConfigurationView.as_view(), name="api-assessment-config"),
     path("auth/token/", obtain_auth_token, name="api-token"),
 ]
 

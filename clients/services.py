@@ -194,7 +194,9 @@ def assign_coordinator(
                 handed_over_by=by if current is not None else None,
             )
     except IntegrityError as error:
-        raise ValidationError(_("The client was assigned to another coordinator at the same moment.")) from error
+        raise ValidationError(
+            _("The client was assigned to another coordinator at the same moment."), code="assigned_concurrently"
+        ) from error
     if client.no_named_worker_reason:
         Client.objects.filter(pk=client.pk).update(no_named_worker_reason="")
         client.no_named_worker_reason = ""

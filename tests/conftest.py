@@ -4,6 +4,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from care_plans import services as assessment_services
+from care_plans.models import LifeDomain
 from caseflow.access import Ground
 from caseflow.accounts.factories import (
     AdministratorFactory,
@@ -116,6 +118,18 @@ class World:
             place="Asiakkaan koti",
             professionals=[self.coordinator, self.member],
             network_members=[self.relative],
+        )
+        self.assessment = assessment_services.start_assessment(
+            client=self.own_client, by=self.coordinator, ground=Ground.DESIGNATED_COORDINATOR
+        )
+        assessment_services.set_need(
+            assessment=self.assessment,
+            domain=LifeDomain.objects.get(code="daily_living"),
+            by=self.coordinator,
+            ground=Ground.DESIGNATED_COORDINATOR,
+            level=2,
+            client_text="Aamut ovat vaikeita.",
+            slots=[{"weekday": 0, "time_of_day": "morning", "coverage": "network", "network_member": self.relative.pk}],
         )
         self.last_event_pk = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 

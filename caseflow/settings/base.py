@@ -165,6 +165,11 @@ SPECTACULAR_SETTINGS = {
         "ContactSourceEnum": "clients.models.ContactSource",
         "ReferralStatusEnum": "clients.models.ReferralStatus",
         "MeetingStatusEnum": "networks.models.NetworkMeeting.Status",
+        "AssessmentStatusEnum": "care_plans.models.Assessment.Status",
+        "ReferralDirectionEnum": "clients.models.Referral.Direction",
+        "MembershipKindEnum": "networks.models.TeamMembership.Kind",
+        "ChangeDirectionEnum": "care_plans.selectors.CHANGE_DIRECTIONS",
+        "DueKindEnum": "care_plans.selectors.DUE_KINDS",
     },
 }
 

@@ -335,6 +335,43 @@ MATRIX: dict[tuple[str, str], Row] = {
         {**staff_only(404, coordinator=204, lead=204, substitute=403, member=403), **API_DENIES_ANONYMOUS},
         data=lambda: {"professional": World.current.other_coordinator.pk},
     ),
+    ("api-client-assessments", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
+    ("api-client-assessments", "other"): Row("GET", other_client, {**SEES_OTHER, **API_DENIES_ANONYMOUS}),
+    # own_client has an assessment in progress: a second one is a conflict.
+    ("api-client-assessments", "start-own"): Row(
+        "POST", own_client, {**EDITS_OWN, "coordinator": 409, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-client-assessments", "start-colleagues"): Row(
+        "POST",
+        lambda w: {"pk": w.colleague_client.pk},
+        {**staff_only(404, colleague=201, lead=403), **API_DENIES_ANONYMOUS},
+    ),
+    ("api-assessment-detail", "own"): Row(
+        "GET", lambda w: {"pk": w.assessment.pk}, {**SEES_OWN, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-assessment-detail", "change"): Row(
+        "PATCH",
+        lambda w: {"pk": w.assessment.pk},
+        {**EDITS_OWN, **API_DENIES_ANONYMOUS},
+        data=lambda: {"client_view": "Haluan pärjätä kotona."},
+    ),
+    ("api-assessment-need", "own"): Row(
+        "PUT",
+        lambda w: {"pk": w.assessment.pk, "domain": "health"},
+        {**EDITS_OWN, **API_DENIES_ANONYMOUS},
+        data=lambda: {"level": 1, "slots": [{"weekday": 2, "time_of_day": "evening", "coverage": "client"}]},
+    ),
+    # The statutory fields are still empty: completing is refused, to the one who may try.
+    ("api-assessment-complete", "own"): Row(
+        "POST", lambda w: {"pk": w.assessment.pk}, {**EDITS_OWN, "coordinator": 400, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-assessment-compare", "own"): Row(
+        "GET",
+        own_client,
+        {**staff_only(404, coordinator=400, lead=400, substitute=400, member=400), **API_DENIES_ANONYMOUS},
+    ),
+    ("api-assessments-due", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
+    ("api-assessment-config", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
     ("api-team-review", "-"): Row(
         "GET", no_kwargs, {**staff_only(403, lead=200, other_lead=200), **API_DENIES_ANONYMOUS}
     ),
