@@ -1,11 +1,247 @@
-from django import forms
+"""The page forms: input parsing and shape only; the rules live in the services."""
 
-from .models import Client
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from caseflow.accounts.models import User
+
+from .models import Client, ClosureReason, Contact, ContactSource, ReferralStatus
 from .services import EDITABLE_FIELDS
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ClientForm(forms.ModelForm[Client]):
     class Meta:
         model = Client
         fields = EDITABLE_FIELDS
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"date_of_birth": date_input()}
+
+
+def coordinator_label(user: User) -> str:
+    """A coordinator named with their profession: a child needing special support needs a
+    social worker as the named worker (SHL §42)."""
+    name = user.get_full_name() or user.username
+    return f"{name} ({user.get_profession_display()})" if user.profession else name
+
+
+class CoordinatorChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return coordinator_label(obj)
+
+
+class CoordinatorsField(forms.ModelMultipleChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return coordinator_label(obj)
+
+
+class ContactForm(forms.ModelForm[Contact]):
+    """A contact about a client's need for support (yhteydenotto)."""
+
+    class Meta:
+        model = Contact
+        fields = ("contacted_on", "channel", "source", "source_name", "reason", "urgent")
+        widgets = {"contacted_on": date_input(), "reason": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "urgent": _("An urgent need is assessed at once."),
+            "source_name": _("If someone other than the client made the contact."),
+        }
+
+
+class IntakeMode:
+    EXISTING = "existing"
+    NEW = "new"
+    CHOICES = [(EXISTING, _("An existing client")), (NEW, _("A new client"))]
+
+
+class IntakeForm(forms.Form):
+    """Which client the contact is about: an existing one (found by name among the clients the
+    user sees, or by exact identity code among all) or a new one with its named worker."""
+
+    mode = forms.ChoiceField(
+        label=_("Is the person already a client?"), choices=IntakeMode.CHOICES, widget=forms.RadioSelect
+    )
+    existing_client = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    existing_identity_code = forms.CharField(
+        label=_("Personal identity code of an existing client"),
+        required=False,
+        max_length=11,
+        help_text=_("Finds any client, also one with another coordinator."),
+    )
+    coordinator = CoordinatorChoiceField(
+        label=_("Named worker"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("No named worker"),
+    )
+    no_named_worker_reason = forms.CharField(
+        label=_("Why no named worker is needed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when no named worker is chosen (SHL §42)."),
+    )
+
+    def __init__(self, *args: Any, coordinators: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = coordinators  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("mode") == IntakeMode.EXISTING:
+            self._clean_existing(data)
+        elif data.get("mode") == IntakeMode.NEW:
+            self._clean_new(data)
+        return data
+
+    def _clean_existing(self, data: dict[str, Any]) -> None:
+        picked, code = data.get("existing_client"), data.get("existing_identity_code", "").strip()
+        if picked and code:
+            self.add_error(
+                "existing_identity_code", _("Give the identity code or choose a client from the search, not both.")
+            )
+        elif not picked and not code:
+            self.add_error(
+                "existing_identity_code",
+                _("Choose the client from the search results, or give their personal identity code."),
+            )
+
+    def _clean_new(self, data: dict[str, Any]) -> None:
+        reason = data.get("no_named_worker_reason", "").strip()
+        if data.get("coordinator") and reason:
+            self.add_error("no_named_worker_reason", _("Leave this empty when a named worker is chosen."))
+        elif not data.get("coordinator") and not reason:
+            self.add_error("coordinator", _("Choose the named worker, or give the reason why none is needed."))
+
+
+class AssignForm(forms.Form):
+    coordinator = CoordinatorChoiceField(label=_("New named worker"), queryset=User.objects.none())
+    started_on = forms.DateField(label=_("Starts on"), widget=date_input())
+    reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
+    handover_note = forms.CharField(
+        label=_("Handover note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the new named worker should know first. They see it at the top of the client's page."),
+    )
+
+    def __init__(self, *args: Any, coordinators: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = coordinators  # type: ignore[attr-defined]
+
+
+class NoNamedWorkerForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why no named worker is needed"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The current named worker's period ends today."),
+    )
+
+
+class ClientIdsField(forms.Field):
+    """The clients chosen with the checkboxes of a list, as primary keys."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": _("Choose clients from the list.")}
+
+    def to_python(self, value: Any) -> list[int]:
+        if not value:
+            return []
+        try:
+            return sorted({int(item) for item in value})
+        except (TypeError, ValueError) as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class HandoverScope:
+    SELECTED = "selected"
+    ALL = "all"
+
+
+class HandoverForm(forms.Form):
+    """Bulk handover from a caseload: the chosen clients, or all of them (a team lead, when a
+    coordinator leaves), to one or more coordinators."""
+
+    owner = forms.IntegerField(widget=forms.HiddenInput)
+    scope = forms.ChoiceField(
+        choices=[(HandoverScope.SELECTED, HandoverScope.SELECTED), (HandoverScope.ALL, HandoverScope.ALL)],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    clients = ClientIdsField(required=False)
+    to = CoordinatorsField(
+        label=_("Hand over to"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("With several coordinators, the clients are shared evenly between them."),
+    )
+    note = forms.CharField(
+        label=_("Handover note"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The receiving coordinator sees it first on their caseload."),
+    )
+    on = forms.DateField(label=_("Handover date"), widget=date_input())
+
+    def __init__(self, *args: Any, targets: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = targets  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("scope") != HandoverScope.ALL and not data.get("clients"):
+            self.add_error("clients", _("Choose at least one client."))
+        return data
+
+
+class OutgoingReferralForm(forms.Form):
+    counterpart = forms.CharField(label=_("Referred to"), max_length=200, help_text=_("For example Kela."))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    sent_on = forms.DateField(label=_("Sent on"), widget=date_input())
+    follow_up_on = forms.DateField(
+        label=_("Follow up on"),
+        required=False,
+        widget=date_input(),
+        help_text=_("When to check that the referral was answered."),
+    )
+
+
+class IncomingReferralForm(forms.Form):
+    counterpart = forms.CharField(label=_("Referred by"), max_length=200, help_text=_("For example Kela."))
+    source = forms.ChoiceField(label=_("Sender"), choices=[("", "---------"), *ContactSource.choices])
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    received_on = forms.DateField(
+        label=_("Received on"), widget=date_input(), help_text=_("The referral is recorded as a contact too.")
+    )
+    urgent = forms.BooleanField(label=_("Urgent need"), required=False)
+
+
+class AdvanceReferralForm(forms.Form):
+    status = forms.ChoiceField(choices=ReferralStatus.choices)
+
+
+class ClosureForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason for closing"), choices=ClosureReason.choices, widget=forms.RadioSelect)
+    summary = forms.CharField(
+        label=_("Closing summary"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What was done, what was reached, and what continues."),
+    )
+    closed_on = forms.DateField(label=_("Closing date"), widget=date_input())
+    confirm = forms.BooleanField(label=_("Yes, close the client relationship"))
+
+
+class SubstitutionForm(forms.Form):
+    absent = CoordinatorChoiceField(label=_("Absent coordinator"), queryset=User.objects.none())
+    substitute = CoordinatorChoiceField(label=_("Substitute"), queryset=User.objects.none())
+    starts_on = forms.DateField(label=_("Starts on"), widget=date_input())
+    ends_on = forms.DateField(label=_("Ends on"), widget=date_input())
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, absent: QuerySet[User], substitutes: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["absent"].queryset = absent  # type: ignore[attr-defined]
+        self.fields["substitute"].queryset = substitutes  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import FloatField, Func, IntegerField, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from .models import (
     Contact,
     Referral,
     ReferralStatus,
+    RelationshipPeriod,
     SearchName,
     Substitution,
 )
@@ -53,9 +55,13 @@ def client_annotations(today: date) -> dict[str, Any]:
     - relationship_days: length of the current (or last) relationship;
     - assessment_due_on: the earliest start deadline of a needs assessment not yet started."""
     return {
+        # A change is an assignment of this relationship that follows another one of it.
         "worker_changes_12m": RawSQL(
             "SELECT COUNT(*) FROM clients_assignment a WHERE a.client_id = clients_client.id"
-            " AND a.started_on >= %s AND a.started_on > clients_client.relationship_started_on",
+            " AND a.started_on >= %s AND a.started_on >= clients_client.relationship_started_on"
+            " AND EXISTS (SELECT 1 FROM clients_assignment b WHERE b.client_id = a.client_id"
+            "  AND b.started_on >= clients_client.relationship_started_on"
+            "  AND (b.started_on, b.id) < (a.started_on, a.id))",
             (today - timedelta(days=365),),
             output_field=IntegerField(),
         ),
@@ -251,3 +257,39 @@ def handover_targets(user: User) -> QuerySet[User]:
     colleagues = access.colleagues_of(user).exclude(pk=user.pk).values("pk")
     led = access.coordinators_led_by(user).values("pk")
     return User.objects.filter(Q(pk__in=colleagues) | Q(pk__in=led)).order_by("last_name", "first_name", "pk")
+
+
+def relationship_periods_of(client: Client) -> QuerySet[RelationshipPeriod]:
+    """The client's relationships, the current first, with who closed each."""
+    return client.relationship_periods.select_related("closed_by").order_by("-opened_on", "-pk")
+
+
+def sees_client(*, user: User, pk: int) -> bool:
+    """Whether ``user`` may open the client: where a page goes after a change that may have
+    ended the user's access (a closure, a contact on someone else's client)."""
+    return access.visible_clients(user).filter(pk=pk).exists()
+
+
+def received_assignment(*, user: User, pk: int) -> Assignment:
+    """An assignment of a client to ``user``, whose handover note they may mark read; 404 for
+    anyone else's."""
+    assignment = Assignment.objects.filter(pk=pk, coordinator=user).first()
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def referral_for(*, user: User, pk: int, what: str) -> Referral:
+    """Fetches a referral and authorises ``user`` through its client (404 as for the client),
+    logging the read; the referral's ``client`` carries the ``access_ground``."""
+    referral = Referral.objects.filter(pk=pk).first()
+    if referral is None:
+        raise Http404
+    referral.client = client_for_reading(user=user, pk=referral.client_id, what=what)
+    return referral
+
+
+def team_led_by(lead: User) -> Team | None:
+    """The team ``lead`` leads today (the first by name, if several): where a client opened by
+    a team lead without a named worker belongs."""
+    return Team.objects.filter(pk__in=access.teams_led_by(lead)).order_by("name", "pk").first()

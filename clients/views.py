@@ -1,18 +1,106 @@
+"""The client pages: parse a form, call a selector or a service, render. A domain rule broken
+in a service (``ValidationError``) shows the form again with its messages (400); a closed
+client's record (``ConflictError``) shows the page again with the message (409)."""
+
+from collections.abc import Iterable, Mapping
+from http import HTTPStatus
+from typing import Any
+
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caseflow import access
-from caseflow.accounts.models import Role
+from caseflow.accounts.models import Role, User
+from caseflow.audit.services import record_list_access
 from caseflow.decorators import StaffRequest, staff_required
+from caseflow.errors import ConflictError
+from networks.models import Section
 
 from . import selectors, services
-from .forms import ClientForm
+from .forms import (
+    AdvanceReferralForm,
+    AssignForm,
+    ClientForm,
+    ClosureForm,
+    ContactForm,
+    HandoverForm,
+    HandoverScope,
+    IncomingReferralForm,
+    IntakeForm,
+    IntakeMode,
+    NoNamedWorkerForm,
+    OutgoingReferralForm,
+    SubstitutionForm,
+)
+from .models import Client, Referral
 
 CASELOAD_PAGE_SIZE = 50
+LIST_PAGE_SIZE = 50
+# Who opens clients and arranges the work around them; team members and administrators do not.
+WORKING_ROLES = (Role.COORDINATOR, Role.TEAM_LEAD)
+# A closed client has no designated coordinator: the coordinator it was closed under may start
+# a new relationship, as may those who manage it.
+REOPENERS = access.Ground.MAY_MANAGE | {access.Ground.FORMER_COORDINATOR}
+
+
+def _add_errors(error: ValidationError, *forms_: forms.BaseForm, rename: Mapping[str, str] | None = None) -> None:
+    """Puts a service's errors on the form that has the field (renamed where the service's
+    name differs from the form's); the rest on the first form as a whole."""
+    if not hasattr(error, "error_dict"):
+        forms_[0].add_error(None, error)
+        return
+    for name, messages_ in error.message_dict.items():
+        field = (rename or {}).get(name, name)
+        owner = next((form for form in forms_ if field in form.fields), None)
+        if owner is None:
+            forms_[0].add_error(None, messages_)
+        else:
+            owner.add_error(field, messages_)
+
+
+def _authorise(client: Client, grounds: frozenset[str]) -> None:
+    if client.access_ground not in grounds:
+        raise PermissionDenied
+
+
+def _refuse_closed(client: Client) -> None:
+    """A closed client's record is read-only until it is reopened."""
+    if client.is_closed:
+        raise ConflictError(_("The client relationship is closed; reopen it first."))
+
+
+def _coordinators_for(user: User) -> QuerySet[User]:
+    """Whom ``user`` may name as a client's named worker: a coordinator, the coordinators of
+    their own teams (themselves too); a team lead, those of the teams they lead."""
+    people = access.colleagues_of(user) if user.role == Role.COORDINATOR else access.coordinators_led_by(user)
+    return people.order_by("last_name", "first_name", "pk")
+
+
+def _next_or(request: StaffRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+def _client_url(client: Client, section: str = "") -> str:
+    url = reverse("client-detail", kwargs={"pk": client.pk})
+    return f"{url}#{section}" if section else url
+
+
+# The caseload
 
 
 @staff_required
@@ -25,38 +113,164 @@ def caseload_of(request: StaffRequest, coordinator_id: int) -> HttpResponse:
     return _caseload(request, coordinator_id)
 
 
-def _caseload(request: StaffRequest, coordinator_pk: int) -> HttpResponse:
-    coordinator, ground = access.caseload_owner_for(request.user, coordinator_pk)
+def _may_hand_over(user: User, ground: str) -> bool:
+    return user.role in WORKING_ROLES and ground in access.Ground.MAY_MANAGE
+
+
+def _handover_targets(user: User, owner: User) -> QuerySet[User]:
+    return selectors.handover_targets(user).exclude(pk=owner.pk)
+
+
+def _caseload(
+    request: StaffRequest,
+    coordinator_pk: int,
+    *,
+    handover_form: HandoverForm | None = None,
+    status: int = HTTPStatus.OK,
+) -> HttpResponse:
+    user = request.user
+    coordinator, ground = access.caseload_owner_for(user, coordinator_pk)
     search = request.GET.get("q", "").strip()[:100]
     order = request.GET.get("sort", "name")
     if order not in selectors.CASELOAD_ORDERINGS:
         order = "name"
     assignments = selectors.caseload(coordinator=coordinator, search=search, order=order)
     page = Paginator(assignments, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
-    selectors.log_caseload_shown(viewer=request.user, assignments=list(page), ground=ground)
+    is_own = coordinator.pk == user.pk
+    # Handed over to me and not yet read: first on the page, whichever page of the list it is.
+    unread = list(selectors.unread_handover_notes(user)) if is_own else []
+    shown = {a.client.pk: a for a in [*unread, *page]}
+    selectors.log_caseload_shown(viewer=user, assignments=list(shown.values()), ground=ground)
+    may_hand_over = _may_hand_over(user, ground)
+    if may_hand_over and handover_form is None:
+        handover_form = HandoverForm(
+            targets=_handover_targets(user, coordinator),
+            initial={"owner": coordinator.pk, "on": timezone.localdate()},
+        )
     context = {
         "coordinator": coordinator,
-        "is_own": coordinator.pk == request.user.pk,
+        "caseload_url": reverse("caseload") if is_own else reverse("caseload-of", args=[coordinator.pk]),
+        "is_own": is_own,
         "page": page,
         "search": search,
         "order": order,
         "today": timezone.localdate(),
+        "unread_notes": unread,
+        "handover_form": handover_form if may_hand_over else None,
+        "may_hand_over_all": may_hand_over and ground == access.Ground.TEAM_LEAD,
+        "select_all": request.GET.get("select") == "page",
+        "selected": {pk for pk in map(_as_pk, request.POST.getlist("clients")) if pk is not None},
     }
     template = "clients/_caseload_table.html" if request.htmx else "clients/caseload.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
+
+
+@staff_required
+@require_POST
+def caseload_handover(request: StaffRequest) -> HttpResponse:
+    """Hands the chosen clients of a caseload (or, for a team lead, all of them) over to one or
+    more coordinators, all in one go or none."""
+    user = request.user
+    if user.role not in WORKING_ROLES:
+        raise PermissionDenied
+    owner_pk = request.POST.get("owner", "")
+    coordinator, ground = access.caseload_owner_for(user, int(owner_pk) if owner_pk.isdigit() else user.pk)
+    if not _may_hand_over(user, ground):
+        raise PermissionDenied
+    form = HandoverForm(request.POST, targets=_handover_targets(user, coordinator))
+    if form.is_valid():
+        data = form.cleaned_data
+        ids = data["clients"]
+        if data["scope"] == HandoverScope.ALL:
+            if ground != access.Ground.TEAM_LEAD:
+                raise PermissionDenied
+            ids = [row["client"] for row in selectors.caseload_client_ids(coordinator)]
+        try:
+            clients, client_ground = selectors.clients_for_handover(user=user, client_ids=ids)
+            created = services.hand_over(
+                clients=clients, to=list(data["to"]), by=user, ground=client_ground, note=data["note"], on=data["on"]
+            )
+        except ValidationError as error:
+            _add_errors(error, form)
+        else:
+            count = len(created)
+            messages.success(
+                request,
+                ngettext("%(count)d client handed over.", "%(count)d clients handed over.", count) % {"count": count},
+            )
+            if coordinator.pk == user.pk:
+                return redirect("caseload")
+            return redirect("caseload-of", coordinator_id=coordinator.pk)
+    return _caseload(request, coordinator.pk, handover_form=form, status=HTTPStatus.BAD_REQUEST)
+
+
+@staff_required
+@require_POST
+def assignment_note_read(request: StaffRequest, pk: int) -> HttpResponse:
+    assignment = selectors.received_assignment(user=request.user, pk=pk)
+    services.mark_handover_note_read(assignment=assignment, by=request.user)
+    return redirect(_next_or(request, reverse("caseload")))
+
+
+# One client
+
+
+def _client_page(
+    request: StaffRequest,
+    client: Client,
+    *,
+    status: int = HTTPStatus.OK,
+    conflict: str = "",
+    bound: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    """The client's page; ``bound`` holds the forms sent with their errors, ``conflict`` the
+    message of a refused change."""
+    today = timezone.localdate()
+    assignments = list(selectors.assignment_history(client))
+    current = next((a for a in assignments if a.ended_on is None), None)
+    unread_note = (
+        current
+        if current is not None
+        and current.coordinator_id == request.user.pk
+        and current.handover_note
+        and current.note_read_at is None
+        else None
+    )
+    can_change = client.access_ground in access.Ground.MAY_CHANGE and not client.is_closed
+    # A professional on the care team sees only the parts of the record their work needs.
+    sections = access.sections_for(request.user, client.access_ground)
+    shows_contacts = Section.CONTACTS in sections
+    context: dict[str, Any] = {
+        "client": client,
+        "assignments": assignments,
+        "current": current,
+        "unread_note": unread_note,
+        "continuity": selectors.continuity_of(client),
+        "shows_assessment": Section.ASSESSMENT in sections,
+        "shows_contacts": shows_contacts,
+        "contacts": selectors.contacts_of(client) if shows_contacts else [],
+        "referrals": selectors.referrals_of(client) if shows_contacts else [],
+        "periods": selectors.relationship_periods_of(client),
+        "client_messages": selectors.messages_to(client) if shows_contacts else [],
+        "can_change": can_change,
+        "can_manage": client.access_ground in access.Ground.MAY_MANAGE,
+        "can_reopen": client.is_closed and client.access_ground in REOPENERS,
+        "ground_label": access.Ground.LABELS[client.access_ground],
+        "today": today,
+        "conflict": conflict,
+    }
+    if can_change:
+        context["contact_form"] = ContactForm(prefix="contact", initial={"contacted_on": today})
+        context["outgoing_form"] = OutgoingReferralForm(prefix="outgoing", initial={"sent_on": today})
+        context["incoming_form"] = IncomingReferralForm(prefix="incoming", initial={"received_on": today})
+    context.update(bound or {})
+    return render(request, "clients/detail.html", context, status=status)
 
 
 @staff_required
 def client_detail(request: StaffRequest, pk: int) -> HttpResponse:
     client = selectors.client_for_reading(user=request.user, pk=pk, what="client.overview")
-    context = {
-        "client": client,
-        "assignments": selectors.assignment_history(client),
-        "can_edit": client.access_ground == access.Ground.DESIGNATED_COORDINATOR,
-        "ground_label": access.Ground.LABELS[client.access_ground],
-        "today": timezone.localdate(),
-    }
-    return render(request, "clients/detail.html", context)
+    return _client_page(request, client)
 
 
 @staff_required
@@ -67,7 +281,9 @@ def client_create(request: StaffRequest) -> HttpResponse:
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            client = services.create_client(by=request.user, fields=form.cleaned_data)
+            client = services.create_client(
+                by=request.user, fields=form.cleaned_data, team=selectors.team_of_coordinator(request.user)
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -79,15 +295,429 @@ def client_create(request: StaffRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def client_edit(request: StaffRequest, pk: int) -> HttpResponse:
     client = selectors.client_for_reading(user=request.user, pk=pk, what="client.edit")
-    if client.access_ground != access.Ground.DESIGNATED_COORDINATOR:
-        raise PermissionDenied
+    _authorise(client, access.Ground.MAY_CHANGE)
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
             services.update_client(client=client, by=request.user, ground=client.access_ground, fields=changed)
+        except ConflictError as error:
+            return _client_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             return redirect("client-detail", pk=client.pk)
     return render(request, "clients/form.html", {"form": form, "client": client}, status=400 if form.errors else 200)
+
+
+def _client_to_change(request: StaffRequest, pk: int, what: str) -> Client:
+    client = selectors.client_for_reading(user=request.user, pk=pk, what=what)
+    _authorise(client, access.Ground.MAY_CHANGE)
+    return client
+
+
+@staff_required
+@require_POST
+def client_contact_create(request: StaffRequest, pk: int) -> HttpResponse:
+    client = _client_to_change(request, pk, "client.contact")
+    form = ContactForm(request.POST, prefix="contact")
+    try:
+        _refuse_closed(client)
+        if form.is_valid():
+            services.record_contact(client=client, by=request.user, ground=client.access_ground, **form.cleaned_data)
+            messages.success(request, _("The contact was recorded."))
+            return redirect(_client_url(client, "contacts"))
+    except ConflictError as error:
+        return _client_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
+    except ValidationError as error:
+        _add_errors(error, form)
+    return _client_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={"contact_form": form})
+
+
+@staff_required
+@require_POST
+def client_referral_create(request: StaffRequest, pk: int) -> HttpResponse:
+    """An outgoing referral, followed up until answered; or an incoming one, which is a
+    contact too and starts the assessment clock."""
+    client = _client_to_change(request, pk, "client.referral")
+    incoming = request.POST.get("direction") == Referral.Direction.INCOMING
+    form: forms.Form = (
+        IncomingReferralForm(request.POST, prefix="incoming")
+        if incoming
+        else OutgoingReferralForm(request.POST, prefix="outgoing")
+    )
+    try:
+        _refuse_closed(client)
+        if form.is_valid():
+            _save_referral(request, client, form.cleaned_data, incoming=incoming)
+            messages.success(request, _("The referral was recorded."))
+            return redirect(_client_url(client, "referrals"))
+    except ConflictError as error:
+        return _client_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
+    except ValidationError as error:
+        # An incoming referral is saved as a contact: the contact's names of the fields.
+        _add_errors(error, form, rename={"contacted_on": "received_on", "source_name": "counterpart"})
+    name = "incoming_form" if incoming else "outgoing_form"
+    return _client_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={name: form})
+
+
+def _save_referral(request: StaffRequest, client: Client, data: dict[str, Any], *, incoming: bool) -> None:
+    if incoming:
+        services.receive_referral(
+            client=client,
+            by=request.user,
+            ground=client.access_ground,
+            counterpart=data["counterpart"],
+            source=data["source"],
+            reason=data["reason"],
+            received_on=data["received_on"],
+            urgent=data["urgent"],
+        )
+    else:
+        services.create_referral(client=client, by=request.user, ground=client.access_ground, **data)
+
+
+@staff_required
+@require_POST
+def referral_advance(request: StaffRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_for(user=request.user, pk=pk, what="referral.advance")
+    client = referral.client
+    _authorise(client, access.Ground.MAY_CHANGE)
+    form = AdvanceReferralForm(request.POST)
+    try:
+        _refuse_closed(client)
+        if form.is_valid():
+            services.advance_referral(
+                referral=referral, status=form.cleaned_data["status"], by=request.user, ground=client.access_ground
+            )
+            messages.success(request, _("The referral was updated."))
+            return redirect(_next_or(request, _client_url(client, "referrals")))
+    except ConflictError as error:
+        return _client_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
+    except ValidationError as error:
+        _add_errors(error, form)
+    return _client_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={"advance_form": form})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def client_named_worker(request: StaffRequest, pk: int) -> HttpResponse:
+    """Names a coordinator as the client's named worker (SHL §42), or records why none is
+    needed."""
+    user = request.user
+    client = selectors.client_for_reading(user=user, pk=pk, what="client.named_worker")
+    _authorise(client, access.Ground.MAY_MANAGE)
+    today = timezone.localdate()
+    assign_form = AssignForm(prefix="assign", coordinators=_coordinators_for(user), initial={"started_on": today})
+    none_form = NoNamedWorkerForm(prefix="none")
+    status, conflict = HTTPStatus.OK, ""
+    try:
+        _refuse_closed(client)
+        if request.method == "POST":
+            status = HTTPStatus.BAD_REQUEST
+            if request.POST.get("action") == "none":
+                none_form = NoNamedWorkerForm(request.POST, prefix="none")
+                if none_form.is_valid():
+                    services.record_no_named_worker(
+                        client=client, by=user, ground=client.access_ground, reason=none_form.cleaned_data["reason"]
+                    )
+                    messages.success(request, _("The reason why no named worker is needed was recorded."))
+                    return redirect(_client_url(client, "named-worker"))
+            else:
+                assign_form = AssignForm(request.POST, prefix="assign", coordinators=_coordinators_for(user))
+                if assign_form.is_valid():
+                    services.assign_coordinator(
+                        client=client, by=user, ground=client.access_ground, **assign_form.cleaned_data
+                    )
+                    messages.success(request, _("The named worker was changed."))
+                    return _after_change(request, client)
+    except ConflictError as error:
+        status, conflict = HTTPStatus.CONFLICT, error.message
+    except ValidationError as error:
+        _add_errors(error, none_form if request.POST.get("action") == "none" else assign_form)
+    context = {
+        "client": client,
+        "current": selectors.assignment_history(client).filter(ended_on__isnull=True).first(),
+        "assign_form": assign_form,
+        "none_form": none_form,
+        "conflict": conflict,
+    }
+    return render(request, "clients/named_worker.html", context, status=status)
+
+
+def _after_change(request: StaffRequest, client: Client) -> HttpResponse:
+    """To the client's page, or to the caseload if the change ended the user's access."""
+    if selectors.sees_client(user=request.user, pk=client.pk):
+        return redirect(_client_url(client))
+    return redirect("caseload")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def client_close(request: StaffRequest, pk: int) -> HttpResponse:
+    """Ends the client relationship deliberately, with a reason and a closing summary."""
+    user = request.user
+    client = selectors.client_for_reading(user=user, pk=pk, what="client.close")
+    _authorise(client, access.Ground.MAY_MANAGE)
+    form = ClosureForm(request.POST if request.method == "POST" else None, initial={"closed_on": timezone.localdate()})
+    status, conflict = HTTPStatus.OK, ""
+    try:
+        _refuse_closed(client)
+        if request.method == "POST":
+            status = HTTPStatus.BAD_REQUEST
+            if form.is_valid():
+                data = form.cleaned_data
+                services.close_client(
+                    client=client,
+                    by=user,
+                    ground=client.access_ground,
+                    closed_on=data["closed_on"],
+                    reason=data["reason"],
+                    summary=data["summary"],
+                )
+                messages.success(request, _("The client relationship was closed."))
+                return _after_change(request, client)
+    except ConflictError as error:
+        status, conflict = HTTPStatus.CONFLICT, error.message
+    except ValidationError as error:
+        _add_errors(error, form)
+    return render(request, "clients/close.html", {"client": client, "form": form, "conflict": conflict}, status=status)
+
+
+@staff_required
+@require_POST
+def client_reopen(request: StaffRequest, pk: int) -> HttpResponse:
+    """Starts a new relationship today; a coordinator who reopens becomes the named worker."""
+    user = request.user
+    client = selectors.client_for_reading(user=user, pk=pk, what="client.reopen")
+    _authorise(client, REOPENERS)
+    try:
+        services.reopen_client(
+            client=client,
+            by=user,
+            ground=client.access_ground,
+            opened_on=timezone.localdate(),
+            coordinator=user if user.role == Role.COORDINATOR else None,
+        )
+    except ConflictError as error:
+        return _client_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
+    except ValidationError as error:
+        return _client_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={"reopen_errors": error.messages})
+    messages.success(request, _("The client relationship was reopened."))
+    return _after_change(request, client)
+
+
+# Intake
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def intake(request: StaffRequest) -> HttpResponse:
+    """Records a contact (yhteydenotto) and attaches it to an existing client or opens a new
+    client relationship from it."""
+    user = request.user
+    if user.role not in WORKING_ROLES:
+        raise PermissionDenied
+    coordinators = _coordinators_for(user)
+    if request.method == "GET":
+        query = request.GET.get("q", "").strip()[:100]
+        # Searched for someone: most likely an existing client.
+        initial: dict[str, object] = {"mode": IntakeMode.EXISTING if query else None}
+        if user.role == Role.COORDINATOR:
+            initial["coordinator"] = user.pk
+        return _intake_page(
+            request,
+            contact_form=ContactForm(initial={"contacted_on": timezone.localdate()}),
+            intake_form=IntakeForm(coordinators=coordinators, initial=initial),
+            client_form=ClientForm(),
+            query=query,
+            results=selectors.search_clients(user=user, query=query) if query else [],
+        )
+    contact_form = ContactForm(request.POST)
+    intake_form = IntakeForm(request.POST, coordinators=coordinators)
+    new = request.POST.get("mode") == IntakeMode.NEW
+    # A client's fields matter only for a new client; otherwise they are kept as typed.
+    client_form = ClientForm(request.POST) if new else ClientForm(initial=request.POST.dict())
+    valid = [contact_form.is_valid(), intake_form.is_valid(), not new or client_form.is_valid()]
+    picked: list[Client] = []
+    if all(valid):
+        try:
+            client = _record_intake(user, contact_form, intake_form, client_form, picked)
+        except ValidationError:
+            pass  # already on the forms
+        else:
+            return _after_intake(request, client)
+    return _intake_page(
+        request,
+        contact_form=contact_form,
+        intake_form=intake_form,
+        client_form=client_form,
+        results=picked,
+        status=HTTPStatus.BAD_REQUEST,
+    )
+
+
+def _record_intake(
+    user: User, contact_form: ContactForm, intake_form: IntakeForm, client_form: ClientForm, picked: list[Client]
+) -> Client:
+    """Opens or finds the client and records the contact, all or nothing: a refusal is put on
+    the forms and raised again, so that the transaction leaves nothing behind."""
+    with transaction.atomic():
+        client = _client_of_intake(user, intake_form, client_form, picked)
+        try:
+            services.record_contact(client=client, by=user, ground=access.Ground.INTAKE, **contact_form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(error, contact_form, intake_form)
+            raise
+    return client
+
+
+def _client_of_intake(user: User, intake_form: IntakeForm, client_form: ClientForm, picked: list[Client]) -> Client:
+    """The client the contact is about: the one chosen, the one with the identity code, or a
+    new one."""
+    data = intake_form.cleaned_data
+    try:
+        if data["mode"] == IntakeMode.NEW:
+            return _open_client(user, data, client_form)
+        if data["existing_client"]:
+            client = _visible_client(user, data["existing_client"])
+            picked.append(client)
+            return client
+        found = selectors.find_by_identity_code(user=user, code=data["existing_identity_code"])
+        if found is None:
+            raise ValidationError({"existing_identity_code": _("No client has this personal identity code.")})
+        return found
+    except ValidationError as error:
+        _add_errors(error, client_form, intake_form, rename={"reason": "no_named_worker_reason"})
+        raise
+
+
+def _visible_client(user: User, pk: int) -> Client:
+    try:
+        return selectors.client_for_reading(user=user, pk=pk, what="intake")
+    except Http404 as error:
+        raise ValidationError({"existing_client": _("Choose the client from the search results.")}) from error
+
+
+def _open_client(user: User, data: dict[str, Any], client_form: ClientForm) -> Client:
+    coordinator: User | None = data["coordinator"]
+    if coordinator is not None:
+        team = selectors.team_of_coordinator(coordinator)
+    elif user.role == Role.TEAM_LEAD:
+        team = selectors.team_led_by(user)
+    else:
+        team = selectors.team_of_coordinator(user)
+    return services.create_client(
+        by=user,
+        fields=client_form.cleaned_data,
+        coordinator=coordinator,
+        team=team,
+        no_named_worker_reason=data["no_named_worker_reason"].strip(),
+    )
+
+
+def _after_intake(request: StaffRequest, client: Client) -> HttpResponse:
+    if selectors.sees_client(user=request.user, pk=client.pk):
+        messages.success(request, _("The contact was recorded."))
+        return redirect(_client_url(client))
+    messages.success(
+        request,
+        _("The contact was recorded for %(name)s. Their named worker or team lead sees it on the client's page.")
+        % {"name": client.full_name},
+    )
+    return redirect("intake")
+
+
+def _intake_page(
+    request: StaffRequest,
+    *,
+    contact_form: ContactForm,
+    intake_form: IntakeForm,
+    client_form: ClientForm,
+    query: str = "",
+    results: Iterable[Client] = (),
+    status: int = HTTPStatus.OK,
+) -> HttpResponse:
+    context = {
+        "contact_form": contact_form,
+        "intake_form": intake_form,
+        "client_form": client_form,
+        "query": query,
+        "results": list(results),
+        "picked": _as_pk(intake_form["existing_client"].value()),
+        "pick": True,
+        "today": timezone.localdate(),
+    }
+    return render(request, "clients/intake.html", context, status=status)
+
+
+def _as_pk(value: object) -> int | None:
+    return int(value) if isinstance(value, int | str) and str(value).isdigit() else None
+
+
+@staff_required
+@require_GET
+def client_search(request: StaffRequest) -> HttpResponse:
+    """Clients the user may see whose name is like ``q``: a list of links, or on the intake
+    page (``pick``) a choice of the client to attach a contact to."""
+    query = request.GET.get("q", "").strip()[:100]
+    context = {
+        "query": query,
+        "results": selectors.search_clients(user=request.user, query=query),
+        "pick": request.GET.get("pick") == "1",
+        "picked": None,
+        "today": timezone.localdate(),
+    }
+    template = "clients/_search_results.html" if request.htmx else "clients/search.html"
+    return render(request, template, context)
+
+
+# Referrals and substitutions
+
+
+@staff_required
+@require_GET
+def referrals_overdue(request: StaffRequest) -> HttpResponse:
+    """Referrals past their follow-up date in the user's caseload (a team lead: their teams'),
+    for anyone on the staff: the selector finds none for those with no caseload."""
+    user = request.user
+    page = Paginator(selectors.overdue_referrals(user), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    ground = access.Ground.TEAM_LEAD if user.role == Role.TEAM_LEAD else access.Ground.DESIGNATED_COORDINATOR
+    shown = {referral.client.pk: referral.client for referral in page}
+    record_list_access(actor=user, clients=shown.values(), what="referrals.overdue", ground=ground)
+    context = {"page": page, "today": timezone.localdate()}
+    return render(request, "clients/referrals_overdue.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def substitutions(request: StaffRequest) -> HttpResponse:
+    """Substitutions (sijaisuus) the user takes part in or arranged, and a form to arrange one:
+    a coordinator for themselves, a team lead for the coordinators of their teams; for anyone
+    else there is no one to choose, and the service refuses."""
+    user = request.user
+    if user.role == Role.COORDINATOR:
+        absent, substitutes = access.colleagues_of(user).filter(pk=user.pk), _coordinators_for(user).exclude(pk=user.pk)
+    else:
+        absent = substitutes = _coordinators_for(user)
+    form = SubstitutionForm(
+        request.POST if request.method == "POST" else None,
+        absent=absent,
+        substitutes=substitutes,
+        initial={"absent": user.pk if user.role == Role.COORDINATOR else None, "starts_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_substitution(by=user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(error, form)
+        else:
+            messages.success(request, _("The substitution was arranged."))
+            return redirect("substitutions")
+    context = {
+        "form": form,
+        "may_arrange": user.role in WORKING_ROLES or form.is_bound,
+        "substitutions": selectors.substitutions_for(user),
+        "today": timezone.localdate(),
+    }
+    return render(request, "clients/substitutions.html", context, status=400 if form.errors else 200)
