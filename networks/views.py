@@ -1,11 +1,40 @@
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import render
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from http import HTTPStatus
+from typing import Any
 
-from caseflow.accounts.models import Role
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from caseflow import access
+from caseflow.accounts.models import Role, User
+from caseflow.audit.services import record_list_access
 from caseflow.decorators import StaffRequest, staff_required
+from caseflow.errors import ConflictError
+from clients import selectors as client_selectors
+from clients.models import Client
 
-from . import selectors
+from . import selectors, services
+from .forms import (
+    CareTeamForm,
+    ConsentForm,
+    DecisionFormSet,
+    MeetingForm,
+    NetworkMemberForm,
+    RecordMeetingForm,
+    TeamMembershipForm,
+    person_label,
+)
+from .models import Consent, Decision, NetworkMeeting, NetworkMember, Section
 
 
 @staff_required
@@ -15,3 +44,478 @@ def team_review(request: StaffRequest) -> HttpResponse:
         raise PermissionDenied
     memberships = list(selectors.led_team_members(request.user))
     return render(request, "networks/team_review.html", {"memberships": memberships})
+
+
+# Teams, care teams, the client's own network, consents and network meetings. Thin: parse a
+# form, call a selector or a service, render. A rule broken in a service (ValidationError)
+# shows the form again with its messages (400); a state that forbids the change (ConflictError,
+# a closed client) shows the message (409); a role that may read but not act gets 403.
+
+
+def _add_errors(error: ValidationError, form: forms.BaseForm, rename: Mapping[str, str] | None = None) -> None:
+    """Puts a service's errors on the form's field of the same (or renamed) name; the rest on
+    the form as a whole."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, messages_ in error.message_dict.items():
+        field = (rename or {}).get(name, name)
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+def _authorise(client: Client, grounds: frozenset[str]) -> None:
+    if client.access_ground not in grounds:
+        raise PermissionDenied
+
+
+def _refuse_closed(client: Client) -> None:
+    """A closed client's record is read-only until it is reopened."""
+    if client.is_closed:
+        raise ConflictError(_("The client relationship is closed; reopen it first."))
+
+
+def _staff_people() -> QuerySet[User]:
+    return User.objects.filter(is_active=True).exclude(role=Role.CLIENT).order_by("last_name", "first_name", "pk")
+
+
+def _professionals() -> QuerySet[User]:
+    """Who can join a client's care team: the staff, administrators excepted."""
+    return _staff_people().exclude(role=Role.ADMINISTRATOR)
+
+
+# Teams
+
+
+@staff_required
+@require_GET
+def teams(request: StaffRequest) -> HttpResponse:
+    """The user's teams (all for an administrator) with their current sizes."""
+    context = {"teams": list(selectors.teams_for(request.user))}
+    return render(request, "networks/teams.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def team_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    """A team's members over time; its lead or an administrator adds members."""
+    user = request.user
+    team = get_object_or_404(selectors.teams_for(user), pk=pk)
+    may_manage = services.may_manage_team(user, team)
+    if request.method == "POST" and not may_manage:
+        raise PermissionDenied
+    today = timezone.localdate()
+    form = None
+    status = HTTPStatus.OK
+    if may_manage:
+        form = TeamMembershipForm(
+            request.POST if request.method == "POST" else None, people=_staff_people(), initial={"started_on": today}
+        )
+    if request.method == "POST" and form is not None:
+        status = HTTPStatus.BAD_REQUEST
+        if form.is_valid():
+            try:
+                services.add_team_membership(team=team, by=user, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(error, form)
+            else:
+                messages.success(request, _("The member was added to the team."))
+                return redirect("team-detail", pk=team.pk)
+    context = {"team": team, "memberships": list(selectors.team_members(team)), "form": form, "today": today}
+    return render(request, "networks/team_detail.html", context, status=status)
+
+
+# The client's care team, own network and consents
+
+
+@dataclass(frozen=True)
+class ConsentRow:
+    consent: Consent
+    state: str
+    state_label: str
+    shared: str
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    member: NetworkMember
+    shared: str
+
+
+def _consent_state(consent: Consent, today: date) -> tuple[str, str]:
+    """The consent's state in words, not by colour alone."""
+    if consent.withdrawn_on is not None:
+        return "withdrawn", _("Withdrawn")
+    if consent.valid_until < today:
+        return "expired", _("Expired")
+    if consent.given_on > today:
+        return "coming", _("Not yet in force")
+    return "in-force", _("In force")
+
+
+def _section_names(values: Iterable[str]) -> str:
+    labels = dict(Section.choices)
+    return ", ".join(str(labels.get(value, value)) for value in values)
+
+
+def _shared_with(member: NetworkMember, today: date) -> list[str]:
+    """The sections shared with a member under consents in force (prefetched by network_of)."""
+    shared = {section for consent in member.consents.all() if consent.in_force(today) for section in consent.sections}
+    return [value for value in Section.values if value in shared]
+
+
+def _network_client(request: StaffRequest, pk: int, what: str) -> Client:
+    client = client_selectors.client_for_reading(user=request.user, pk=pk, what=what)
+    access.require_section(request.user, client, Section.NETWORK)
+    return client
+
+
+def _network_url(client: Client, anchor: str) -> str:
+    return f"{reverse('client-network', kwargs={'pk': client.pk})}#{anchor}"
+
+
+def _member_choices(client: Client) -> QuerySet[NetworkMember]:
+    return selectors.network_of(client).prefetch_related(None)
+
+
+def _network_page(
+    request: StaffRequest,
+    client: Client,
+    *,
+    status: int = HTTPStatus.OK,
+    conflict: str = "",
+    status_message: str = "",
+    bound: Mapping[str, forms.BaseForm] | None = None,
+) -> HttpResponse:
+    today = timezone.localdate()
+    can_change = client.access_ground in access.Ground.MAY_CHANGE and not client.is_closed
+    can_manage = client.access_ground in access.Ground.MAY_MANAGE and not client.is_closed
+    context: dict[str, Any] = {
+        "client": client,
+        "today": today,
+        "care_team": list(selectors.care_team_of(client)),
+        "members": [
+            MemberRow(member, _section_names(_shared_with(member, today))) for member in selectors.network_of(client)
+        ],
+        "consents": [
+            ConsentRow(consent, *_consent_state(consent, today), _section_names(consent.sections))
+            for consent in selectors.consents_of(client)
+        ],
+        "can_change": can_change,
+        "can_manage": can_manage,
+        "shows_meetings": Section.MEETINGS in access.sections_for(request.user, client.access_ground),
+        "conflict": conflict,
+        "status_message": status_message,
+    }
+    if can_manage:
+        context["care_team_form"] = CareTeamForm(
+            prefix="care", professionals=_professionals(), initial={"started_on": today}
+        )
+    if can_change:
+        context["member_form"] = NetworkMemberForm(prefix="member")
+        context["consent_form"] = ConsentForm(
+            prefix="consent", members=_member_choices(client), initial={"given_on": today}
+        )
+    context.update(bound or {})
+    return render(request, "networks/client_network.html", context, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def client_network(request: StaffRequest, pk: int) -> HttpResponse:
+    """The client's care team, own network and consents; each form posts here with its
+    ``action``."""
+    client = _network_client(request, pk, "client.network")
+    if request.method == "GET":
+        return _network_page(request, client)
+    action = NETWORK_ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        return _network_page(request, client, status=HTTPStatus.BAD_REQUEST, conflict=_("Unknown form."))
+    return action(request, client)
+
+
+def _add_care_team_member(request: StaffRequest, client: Client) -> HttpResponse:
+    _authorise(client, access.Ground.MAY_MANAGE)
+    form = CareTeamForm(request.POST, prefix="care", professionals=_professionals())
+    try:
+        _refuse_closed(client)
+        if form.is_valid():
+            services.add_to_care_team(client=client, by=request.user, ground=client.access_ground, **form.cleaned_data)
+            messages.success(request, _("The professional was added to the care team."))
+            return redirect(_network_url(client, "care-team"))
+    except ConflictError as error:
+        return _network_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
+    except ValidationError as error:
+        _add_errors(error, form)
+    return _network_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={"care_team_form": form})
+
+
+def _add_network_member(request: StaffRequest, client: Client) -> HttpResponse:
+    _authorise(client, access.Ground.MAY_CHANGE)
+    form = NetworkMemberForm(request.POST, prefix="member")
+    try:
+        _refuse_closed(client)
+        if form.is_valid():
+            services.add_network_member(
+                client=client, by=request.user, ground=client.access_ground, fields=form.cleaned_data
+            )
+            messages.success(request, _("The person was added to the client's network."))
+            return redirect(_network_url(client, "network"))
+    except ConflictError as error:
+        return _network_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
+    except ValidationError as error:
+        _add_errors(error, form)
+    return _network_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={"member_form": form})
+
+
+def _give_consent(request: StaffRequest, client: Client) -> HttpResponse:
+    _authorise(client, access.Ground.MAY_CHANGE)
+    form = ConsentForm(request.POST, prefix="consent", members=_member_choices(client))
+    try:
+        _refuse_closed(client)
+        if form.is_valid():
+            services.give_consent(client=client, by=request.user, ground=client.access_ground, **form.cleaned_data)
+            messages.success(request, _("The consent was recorded."))
+            return redirect(_network_url(client, "consents"))
+    except ConflictError as error:
+        return _network_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
+    except ValidationError as error:
+        _add_errors(error, form)
+    return _network_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={"consent_form": form})
+
+
+NETWORK_ACTIONS: dict[str, Callable[[StaffRequest, Client], HttpResponse]] = {
+    "care-team": _add_care_team_member,
+    "member": _add_network_member,
+    "consent": _give_consent,
+}
+
+
+@staff_required
+@require_POST
+def consent_withdraw(request: StaffRequest, pk: int) -> HttpResponse:
+    """The client withdraws a consent, effective at once. With htmx, only the network and
+    consents part of the page is replaced."""
+    client_pk = get_object_or_404(Consent.objects.only("client_id"), pk=pk).client_id
+    client = _network_client(request, client_pk, "client.consent")
+    _authorise(client, access.Ground.MAY_CHANGE)
+    consent = get_object_or_404(selectors.consents_of(client), pk=pk)
+    try:
+        services.withdraw_consent(consent=consent, by=request.user, ground=client.access_ground)
+    except ConflictError as error:
+        if request.htmx:
+            # htmx swaps no error response: the message waits for the reloaded page.
+            messages.error(request, error.message)
+            return HttpResponse(status=HTTPStatus.CONFLICT, headers={"HX-Refresh": "true"})
+        return _network_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
+    done = _("The consent was withdrawn; nothing more is shared under it.")
+    if request.htmx:
+        return _network_page(request, client, status_message=done)
+    messages.success(request, done)
+    return redirect(_network_url(client, "consents"))
+
+
+# Network meetings
+
+
+def _meetings_client(request: StaffRequest, pk: int, what: str) -> Client:
+    client = client_selectors.client_for_reading(user=request.user, pk=pk, what=what)
+    access.require_section(request.user, client, Section.MEETINGS)
+    return client
+
+
+def _meeting_professionals(client: Client, organiser: User) -> QuerySet[User]:
+    """Who may be invited as a professional: the client's current care team, the named worker
+    and the organiser."""
+    today = timezone.localdate()
+    care_team = selectors.care_team_of(client).filter(access.active_on(today)).values("professional")
+    named_worker = client_selectors.assignment_history(client).filter(ended_on__isnull=True).values("coordinator")
+    return User.objects.filter(
+        Q(pk__in=care_team) | Q(pk__in=named_worker) | Q(pk=organiser.pk), is_active=True
+    ).order_by("last_name", "first_name", "pk")
+
+
+def _meetings_page(
+    request: StaffRequest,
+    client: Client,
+    *,
+    form: MeetingForm | None = None,
+    status: int = HTTPStatus.OK,
+    conflict: str = "",
+) -> HttpResponse:
+    today = timezone.localdate()
+    now = timezone.now()
+    meetings = list(selectors.meetings_of(client))
+    can_manage = client.access_ground in access.Ground.MAY_MANAGE and not client.is_closed
+    context: dict[str, Any] = {
+        "client": client,
+        "coming": [m for m in meetings if m.status == NetworkMeeting.Status.PLANNED and m.ends_at >= now],
+        "earlier": [m for m in reversed(meetings) if m.status != NetworkMeeting.Status.PLANNED or m.ends_at < now],
+        "can_manage": can_manage,
+        "shows_network": Section.NETWORK in access.sections_for(request.user, client.access_ground),
+        "conflict": conflict,
+    }
+    if can_manage:
+        members = list(selectors.network_of(client))
+        invitable = [member for member in members if Section.MEETINGS in _shared_with(member, today)]
+        context["has_invitable"] = bool(invitable)
+        context["not_invitable"] = [member for member in members if member not in invitable]
+        context["form"] = form or _meeting_form(request, client, invitable)
+    return render(request, "networks/client_meetings.html", context, status=status)
+
+
+def _meeting_form(
+    request: StaffRequest, client: Client, invitable: Sequence[NetworkMember], data: QueryDict | None = None
+) -> MeetingForm:
+    """The planning form: professionals from the care team, network members with a consent in
+    force for meetings (the service refuses others)."""
+    return MeetingForm(
+        data,
+        professionals=_meeting_professionals(client, request.user),
+        members=_member_choices(client).filter(pk__in=[member.pk for member in invitable]),
+        initial={"on": timezone.localdate(), "client_attends": True, "professionals": [request.user.pk]},
+    )
+
+
+def _invitable(client: Client) -> list[NetworkMember]:
+    today = timezone.localdate()
+    return [member for member in selectors.network_of(client) if Section.MEETINGS in _shared_with(member, today)]
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def client_meetings(request: StaffRequest, pk: int) -> HttpResponse:
+    """A client's network meetings; the named worker or their team lead plans one."""
+    client = _meetings_client(request, pk, "client.meetings")
+    if request.method == "GET":
+        return _meetings_page(request, client)
+    _authorise(client, access.Ground.MAY_MANAGE)
+    form = _meeting_form(request, client, _invitable(client), request.POST)
+    try:
+        _refuse_closed(client)
+        if form.is_valid():
+            data = form.cleaned_data
+            meeting = services.plan_meeting(
+                client=client,
+                by=request.user,
+                ground=client.access_ground,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+                call_link=data["call_link"],
+                agenda=data["agenda"],
+                client_attends=data["client_attends"],
+                professionals=list(data["professionals"]),
+                network_members=list(data["network_members"]),
+            )
+            messages.success(request, _("The meeting was planned."))
+            return redirect("meeting-detail", pk=meeting.pk)
+    except ConflictError as error:
+        return _meetings_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
+    except ValidationError as error:
+        _add_errors(error, form, rename={"starts_at": "starts", "ends_at": "ends"})
+    return _meetings_page(request, client, form=form, status=HTTPStatus.BAD_REQUEST)
+
+
+def _meeting_for(request: StaffRequest, pk: int, what: str) -> NetworkMeeting:
+    """Fetches a meeting and authorises the user for its client's meetings; 404 if not visible."""
+    client_pk = get_object_or_404(NetworkMeeting.objects.only("client_id"), pk=pk).client_id
+    client = _meetings_client(request, client_pk, what)
+    meeting = get_object_or_404(selectors.meetings_of(client), pk=pk)
+    meeting.client = client
+    return meeting
+
+
+def _responsible_choices(meeting: NetworkMeeting) -> list[Any]:
+    """Who can be responsible for a decision: the client, a participating professional or an
+    invited network member, in the service's ``client`` / ``professional:<id>`` / ``member:<id>``."""
+    choices: list[Any] = [
+        ("", _("Choose")),
+        ("client", _("The client (%(name)s)") % {"name": meeting.client.full_name}),
+    ]
+    professionals = [(f"professional:{person.pk}", person_label(person)) for person in meeting.professionals.all()]
+    members = [(f"member:{member.pk}", member.name) for member in meeting.network_members.all()]
+    if professionals:
+        choices.append((_("Professionals"), professionals))
+    if members:
+        choices.append((_("From the client's network"), members))
+    return choices
+
+
+def _responsible_name(decision: Decision) -> str:
+    if decision.responsible_professional is not None:
+        return person_label(decision.responsible_professional)
+    if decision.responsible_member is not None:
+        return decision.responsible_member.name
+    return _("The client")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def meeting_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    """One network meeting; recording it (notes, the client's own view, decisions) marks it
+    held."""
+    meeting = _meeting_for(request, pk, "meeting")
+    client = meeting.client
+    post = request.POST if request.method == "POST" else None
+    if post is not None:
+        _authorise(client, access.Ground.MAY_MANAGE)
+    record_form = RecordMeetingForm(post, initial={"notes": meeting.notes, "client_view": meeting.client_view})
+    decision_forms = DecisionFormSet(
+        post, prefix="decisions", form_kwargs={"responsible_choices": _responsible_choices(meeting)}
+    )
+    status, conflict = HTTPStatus.OK, ""
+    try:
+        if post is not None:
+            _refuse_closed(client)
+            status = HTTPStatus.BAD_REQUEST
+            if all([record_form.is_valid(), decision_forms.is_valid()]):
+                services.record_meeting(
+                    meeting=meeting,
+                    by=request.user,
+                    ground=client.access_ground,
+                    notes=record_form.cleaned_data["notes"],
+                    client_view=record_form.cleaned_data["client_view"],
+                    decisions=[form.cleaned_data for form in decision_forms if form.cleaned_data.get("text")],
+                )
+                messages.success(request, _("The meeting was recorded."))
+                return redirect(f"{reverse('meeting-detail', kwargs={'pk': meeting.pk})}#decisions")
+    except ConflictError as error:
+        status, conflict = HTTPStatus.CONFLICT, error.message
+    except ValidationError as error:
+        _add_errors(error, record_form)
+    can_record = (
+        client.access_ground in access.Ground.MAY_MANAGE
+        and not client.is_closed
+        and meeting.status != NetworkMeeting.Status.CANCELLED
+    )
+    context = {
+        "meeting": meeting,
+        "client": client,
+        "decisions": [(decision, _responsible_name(decision)) for decision in meeting.decisions.all()],
+        "can_record": can_record,
+        "has_started": meeting.starts_at <= timezone.now(),
+        "record_form": record_form,
+        "decision_forms": decision_forms,
+        "shows_network": Section.NETWORK in access.sections_for(request.user, client.access_ground),
+        "conflict": conflict,
+        "today": timezone.localdate(),
+    }
+    return render(request, "networks/meeting_detail.html", context, status=status)
+
+
+@staff_required
+@require_GET
+def my_decisions(request: StaffRequest) -> HttpResponse:
+    """Open meeting decisions the user is responsible for. A client is named only while the
+    user may still see them; the listing is logged."""
+    user = request.user
+    decisions = list(selectors.decisions_for(user))
+    client_ids = {decision.meeting.client_id for decision in decisions}
+    visible = {client.pk: client for client in access.visible_clients(user).filter(pk__in=client_ids)}
+    record_list_access(actor=user, clients=visible.values(), what="decisions.mine")
+    rows = []
+    for decision in decisions:
+        client = visible.get(decision.meeting.client_id)
+        shows_meeting = client is not None and Section.MEETINGS in access.sections_for(user, client.access_ground)
+        rows.append({"decision": decision, "client": client, "shows_meeting": shows_meeting})
+    return render(request, "networks/my_decisions.html", {"rows": rows, "today": timezone.localdate()})
