@@ -12,8 +12,9 @@ cursor does not inflate the timings), and writes the same figures as JSON to
 ``bench/results/caseload.json``.
 
 Targets:
-- ``/caseload/`` (``caseload``), also with ``?sort=age`` and ``?q=<part of a name>``, as the
-  coordinator with the largest current caseload (the most open assignments);
+- ``/caseload/`` (``caseload``), also with ``?sort=age``, ``?sort=deadline`` (by the pending
+  assessment deadline) and ``?q=<part of a name>``, as the coordinator with the largest current
+  caseload (the most open assignments);
 - ``/api/v1/caseload/`` (``api-caseload``), as the same coordinator;
 - ``/team/`` (``team-review``), as the user ``lead``.
 The caseload views write one access event (audit row) per client shown on every request;
@@ -271,6 +272,7 @@ def build_targets() -> tuple[list[Target], dict[str, User]]:
     targets = [
         caseload_page("page", "caseload page", {}, size),
         caseload_page("page-age", "caseload page, sort=age", {"sort": "age"}, size),
+        caseload_page("page-deadline", "caseload page, sort=deadline", {"sort": "deadline"}, size),
         caseload_page("page-search", f"caseload page, q={fragment}", {"q": fragment}, matching),
         Target(
             "api",

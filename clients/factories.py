@@ -7,7 +7,18 @@ from factory.django import DjangoModelFactory
 from caseflow.accounts.factories import CoordinatorFactory
 
 from .identity_code import make_identity_code
-from .models import Assignment, Client, RelationshipPeriod
+from .models import (
+    Assignment,
+    Channel,
+    Client,
+    Contact,
+    ContactSource,
+    Referral,
+    ReferralStatus,
+    RelationshipPeriod,
+    Substitution,
+)
+from .services import assessment_deadline
 
 FINNISH_MUNICIPALITIES = [
     "Helsinki",
@@ -88,3 +99,52 @@ class AssignmentFactory(DjangoModelFactory):
     coordinator = factory.SubFactory(CoordinatorFactory)
     started_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=random.randint(0, 1500)))
     reason = "Uusi asiakas"
+
+
+class ContactFactory(DjangoModelFactory):
+    """A contact whose deadline rule and assessment start deadline are computed as the service
+    computes them (``services.assessment_deadline``) from the client, the date and urgency."""
+
+    class Meta:
+        model = Contact
+
+    class Params:
+        deadline = factory.LazyAttribute(
+            lambda c: assessment_deadline(client=c.client, contacted_on=c.contacted_on, urgent=c.urgent)
+        )
+
+    client = factory.SubFactory(ClientFactory)
+    contacted_on = factory.LazyFunction(datetime.date.today)
+    channel = Channel.PHONE
+    source = ContactSource.CLIENT
+    reason = "Asiakas pyytää palvelutarpeen arviointia."
+    urgent = False
+    deadline_rule = factory.LazyAttribute(lambda c: c.deadline[0])
+    assessment_due_on = factory.LazyAttribute(lambda c: c.deadline[1])
+    recorded_by = factory.SubFactory(CoordinatorFactory)
+
+
+class ReferralFactory(DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    client = factory.SubFactory(ClientFactory)
+    direction = Referral.Direction.OUTGOING
+    counterpart = "Kela"
+    reason = "Eläkettä saavan hoitotuen hakeminen."
+    status = ReferralStatus.SENT
+    sent_on = factory.LazyFunction(datetime.date.today)
+    follow_up_on = factory.LazyAttribute(lambda r: r.sent_on + datetime.timedelta(days=14))
+    created_by = factory.SubFactory(CoordinatorFactory)
+
+
+class SubstitutionFactory(DjangoModelFactory):
+    class Meta:
+        model = Substitution
+
+    absent = factory.SubFactory(CoordinatorFactory)
+    substitute = factory.SubFactory(CoordinatorFactory)
+    starts_on = factory.LazyFunction(datetime.date.today)
+    ends_on = factory.LazyAttribute(lambda s: s.starts_on + datetime.timedelta(days=13))
+    reason = "Vuosiloma"
+    created_by = factory.SelfAttribute("absent")

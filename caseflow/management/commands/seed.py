@@ -1,14 +1,26 @@
 """Realistic, reproducible demo data: Finnish names and municipalities, teams, coordinators,
-clients and their history of designated coordinators. The same factories serve the tests."""
+clients and their history: client relationships (some closed, a few reopened), designated
+coordinators with handovers, contacts with their statutory assessment deadlines, referrals,
+substitutions. The same factories serve the tests.
+
+Everything is built in memory with one random generator (fixed seed) and written with
+``bulk_create``: the dates follow the same rules as ``clients.services`` (periods and
+assignments in order and not overlapping, at most one open of each, the deadline of every
+contact from ``services.assessment_deadline``, closures stamped as ``services.close_client``
+stamps them)."""
 
 import datetime
 import random
+from dataclasses import dataclass, field
 from typing import Any
 
 import factory.random
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from caseflow.accounts.factories import (
@@ -17,15 +29,350 @@ from caseflow.accounts.factories import (
     TeamLeadFactory,
     TeamMemberFactory,
 )
-from caseflow.accounts.models import User
-from clients.factories import ClientFactory
-from clients.models import Assignment, Client, RelationshipPeriod
+from caseflow.accounts.models import Profession, User
+from caseflow.calendar import is_working_day
+from clients.factories import ClientFactory, ContactFactory, ReferralFactory, SubstitutionFactory
+from clients.models import (
+    Assignment,
+    AssignmentEnd,
+    Channel,
+    Client,
+    ClosureReason,
+    Contact,
+    ContactSource,
+    Referral,
+    ReferralStatus,
+    RelationshipPeriod,
+)
+from clients.services import assessment_deadline, retention_class
 from networks.factories import TeamFactory, TeamMembershipFactory
 from networks.models import Team, TeamMembership
 
 SEED = 20261123
 SIZES = {"small": {"clients": 200, "coordinators": 10, "teams": 2}}
-HANDOVER_REASONS = ["Työntekijän vaihto", "Työntekijä jäi eläkkeelle", "Alueen muutos", "Asiakkaan toive"]
+DEMO_PASSWORD = "caseflow-demo"  # noqa: S105  # the demo logins' published password
+# Coordinators who are social workers: a child needing special support must have one as the
+# named worker (SHL §42). Two in each team.
+SOCIAL_WORKERS = {"coordinator3", "coordinator4", "coordinator9", "coordinator10"}
+# Shares of the clients (of the "small" 200: 16 closed, 3 reopened, 5 without a named worker).
+CLOSED_SHARE = 0.08
+REOPENED_SHARE = 0.015
+NO_WORKER_SHARE = 0.025
+CONTACT_SHARE = 0.85  # clients with recorded contacts
+REFERRAL_SHARE = 0.6  # clients with outgoing referrals
+INCOMING_REFERRAL_SHARE = 0.07  # first contacts that came as a referral
+URGENT_SHARE = 0.05
+# The demo login ``coordinator`` is named worker somewhat more often than a colleague, for a
+# caseload of 20-40 open clients; a few clients were handed over to them in the last days.
+DEMO_COORDINATOR_WEIGHT = 2.2
+HANDOVERS_TO_DEMO = 4
+# Pending assessments for the demo coordinator's caseload: every kind of deadline.
+DEMO_PENDING = ["overdue", "due_soon", "later", "urgent", "overdue", "due_soon", "later"]
+PENDING_SHARE = 0.18  # of other open clients with a named worker
+PENDING_INCOMING_SHARE = 0.15  # pending contacts that came as a referral
+# Closures after which a last contact was left without an assessment (cancelled by the closure).
+CLOSED_WHILE_PENDING = {ClosureReason.DECLINED, ClosureReason.DECEASED, ClosureReason.MOVED}
+
+HANDOVER_REASONS = [
+    "Työntekijän vaihto",
+    "Työntekijä jäi eläkkeelle",
+    "Alueen muutos",
+    "Asiakkaan toive",
+    "Työntekijä siirtyi toiseen tiimiin",
+    "Asiakasmäärien tasaus",
+]
+FIRST_NAMES = ["Anna", "Marja", "Jari", "Timo", "Leena", "Sanna", "Pekka", "Tiina", "Mika", "Kaisa", "Heikki"]
+
+
+class Group:
+    OLDER = "older"  # 65 or over
+    WORKING_AGE = "working_age"
+    CHILD = "child"  # under 18: a child needing special support
+
+
+# (source, who, reason): who made the contact and why, by client group. ``{name}`` is a
+# relative's first name.
+CONTACT_REASONS: dict[str, list[tuple[str, str, str]]] = {
+    Group.OLDER: [
+        (
+            ContactSource.CLIENT,
+            "",
+            "Asiakas kertoo, ettei enää selviydy kotona kauppa-asioista ja siivouksesta.",
+        ),
+        (ContactSource.CLIENT, "", "Asiakas pyytää arviota kotihoidon tarpeesta; portaissa liikkuminen on vaikeaa."),
+        (ContactSource.CLIENT, "", "Asiakas kysyy omaishoidon tuesta puolisonsa hoitoon."),
+        (ContactSource.CLIENT, "", "Asiakas toivoo turvapuhelinta ja apua asunnon muutostöihin."),
+        (
+            ContactSource.RELATIVE,
+            "tytär {name}",
+            "Tytär on huolissaan äidin muistista: lääkkeet jäävät ottamatta ja ruoka syömättä.",
+        ),
+        (
+            ContactSource.RELATIVE,
+            "poika {name}",
+            "Poika kertoo isän kaatuilleen kotona useita kertoja viime viikkoina.",
+        ),
+        (
+            ContactSource.RELATIVE,
+            "puoliso {name}",
+            "Puoliso jaksaa huonosti omaishoitajana ja pyytää lyhytaikaishoitoa.",
+        ),
+        (
+            ContactSource.KELA,
+            "Kela, eläkettä saavan hoitotuki",
+            "Kelan ilmoitus: eläkettä saavan hoitotuki myönnetty ylimmän luokan mukaan; avuntarve kotona kasvanut.",
+        ),
+        (
+            ContactSource.KELA,
+            "Kela",
+            "Asumistukihakemuksen käsittelyssä ilmeni, ettei asiakas saa tarvitsemaansa apua kotona.",
+        ),
+        (
+            ContactSource.HEALTH_CARE,
+            "Keskussairaala, kotiutushoitaja",
+            "Kotiutus sairaalasta lonkkamurtuman jälkeen; tarvitsee apua peseytymiseen ja liikkumiseen.",
+        ),
+        (
+            ContactSource.HEALTH_CARE,
+            "Muistipoliklinikka",
+            "Muistisairaus todettu; tuen tarve kotona kasvaa ja omaiset toivovat palveluohjausta.",
+        ),
+        (
+            ContactSource.HEALTH_CARE,
+            "Terveyskeskus, lääkärin vastaanotto",
+            "Toistuvia päivystyskäyntejä; lääkäri pyytää palvelutarpeen arviointia.",
+        ),
+        (
+            ContactSource.OTHER_AUTHORITY,
+            "Poliisi",
+            "Huoli-ilmoitus (SHL 35 §): asiakas löydettiin kotoaan kaatuneena ja sekavana.",
+        ),
+        (
+            ContactSource.OTHER_AUTHORITY,
+            "Pelastuslaitos",
+            "Liesi jäänyt toistuvasti päälle; huoli kotona asumisen turvallisuudesta.",
+        ),
+    ],
+    Group.WORKING_AGE: [
+        (ContactSource.CLIENT, "", "Asiakas hakee tukea työkyvyn selvittämiseen pitkän sairausloman jälkeen."),
+        (
+            ContactSource.CLIENT,
+            "",
+            "Asiakas kertoo, ettei raha riitä vuokraan ja lääkkeisiin; pyytää neuvontaa etuuksista.",
+        ),
+        (ContactSource.CLIENT, "", "Asiakas pyytää tukea asumiseen mielenterveyskuntoutujana."),
+        (
+            ContactSource.RELATIVE,
+            "äiti {name}",
+            "Äiti on huolissaan aikuisen poikansa jaksamisesta ja päihteiden käytöstä.",
+        ),
+        (
+            ContactSource.RELATIVE,
+            "puoliso {name}",
+            "Puoliso pyytää tukea: asiakkaan MS-tauti on edennyt, eikä arki enää suju.",
+        ),
+        (
+            ContactSource.KELA,
+            "Kela",
+            "Sairauspäivärahan enimmäisaika täyttymässä; työkyvyn tuen tarve on arvioitava.",
+        ),
+        (
+            ContactSource.KELA,
+            "Kela, kuntoutus",
+            "Kela ohjasi asiakkaan palveluohjaukseen kuntoutustarpeen selvittämiseksi.",
+        ),
+        (
+            ContactSource.HEALTH_CARE,
+            "Työterveyshuolto",
+            "Työterveyshuolto pyytää monialaista tukea työhön paluuseen.",
+        ),
+        (
+            ContactSource.HEALTH_CARE,
+            "Psykiatrian poliklinikka",
+            "Kotiutuminen osastolta; tarvitsee tukea asumiseen ja arjen hallintaan.",
+        ),
+        (
+            ContactSource.HEALTH_CARE,
+            "Neurologian poliklinikka",
+            "Aivoinfarktin jälkeinen kuntoutus päättymässä; tarvitsee apua kotona ja kuljetuspalvelua.",
+        ),
+        (
+            ContactSource.OTHER_AUTHORITY,
+            "TE-palvelut",
+            "Pitkäaikaistyötön asiakas tarvitsee monialaista tukea ja työkyvyn selvittämistä.",
+        ),
+        (
+            ContactSource.OTHER_AUTHORITY,
+            "Aikuissosiaalityö",
+            "Asunnottomuuden uhka vuokrarästien vuoksi; asiakas tarvitsee tukea asioiden hoitoon.",
+        ),
+    ],
+    Group.CHILD: [
+        (
+            ContactSource.RELATIVE,
+            "äiti {name}",
+            "Äiti pyytää tukea arkeen: lapsen autismikirjon häiriö kuormittaa koko perhettä.",
+        ),
+        (ContactSource.RELATIVE, "isä {name}", "Isä kertoo lapsen koulunkäynnin katkenneen ja pyytää apua."),
+        (
+            ContactSource.RELATIVE,
+            "vanhemmat",
+            "Vanhemmat hakevat tukea lapsen vaikean pitkäaikaissairauden hoitoon kotona.",
+        ),
+        (
+            ContactSource.HEALTH_CARE,
+            "Lastenneurologian poliklinikka",
+            "Kehitysvamma todettu; perhe tarvitsee palveluohjausta ja tukipalveluja.",
+        ),
+        (
+            ContactSource.HEALTH_CARE,
+            "Lastenpsykiatrian poliklinikka",
+            "Lapsen hoito jatkuu avohoidossa; perhe tarvitsee tukea arkeen.",
+        ),
+        (
+            ContactSource.OTHER_AUTHORITY,
+            "Koulukuraattori",
+            "Lapsella paljon poissaoloja; huoli jaksamisesta ja perheen tilanteesta.",
+        ),
+        (
+            ContactSource.OTHER_AUTHORITY,
+            "Varhaiskasvatus",
+            "Lapsi tarvitsee erityistä tukea; perhe ohjattu palveluohjaukseen.",
+        ),
+        (
+            ContactSource.KELA,
+            "Kela",
+            "Alle 16-vuotiaan vammaistuki myönnetty ylimmän mukaan; perhe ohjattu palveluohjaukseen.",
+        ),
+    ],
+}
+URGENT_REASONS: dict[str, list[tuple[str, str, str]]] = {
+    Group.OLDER: [
+        (
+            ContactSource.RELATIVE,
+            "poika {name}",
+            "Omaishoitaja joutui äkillisesti sairaalaan; asiakas on yksin kotona ilman apua.",
+        ),
+        (
+            ContactSource.HEALTH_CARE,
+            "Päivystys",
+            "Asiakas kotiutettu päivystyksestä yöllä; ei pysty liikkumaan eikä saa apua kotona.",
+        ),
+    ],
+    Group.WORKING_AGE: [
+        (ContactSource.CLIENT, "", "Asiakas häädetty asunnostaan, eikä hänellä ole yöpaikkaa."),
+        (
+            ContactSource.RELATIVE,
+            "sisar {name}",
+            "Akuutti kriisi: puoliso kuoli äkillisesti, eikä asiakas selviä arjesta.",
+        ),
+    ],
+    Group.CHILD: [
+        (
+            ContactSource.HEALTH_CARE,
+            "Lastenklinikka",
+            "Vanhempi joutui sairaalahoitoon; lapsen hoito kotona on järjestettävä heti.",
+        ),
+    ],
+}
+CHANNELS = {
+    ContactSource.CLIENT: [Channel.PHONE, Channel.PHONE, Channel.VISIT, Channel.ELECTRONIC],
+    ContactSource.RELATIVE: [Channel.PHONE, Channel.PHONE, Channel.ELECTRONIC],
+    ContactSource.KELA: [Channel.LETTER, Channel.ELECTRONIC],
+    ContactSource.HEALTH_CARE: [Channel.ELECTRONIC, Channel.PHONE],
+    ContactSource.OTHER_AUTHORITY: [Channel.LETTER, Channel.PHONE, Channel.ELECTRONIC],
+}
+# (counterpart, reason) of outgoing referrals.
+REFERRALS: dict[str, list[tuple[str, str]]] = {
+    Group.OLDER: [
+        ("Kela", "Eläkettä saavan hoitotuen hakeminen; lääkärinlausunto liitteenä."),
+        ("Kotihoito", "Kotihoidon aloitus: aamu- ja iltakäynnit sekä lääkehoito."),
+        ("Terveyskeskus", "Muistitutkimukset ja lääkityksen tarkistus."),
+        ("Apuvälinelainaamo", "Rollaattori ja suihkutuoli kotiin."),
+        ("Kotikuntoutus", "Fysioterapeutin kotikäynnit kaatumisen jälkeen."),
+        ("Omaishoidon tuki", "Omaishoidon tuen hakemus puolison hoitoon."),
+        ("Ateriapalvelu", "Kotiin kuljetettava ateria arkipäivisin."),
+    ],
+    Group.WORKING_AGE: [
+        ("Kela", "Ammatillinen kuntoutus: kuntoutustarveselvitys."),
+        ("TE-palvelut", "Työkykyä tukeva palvelu ja työkokeilu."),
+        ("Terveyskeskus", "Työkyvyn arviointi ja hoitosuunnitelma."),
+        ("Mielenterveys- ja päihdepalvelut", "Avohoidon jatko ja tuettu asuminen."),
+        ("Aikuissosiaalityö", "Toimeentulotuki ja velkaneuvonta."),
+        ("Vammaispalvelut", "Henkilökohtainen apu ja kuljetuspalvelu."),
+        ("Kotihoito", "Tilapäinen kotihoito kotiutumisen tueksi."),
+    ],
+    Group.CHILD: [
+        ("Kela", "Alle 16-vuotiaan vammaistuki ja vaativa lääkinnällinen kuntoutus."),
+        ("Vammaispalvelut", "Lapsen tilapäishoito ja omaishoidon tuki vanhemmille."),
+        ("Lastenneurologian poliklinikka", "Kuntoutussuunnitelman päivitys."),
+        ("Perheneuvola", "Vanhemmuuden tuki ja perheterapia."),
+        ("Koulu, oppilashuolto", "Koulunkäynnin tuki ja koulunkäyntiavustaja."),
+    ],
+}
+HANDOVER_NOTES: dict[str, list[str]] = {
+    Group.OLDER: [
+        "Tärkeintä nyt: riittävätkö kotihoidon iltakäynnit. Tytär on päivittäin yhteydessä ja toivoo "
+        "tekstiviestejä. Seuraava verkostopalaveri on sovittu.",
+        "Asiakas toivoo, että soitat ennen kotikäyntiä. Kuulo on heikko: puhu selkeästi ja rauhallisesti. "
+        "Hoitotukihakemus on Kelassa vireillä.",
+        "Muistisairaus etenee. Puoliso on omaishoitaja ja tarvitsee vapaapäivänsä; lyhytaikaishoidon "
+        "jaksot on sovittu kuukausittain.",
+        "Asiakas on ollut tyytymätön palvelujen katkoksiin. Käy varasuunnitelma läpi hänen kanssaan "
+        "(kuka tulee, jos kotihoito ei pääse). Avain on avainsäilössä.",
+    ],
+    Group.WORKING_AGE: [
+        "Työkykyselvitys on kesken; TE-palvelujen yhteyshenkilö tuntee tilanteen. Asiakas on sitoutunut "
+        "tavoitteisiin mutta väsyy helposti: tapaamiset mieluiten aamupäivisin.",
+        "Asiakas kertoo itse mieluiten tilanteestaan; älä kysy samoja asioita uudelleen, vaan lue arvio. "
+        "Velkaneuvonnan aika on varattu.",
+        "Tuettu asuminen alkoi hiljattain. Asiakas toivoo yhteydenottoja tekstiviestillä; "
+        "puheluihin hän ei aina vastaa.",
+    ],
+    Group.CHILD: [
+        "Perhe luotti edelliseen työntekijään: esittäydy ensin puhelimitse äidille. Tilapäishoito ja "
+        "koulunkäynnin tuki on järjestetty; suunnitelman tarkistus on tulossa.",
+        "Lapsen oma toive on, että tapaamiset ovat kotona eikä koulussa. Vanhemmat ovat eronneet: "
+        "tiedot kummallekin erikseen.",
+    ],
+}
+NO_NAMED_WORKER_REASONS = [
+    "Asiakas hoitaa asiansa itse; tarvitsee vain kertaluonteista neuvontaa, ei nimettyä työntekijää.",
+    "Palvelut käynnissä ja tilanne vakaa; asiakas ja omainen eivät koe nimettyä työntekijää tarpeelliseksi.",
+    "Asiakas kieltäytyi nimetystä työntekijästä; yhteydet hoidetaan tiimin yhteisen numeron kautta.",
+    "Lyhyt neuvonta etuusasioissa; nimettyä työntekijää ei tarvita hakemuksen käsittelyn ajaksi.",
+]
+CLOSING_SUMMARIES = {
+    ClosureReason.GOALS_MET: "Tavoitteet saavutettu: tarvittavat palvelut käynnistyivät ja arki sujuu. "
+    "Asiakas tietää, mihin ottaa yhteyttä, jos tilanne muuttuu.",
+    ClosureReason.MOVED: "Asiakas muutti toiselle paikkakunnalle. Uuden kunnan palveluohjaukselle "
+    "kerrottu tilanteesta asiakkaan suostumuksella.",
+    ClosureReason.SERVICES_CONTINUE: "Palvelut jatkuvat ilman palveluohjausta; tilanne on vakaa ja "
+    "palveluntuottaja hoitaa jatkossa yhteydet.",
+    ClosureReason.DECLINED: "Asiakas ei halunnut jatkaa palveluohjausta. Kerrottu oikeudesta ottaa "
+    "uudelleen yhteyttä milloin tahansa.",
+    ClosureReason.DECEASED: "Asiakas on kuollut. Palvelut päätetty ja omaisille annettu tieto.",
+    ClosureReason.OTHER: "Asiakas siirtyi ympärivuorokautiseen palveluasumiseen; vastuu siirtyi asumisyksikölle.",
+}
+
+
+@dataclass
+class Story:
+    """One client's history as it is built, before anything is written."""
+
+    client: Client
+    team: Team
+    kind: str = "open"  # open, closed, reopened, no_worker
+    periods: list[RelationshipPeriod] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    handed_to_demo: bool = False
+    pending: str = ""  # a pending assessment deadline: overdue, due_soon, later, urgent
+    overdue_referral: bool = False
+
+    @property
+    def current(self) -> Assignment | None:
+        last = self.assignments[-1] if self.assignments else None
+        return last if last is not None and last.ended_on is None else None
 
 
 class Command(BaseCommand):
@@ -47,51 +394,476 @@ class Command(BaseCommand):
             self._seed(rng, **figures)
         self.stdout.write(self.style.SUCCESS(f"Seeded {figures['clients']} clients."))
 
+    # People and teams
+
     def _seed(self, rng: random.Random, *, clients: int, coordinators: int, teams: int) -> None:
-        today = datetime.date.today()
-        team_objects = [TeamFactory(name=name) for name in ["Palveluohjaus Etelä", "Palveluohjaus Pohjoinen"][:teams]]
+        self.rng = rng
+        self.today = timezone.localdate()
+        self.now = timezone.now()
+        team_objects: list[Team] = [
+            TeamFactory(name=name) for name in ["Palveluohjaus Etelä", "Palveluohjaus Pohjoinen"][:teams]
+        ]
+        # One hash for every demo login: hashing is slow on purpose, and the password is public.
+        password = factory.Transformer.Force(make_password(DEMO_PASSWORD))
         staff: list[User] = [
-            CoordinatorFactory(username="coordinator", first_name="Aino", last_name="Virtanen"),
-            CoordinatorFactory(username="coordinator2", first_name="Mikko", last_name="Korhonen"),
+            CoordinatorFactory(username="coordinator", first_name="Aino", last_name="Virtanen", password=password),
+            CoordinatorFactory(username="coordinator2", first_name="Mikko", last_name="Korhonen", password=password),
         ]
-        staff += [CoordinatorFactory(username=f"coordinator{i}") for i in range(3, coordinators + 1)]
+        staff += [
+            CoordinatorFactory(
+                username=f"coordinator{i}",
+                password=password,
+                **({"profession": Profession.SOCIAL_WORKER} if f"coordinator{i}" in SOCIAL_WORKERS else {}),
+            )
+            for i in range(3, coordinators + 1)
+        ]
         leads = [
-            TeamLeadFactory(username="lead", first_name="Leena", last_name="Mäkinen"),
-            TeamLeadFactory(username="lead2", first_name="Juha", last_name="Nieminen"),
+            TeamLeadFactory(username="lead", first_name="Leena", last_name="Mäkinen", password=password),
+            TeamLeadFactory(username="lead2", first_name="Juha", last_name="Nieminen", password=password),
         ]
-        member = TeamMemberFactory(username="member", first_name="Sari", last_name="Lahtinen", profession="nurse")
-        AdministratorFactory(username="admin", first_name="Pekka", last_name="Ylläpitäjä")
+        member = TeamMemberFactory(
+            username="member", first_name="Sari", last_name="Lahtinen", profession="nurse", password=password
+        )
+        AdministratorFactory(username="admin", first_name="Pekka", last_name="Ylläpitäjä", password=password)
         started = datetime.date(2021, 1, 1)
+        self.demo = staff[0]
         self.team_of: dict[int, Team] = {}
+        self.lead_of: dict[int, User] = {}
         for index, coordinator in enumerate(staff):
             self.team_of[coordinator.pk] = team_objects[index % teams]
             TeamMembershipFactory(team=self.team_of[coordinator.pk], user=coordinator, started_on=started)
         for team, lead in zip(team_objects, leads, strict=False):
+            self.lead_of[team.pk] = lead
             TeamMembershipFactory(team=team, user=lead, kind=TeamMembership.Kind.LEAD, started_on=started)
         TeamMembershipFactory(team=team_objects[0], user=member, started_on=started)
+        self.staff_of: dict[int, list[User]] = {
+            team.pk: [user for user in staff if self.team_of[user.pk] == team] for team in team_objects
+        }
 
-        for _ in tqdm(range(clients), desc="clients", disable=None):
-            self._client_with_history(rng, staff, today)
+        stories = self._stories(clients, team_objects)
+        for story in tqdm(stories, desc="clients", disable=None):
+            self._relationship(story)
+        Client.objects.bulk_create([story.client for story in stories])
+        RelationshipPeriod.objects.bulk_create([period for story in stories for period in story.periods])
+        Assignment.objects.bulk_create([assignment for story in stories for assignment in story.assignments])
+        self._choose_pending(stories)
+        contacts: list[Contact] = []
+        referrals: list[Referral] = []
+        for story in stories:
+            self._contacts(story, contacts, referrals)
+            self._referrals(story, referrals)
+        Contact.objects.bulk_create(contacts)
+        Referral.objects.bulk_create(referrals)
+        self._substitutions(staff)
 
-    def _client_with_history(self, rng: random.Random, staff: list[User], today: datetime.date) -> None:
-        """A client with one to three designated coordinators over time, the last of them
-        current, all from one team."""
-        periods = rng.choices([1, 2, 3], weights=[6, 3, 1])[0]
-        start = today - datetime.timedelta(days=rng.randint(30, 2000))
-        first = rng.choice(staff)
-        team = self.team_of[first.pk]
-        colleagues = [user for user in staff if self.team_of[user.pk] == team and user != first]
-        coordinators = [first, *rng.sample(colleagues, periods - 1)]
-        client = ClientFactory(rng=rng, relationship_started_on=start, team=team)
-        RelationshipPeriod.objects.create(client=client, opened_on=start)
-        for number, coordinator in enumerate(coordinators):
-            last = number == periods - 1
-            end = None if last else start + datetime.timedelta(days=rng.randint(60, 500))
-            if end is not None and end >= today:
-                end = today - datetime.timedelta(days=1)
-            reason = "Uusi asiakas" if number == 0 else rng.choice(HANDOVER_REASONS)
-            Assignment.objects.create(
-                client=client, coordinator=coordinator, started_on=start, ended_on=end, reason=reason
+    def _stories(self, count: int, teams: list[Team]) -> list[Story]:
+        """The clients, not yet saved, each with a team and the kind of history they get."""
+        rng = self.rng
+        stories = []
+        for _ in range(count):
+            team = rng.choice(teams)
+            client = ClientFactory.build(rng=rng, team=team)
+            age = client.age_on(self.today)
+            client.child_special_support = age < 18
+            client.highest_care_allowance = (age >= 65 and rng.random() < 0.18) or (age >= 40 and rng.random() < 0.03)
+            stories.append(Story(client=client, team=team))
+        order = list(range(count))
+        rng.shuffle(order)
+        closed = round(count * CLOSED_SHARE)
+        reopened = max(2, round(count * REOPENED_SHARE))
+        no_worker = max(3, round(count * NO_WORKER_SHARE))
+        adults = [i for i in order if not stories[i].client.child_special_support]
+        for i in adults[:reopened]:
+            stories[i].kind = "reopened"
+        for i in adults[reopened : reopened + no_worker]:
+            stories[i].kind = "no_worker"
+        for i in [i for i in order if stories[i].kind == "open"][:closed]:
+            stories[i].kind = "closed"
+        demo_team = self.team_of[self.demo.pk]
+        candidates = [
+            story
+            for story in (stories[i] for i in order)
+            if story.kind == "open" and story.team == demo_team and not story.client.child_special_support
+        ]
+        for story in candidates[-HANDOVERS_TO_DEMO:]:
+            story.handed_to_demo = True
+        return stories
+
+    # Relationship periods and named workers
+
+    def _day_between(self, low: datetime.date, high: datetime.date) -> datetime.date:
+        return low + datetime.timedelta(days=self.rng.randint(0, max(0, (high - low).days)))
+
+    def _relationship(self, story: Story) -> None:
+        today, client = self.today, story.client
+        day = datetime.timedelta(days=1)
+        # No relationship before the client was a year old, and none over 2,000 days back.
+        earliest = max(client.date_of_birth + 365 * day, today - 2000 * day)
+        periods: list[tuple[datetime.date, datetime.date | None]]
+        if story.kind == "reopened":
+            first_opened = self._day_between(earliest, today - 600 * day)
+            first_closed = self._day_between(first_opened + 90 * day, first_opened + 400 * day)
+            reopened = self._day_between(first_closed + 30 * day, today - 60 * day)
+            periods = [(first_opened, first_closed), (reopened, None)]
+        elif story.kind == "closed":
+            first_opened = self._day_between(earliest, today - 150 * day)
+            periods = [(first_opened, self._day_between(first_opened + 60 * day, today - 1 * day))]
+        elif story.handed_to_demo:
+            periods = [(self._day_between(earliest, today - 120 * day), None)]
+        else:
+            periods = [(self._day_between(earliest, today - 30 * day), None)]
+        for number, (opened, closed) in enumerate(periods):
+            period = RelationshipPeriod(client=client, opened_on=opened)
+            story.periods.append(period)
+            if story.kind == "no_worker":
+                self._without_named_worker(story, opened)
+            else:
+                self._named_workers(story, opened, closed, reopened=number > 0)
+            if closed is not None:
+                self._close(story, period, closed)
+        client.relationship_started_on = periods[-1][0]
+        client.closed_on = periods[-1][1]
+
+    def _without_named_worker(self, story: Story, opened: datetime.date) -> None:
+        """SHL §42: no named worker, with the reason; half of them had one for a while."""
+        rng, today = self.rng, self.today
+        if rng.random() < 0.5 and (today - opened).days > 60:
+            coordinator = rng.choice(self.staff_of[story.team.pk])
+            ended = self._day_between(opened + datetime.timedelta(days=30), today - datetime.timedelta(days=10))
+            story.assignments.append(
+                Assignment(
+                    client=story.client,
+                    coordinator=coordinator,
+                    started_on=opened,
+                    ended_on=ended,
+                    end_reason=AssignmentEnd.NO_WORKER_NEEDED,  # as services.record_no_named_worker ends it
+                    reason="Uusi asiakas",
+                )
             )
-            if end is not None:
-                start = end
+        story.client.no_named_worker_reason = rng.choice(NO_NAMED_WORKER_REASONS)
+
+    def _named_workers(
+        self, story: Story, opened: datetime.date, closed: datetime.date | None, *, reopened: bool
+    ) -> None:
+        """One to three named workers in turn over the period, each change a handover with a
+        note; the last is current unless the period is closed."""
+        rng, today = self.rng, self.today
+        end = closed or today
+        span = (end - opened).days
+        count = rng.choices([1, 2, 3], weights=[6, 3, 1])[0]
+        if story.handed_to_demo:
+            count = max(count, 2)
+        count = max(1, min(count, 1 + span // 90))
+        # Sometimes the named worker was found a few days after the intake.
+        first = opened + datetime.timedelta(days=rng.randint(2, 12)) if span > 60 and rng.random() < 0.05 else opened
+        starts = [first]
+        if story.handed_to_demo:
+            last = today - datetime.timedelta(days=rng.randint(1, 12))
+            middle = sorted(rng.sample(range(30, max(31, (last - first).days - 30)), count - 2))
+            starts += [first + datetime.timedelta(days=offset) for offset in middle] + [last]
+        elif count > 1:
+            offsets = sorted(rng.sample(range(30, (end - first).days - 10), count - 1))
+            starts += [first + datetime.timedelta(days=offset) for offset in offsets]
+        starts = [day for number, day in enumerate(starts) if number == 0 or (day - starts[number - 1]).days >= 20]
+        chain = self._coordinators(story, len(starts), current=closed is None)
+        for number, (coordinator, started_on) in enumerate(zip(chain, starts, strict=True)):
+            last_one = number == len(starts) - 1
+            assignment = Assignment(
+                client=story.client,
+                coordinator=coordinator,
+                started_on=started_on,
+                ended_on=None if last_one else starts[number + 1],
+                end_reason="" if last_one else AssignmentEnd.HANDOVER,
+                reason=("Asiakkuus avattu uudelleen" if reopened else "Uusi asiakas") if number == 0 else "",
+            )
+            if last_one and closed is not None:
+                assignment.ended_on = closed
+                assignment.end_reason = AssignmentEnd.CLOSURE
+            if number > 0:
+                previous = chain[number - 1]
+                assignment.reason = rng.choice(HANDOVER_REASONS)
+                assignment.handover_note = rng.choice(HANDOVER_NOTES[self._group(story.client, started_on)])
+                assignment.handed_over_by = previous if rng.random() < 0.75 else self.lead_of[story.team.pk]
+                unread = (story.handed_to_demo and last_one) or (today - started_on).days <= 3
+                if not unread:
+                    read_on = started_on + datetime.timedelta(days=rng.randint(0, 3))
+                    assignment.note_read_at = min(
+                        datetime.datetime.combine(
+                            read_on,
+                            datetime.time(rng.randint(8, 15), rng.randint(0, 59)),
+                            tzinfo=timezone.get_current_timezone(),
+                        ),
+                        self.now,
+                    )
+            story.assignments.append(assignment)
+
+    def _coordinators(self, story: Story, count: int, *, current: bool) -> list[User]:
+        """Named workers from the client's team, no one twice in a row; a social worker for a
+        child needing special support (SHL §42). The demo coordinator weighs more as the current
+        one, and is the current one of the clients just handed over to them."""
+        pool = self.staff_of[story.team.pk]
+        if story.client.child_special_support:
+            pool = [user for user in pool if user.profession == Profession.SOCIAL_WORKER]
+        chain: list[User] = []
+        for number in range(count):
+            last = number == count - 1
+            options = [user for user in pool if not chain or user != chain[-1]]
+            if story.handed_to_demo:
+                if last:
+                    chain.append(self.demo)
+                    continue
+                if number == count - 2:
+                    options = [user for user in options if user != self.demo]
+            weights = [DEMO_COORDINATOR_WEIGHT if last and current and user == self.demo else 1.0 for user in options]
+            chain.append(self.rng.choices(options, weights=weights)[0])
+        return chain
+
+    def _close(self, story: Story, period: RelationshipPeriod, closed: datetime.date) -> None:
+        """Stamps the period as ``services.close_client`` does."""
+        rng, client = self.rng, story.client
+        reasons = [
+            ClosureReason.GOALS_MET,
+            ClosureReason.GOALS_MET,
+            ClosureReason.SERVICES_CONTINUE,
+            ClosureReason.SERVICES_CONTINUE,
+            ClosureReason.MOVED,
+            ClosureReason.DECLINED,
+            ClosureReason.OTHER,
+        ]
+        if client.age_on(closed) >= 75:
+            reasons += [ClosureReason.DECEASED, ClosureReason.DECEASED]
+        if story.kind == "reopened":
+            reasons = [ClosureReason.GOALS_MET, ClosureReason.SERVICES_CONTINUE, ClosureReason.DECLINED]
+        record_class = retention_class(client, closed)
+        last = story.assignments[-1] if story.assignments else None
+        period.closed_on = closed
+        period.closure_reason = rng.choice(reasons)
+        period.closing_summary = CLOSING_SUMMARIES[ClosureReason(period.closure_reason)]
+        period.retention_class = record_class
+        period.retention_starts_on = closed
+        period.retention_ends_on = closed + relativedelta(years=settings.RETENTION_YEARS[record_class])
+        period.closed_by = last.coordinator if last is not None else self.lead_of[story.team.pk]
+
+    # Contacts, assessment deadlines and referrals
+
+    def _group(self, client: Client, on: datetime.date) -> str:
+        age = client.age_on(on)
+        if age < 18 or client.child_special_support:
+            return Group.CHILD
+        return Group.OLDER if age >= 65 else Group.WORKING_AGE
+
+    def _choose_pending(self, stories: list[Story]) -> None:
+        """Which open clients have an assessment still to start, and which kind of deadline:
+        every kind in the demo coordinator's caseload, a share of the others'."""
+        rng = self.rng
+        with_worker = [story for story in stories if story.current is not None]
+        demo = [story for story in with_worker if story.current is not None and story.current.coordinator == self.demo]
+        rng.shuffle(demo)
+        in_demo = {id(story) for story in demo}
+        for story, kind in zip(demo, DEMO_PENDING, strict=False):
+            story.pending = kind
+        for story in demo[-3:]:
+            story.overdue_referral = True
+        for story in with_worker:
+            if not story.pending and id(story) not in in_demo and rng.random() < PENDING_SHARE:
+                story.pending = rng.choices(["overdue", "due_soon", "later", "urgent"], weights=[3, 3, 3, 1])[0]
+            if not story.overdue_referral and id(story) not in in_demo and rng.random() < 0.06:
+                story.overdue_referral = True
+
+    def _recorder(self, story: Story, on: datetime.date) -> User:
+        """The named worker on the day, or (at intake, or with none) the team's first coordinator."""
+        for assignment in reversed(story.assignments):
+            if assignment.started_on <= on and (assignment.ended_on is None or assignment.ended_on >= on):
+                return assignment.coordinator
+        return self.staff_of[story.team.pk][0]
+
+    def _contact(
+        self,
+        story: Story,
+        contacted_on: datetime.date,
+        *,
+        urgent: bool = False,
+        incoming: bool = False,
+    ) -> Contact:
+        rng = self.rng
+        group = self._group(story.client, contacted_on)
+        choices = URGENT_REASONS[group] if urgent else CONTACT_REASONS[group]
+        if incoming:  # from another organisation
+            choices = [
+                choice for choice in choices if choice[0] not in (ContactSource.CLIENT, ContactSource.RELATIVE)
+            ] or CONTACT_REASONS[group][-1:]
+        source, who, reason = rng.choice(choices)
+        channel = Channel.REFERRAL if incoming else rng.choice(CHANNELS[ContactSource(source)])
+        contact: Contact = ContactFactory.build(
+            client=story.client,
+            contacted_on=contacted_on,
+            channel=channel,
+            source=source,
+            source_name=who.format(name=rng.choice(FIRST_NAMES)),
+            reason=reason,
+            urgent=urgent,
+            recorded_by=self._recorder(story, contacted_on),
+        )
+        return contact
+
+    def _assessment_started(self, contact: Contact, period_end: datetime.date | None) -> None:
+        """Most assessments start by the deadline, some late; a closure cancels those not started."""
+        rng = self.rng
+        due, contacted = contact.assessment_due_on, contact.contacted_on
+        if rng.random() < 0.85:
+            started = contacted + datetime.timedelta(days=rng.randint(0, (due - contacted).days))
+        else:
+            started = due + datetime.timedelta(days=rng.randint(1, 15))
+        if period_end is not None and started > period_end:
+            contact.cancelled_on = period_end
+        else:
+            contact.assessment_started_on = min(started, self.today)
+
+    def _pending_day(self, story: Story, kind: str) -> datetime.date | None:
+        """A recent working day on which a contact gives a deadline of the kind wanted."""
+        today = self.today
+        candidates = []
+        for back in range(45):
+            day = today - datetime.timedelta(days=back)
+            if day < story.client.relationship_started_on:
+                break
+            if not is_working_day(day):
+                continue
+            _rule, due = assessment_deadline(client=story.client, contacted_on=day, urgent=kind == "urgent")
+            wanted = {
+                "overdue": today - datetime.timedelta(days=20) <= due < today,
+                "due_soon": today <= due <= today + datetime.timedelta(days=5),
+                "later": due > today + datetime.timedelta(days=5),
+                "urgent": back <= 3,
+            }[kind]
+            if wanted:
+                candidates.append(day)
+        return self.rng.choice(candidates) if candidates else None
+
+    def _contacts(self, story: Story, contacts: list[Contact], referrals: list[Referral]) -> None:
+        """The contact that opened each period (a reopened one always has one), a few later ones,
+        and perhaps one whose assessment has not started yet."""
+        rng, today = self.rng, self.today
+        if not story.pending and story.kind != "reopened" and rng.random() >= CONTACT_SHARE:
+            return
+        for period in story.periods:
+            end = period.closed_on or today - datetime.timedelta(days=30)
+            days = [period.opened_on]
+            extra = rng.choices([0, 1, 2], weights=[5, 3, 1])[0]
+            if (end - period.opened_on).days > 60:
+                days += sorted(
+                    self._day_between(period.opened_on + datetime.timedelta(days=30), end) for _ in range(extra)
+                )
+            for number, day in enumerate(days):
+                incoming = number == 0 and rng.random() < INCOMING_REFERRAL_SHARE
+                contact = self._contact(story, day, urgent=rng.random() < URGENT_SHARE, incoming=incoming)
+                self._assessment_started(contact, period.closed_on)
+                contacts.append(contact)
+                if incoming:
+                    referrals.append(self._incoming_referral(contact))
+            if period.closed_on is not None and (period.closure_reason in CLOSED_WHILE_PENDING or rng.random() < 0.2):
+                # A last contact shortly before the closure, its assessment never started:
+                # closing stopped the clock (``services.close_client`` cancels it).
+                last_on = max(period.opened_on, period.closed_on - datetime.timedelta(days=rng.randint(1, 20)))
+                contact = self._contact(story, last_on)
+                contact.cancelled_on = period.closed_on
+                contacts.append(contact)
+        if story.pending:
+            pending_on = self._pending_day(story, story.pending)
+            if pending_on is not None:
+                incoming = story.pending != "urgent" and rng.random() < PENDING_INCOMING_SHARE
+                contact = self._contact(story, pending_on, urgent=story.pending == "urgent", incoming=incoming)
+                contacts.append(contact)
+                if incoming:
+                    referrals.append(self._incoming_referral(contact))
+
+    def _incoming_referral(self, contact: Contact) -> Referral:
+        """As ``services.receive_referral`` records it, moved on later if it is old."""
+        age = (self.today - contact.contacted_on).days
+        status = ReferralStatus.RECEIVED
+        if age > 60:
+            status = self.rng.choice([ReferralStatus.ANSWERED, ReferralStatus.CLOSED, ReferralStatus.CLOSED])
+        referral: Referral = ReferralFactory.build(
+            client=contact.client,
+            direction=Referral.Direction.INCOMING,
+            counterpart=contact.source_name,
+            reason=contact.reason,
+            status=status,
+            sent_on=contact.contacted_on,
+            follow_up_on=None,
+            contact=contact,
+            created_by=contact.recorded_by,
+        )
+        return referral
+
+    def _referrals(self, story: Story, referrals: list[Referral]) -> None:
+        """Outgoing referrals, made by the named worker of the day and followed up; the older,
+        the further along (sent → received → answered → closed)."""
+        rng, today = self.rng, self.today
+        made = [a for a in story.assignments if (a.ended_on or today) > a.started_on]
+        if not made:
+            return
+        count = rng.choices([1, 2, 3], weights=[5, 3, 1])[0] if rng.random() < REFERRAL_SHARE else 0
+        for _ in range(count):
+            assignment = rng.choice(made)
+            sent_on = self._day_between(assignment.started_on, assignment.ended_on or today)
+            referrals.append(self._referral(story, assignment.coordinator, sent_on))
+        if story.overdue_referral and story.current is not None:
+            sent_on = today - datetime.timedelta(days=rng.randint(20, 45))
+            if sent_on >= story.current.started_on:
+                referral = self._referral(story, story.current.coordinator, sent_on)
+                referral.status = rng.choice([ReferralStatus.SENT, ReferralStatus.RECEIVED])
+                referral.follow_up_on = sent_on + datetime.timedelta(days=14)
+                referrals.append(referral)
+
+    def _referral(self, story: Story, by: User, sent_on: datetime.date) -> Referral:
+        rng, today = self.rng, self.today
+        age = (today - sent_on).days
+        if story.client.is_closed and sent_on <= (story.client.closed_on or today):
+            weights = [0, 0, 2, 8]
+        elif age > 90:
+            weights = [1, 2, 12, 60]
+        elif age > 30:
+            weights = [2, 3, 6, 8]
+        else:
+            weights = [10, 7, 3, 0]
+        status = rng.choices(
+            [ReferralStatus.SENT, ReferralStatus.RECEIVED, ReferralStatus.ANSWERED, ReferralStatus.CLOSED],
+            weights=weights,
+        )[0]
+        follow_up = sent_on + datetime.timedelta(days=rng.randint(14, 30))
+        if status == ReferralStatus.ANSWERED and not story.client.is_closed:
+            # The answer set the next follow-up: mostly still ahead, now and then missed.
+            follow_up = max(follow_up, today + datetime.timedelta(days=rng.randint(-10, 45)))
+        counterpart, reason = rng.choice(REFERRALS[self._group(story.client, sent_on)])
+        referral: Referral = ReferralFactory.build(
+            client=story.client,
+            counterpart=counterpart,
+            reason=reason,
+            status=status,
+            sent_on=sent_on,
+            follow_up_on=None if rng.random() < 0.1 else follow_up,
+            created_by=by,
+        )
+        return referral
+
+    def _substitutions(self, staff: list[User]) -> None:
+        """A current substitution and a coming one, each within one team, arranged by its lead."""
+        by_name = {user.username: user for user in staff}
+        plans = [
+            ("coordinator4", "coordinator2", -4, 9, "Vuosiloma"),
+            ("coordinator5", "coordinator", 16, 30, "Koulutus ja lomat"),
+        ]
+        for absent, substitute, starts, ends, reason in plans:
+            if absent not in by_name or substitute not in by_name:
+                continue
+            team = self.team_of[by_name[absent].pk]
+            assert self.team_of[by_name[substitute].pk] == team, "a substitute is from the same team"
+            SubstitutionFactory(
+                absent=by_name[absent],
+                substitute=by_name[substitute],
+                starts_on=self.today + datetime.timedelta(days=starts),
+                ends_on=self.today + datetime.timedelta(days=ends),
+                reason=reason,
+                created_by=self.lead_of[team.pk],
+            )
