@@ -106,6 +106,7 @@ class Client(models.Model):
 class AssignmentEnd(models.TextChoices):
     HANDOVER = "handover", _("Handed over")
     CLOSURE = "closure", _("Client relationship closed")
+    NO_WORKER_NEEDED = "no_worker", _("No named worker needed")
 
 
 @pghistory.track()

@@ -215,7 +215,7 @@ def record_no_named_worker(*, client: Client, by: User, ground: str, reason: str
     if client.child_special_support:
         raise ValidationError({"reason": _("A child needing special support always has a named worker.")})
     Assignment.objects.filter(client=client, ended_on__isnull=True).update(
-        ended_on=timezone.localdate(), end_reason=AssignmentEnd.HANDOVER
+        ended_on=timezone.localdate(), end_reason=AssignmentEnd.NO_WORKER_NEEDED
     )
     client.no_named_worker_reason = reason.strip()
     client.save(update_fields=["no_named_worker_reason", "updated_at"])

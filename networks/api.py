@@ -121,7 +121,7 @@ class CareTeamView(APIView):
 
     @extend_schema(responses=CareTeamSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
-        client = client_for_request(request, pk, what="api.client.care_team", section=Section.BASIC)
+        client = client_for_request(request, pk, what="api.client.care_team", section=Section.NETWORK)
         return Response(CareTeamSerializer(selectors.care_team_of(client), many=True).data)
 
     @extend_schema(request=CareTeamInputSerializer, responses={201: CareTeamSerializer})
@@ -148,8 +148,7 @@ class ConsentSerializer(serializers.ModelSerializer[Consent]):
         fields += ["withdrawn_on", "in_force"]
 
     def get_in_force(self, consent: Consent) -> bool:
-        today = timezone.localdate()
-        return consent.withdrawn_on is None and consent.given_on <= today <= consent.valid_until
+        return consent.in_force(timezone.localdate())
 
 
 class NetworkMemberSerializer(StrictModelSerializer):

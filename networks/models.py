@@ -1,3 +1,5 @@
+from datetime import date
+
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -174,7 +176,12 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"{self.client_id} → {self.network_member_id or self.outside_party}: {self.purpose}"
 
+    def in_force(self, day: date) -> bool:
+        """Given, not withdrawn, and not past its end date on ``day``."""
+        return self.withdrawn_on is None and self.given_on <= day <= self.valid_until
 
+
+@pghistory.track()
 class NetworkMeeting(models.Model):
     """A network meeting (verkostopalaveri) of the client, professionals and the client's
     network. The client's own view is recorded as its own field; decisions say who does what

@@ -311,6 +311,9 @@ def record_meeting(
     ensure_open(meeting.client)
     if meeting.status == NetworkMeeting.Status.CANCELLED:
         raise ConflictError(_("The meeting was cancelled."))
+    if meeting.status == NetworkMeeting.Status.HELD:
+        # Notes and decisions stand as recorded; a later change is a new meeting.
+        raise ConflictError(_("The meeting is already recorded."))
     if meeting.starts_at > timezone.now():
         raise ValidationError({"notes": _("A meeting can be recorded once it has started.")})
     people = {person.pk: person for person in meeting.professionals.all()}

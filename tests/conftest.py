@@ -4,8 +4,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from care_plans import configuration
 from care_plans import services as assessment_services
-from care_plans.models import LifeDomain
+from care_plans.models import LifeDomain, ScaleLevel
 from caseflow.access import Ground
 from caseflow.accounts.factories import (
     AdministratorFactory,
@@ -32,6 +33,10 @@ class World:
 
     def __init__(self) -> None:
         World.current = self
+        # Transactional tests (the browser's) flush every table, and with them the rows a
+        # migration installed: put the assessment configuration back where it is gone.
+        if not LifeDomain.objects.exists():
+            configuration.install(LifeDomain, ScaleLevel)
         self.team_a = TeamFactory(name="Tiimi A")
         self.team_b = TeamFactory(name="Tiimi B")
         self.coordinator = CoordinatorFactory(username="coordinator")

@@ -1,44 +1,14 @@
-"""The life domains of SHL §11 and the scales, as configuration rows an administrator may edit."""
+from typing import Any
 
 from django.db import migrations
 
-DOMAINS = [
-    ("daily_living", "Arjessa suoriutuminen ja asuminen", "Vardag och boende", "Daily living and housing"),
-    ("finances", "Taloudellinen tuki", "Ekonomiskt stöd", "Financial support"),
-    ("safety", "Turvallisuus (väkivalta, kaltoinkohtelu)", "Trygghet (våld, utnyttjande)", "Safety (violence, abuse)"),
-    ("inclusion", "Osallisuus ja sosiaaliset suhteet", "Delaktighet och sociala relationer", "Social inclusion and participation"),
-    ("health", "Terveys ja hyvinvointi", "Hälsa och välbefinnande", "Health and well-being"),
-    ("child_development", "Lapsen kasvu ja kehitys", "Barnets uppväxt och utveckling", "Development and well-being of a child"),
-    ("substances_mental", "Päihteet ja mielenterveys", "Missbruk och psykisk hälsa", "Substance abuse and mental health"),
-    ("crisis", "Äkillinen kriisi", "Akut kris", "Crisis"),
-    ("family_carer", "Läheisen hoiva ja omaishoito", "Vård av närstående", "Care of a family member"),
-    ("other", "Muu tuen tarve", "Annat stödbehov", "Other needs"),
-]
-NEED = [
-    (0, "Ei tuen tarvetta", "Inget stödbehov", "No need for support"),
-    (1, "Vähäinen tuen tarve", "Litet stödbehov", "Some need for support"),
-    (2, "Merkittävä tuen tarve", "Betydande stödbehov", "Significant need for support"),
-    (3, "Jatkuva tuen tarve", "Ständigt stödbehov", "Continuous need for support"),
-]
-ICF = [
-    (0, "Ei ongelmaa", "Inget problem", "No problem"),
-    (1, "Lievä ongelma", "Lindrigt problem", "Mild problem"),
-    (2, "Kohtalainen ongelma", "Måttligt problem", "Moderate problem"),
-    (3, "Vaikea ongelma", "Svårt problem", "Severe problem"),
-    (4, "Täydellinen ongelma", "Totalt problem", "Complete problem"),
-]
+from care_plans import configuration
 
 
-def add(apps, schema_editor):
-    LifeDomain = apps.get_model("care_plans", "LifeDomain")
-    ScaleLevel = apps.get_model("care_plans", "ScaleLevel")
-    for order, (code, fi, sv, en) in enumerate(DOMAINS):
-        LifeDomain.objects.update_or_create(code=code, defaults={"order": order, "name_fi": fi, "name_sv": sv, "name_en": en})
-    for scale, levels in (("need", NEED), ("icf", ICF)):
-        for value, fi, sv, en in levels:
-            ScaleLevel.objects.update_or_create(scale=scale, value=value, defaults={"name_fi": fi, "name_sv": sv, "name_en": en})
+def install(apps: Any, schema_editor: Any) -> None:
+    configuration.install(apps.get_model("care_plans", "LifeDomain"), apps.get_model("care_plans", "ScaleLevel"))
 
 
 class Migration(migrations.Migration):
     dependencies = [("care_plans", "0001_initial")]
-    operations = [migrations.RunPython(add, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(install, migrations.RunPython.noop)]

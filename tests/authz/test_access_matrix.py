@@ -120,6 +120,67 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("client-edit", "own"): Row("GET", own_client, EDITS_OWN),
     ("client-edit", "other"): Row("GET", other_client, EDITS_OTHER),
     ("team-review", "-"): Row("GET", no_kwargs, staff_only(403, lead=200, other_lead=200)),
+    ("intake", "-"): Row("GET", no_kwargs, staff_only(200, member=403, admin=403)),
+    ("client-search", "-"): Row("GET", no_kwargs, staff_only(200), query=lambda w: {"q": w.own_client.last_name}),
+    ("client-contact-create", "own"): Row(
+        "POST",
+        own_client,
+        {**EDITS_OWN, "coordinator": 302},
+        data=lambda: {
+            "contact-contacted_on": "2026-11-02",
+            "contact-channel": "phone",
+            "contact-source": "client",
+            "contact-reason": "Uusi tarve",
+        },
+    ),
+    ("client-named-worker", "own"): Row(
+        "GET", own_client, staff_only(404, coordinator=200, lead=200, substitute=403, member=403)
+    ),
+    # Empty: the ones who may hand over are told what is missing.
+    ("caseload-handover", "-"): Row("POST", no_kwargs, staff_only(400, member=403, admin=403)),
+    ("assignment-note-read", "own"): Row(
+        "POST",
+        lambda w: {"pk": w.own_client.assignments.get(ended_on__isnull=True).pk},
+        staff_only(404, coordinator=302),
+    ),
+    ("client-referral-create", "own"): Row(
+        "POST",
+        own_client,
+        {**EDITS_OWN, "coordinator": 302},
+        data=lambda: {
+            "direction": "outgoing",
+            "outgoing-counterpart": "Kela",
+            "outgoing-reason": "Hoitotuki",
+            "outgoing-sent_on": "2026-11-02",
+        },
+    ),
+    ("referral-advance", "own"): Row(
+        "POST",
+        lambda w: {"pk": w.own_referral.pk},
+        {**EDITS_OWN, "coordinator": 302},
+        data=lambda: {"status": "received"},
+    ),
+    ("referrals-overdue", "-"): Row("GET", no_kwargs, staff_only(200)),
+    ("client-close", "own"): Row(
+        "GET", own_client, staff_only(404, coordinator=200, lead=200, substitute=403, member=403)
+    ),
+    ("client-reopen", "closed"): Row("POST", closed_client, staff_only(404, coordinator=302, lead=302)),
+    ("client-reopen", "open"): Row(
+        "POST", own_client, staff_only(404, coordinator=409, lead=409, substitute=403, member=403)
+    ),
+    ("substitutions", "-"): Row("GET", no_kwargs, staff_only(200)),
+    ("teams", "-"): Row("GET", no_kwargs, staff_only(200)),
+    ("team-detail", "own"): Row(
+        "GET", lambda w: {"pk": w.team_a.pk}, staff_only(200, other_coordinator=404, other_lead=404)
+    ),
+    ("client-network", "own"): Row("GET", own_client, SEES_OWN),
+    ("client-network", "other"): Row("GET", other_client, SEES_OTHER),
+    ("client-network-consent-withdraw", "own"): Row(
+        "POST", lambda w: {"pk": w.relative_consent.pk}, {**EDITS_OWN, "coordinator": 302}
+    ),
+    ("client-meetings", "own"): Row("GET", own_client, SEES_OWN),
+    ("meeting-detail", "own"): Row("GET", lambda w: {"pk": w.meeting.pk}, SEES_OWN),
+    ("my-decisions", "-"): Row("GET", no_kwargs, staff_only(200)),
     ("api-caseload", "own"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
     ("api-caseload", "of-own-team"): Row(
         "GET",

@@ -2,6 +2,7 @@
 handover, substitution, referrals, closure and reopening."""
 
 import datetime
+from collections.abc import Iterator
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from caseflow.access import Ground, client_for
@@ -33,6 +35,13 @@ from networks.factories import TeamMembershipFactory
 from tests.conftest import World
 
 THURSDAY_BEFORE_CHRISTMAS = datetime.date(2025, 12, 18)
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    """The refusals are matched by their English text; the default language is Finnish."""
+    with translation.override("en"):
+        yield
 
 
 def _contact(world: World, client, **overrides):
@@ -380,6 +389,15 @@ class TestContinuity:
         assert figures["relationship_days"] == 400
         assert figures["days_without_worker"] == 10 + 20
         assert figures["worker_changes_12m"] == 1  # the current worker, 280 days ago; the first was not a change
+
+    def test_a_first_naming_after_intake_is_not_a_change(self, world: World) -> None:
+        today = datetime.date.today()
+        client = ClientFactory(relationship_started_on=today - datetime.timedelta(days=30), identity_code="")
+        Assignment.objects.create(
+            client=client, coordinator=world.coordinator, started_on=today - datetime.timedelta(days=20)
+        )
+        figures = selectors.continuity_of(client)
+        assert (figures["worker_changes_12m"], figures["days_without_worker"]) == (0, 10)
 
 
 class TestIntakeAndSearch:
