@@ -295,7 +295,7 @@ class IntakeView(APIView):
                 by=user,
                 fields=data["client"],
                 coordinator=coordinator,
-                team=selectors.team_of_coordinator(coordinator or user),
+                team=selectors.team_of_coordinator(coordinator) if coordinator else selectors.team_led_by(user),
                 no_named_worker_reason=data.get("no_named_worker_reason", ""),
             )
         contact = services.record_contact(client=client, by=user, ground=access.Ground.INTAKE, **data["contact"])

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import FloatField, Func, IntegerField, Q, QuerySet, TextField, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import F, FloatField, Func, IntegerField, Q, QuerySet, TextField, Value
+from django.db.models.expressions import OrderBy, RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,15 +30,15 @@ from .models import (
     Substitution,
 )
 
-CASELOAD_ORDERINGS: dict[str, tuple[str, ...]] = {
+CASELOAD_ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
     "name": ("client__last_name", "client__first_name", "pk"),
     "-name": ("-client__last_name", "-client__first_name", "-pk"),
     "age": ("-client__date_of_birth", "pk"),
     "-age": ("client__date_of_birth", "pk"),
     "since": ("-started_on", "pk"),
     "-since": ("started_on", "pk"),
-    "deadline": ("assessment_due_on", "pk"),
-    "-deadline": ("-assessment_due_on", "pk"),
+    "deadline": (F("assessment_due_on").asc(nulls_last=True), "pk"),
+    "-deadline": (F("assessment_due_on").desc(nulls_last=True), "pk"),
 }
 # How close a word must be for the name search (pg_trgm word similarity, 0-1): low enough
 # for a typo or two in a Finnish surname, high enough to keep unrelated names out.

@@ -214,9 +214,12 @@ def record_no_named_worker(*, client: Client, by: User, ground: str, reason: str
         raise ValidationError({"reason": _("Give the reason why no named worker is needed.")})
     if client.child_special_support:
         raise ValidationError({"reason": _("A child needing special support always has a named worker.")})
-    Assignment.objects.filter(client=client, ended_on__isnull=True).update(
-        ended_on=timezone.localdate(), end_reason=AssignmentEnd.NO_WORKER_NEEDED
-    )
+    current = Assignment.objects.filter(client=client, ended_on__isnull=True).first()
+    if current is not None:
+        # An assignment that was to start later ends before it began, on its own start date.
+        current.ended_on = max(timezone.localdate(), current.started_on)
+        current.end_reason = AssignmentEnd.NO_WORKER_NEEDED
+        current.save(update_fields=["ended_on", "end_reason"])
     client.no_named_worker_reason = reason.strip()
     client.save(update_fields=["no_named_worker_reason", "updated_at"])
     record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="named_worker", ground=ground)
@@ -352,6 +355,8 @@ def create_substitution(
     )
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The substitution cannot end before it starts.")})
+    if ends_on < timezone.localdate():
+        raise ValidationError({"ends_on": _("A substitution that has already ended grants nothing.")})
     substitution.full_clean()
     substitution.save()
     return substitution
@@ -432,7 +437,7 @@ def receive_referral(
         reason=reason,
         urgent=urgent,
     )
-    return Referral.objects.create(
+    referral = Referral(
         client=client,
         direction=Referral.Direction.INCOMING,
         counterpart=counterpart,
@@ -442,6 +447,9 @@ def receive_referral(
         contact=contact,
         created_by=by,
     )
+    referral.full_clean()
+    referral.save()
+    return referral
 
 
 def retention_class(client: Client, on: date) -> str:

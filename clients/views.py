@@ -26,6 +26,7 @@ from caseflow.accounts.models import Role, User
 from caseflow.audit.services import record_list_access
 from caseflow.decorators import StaffRequest, staff_required
 from caseflow.errors import ConflictError
+from networks import selectors as network_selectors
 from networks.models import Section
 
 from . import selectors, services
@@ -156,6 +157,7 @@ def _caseload(
         "order": order,
         "today": timezone.localdate(),
         "unread_notes": unread,
+        "upcoming_meetings": [] if request.htmx else list(network_selectors.upcoming_meetings_for(coordinator)),
         "handover_form": handover_form if may_hand_over else None,
         "may_hand_over_all": may_hand_over and ground == access.Ground.TEAM_LEAD,
         "select_all": request.GET.get("select") == "page",
@@ -247,6 +249,8 @@ def _client_page(
         "unread_note": unread_note,
         "continuity": selectors.continuity_of(client),
         "shows_assessment": Section.ASSESSMENT in sections,
+        "shows_network": Section.NETWORK in sections,
+        "shows_meetings": Section.MEETINGS in sections,
         "shows_contacts": shows_contacts,
         "contacts": selectors.contacts_of(client) if shows_contacts else [],
         "referrals": selectors.referrals_of(client) if shows_contacts else [],

@@ -18,7 +18,7 @@ from caseflow.accounts.models import User
 from caseflow.audit.models import AccessEvent
 from clients import services
 from clients.factories import AssignmentFactory, ClientFactory, RelationshipPeriodFactory
-from clients.models import Client, ClosureReason
+from clients.models import Client, ClosureReason, Substitution
 from networks import services as network_services
 from networks.factories import TeamFactory, TeamMembershipFactory
 from networks.models import Relationship, Section, Team, TeamMembership
@@ -77,17 +77,21 @@ class World:
             follow_up_on=datetime.date(2026, 10, 1),
         )
         today = datetime.date.today()
-        for substitute, ends_on in (
-            (self.substitute, today),
-            (self.past_substitute, today - datetime.timedelta(days=1)),
-        ):
-            services.create_substitution(
-                absent=self.coordinator,
-                substitute=substitute,
-                starts_on=today - datetime.timedelta(days=7),
-                ends_on=ends_on,
-                by=self.lead,
-            )
+        services.create_substitution(
+            absent=self.coordinator,
+            substitute=self.substitute,
+            starts_on=today - datetime.timedelta(days=7),
+            ends_on=today,
+            by=self.lead,
+        )
+        # One that ended yesterday: history now, which the service would no longer arrange.
+        Substitution.objects.create(
+            absent=self.coordinator,
+            substitute=self.past_substitute,
+            starts_on=today - datetime.timedelta(days=7),
+            ends_on=today - datetime.timedelta(days=1),
+            created_by=self.lead,
+        )
         # The nurse works with own_client; the client's daughter may see meetings.
         self.care_team_role = network_services.add_to_care_team(
             client=self.own_client,
