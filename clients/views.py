@@ -26,6 +26,7 @@ from caseflow.accounts.models import Role, User
 from caseflow.audit.services import record_list_access
 from caseflow.decorators import StaffRequest, staff_required
 from caseflow.errors import ConflictError
+from caseflow.pages import add_errors, authorise
 from networks import selectors as network_selectors
 from networks.models import Section
 
@@ -54,32 +55,6 @@ WORKING_ROLES = (Role.COORDINATOR, Role.TEAM_LEAD)
 # A closed client has no designated coordinator: the coordinator it was closed under may start
 # a new relationship, as may those who manage it.
 REOPENERS = access.Ground.MAY_MANAGE | {access.Ground.FORMER_COORDINATOR}
-
-
-def _add_errors(error: ValidationError, *forms_: forms.BaseForm, rename: Mapping[str, str] | None = None) -> None:
-    """Puts a service's errors on the form that has the field (renamed where the service's
-    name differs from the form's); the rest on the first form as a whole."""
-    if not hasattr(error, "error_dict"):
-        forms_[0].add_error(None, error)
-        return
-    for name, messages_ in error.message_dict.items():
-        field = (rename or {}).get(name, name)
-        owner = next((form for form in forms_ if field in form.fields), None)
-        if owner is None:
-            forms_[0].add_error(None, messages_)
-        else:
-            owner.add_error(field, messages_)
-
-
-def _authorise(client: Client, grounds: frozenset[str]) -> None:
-    if client.access_ground not in grounds:
-        raise PermissionDenied
-
-
-def _refuse_closed(client: Client) -> None:
-    """A closed client's record is read-only until it is reopened."""
-    if client.is_closed:
-        raise ConflictError(_("The client relationship is closed; reopen it first."))
 
 
 def _coordinators_for(user: User) -> QuerySet[User]:
@@ -193,7 +168,7 @@ def caseload_handover(request: StaffRequest) -> HttpResponse:
                 clients=clients, to=list(data["to"]), by=user, ground=client_ground, note=data["note"], on=data["on"]
             )
         except ValidationError as error:
-            _add_errors(error, form)
+            add_errors(error, form)
         else:
             count = len(created)
             messages.success(
@@ -299,7 +274,7 @@ def client_create(request: StaffRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def client_edit(request: StaffRequest, pk: int) -> HttpResponse:
     client = selectors.client_for_reading(user=request.user, pk=pk, what="client.edit")
-    _authorise(client, access.Ground.MAY_CHANGE)
+    authorise(client, access.Ground.MAY_CHANGE)
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -316,7 +291,7 @@ def client_edit(request: StaffRequest, pk: int) -> HttpResponse:
 
 def _client_to_change(request: StaffRequest, pk: int, what: str) -> Client:
     client = selectors.client_for_reading(user=request.user, pk=pk, what=what)
-    _authorise(client, access.Ground.MAY_CHANGE)
+    authorise(client, access.Ground.MAY_CHANGE)
     return client
 
 
@@ -326,7 +301,7 @@ def client_contact_create(request: StaffRequest, pk: int) -> HttpResponse:
     client = _client_to_change(request, pk, "client.contact")
     form = ContactForm(request.POST, prefix="contact")
     try:
-        _refuse_closed(client)
+        services.ensure_open(client)
         if form.is_valid():
             services.record_contact(client=client, by=request.user, ground=client.access_ground, **form.cleaned_data)
             messages.success(request, _("The contact was recorded."))
@@ -334,7 +309,7 @@ def client_contact_create(request: StaffRequest, pk: int) -> HttpResponse:
     except ConflictError as error:
         return _client_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
     except ValidationError as error:
-        _add_errors(error, form)
+        add_errors(error, form)
     return _client_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={"contact_form": form})
 
 
@@ -351,7 +326,7 @@ def client_referral_create(request: StaffRequest, pk: int) -> HttpResponse:
         else OutgoingReferralForm(request.POST, prefix="outgoing")
     )
     try:
-        _refuse_closed(client)
+        services.ensure_open(client)
         if form.is_valid():
             _save_referral(request, client, form.cleaned_data, incoming=incoming)
             messages.success(request, _("The referral was recorded."))
@@ -360,7 +335,7 @@ def client_referral_create(request: StaffRequest, pk: int) -> HttpResponse:
         return _client_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
     except ValidationError as error:
         # An incoming referral is saved as a contact: the contact's names of the fields.
-        _add_errors(error, form, rename={"contacted_on": "received_on", "source_name": "counterpart"})
+        add_errors(error, form, rename={"contacted_on": "received_on", "source_name": "counterpart"})
     name = "incoming_form" if incoming else "outgoing_form"
     return _client_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={name: form})
 
@@ -386,10 +361,10 @@ def _save_referral(request: StaffRequest, client: Client, data: dict[str, Any], 
 def referral_advance(request: StaffRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_for(user=request.user, pk=pk, what="referral.advance")
     client = referral.client
-    _authorise(client, access.Ground.MAY_CHANGE)
+    authorise(client, access.Ground.MAY_CHANGE)
     form = AdvanceReferralForm(request.POST)
     try:
-        _refuse_closed(client)
+        services.ensure_open(client)
         if form.is_valid():
             services.advance_referral(
                 referral=referral, status=form.cleaned_data["status"], by=request.user, ground=client.access_ground
@@ -399,7 +374,7 @@ def referral_advance(request: StaffRequest, pk: int) -> HttpResponse:
     except ConflictError as error:
         return _client_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
     except ValidationError as error:
-        _add_errors(error, form)
+        add_errors(error, form)
     return _client_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={"advance_form": form})
 
 
@@ -410,13 +385,13 @@ def client_named_worker(request: StaffRequest, pk: int) -> HttpResponse:
     needed."""
     user = request.user
     client = selectors.client_for_reading(user=user, pk=pk, what="client.named_worker")
-    _authorise(client, access.Ground.MAY_MANAGE)
+    authorise(client, access.Ground.MAY_MANAGE)
     today = timezone.localdate()
     assign_form = AssignForm(prefix="assign", coordinators=_coordinators_for(user), initial={"started_on": today})
     none_form = NoNamedWorkerForm(prefix="none")
     status, conflict = HTTPStatus.OK, ""
     try:
-        _refuse_closed(client)
+        services.ensure_open(client)
         if request.method == "POST":
             status = HTTPStatus.BAD_REQUEST
             if request.POST.get("action") == "none":
@@ -438,7 +413,7 @@ def client_named_worker(request: StaffRequest, pk: int) -> HttpResponse:
     except ConflictError as error:
         status, conflict = HTTPStatus.CONFLICT, error.message
     except ValidationError as error:
-        _add_errors(error, none_form if request.POST.get("action") == "none" else assign_form)
+        add_errors(error, none_form if request.POST.get("action") == "none" else assign_form)
     context = {
         "client": client,
         "current": selectors.assignment_history(client).filter(ended_on__isnull=True).first(),
@@ -462,11 +437,11 @@ def client_close(request: StaffRequest, pk: int) -> HttpResponse:
     """Ends the client relationship deliberately, with a reason and a closing summary."""
     user = request.user
     client = selectors.client_for_reading(user=user, pk=pk, what="client.close")
-    _authorise(client, access.Ground.MAY_MANAGE)
+    authorise(client, access.Ground.MAY_MANAGE)
     form = ClosureForm(request.POST if request.method == "POST" else None, initial={"closed_on": timezone.localdate()})
     status, conflict = HTTPStatus.OK, ""
     try:
-        _refuse_closed(client)
+        services.ensure_open(client)
         if request.method == "POST":
             status = HTTPStatus.BAD_REQUEST
             if form.is_valid():
@@ -484,7 +459,7 @@ def client_close(request: StaffRequest, pk: int) -> HttpResponse:
     except ConflictError as error:
         status, conflict = HTTPStatus.CONFLICT, error.message
     except ValidationError as error:
-        _add_errors(error, form)
+        add_errors(error, form)
     return render(request, "clients/close.html", {"client": client, "form": form, "conflict": conflict}, status=status)
 
 
@@ -494,7 +469,7 @@ def client_reopen(request: StaffRequest, pk: int) -> HttpResponse:
     """Starts a new relationship today; a coordinator who reopens becomes the named worker."""
     user = request.user
     client = selectors.client_for_reading(user=user, pk=pk, what="client.reopen")
-    _authorise(client, REOPENERS)
+    authorise(client, REOPENERS)
     try:
         services.reopen_client(
             client=client,
@@ -571,7 +546,7 @@ def _record_intake(
         try:
             services.record_contact(client=client, by=user, ground=access.Ground.INTAKE, **contact_form.cleaned_data)
         except ValidationError as error:
-            _add_errors(error, contact_form, intake_form)
+            add_errors(error, contact_form, intake_form)
             raise
     return client
 
@@ -592,7 +567,7 @@ def _client_of_intake(user: User, intake_form: IntakeForm, client_form: ClientFo
             raise ValidationError({"existing_identity_code": _("No client has this personal identity code.")})
         return found
     except ValidationError as error:
-        _add_errors(error, client_form, intake_form, rename={"reason": "no_named_worker_reason"})
+        add_errors(error, client_form, intake_form, rename={"reason": "no_named_worker_reason"})
         raise
 
 
@@ -714,7 +689,7 @@ def substitutions(request: StaffRequest) -> HttpResponse:
         try:
             services.create_substitution(by=user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(error, form)
+            add_errors(error, form)
         else:
             messages.success(request, _("The substitution was arranged."))
             return redirect("substitutions")

@@ -20,7 +20,9 @@ from caseflow.accounts.models import Role, User
 from caseflow.audit.services import record_list_access
 from caseflow.decorators import StaffRequest, staff_required
 from caseflow.errors import ConflictError
+from caseflow.pages import add_errors, authorise
 from clients import selectors as client_selectors
+from clients import services as client_services
 from clients.models import Client
 
 from . import selectors, services
@@ -50,28 +52,6 @@ def team_review(request: StaffRequest) -> HttpResponse:
 # form, call a selector or a service, render. A rule broken in a service (ValidationError)
 # shows the form again with its messages (400); a state that forbids the change (ConflictError,
 # a closed client) shows the message (409); a role that may read but not act gets 403.
-
-
-def _add_errors(error: ValidationError, form: forms.BaseForm, rename: Mapping[str, str] | None = None) -> None:
-    """Puts a service's errors on the form's field of the same (or renamed) name; the rest on
-    the form as a whole."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, messages_ in error.message_dict.items():
-        field = (rename or {}).get(name, name)
-        form.add_error(field if field in form.fields else None, messages_)
-
-
-def _authorise(client: Client, grounds: frozenset[str]) -> None:
-    if client.access_ground not in grounds:
-        raise PermissionDenied
-
-
-def _refuse_closed(client: Client) -> None:
-    """A closed client's record is read-only until it is reopened."""
-    if client.is_closed:
-        raise ConflictError(_("The client relationship is closed; reopen it first."))
 
 
 def _staff_people() -> QuerySet[User]:
@@ -116,7 +96,7 @@ def team_detail(request: StaffRequest, pk: int) -> HttpResponse:
             try:
                 services.add_team_membership(team=team, by=user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(error, form)
+                add_errors(error, form)
             else:
                 messages.success(request, _("The member was added to the team."))
                 return redirect("team-detail", pk=team.pk)
@@ -234,10 +214,10 @@ def client_network(request: StaffRequest, pk: int) -> HttpResponse:
 
 
 def _add_care_team_member(request: StaffRequest, client: Client) -> HttpResponse:
-    _authorise(client, access.Ground.MAY_MANAGE)
+    authorise(client, access.Ground.MAY_MANAGE)
     form = CareTeamForm(request.POST, prefix="care", professionals=_professionals())
     try:
-        _refuse_closed(client)
+        client_services.ensure_open(client)
         if form.is_valid():
             services.add_to_care_team(client=client, by=request.user, ground=client.access_ground, **form.cleaned_data)
             messages.success(request, _("The professional was added to the care team."))
@@ -245,15 +225,15 @@ def _add_care_team_member(request: StaffRequest, client: Client) -> HttpResponse
     except ConflictError as error:
         return _network_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
     except ValidationError as error:
-        _add_errors(error, form)
+        add_errors(error, form)
     return _network_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={"care_team_form": form})
 
 
 def _add_network_member(request: StaffRequest, client: Client) -> HttpResponse:
-    _authorise(client, access.Ground.MAY_CHANGE)
+    authorise(client, access.Ground.MAY_CHANGE)
     form = NetworkMemberForm(request.POST, prefix="member")
     try:
-        _refuse_closed(client)
+        client_services.ensure_open(client)
         if form.is_valid():
             services.add_network_member(
                 client=client, by=request.user, ground=client.access_ground, fields=form.cleaned_data
@@ -263,15 +243,15 @@ def _add_network_member(request: StaffRequest, client: Client) -> HttpResponse:
     except ConflictError as error:
         return _network_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
     except ValidationError as error:
-        _add_errors(error, form)
+        add_errors(error, form)
     return _network_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={"member_form": form})
 
 
 def _give_consent(request: StaffRequest, client: Client) -> HttpResponse:
-    _authorise(client, access.Ground.MAY_CHANGE)
+    authorise(client, access.Ground.MAY_CHANGE)
     form = ConsentForm(request.POST, prefix="consent", members=_member_choices(client))
     try:
-        _refuse_closed(client)
+        client_services.ensure_open(client)
         if form.is_valid():
             services.give_consent(client=client, by=request.user, ground=client.access_ground, **form.cleaned_data)
             messages.success(request, _("The consent was recorded."))
@@ -279,7 +259,7 @@ def _give_consent(request: StaffRequest, client: Client) -> HttpResponse:
     except ConflictError as error:
         return _network_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
     except ValidationError as error:
-        _add_errors(error, form)
+        add_errors(error, form)
     return _network_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={"consent_form": form})
 
 
@@ -297,7 +277,7 @@ def consent_withdraw(request: StaffRequest, pk: int) -> HttpResponse:
     consents part of the page is replaced."""
     client_pk = get_object_or_404(Consent.objects.only("client_id"), pk=pk).client_id
     client = _network_client(request, client_pk, "client.consent")
-    _authorise(client, access.Ground.MAY_CHANGE)
+    authorise(client, access.Ground.MAY_CHANGE)
     consent = get_object_or_404(selectors.consents_of(client), pk=pk)
     try:
         services.withdraw_consent(consent=consent, by=request.user, ground=client.access_ground)
@@ -388,10 +368,10 @@ def client_meetings(request: StaffRequest, pk: int) -> HttpResponse:
     client = _meetings_client(request, pk, "client.meetings")
     if request.method == "GET":
         return _meetings_page(request, client)
-    _authorise(client, access.Ground.MAY_MANAGE)
+    authorise(client, access.Ground.MAY_MANAGE)
     form = _meeting_form(request, client, _invitable(client), request.POST)
     try:
-        _refuse_closed(client)
+        client_services.ensure_open(client)
         if form.is_valid():
             data = form.cleaned_data
             meeting = services.plan_meeting(
@@ -412,7 +392,7 @@ def client_meetings(request: StaffRequest, pk: int) -> HttpResponse:
     except ConflictError as error:
         return _meetings_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
     except ValidationError as error:
-        _add_errors(error, form, rename={"starts_at": "starts", "ends_at": "ends"})
+        add_errors(error, form, rename={"starts_at": "starts", "ends_at": "ends"})
     return _meetings_page(request, client, form=form, status=HTTPStatus.BAD_REQUEST)
 
 
@@ -458,7 +438,7 @@ def meeting_detail(request: StaffRequest, pk: int) -> HttpResponse:
     client = meeting.client
     post = request.POST if request.method == "POST" else None
     if post is not None:
-        _authorise(client, access.Ground.MAY_MANAGE)
+        authorise(client, access.Ground.MAY_MANAGE)
     record_form = RecordMeetingForm(post, initial={"notes": meeting.notes, "client_view": meeting.client_view})
     decision_forms = DecisionFormSet(
         post, prefix="decisions", form_kwargs={"responsible_choices": _responsible_choices(meeting)}
@@ -466,7 +446,7 @@ def meeting_detail(request: StaffRequest, pk: int) -> HttpResponse:
     status, conflict = HTTPStatus.OK, ""
     try:
         if post is not None:
-            _refuse_closed(client)
+            client_services.ensure_open(client)
             status = HTTPStatus.BAD_REQUEST
             if all([record_form.is_valid(), decision_forms.is_valid()]):
                 services.record_meeting(
@@ -482,7 +462,7 @@ def meeting_detail(request: StaffRequest, pk: int) -> HttpResponse:
     except ConflictError as error:
         status, conflict = HTTPStatus.CONFLICT, error.message
     except ValidationError as error:
-        _add_errors(error, record_form)
+        add_errors(error, record_form)
     can_record = (
         client.access_ground in access.Ground.MAY_MANAGE
         and not client.is_closed
