@@ -46,7 +46,17 @@ from clients.models import (
 )
 from clients.services import assessment_deadline, retention_class
 from networks.factories import TeamFactory, TeamMembershipFactory
-from networks.models import Team, TeamMembership
+from networks.models import (
+    CareTeamMember,
+    Consent,
+    Decision,
+    NetworkMeeting,
+    NetworkMember,
+    Relationship,
+    Section,
+    Team,
+    TeamMembership,
+)
 
 SEED = 20261123
 SIZES = {"small": {"clients": 200, "coordinators": 10, "teams": 2}}
@@ -455,6 +465,7 @@ class Command(BaseCommand):
         Contact.objects.bulk_create(contacts)
         Referral.objects.bulk_create(referrals)
         self._substitutions(staff)
+        self._networks(stories, member, password)
 
     def _stories(self, count: int, teams: list[Team]) -> list[Story]:
         """The clients, not yet saved, each with a team and the kind of history they get."""
@@ -867,3 +878,113 @@ class Command(BaseCommand):
                 reason=reason,
                 created_by=self.lead_of[team.pk],
             )
+
+    def _networks(self, stories: list[Story], nurse: User, password: Any) -> None:
+        """The client's own people with consents, care teams and network meetings: the nurse
+        ``member`` works with a dozen clients of the first team, a physiotherapist with a few."""
+        rng = self.rng
+        physio = TeamMemberFactory(
+            username="physio", first_name="Olli", last_name="Heikkinen", profession="physiotherapist", password=password
+        )
+        open_stories = [story for story in stories if not story.client.is_closed]
+        members: list[NetworkMember] = []
+        for story in open_stories:
+            for _ in range(rng.choice([0, 1, 1, 2])):
+                relationship = rng.choice([Relationship.CHILD, Relationship.SPOUSE, Relationship.NEIGHBOUR])
+                members.append(
+                    NetworkMember(
+                        client=story.client,
+                        name=f"{rng.choice(NETWORK_FIRST_NAMES)} {story.client.last_name}",
+                        relationship=relationship,
+                        phone=f"040 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+                        helps_with=rng.choice(NETWORK_HELP),
+                        available=rng.choice(["Iltaisin", "Viikonloppuisin", "Arkipäivisin"]),
+                    )
+                )
+        NetworkMember.objects.bulk_create(members)
+        consents = [
+            Consent(
+                client=member.client,
+                network_member=member,
+                sections=[Section.BASIC, Section.MEETINGS],
+                purpose="Verkostopalaverit ja yhteydenpito",
+                given_on=self.today - datetime.timedelta(days=rng.randint(30, 400)),
+                valid_until=self.today + datetime.timedelta(days=rng.randint(-20, 365)),
+                recorded_by=self.demo,
+            )
+            for member in members
+            if rng.random() < 0.7
+        ]
+        Consent.objects.bulk_create(consents)
+        first_team = [story for story in open_stories if story.team == self.team_of[self.demo.pk] and story.assignments]
+        care: list[CareTeamMember] = []
+        for story in first_team[:12]:
+            care.append(self._care(story, nurse, "Kotihoidon sairaanhoitaja", "Lääkehoito ja voinnin seuranta"))
+        for story in first_team[12:16]:
+            care.append(self._care(story, physio, "Fysioterapeutti", "Liikkumisen tuki ja apuvälineet"))
+        CareTeamMember.objects.bulk_create(care)
+        consented = {consent.network_member_id: consent for consent in consents if consent.valid_until >= self.today}
+        for index, story in enumerate(first_team[:20]):
+            coordinator = story.assignments[-1].coordinator
+            upcoming = index % 3 == 0
+            start = (
+                self.now + datetime.timedelta(days=rng.randint(1, 13))
+                if upcoming
+                else self.now - datetime.timedelta(days=rng.randint(5, 200))
+            )
+            start = start.replace(hour=rng.choice([9, 10, 13, 14]), minute=0, second=0, microsecond=0)
+            meeting = NetworkMeeting.objects.create(
+                client=story.client,
+                starts_at=start,
+                ends_at=start + datetime.timedelta(hours=1),
+                place=rng.choice(["Asiakkaan koti", "Palvelukeskus", "Terveysasema"]),
+                agenda="Arjen sujuminen ja palvelujen riittävyys",
+                status=NetworkMeeting.Status.PLANNED if upcoming else NetworkMeeting.Status.HELD,
+                notes="" if upcoming else "Käytiin läpi arjen sujuminen ja sovittiin jatkosta.",
+                client_view="" if upcoming else rng.choice(MEETING_CLIENT_VIEWS),
+                organiser=coordinator,
+            )
+            meeting.professionals.set([coordinator, *[c.professional for c in care if c.client == story.client]])
+            invited = [m for m in members if m.client == story.client and m.pk in consented]
+            meeting.network_members.set(invited)
+            if not upcoming:
+                decisions = [
+                    Decision(
+                        meeting=meeting,
+                        text="Selvitetään kotihoidon iltakäynnit",
+                        responsible_professional=coordinator,
+                        due_on=start.date() + datetime.timedelta(days=14),
+                        done_on=start.date() + datetime.timedelta(days=10) if rng.random() < 0.6 else None,
+                    ),
+                    Decision(meeting=meeting, text="Kokeilee turvaranneketta", responsible_client=True),
+                ]
+                decisions += [
+                    Decision(meeting=meeting, text="Hoitaa kauppa-asiat torstaisin", responsible_member=member)
+                    for member in invited[:1]
+                ]
+                Decision.objects.bulk_create(decisions)
+
+    def _care(self, story: Story, professional: User, role: str, responsibility: str) -> CareTeamMember:
+        return CareTeamMember(
+            client=story.client,
+            professional=professional,
+            role=role,
+            responsibility=responsibility,
+            started_on=max(story.client.relationship_started_on, self.today - datetime.timedelta(days=300)),
+            added_by=story.assignments[-1].coordinator,
+        )
+
+
+NETWORK_FIRST_NAMES = ["Liisa", "Matti", "Anneli", "Jari", "Pirjo", "Timo", "Sanna", "Kari", "Outi", "Ville"]
+NETWORK_HELP = [
+    "Kauppa-asiat ja asiointi",
+    "Kuljetukset lääkäriin",
+    "Lääkkeiden jako viikoittain",
+    "Seurana iltaisin",
+    "Raha-asioiden hoito",
+]
+MEETING_CLIENT_VIEWS = [
+    "Haluan asua kotona niin kauan kuin pystyn.",
+    "Iltaisin on yksinäistä, toivoisin seuraa.",
+    "Pärjään aamuisin, mutta suihkussa tarvitsen apua.",
+]
