@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.1
 	$$p -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 APT_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext poppler-utils
 TEST_ENV := DJANGO_SETTINGS_MODULE=caseflow.settings.test
-MESSAGES_ARGS := -l fi -l sv -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=.demo
+MESSAGES_ARGS := --add-location=file -l fi -l sv -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=.demo
 
 .PHONY: demo test lint messages system-packages services bench
 
