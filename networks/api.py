@@ -43,6 +43,14 @@ class TeamReviewView(generics.ListAPIView[TeamMembership]):
         return selectors.led_team_members(self.request.user)  # type: ignore[arg-type]
 
 
+def _user(pk: int, *, field: str) -> User:
+    """The user an input names, or a 400 on that field."""
+    user = User.objects.filter(pk=pk).first()
+    if user is None:
+        raise serializers.ValidationError({field: ["Unknown user."]})
+    return user
+
+
 class TeamSerializer(serializers.ModelSerializer[Team]):
     member_count = serializers.IntegerField(read_only=True)
 
@@ -93,9 +101,7 @@ class TeamMembersView(APIView):
         serializer = MembershipInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user = User.objects.filter(pk=data.pop("user")).first()
-        if user is None:
-            raise serializers.ValidationError({"user": ["Unknown user."]})
+        user = _user(data.pop("user"), field="user")
         membership = services.add_team_membership(team=team, user=user, by=staff_user(request), **data)
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
@@ -130,9 +136,7 @@ class CareTeamView(APIView):
         serializer = CareTeamInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        professional = User.objects.filter(pk=data.pop("professional")).first()
-        if professional is None:
-            raise serializers.ValidationError({"professional": ["Unknown user."]})
+        professional = _user(data.pop("professional"), field="professional")
         member = services.add_to_care_team(
             client=client, professional=professional, by=staff_user(request), ground=client.access_ground, **data
         )
@@ -376,9 +380,7 @@ class ConsultationView(APIView):
         client = client_for_request(request, pk, what="api.client.consultation", may=access.Ground.MAY_MANAGE)
         serializer = ConsultationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        professional = User.objects.filter(pk=serializer.validated_data["professional"]).first()
-        if professional is None:
-            raise serializers.ValidationError({"professional": ["Unknown user."]})
+        professional = _user(serializer.validated_data["professional"], field="professional")
         services.grant_consultation(
             client=client, professional=professional, by=staff_user(request), ground=client.access_ground
         )
