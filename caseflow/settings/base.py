@@ -183,7 +183,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "caseflow.tasks.record_heartbeat", "schedule": 60.0},
+    "requeue-pending-plan-pdfs": {"task": "care_plans.tasks.requeue_pending_pdfs", "schedule": 300.0},
 }
+# Care plan PDFs render on their own queue, so a burst of them does not hold up other work:
+# run a worker with `-Q pdf` (or `-Q celery,pdf`).
+CELERY_TASK_ROUTES = {"care_plans.tasks.render_plan_pdf": {"queue": "pdf"}}
 
 # The seed may create the well-known demo logins only where this is on; never in production.
 DEMO_USERS_ALLOWED = False

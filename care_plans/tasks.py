@@ -1,0 +1,50 @@
+"""Care plan tasks: rendering a published version's PDF on its own queue ("pdf"), and sending
+again the requests a broker outage left pending."""
+
+from datetime import timedelta
+
+from celery import Task, shared_task
+from django.utils import timezone
+
+from . import pdf, plan_selectors, plan_services
+from .models import PlanPdf, PlanVersion
+
+MAX_RETRIES = 4
+# A request still pending after this long was probably never queued (the broker was down).
+STALE_AFTER = timedelta(minutes=10)
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
+def render_plan_pdf(self: Task, version_pk: int) -> None:  # type: ignore[type-arg]
+    """Renders the PDF of a published version in the client's language and stores it with its
+    hash. Idempotent: a version gone or already rendered is left alone. A failure is retried
+    with a growing delay; the last failure is recorded on the PDF, to be shown and re-queued."""
+    import weasyprint  # loaded by the PDF worker only, not by every web process
+
+    if not PlanPdf.objects.filter(version_id=version_pk).exclude(status=PlanPdf.Status.READY).exists():
+        return
+    try:
+        version = plan_selectors.version_with_content(version_pk)
+        html = pdf.plan_html(version)
+        content = weasyprint.HTML(string=html, base_url=str(pdf.BASE_DIR)).write_pdf(**pdf.WRITE_OPTIONS)
+    except PlanVersion.DoesNotExist:
+        return
+    except Exception as error:
+        final = self.request.retries >= MAX_RETRIES
+        plan_services.record_pdf_failure(version_pk=version_pk, error=repr(error), final=final)
+        if final:
+            return
+        raise self.retry(exc=error, countdown=min(300, 10 * 2**self.request.retries)) from error
+    plan_services.store_pdf(version_pk=version_pk, content=content)
+
+
+@shared_task
+def requeue_pending_pdfs() -> int:
+    """Sends again the PDF requests pending for longer than ``STALE_AFTER`` (lost while the
+    broker was down). Rendering is idempotent, so a duplicate costs only time."""
+    stale = PlanPdf.objects.filter(status=PlanPdf.Status.PENDING, requested_at__lt=timezone.now() - STALE_AFTER)
+    pks = list(stale.values_list("version_id", flat=True)[:500])
+    PlanPdf.objects.filter(version_id__in=pks).update(requested_at=timezone.now())
+    for pk in pks:
+        plan_services.queue_pdf(pk)
+    return len(pks)
