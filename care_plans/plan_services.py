@@ -443,9 +443,10 @@ def _as_uuid(value: Any) -> uuid.UUID | None:
 def _write_rows(version: PlanVersion, content: Mapping[str, Any], rows: dict[str, Any]) -> None:
     """Replaces the named lists of the draft. Disagreements point at goals and services by key,
     so they are written last, against the rows as they now are."""
-    if "goals" in rows or "services" in rows or "disagreements" in rows:
-        old_disagreements = list(version.disagreements.select_related("goal", "service"))
-        Disagreement.objects.filter(version=version).delete()
+    if not rows:
+        return
+    old_disagreements = list(version.disagreements.select_related("goal", "service"))
+    Disagreement.objects.filter(version=version).delete()
     if "goals" in rows:
         PlanGoal.objects.filter(version=version).delete()
         goals = [goal for goal, _actions in rows["goals"]]

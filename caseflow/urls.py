@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.authtoken.views import obtain_auth_token
 
 from care_plans import api as care_plans_api
+from care_plans import plan_api
 from clients import api as clients_api
 from networks import api as networks_api
 
@@ -51,6 +52,17 @@ api_v1 = [
         name="api-assessment-complete",
     ),
     path("assessment-configuration/", care_plans_api.ConfigurationView.as_view(), name="api-assessment-config"),
+    path("clients/<int:pk>/care-plan/", plan_api.ClientPlanView.as_view(), name="api-client-care-plan"),
+    path("clients/<int:pk>/care-plan/compare/", plan_api.PlanCompareView.as_view(), name="api-care-plan-compare"),
+    path("plan-versions/<int:pk>/", plan_api.VersionDetailView.as_view(), name="api-plan-version"),
+    path("plan-versions/<int:pk>/publish/", plan_api.PublishView.as_view(), name="api-plan-version-publish"),
+    path("plan-versions/<int:pk>/pdf/", plan_api.PdfView.as_view(), name="api-plan-version-pdf"),
+    path(
+        "plan-versions/<int:pk>/pdf/download/",
+        plan_api.PdfDownloadView.as_view(),
+        name="api-plan-version-pdf-download",
+    ),
+    path("plan-versions/<int:pk>/reviews/", plan_api.ReviewsView.as_view(), name="api-plan-version-reviews"),
     path("auth/token/", obtain_auth_token, name="api-token"),
 ]
 
@@ -62,6 +74,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("clients.urls")),
     path("", include("networks.urls")),
+    path("", include("care_plans.plan_urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from care_plans import configuration
+from care_plans import configuration, plan_services
 from care_plans import services as assessment_services
 from care_plans.models import LifeDomain, ScaleLevel
 from caseflow.access import Ground
@@ -140,6 +140,22 @@ class World:
             client_text="Aamut ovat vaikeita.",
             slots=[{"weekday": 0, "time_of_day": "morning", "coverage": "network", "network_member": self.relative.pk}],
         )
+        # own_client's care plan: version 1 published with a ready PDF, version 2 the draft.
+        draft = plan_services.start_plan(
+            client=self.own_client, by=self.coordinator, ground=Ground.DESIGNATED_COORDINATOR
+        )
+        draft = plan_services.save_draft(
+            version=draft,
+            by=self.coordinator,
+            ground=Ground.DESIGNATED_COORDINATOR,
+            revision=draft.revision,
+            content={"client_wishes": "Haluan asua kotona.", "backup_plan": "Tytär Liisa tulee, jos apu ei tule."},
+        )
+        self.plan_published = draft
+        self.plan_draft = plan_services.publish_version(
+            version=draft, by=self.coordinator, ground=Ground.DESIGNATED_COORDINATOR, revision=draft.revision
+        )
+        plan_services.store_pdf(version_pk=draft.pk, content=b"%PDF-1.7 test")
         self.last_event_pk = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     def team_of(self, coordinator: User) -> Team | None:

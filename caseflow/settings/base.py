@@ -170,6 +170,10 @@ SPECTACULAR_SETTINGS = {
         "MembershipKindEnum": "networks.models.TeamMembership.Kind",
         "ChangeDirectionEnum": "care_plans.selectors.CHANGE_DIRECTIONS",
         "DueKindEnum": "care_plans.selectors.DUE_KINDS",
+        "PlanVersionStatusEnum": "care_plans.models.PlanVersion.Status",
+        "PlanPdfStatusEnum": "care_plans.models.PlanPdf.Status",
+        "PlanChangeKindEnum": "care_plans.plan_selectors.CHANGE_KINDS",
+        "PlanChangeAreaEnum": "care_plans.plan_selectors.CHANGE_AREAS",
     },
 }
 

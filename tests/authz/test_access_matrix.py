@@ -433,6 +433,68 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("api-assessments-due", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
     ("api-assessment-config", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
+    # Care plans: own_client has version 1 published (PDF ready) and version 2 as the draft.
+    ("client-care-plan", "own"): Row("GET", own_client, SEES_OWN),
+    ("client-care-plan", "other"): Row("GET", other_client, SEES_OTHER),
+    # A draft exists already: starting another is a conflict.
+    ("client-care-plan", "start-own"): Row("POST", own_client, {**EDITS_OWN, "coordinator": 409}),
+    ("care-plan-compare", "own"): Row("GET", own_client, SEES_OWN),
+    ("plan-version", "published"): Row("GET", lambda w: {"pk": w.plan_published.pk}, SEES_OWN),
+    ("plan-version", "save-draft"): Row(
+        "POST",
+        lambda w: {"pk": w.plan_draft.pk},
+        {**EDITS_OWN, "coordinator": 302},
+        data=lambda: {
+            "action": "save",
+            "draft-revision": World.current.plan_draft.revision,
+            "draft-client_wishes": "Haluan asua kotona.",
+        },
+    ),
+    ("plan-version-review", "own"): Row("GET", lambda w: {"pk": w.plan_published.pk}, SEES_OWN),
+    ("plan-version-review", "post-empty"): Row(
+        "POST", lambda w: {"pk": w.plan_published.pk}, {**EDITS_OWN, "coordinator": 400}
+    ),
+    ("plan-version-pdf", "own"): Row("GET", lambda w: {"pk": w.plan_published.pk}, SEES_OWN),
+    ("plan-version-pdf-status", "own"): Row("GET", lambda w: {"pk": w.plan_published.pk}, SEES_OWN),
+    ("plan-version-pdf-render", "own"): Row(
+        "POST", lambda w: {"pk": w.plan_published.pk}, {**EDITS_OWN, "coordinator": 302}
+    ),
+    ("api-client-care-plan", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
+    ("api-client-care-plan", "other"): Row("GET", other_client, {**SEES_OTHER, **API_DENIES_ANONYMOUS}),
+    ("api-client-care-plan", "start-own"): Row(
+        "POST", own_client, {**EDITS_OWN, "coordinator": 409, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-care-plan-compare", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
+    ("api-plan-version", "own"): Row(
+        "GET", lambda w: {"pk": w.plan_published.pk}, {**SEES_OWN, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-plan-version", "save-draft"): Row(
+        "PUT",
+        lambda w: {"pk": w.plan_draft.pk},
+        {**EDITS_OWN, **API_DENIES_ANONYMOUS},
+        data=lambda: {"revision": World.current.plan_draft.revision, "strengths_client": "Huumorintaju"},
+    ),
+    ("api-plan-version-publish", "own"): Row(
+        "POST",
+        lambda w: {"pk": w.plan_draft.pk},
+        {**EDITS_OWN, **API_DENIES_ANONYMOUS},
+        data=lambda: {"revision": World.current.plan_draft.revision},
+    ),
+    ("api-plan-version-pdf", "own"): Row(
+        "GET", lambda w: {"pk": w.plan_published.pk}, {**SEES_OWN, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-plan-version-pdf", "request"): Row(
+        "POST", lambda w: {"pk": w.plan_published.pk}, {**EDITS_OWN, "coordinator": 202, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-plan-version-pdf-download", "own"): Row(
+        "GET", lambda w: {"pk": w.plan_published.pk}, {**SEES_OWN, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-plan-version-reviews", "own"): Row(
+        "GET", lambda w: {"pk": w.plan_published.pk}, {**SEES_OWN, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-plan-version-reviews", "post-empty"): Row(
+        "POST", lambda w: {"pk": w.plan_published.pk}, {**EDITS_OWN, "coordinator": 400, **API_DENIES_ANONYMOUS}
+    ),
     ("api-team-review", "-"): Row(
         "GET", no_kwargs, {**staff_only(403, lead=200, other_lead=200), **API_DENIES_ANONYMOUS}
     ),

@@ -1,0 +1,487 @@
+"""The care plan pages: the client's plan (versions and the draft), one version (the draft's
+editor, or a published version with its PDF), the comparison of two versions, and the review.
+Thin: parse a form, change the draft document, call a service, render. A stale save (someone
+else saved first) answers 409 with both the saved draft and what was submitted."""
+
+from http import HTTPStatus
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from caseflow import access
+from caseflow.accounts.models import Role, User
+from caseflow.decorators import StaffRequest, staff_required
+from caseflow.errors import ConflictError
+from caseflow.pages import add_errors, authorise
+from clients import selectors as client_selectors
+from clients.models import Client
+from networks import selectors as network_selectors
+from networks.models import Section
+
+from . import plan_api, plan_selectors, plan_services
+from .models import PlanVersion
+from .plan_forms import (
+    ActionForm,
+    CompareForm,
+    DisagreementForm,
+    DraftForm,
+    GoalForm,
+    RemoveForm,
+    ReviewForm,
+    RevisionForm,
+    ServiceForm,
+)
+
+
+def _client(request: StaffRequest, pk: int, what: str) -> Client:
+    client = client_selectors.client_for_reading(user=request.user, pk=pk, what=what)
+    access.require_section(request.user, client, Section.PLAN)
+    return client
+
+
+def _version(request: StaffRequest, pk: int, what: str) -> PlanVersion:
+    """The version with its content, opened through its client: authorised and logged."""
+    client_pk = get_object_or_404(PlanVersion.objects.select_related("plan").only("plan__client_id"), pk=pk)
+    client = _client(request, client_pk.plan.client_id, what)
+    version = plan_selectors.version_with_content(pk)
+    version.plan.client = client
+    return version
+
+
+def _may_change(client: Client) -> bool:
+    return client.access_ground in access.Ground.MAY_CHANGE and not client.is_closed
+
+
+def _professionals() -> Any:
+    return User.objects.filter(is_active=True).exclude(role__in=[Role.CLIENT, Role.ADMINISTRATOR])
+
+
+# The client's plan
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def client_plan(request: StaffRequest, pk: int) -> HttpResponse:
+    """The client's plan: the draft and the published versions; the coordinator starts the plan
+    here (a draft proposed from the assessment and the meetings' decisions)."""
+    client = _client(request, pk, "client.care_plan")
+    conflict = ""
+    if request.method == "POST":
+        authorise(client, access.Ground.MAY_CHANGE)
+        try:
+            draft = plan_services.start_plan(client=client, by=request.user, ground=client.access_ground)
+        except ConflictError as error:
+            conflict = error.message
+        else:
+            messages.success(request, _("A draft plan was made from what is known. Go through it with the client."))
+            return redirect("plan-version", pk=draft.pk)
+    versions = list(plan_selectors.versions_of(client))
+    context = {
+        "client": client,
+        "versions": versions,
+        "draft": next((v for v in versions if not v.is_frozen), None),
+        "can_start": _may_change(client) and not any(not v.is_frozen for v in versions),
+        "compare_form": _compare_form(versions, None),
+        "conflict": conflict,
+    }
+    return render(
+        request, "care_plans/plan_client.html", context, status=HTTPStatus.CONFLICT if conflict else HTTPStatus.OK
+    )
+
+
+def _compare_form(versions: list[PlanVersion], data: Any) -> CompareForm | None:
+    if len(versions) < 2:
+        return None
+    choices = [(v.pk, f"{v.number} ({v.get_status_display()})") for v in versions]
+    return CompareForm(data, choices=choices, initial={"newer": versions[0].pk, "older": versions[1].pk})
+
+
+# One version
+
+
+def _page(
+    request: StaffRequest,
+    version: PlanVersion,
+    *,
+    status: int = HTTPStatus.OK,
+    bound: dict[str, Any] | None = None,
+    conflict: str = "",
+    submitted: list[tuple[str, str]] | None = None,
+) -> HttpResponse:
+    client = version.plan.client
+    editing = not version.is_frozen and _may_change(client)
+    goals = list(version.goals.all())
+    services = list(version.services.all())
+    context: dict[str, Any] = {
+        "client": client,
+        "version": version,
+        "goals": goals,
+        "services": services,
+        "disagreements": list(version.disagreements.all()),
+        "editing": editing,
+        "pdf": plan_selectors.pdf_status(version) if version.is_frozen else None,
+        "may_change": _may_change(client),
+        "conflict": conflict,
+        "submitted": submitted or [],
+        "today": timezone.localdate(),
+    }
+    if editing:
+        forms = {
+            "draft": DraftForm(initial=DraftForm.initial_for(version), prefix="draft"),
+            "goal": GoalForm(initial={"revision": version.revision}, prefix="goal"),
+            "action": ActionForm(
+                initial={"revision": version.revision},
+                prefix="action",
+                goals=goals,
+                professionals=_professionals(),
+                members=network_selectors.network_of(client).prefetch_related(None),
+            ),
+            "service": ServiceForm(initial={"revision": version.revision}, prefix="service"),
+            "disagreement": DisagreementForm(
+                initial={"revision": version.revision}, prefix="disagreement", goals=goals, services=services
+            ),
+        }
+        forms.update(bound or {})
+        context["forms"] = forms
+        context["goal_forms"] = [
+            (goal, GoalForm(initial=GoalForm.initial_for(version, goal), prefix=f"goal-{goal.key}")) for goal in goals
+        ]
+        context["decisions"] = plan_selectors.decisions_not_in_plan(client)
+    return render(request, "care_plans/plan_version.html", context, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def plan_version(request: StaffRequest, pk: int) -> HttpResponse:
+    """One version. A draft is edited part by part (each form saves the draft from the revision
+    the page showed); a published one shows its content, its PDF and its reviews."""
+    version = _version(request, pk, "care_plan_version")
+    if request.method == "GET":
+        return _page(request, version)
+    authorise(version.plan.client, access.Ground.MAY_CHANGE)
+    action = request.POST.get("action", "")
+    handler = ACTIONS.get(action)
+    if handler is None:
+        return _page(request, version, status=HTTPStatus.BAD_REQUEST, conflict=_("Unknown form."))
+    return handler(request, version)
+
+
+def _save(
+    request: StaffRequest,
+    version: PlanVersion,
+    form: RevisionForm,
+    name: str,
+    content: dict[str, Any],
+    done: str,
+) -> HttpResponse:
+    """Saves ``content`` from the form's revision; puts errors on the form, a stale save as a
+    conflict showing what was submitted."""
+    try:
+        plan_services.save_draft(
+            version=version,
+            by=request.user,
+            ground=version.plan.client.access_ground,
+            revision=form.cleaned_data["revision"],
+            content=content,
+        )
+    except ConflictError as error:
+        submitted = [
+            (str(form.fields[field].label), str(value))
+            for field, value in form.cleaned_data.items()
+            if field not in ("revision", "key") and value not in (None, "", [])
+        ]
+        fresh = plan_selectors.version_with_content(version.pk)
+        fresh.plan.client = version.plan.client
+        return _page(request, fresh, status=HTTPStatus.CONFLICT, conflict=error.message, submitted=submitted)
+    except ValidationError as error:
+        if not name:
+            problems = [message for messages_ in error.message_dict.values() for message in messages_]
+            return _page(request, version, status=HTTPStatus.BAD_REQUEST, conflict=" ".join(problems))
+        add_errors(error, form)
+        return _page(request, version, status=HTTPStatus.BAD_REQUEST, bound={name: form})
+    messages.success(request, done)
+    return redirect("plan-version", pk=version.pk)
+
+
+def _invalid(request: StaffRequest, version: PlanVersion, name: str, form: RevisionForm) -> HttpResponse:
+    return _page(request, version, status=HTTPStatus.BAD_REQUEST, bound={name: form})
+
+
+def _save_fields(request: StaffRequest, version: PlanVersion) -> HttpResponse:
+    form = DraftForm(request.POST, prefix="draft")
+    if not form.is_valid():
+        return _invalid(request, version, "draft", form)
+    content = {name: value for name, value in form.cleaned_data.items() if name != "revision"}
+    return _save(request, version, form, "draft", content, _("The draft was saved."))
+
+
+def _save_goal(request: StaffRequest, version: PlanVersion) -> HttpResponse:
+    prefix = request.POST.get("prefix", "goal")
+    if prefix != "goal" and not prefix.startswith("goal-"):
+        prefix = "goal"
+    form = GoalForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        return _invalid(request, version, "goal", form)
+    content = plan_selectors.draft_content(version)
+    key = form.cleaned_data["key"]
+    words = {k: form.cleaned_data[k] for k in ("client_words", "professional_words")}
+    goal = next((g for g in content["goals"] if key and g["key"] == str(key)), None)
+    if goal is None:
+        content["goals"].append({"key": None, "domain": "", "actions": [], **words})
+    else:
+        goal.update(words)
+    return _save(request, version, form, "goal", {"goals": content["goals"]}, _("The goal was saved."))
+
+
+def _save_action(request: StaffRequest, version: PlanVersion) -> HttpResponse:
+    form = ActionForm(
+        request.POST,
+        prefix="action",
+        goals=list(version.goals.all()),
+        professionals=_professionals(),
+        members=network_selectors.network_of(version.plan.client).prefetch_related(None),
+    )
+    if not form.is_valid():
+        return _invalid(request, version, "action", form)
+    content = plan_selectors.draft_content(version)
+    data = form.cleaned_data
+    goal = next(g for g in content["goals"] if g["key"] == data["goal"])
+    goal["actions"].append(
+        {
+            "text": data["text"],
+            "responsible": data["responsible"],
+            "professional": data["professional"].pk if data["professional"] else None,
+            "network_member": data["network_member"].pk if data["network_member"] else None,
+            "due_on": data["due_on"],
+            "decision": None,
+        }
+    )
+    return _save(request, version, form, "action", {"goals": content["goals"]}, _("The action was added."))
+
+
+def _take_decision(request: StaffRequest, version: PlanVersion) -> HttpResponse:
+    """Takes a network-meeting decision into the plan as an action of the chosen goal."""
+    form = RevisionForm(request.POST)
+    decision = next(
+        (
+            d
+            for d in plan_selectors.decisions_not_in_plan(version.plan.client)
+            if str(d.pk) == request.POST.get("decision")
+        ),
+        None,
+    )
+    goal_key = request.POST.get("goal", "")
+    content = plan_selectors.draft_content(version)
+    goal = next((g for g in content["goals"] if g["key"] == goal_key), None)
+    if not form.is_valid() or decision is None or goal is None:
+        return _page(request, version, status=HTTPStatus.BAD_REQUEST, conflict=_("Choose a decision and a goal."))
+    goal["actions"].append(
+        {
+            "text": decision.text,
+            "responsible": "professional"
+            if decision.responsible_professional_id
+            else "network_member"
+            if decision.responsible_member_id
+            else "client",
+            "professional": decision.responsible_professional_id,
+            "network_member": decision.responsible_member_id,
+            "due_on": decision.due_on,
+            "decision": decision.pk,
+        }
+    )
+    return _save(request, version, form, "", {"goals": content["goals"]}, _("The decision was taken into the plan."))
+
+
+def _save_service(request: StaffRequest, version: PlanVersion) -> HttpResponse:
+    form = ServiceForm(request.POST, prefix="service")
+    if not form.is_valid():
+        return _invalid(request, version, "service", form)
+    content = plan_selectors.draft_content(version)
+    data = form.cleaned_data
+    item = {
+        "key": None,
+        "service": data["service"],
+        "provider": data["provider"],
+        "amount": data["amount"],
+        "slots": form.slot_values(),
+        "starts_on": data["starts_on"],
+        "backup": data["backup"],
+    }
+    content["services"].append(item)
+    return _save(request, version, form, "service", {"services": content["services"]}, _("The service was added."))
+
+
+def _save_disagreement(request: StaffRequest, version: PlanVersion) -> HttpResponse:
+    form = DisagreementForm(
+        request.POST, prefix="disagreement", goals=list(version.goals.all()), services=list(version.services.all())
+    )
+    if not form.is_valid():
+        return _invalid(request, version, "disagreement", form)
+    content = plan_selectors.draft_content(version)
+    content["disagreements"].append(form.content_item())
+    return _save(
+        request,
+        version,
+        form,
+        "disagreement",
+        {"disagreements": content["disagreements"]},
+        _("The disagreement was recorded."),
+    )
+
+
+def _remove(request: StaffRequest, version: PlanVersion) -> HttpResponse:
+    """Removes a goal, an action, a service or a disagreement of the draft, by its key."""
+    form = RemoveForm(request.POST)
+    if not form.is_valid():
+        return _page(request, version, status=HTTPStatus.BAD_REQUEST, conflict=_("Unknown form."))
+    key = str(form.cleaned_data["key"])
+    content = plan_selectors.draft_content(version)
+    goals = [g for g in content["goals"] if g["key"] != key]
+    for goal in goals:
+        goal["actions"] = [a for a in goal["actions"] if a["key"] != key]
+    changed = {
+        "goals": goals,
+        "services": [s for s in content["services"] if s["key"] != key],
+        "disagreements": [d for d in content["disagreements"] if d["key"] != key],
+    }
+    return _save(request, version, form, "", changed, _("Removed from the draft."))
+
+
+def _publish(request: StaffRequest, version: PlanVersion) -> HttpResponse:
+    form = RevisionForm(request.POST)
+    if not form.is_valid():
+        return _page(request, version, status=HTTPStatus.BAD_REQUEST, conflict=_("Unknown form."))
+    try:
+        plan_services.publish_version(
+            version=version,
+            by=request.user,
+            ground=version.plan.client.access_ground,
+            revision=form.cleaned_data["revision"],
+        )
+    except ConflictError as error:
+        fresh = plan_selectors.version_with_content(version.pk)
+        fresh.plan.client = version.plan.client
+        return _page(request, fresh, status=HTTPStatus.CONFLICT, conflict=error.message)
+    except ValidationError as error:
+        problems = [message for messages_ in error.message_dict.values() for message in messages_]
+        return _page(request, version, status=HTTPStatus.BAD_REQUEST, conflict=" ".join(problems))
+    messages.success(request, _("The version was published. Its PDF is being prepared."))
+    return redirect("plan-version", pk=version.pk)
+
+
+ACTIONS = {
+    "save": _save_fields,
+    "goal": _save_goal,
+    "action": _save_action,
+    "decision": _take_decision,
+    "service": _save_service,
+    "disagreement": _save_disagreement,
+    "remove": _remove,
+    "publish": _publish,
+}
+
+
+# The PDF
+
+
+@staff_required
+@require_GET
+def plan_pdf_status(request: StaffRequest, pk: int) -> HttpResponse:
+    """The PDF's state as a fragment; htmx polls it while the PDF is being prepared."""
+    version = _version(request, pk, "care_plan_version.pdf")
+    context = {
+        "version": version,
+        "pdf": plan_selectors.pdf_status(version),
+        "may_change": _may_change(version.plan.client),
+    }
+    return render(request, "care_plans/_plan_pdf.html", context)
+
+
+@staff_required
+@require_GET
+def plan_pdf(request: StaffRequest, pk: int) -> HttpResponse:
+    """The ready PDF as a download."""
+    return plan_api.pdf_response(_version(request, pk, "care_plan_version.pdf"), request)
+
+
+@staff_required
+@require_POST
+def plan_pdf_render(request: StaffRequest, pk: int) -> HttpResponse:
+    """Asks for the PDF again (after a failure, or for a version that never had one)."""
+    version = _version(request, pk, "care_plan_version.pdf")
+    authorise(version.plan.client, access.Ground.MAY_CHANGE)
+    try:
+        plan_services.request_pdf(version=version, by=request.user, ground=version.plan.client.access_ground)
+    except ConflictError as error:
+        return _page(request, version, status=HTTPStatus.CONFLICT, conflict=error.message)
+    if request.htmx:
+        return plan_pdf_status(request, pk)
+    return redirect("plan-version", pk=pk)
+
+
+# Comparison and review
+
+
+@staff_required
+@require_GET
+def plan_compare(request: StaffRequest, pk: int) -> HttpResponse:
+    """Two versions of the client's plan: what was added, removed or changed."""
+    client = _client(request, pk, "client.care_plan.compare")
+    versions = list(plan_selectors.versions_of(client))
+    form = _compare_form(versions, request.GET if "older" in request.GET else None)
+    changes, older, newer = [], None, None
+    status = HTTPStatus.OK
+    if form is not None:
+        if form.is_bound and not form.is_valid():
+            status = HTTPStatus.BAD_REQUEST
+        else:
+            values = form.cleaned_data if form.is_bound else form.initial
+            older = plan_selectors.version_with_content(int(values["older"]))
+            newer = plan_selectors.version_with_content(int(values["newer"]))
+            changes = plan_selectors.compare(older, newer)
+    context = {"client": client, "form": form, "older": older, "newer": newer, "changes": changes}
+    return render(request, "care_plans/plan_compare.html", context, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def plan_review(request: StaffRequest, pk: int) -> HttpResponse:
+    """Reviews a published version with the client: each goal rated 1–5 by both."""
+    version = _version(request, pk, "care_plan_version.review")
+    client = version.plan.client
+    goals = list(version.goals.all())
+    form = ReviewForm(request.POST or None, goals=goals, initial={"held_on": timezone.localdate()})
+    status, conflict = HTTPStatus.OK, ""
+    if request.method == "POST":
+        authorise(client, access.Ground.MAY_CHANGE)
+        status = HTTPStatus.BAD_REQUEST
+        if form.is_valid():
+            try:
+                plan_services.record_review(
+                    version=version,
+                    by=request.user,
+                    ground=client.access_ground,
+                    held_on=form.cleaned_data["held_on"],
+                    notes=form.cleaned_data["notes"],
+                    outcomes=form.outcomes(),
+                )
+            except ConflictError as error:
+                status, conflict = HTTPStatus.CONFLICT, error.message
+            except ValidationError as error:
+                add_errors(error, form, rename={"outcomes": "notes"})
+            else:
+                messages.success(request, _("The review was recorded."))
+                return redirect("plan-version", pk=pk)
+    context = {
+        "client": client,
+        "version": version,
+        "form": form if version.is_frozen and _may_change(client) else None,
+        "conflict": conflict or ("" if version.is_frozen else _("Only a published version is reviewed.")),
+    }
+    return render(request, "care_plans/plan_review.html", context, status=status)
