@@ -1,0 +1,25 @@
+from decimal import Decimal
+
+from django import template
+
+from caseflow import access
+from caseflow.accounts.models import User
+from clients.models import Client
+from networks.models import Section
+
+from ..money import euros
+
+register = template.Library()
+
+
+@register.filter
+def eur(value: Decimal | None) -> str:
+    """Euros with cents, grouped: ``1 234,50 €``."""
+    return "–" if value is None else euros(Decimal(value))
+
+
+@register.filter
+def shows_budget(client: Client, user: User) -> bool:
+    """Whether the user's ground on the client lets them see the budget section."""
+    ground = getattr(client, "access_ground", None)
+    return ground is not None and Section.BUDGET in access.sections_for(user, ground)
