@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from care_plans import api as care_plans_api
 from care_plans import plan_api
+from caseflow.reminders import api as reminders_api
 from clients import api as clients_api
 from networks import api as networks_api
 
@@ -63,6 +64,10 @@ api_v1 = [
         name="api-plan-version-pdf-download",
     ),
     path("plan-versions/<int:pk>/reviews/", plan_api.ReviewsView.as_view(), name="api-plan-version-reviews"),
+    path("reminders/", reminders_api.ReminderListView.as_view(), name="api-reminders"),
+    path("reminders/unread-count/", reminders_api.UnreadCountView.as_view(), name="api-reminders-unread-count"),
+    path("reminders/preferences/", reminders_api.PreferencesView.as_view(), name="api-reminder-preferences"),
+    path("reminders/<int:pk>/", reminders_api.ReminderDetailView.as_view(), name="api-reminder-detail"),
     path("auth/token/", obtain_auth_token, name="api-token"),
 ]
 
@@ -75,6 +80,7 @@ urlpatterns = [
     path("", include("clients.urls")),
     path("", include("networks.urls")),
     path("", include("care_plans.plan_urls")),
+    path("", include("caseflow.reminders.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -20,6 +20,7 @@ from caseflow.audit.models import AccessEvent
 from caseflow.audit.services import record_access
 from caseflow.calendar import add_working_days
 from caseflow.errors import ConflictError
+from caseflow.reminders.services import cancel_for_client as cancel_reminders
 from networks.models import Team
 
 from .identity_code import birth_date
@@ -502,6 +503,7 @@ def close_client(
     )
     client.closed_on = closed_on
     client.save(update_fields=["closed_on", "updated_at"])
+    cancel_reminders(client)
     with override(client.preferred_language):
         _message(
             client,

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "caseflow",
     "caseflow.accounts",
     "caseflow.audit",
+    "caseflow.reminders",
     "clients",
     "networks",
     "care_plans",
@@ -170,6 +171,7 @@ SPECTACULAR_SETTINGS = {
         "MembershipKindEnum": "networks.models.TeamMembership.Kind",
         "ChangeDirectionEnum": "care_plans.selectors.CHANGE_DIRECTIONS",
         "DueKindEnum": "care_plans.selectors.DUE_KINDS",
+        "ReminderKindEnum": "caseflow.reminders.models.Kind",
         "PlanVersionStatusEnum": "care_plans.models.PlanVersion.Status",
         "PlanPdfStatusEnum": "care_plans.models.PlanPdf.Status",
         "PlanChangeKindEnum": "care_plans.plan_selectors.CHANGE_KINDS",
@@ -188,6 +190,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "caseflow.tasks.record_heartbeat", "schedule": 60.0},
     "requeue-pending-plan-pdfs": {"task": "care_plans.tasks.requeue_pending_pdfs", "schedule": 300.0},
+    # Creates the reminders due and queues deliveries the broker missed; safe to overlap.
+    "sweep-reminders": {
+        "task": "caseflow.reminders.tasks.sweep_reminders",
+        "schedule": env.float("REMINDER_SWEEP_SECONDS", default=900.0),
+    },
 }
 # Care plan PDFs render on their own queue, so a burst of them does not hold up other work:
 # run a worker with `-Q pdf` (or `-Q celery,pdf`).
@@ -213,3 +220,20 @@ RETENTION_YEARS = {
     "working_age": env.int("RETENTION_YEARS_WORKING_AGE", default=10),
     "children": env.int("RETENTION_YEARS_CHILDREN", default=12),
 }
+
+# Reminders (caseflow/reminders): lead and escalation days per kind are data an administrator
+# edits (ReminderKindSetting); these are how the sweep and the delivery run.
+REMINDER_SWEEP_BATCH = env.int("REMINDER_SWEEP_BATCH", default=50_000)  # client ids per transaction
+REMINDER_QUEUE_LIMIT = env.int("REMINDER_QUEUE_LIMIT", default=20_000)  # deliveries queued per sweep
+REMINDER_REQUEUE_AFTER_SECONDS = env.int("REMINDER_REQUEUE_AFTER_SECONDS", default=30 * 60)
+REMINDER_ATTEMPT_STALE_SECONDS = env.int("REMINDER_ATTEMPT_STALE_SECONDS", default=10 * 60)
+REMINDER_DELIVERY_MAX_RETRIES = env.int("REMINDER_DELIVERY_MAX_RETRIES", default=8)
+REMINDER_RETRY_SECONDS = env.int("REMINDER_RETRY_SECONDS", default=30)
+# Email: the links in it point here.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / ".email"))
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Caseflow <noreply@caseflow.invalid>")

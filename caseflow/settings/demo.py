@@ -5,3 +5,5 @@ from .dev import *  # noqa: F403
 
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Reminder emails are printed by the demo, not sent.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

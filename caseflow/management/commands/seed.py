@@ -31,6 +31,7 @@ from caseflow.accounts.factories import (
 )
 from caseflow.accounts.models import Profession, User
 from caseflow.calendar import is_working_day
+from caseflow.reminders.demo_data import seed_reminders
 from clients.factories import ClientFactory, ContactFactory, ReferralFactory, SubstitutionFactory
 from clients.models import (
     Assignment,
@@ -466,6 +467,7 @@ class Command(BaseCommand):
         Referral.objects.bulk_create(referrals)
         self._substitutions(staff)
         self._networks(stories, member, password)
+        seed_reminders(today=self.today)
 
     def _stories(self, count: int, teams: list[Team]) -> list[Story]:
         """The clients, not yet saved, each with a team and the kind of history they get."""

@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from .models import Reminder, ReminderKindSetting
+
+
+@admin.register(ReminderKindSetting)
+class ReminderKindSettingAdmin(admin.ModelAdmin[ReminderKindSetting]):
+    list_display = ("kind", "active", "lead_days", "escalation_days")
+    list_editable = ("active", "lead_days", "escalation_days")
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin[Reminder]):
+    """For looking into a delivery; reminders are made by the sweep, not by hand."""
+
+    list_display = ("kind", "due_on", "recipient", "client_id", "escalation", "delivery", "emailed", "created_at")
+    list_filter = ("kind", "delivery", "escalation")
+    readonly_fields = [field.name for field in Reminder._meta.fields]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
