@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from budgets import api as budgets_api
 from care_plans import api as care_plans_api
 from care_plans import plan_api
 from caseflow.reminders import api as reminders_api
@@ -68,6 +69,18 @@ api_v1 = [
     path("reminders/unread-count/", reminders_api.UnreadCountView.as_view(), name="api-reminders-unread-count"),
     path("reminders/preferences/", reminders_api.PreferencesView.as_view(), name="api-reminder-preferences"),
     path("reminders/<int:pk>/", reminders_api.ReminderDetailView.as_view(), name="api-reminder-detail"),
+    path("clients/<int:pk>/budgets/", budgets_api.ClientBudgetsView.as_view(), name="api-client-budgets"),
+    path("budgets/<int:pk>/", budgets_api.BudgetDetailView.as_view(), name="api-budget-detail"),
+    path("budgets/<int:pk>/decision/", budgets_api.BudgetDecisionView.as_view(), name="api-budget-decision"),
+    path("budgets/<int:pk>/calculation/", budgets_api.BudgetCalculationView.as_view(), name="api-budget-calculation"),
+    path("budgets/<int:pk>/lines/", budgets_api.BudgetLinesView.as_view(), name="api-budget-lines"),
+    path(
+        "budgets/<int:pk>/reallocations/", budgets_api.BudgetReallocationsView.as_view(), name="api-budget-reallocations"
+    ),
+    path("budget-lines/<int:pk>/", budgets_api.BudgetLineView.as_view(), name="api-budget-line"),
+    path("budget-lines/<int:pk>/spending/", budgets_api.LineSpendingView.as_view(), name="api-budget-line-spending"),
+    path("providers/", budgets_api.ProvidersView.as_view(), name="api-providers"),
+    path("service-types/", budgets_api.ServiceTypesView.as_view(), name="api-service-types"),
     path("auth/token/", obtain_auth_token, name="api-token"),
 ]
 
@@ -79,6 +92,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("clients.urls")),
     path("", include("networks.urls")),
+    path("", include("budgets.urls")),
     path("", include("care_plans.plan_urls")),
     path("", include("caseflow.reminders.urls")),
     path("api/v1/", include(api_v1)),

@@ -1,9 +1,13 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from budgets import configuration as budget_configuration
+from budgets import services as budget_services
+from budgets.models import BudgetLine, BudgetRules, Provider, ServiceType
 from care_plans import configuration, plan_services
 from care_plans import services as assessment_services
 from care_plans.models import LifeDomain, ScaleLevel
@@ -38,6 +42,8 @@ class World:
         # migration installed: put the assessment configuration back where it is gone.
         if not LifeDomain.objects.exists():
             configuration.install(LifeDomain, ScaleLevel)
+        if not ServiceType.objects.exists():
+            budget_configuration.install(ServiceType, Provider, BudgetRules, LifeDomain)
         self.team_a = TeamFactory(name="Tiimi A")
         self.team_b = TeamFactory(name="Tiimi B")
         self.coordinator = CoordinatorFactory(username="coordinator")
@@ -157,6 +163,25 @@ class World:
             version=draft, by=self.coordinator, ground=Ground.DESIGNATED_COORDINATOR, revision=draft.revision
         )
         plan_services.store_pdf(version_pk=draft.pk, content=b"%PDF-1.7 test")
+        # own_client's personal budget: accepted, running since a month ago, with a home-help line
+        # of 1 000 € at the provider the client chose (as a calculation would leave it).
+        self.budget = budget_services.offer_budget(
+            client=self.own_client,
+            by=self.coordinator,
+            ground=Ground.DESIGNATED_COORDINATOR,
+            period_start=today - datetime.timedelta(days=30),
+            offered_on=today - datetime.timedelta(days=40),
+        )
+        budget_services.decide_budget(
+            budget=self.budget, accepted=True, by=self.coordinator, ground=Ground.DESIGNATED_COORDINATOR
+        )
+        self.budget_provider = Provider.objects.get(business_id="2345678-1")
+        self.budget_line = BudgetLine.objects.create(
+            budget=self.budget,
+            service_type=ServiceType.objects.get(code="home_help"),
+            provider=self.budget_provider,
+            allocated=Decimal("1000.00"),
+        )
         self.last_event_pk = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         # A reminder in the coordinator's inbox (caseflow/reminders), about own_client's referral.
         self.reminder = Reminder.objects.create(

@@ -528,6 +528,95 @@ MATRIX: dict[tuple[str, str], Row] = {
         {**staff_only(404, coordinator=200), **API_DENIES_ANONYMOUS},
         data=lambda: {"read": True},
     ),
+    # Personal budgets: the budget section of the record. A nurse on the care team does not see it.
+    ("client-budgets", "own"): Row("GET", own_client, {**SEES_OWN, "member": 403}),
+    ("client-budgets", "other"): Row("GET", other_client, SEES_OTHER),
+    ("client-budgets", "offer"): Row(
+        "POST", own_client, {**EDITS_OWN, "coordinator": 302}, data=lambda: {"period_start": "2030-01-01"}
+    ),
+    ("budget-detail", "own"): Row("GET", lambda w: {"pk": w.budget.pk}, {**SEES_OWN, "member": 403}),
+    # Already accepted: a second answer is a conflict, for the one who may give it.
+    ("budget-decision", "own"): Row(
+        "POST",
+        lambda w: {"pk": w.budget.pk},
+        {**EDITS_OWN, "coordinator": 409},
+        data=lambda: {"decision": "accept", "decided_on": datetime.date.today().isoformat()},
+    ),
+    ("budget-calculation", "own"): Row("GET", lambda w: {"pk": w.budget.pk}, {**SEES_OWN, "member": 403}),
+    ("budget-spending", "own"): Row(
+        "POST",
+        lambda w: {"pk": w.budget.pk},
+        {**EDITS_OWN, "coordinator": 302},
+        data=lambda: {
+            "spending-line": World.current.budget_line.pk,
+            "spending-kind": "invoice",
+            "spending-amount": "10.00",
+            "spending-delivered_on": datetime.date.today().isoformat(),
+        },
+    ),
+    ("budget-reallocation", "own"): Row(
+        "POST",
+        lambda w: {"pk": w.budget.pk},
+        {**EDITS_OWN, "coordinator": 302},
+        data=lambda: {"move-to_line": World.current.budget_line.pk, "move-amount": "5.00", "move-reason": "Lisä"},
+    ),
+    ("budget-ledger-csv", "own"): Row("GET", lambda w: {"pk": w.budget.pk}, {**SEES_OWN, "member": 403}),
+    ("budget-line-provider", "own"): Row(
+        "POST",
+        lambda w: {"pk": w.budget_line.pk},
+        {**EDITS_OWN, "coordinator": 302},
+        data=lambda: {f"line-{World.current.budget_line.pk}-provider": World.current.budget_provider.pk},
+    ),
+    ("api-client-budgets", "own"): Row("GET", own_client, {**SEES_OWN, "member": 403, **API_DENIES_ANONYMOUS}),
+    ("api-client-budgets", "other"): Row("GET", other_client, {**SEES_OTHER, **API_DENIES_ANONYMOUS}),
+    ("api-client-budgets", "offer"): Row(
+        "POST",
+        own_client,
+        {**EDITS_OWN, "coordinator": 201, **API_DENIES_ANONYMOUS},
+        data=lambda: {"period_start": "2030-01-01"},
+    ),
+    ("api-budget-detail", "own"): Row(
+        "GET", lambda w: {"pk": w.budget.pk}, {**SEES_OWN, "member": 403, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-budget-decision", "own"): Row(
+        "POST",
+        lambda w: {"pk": w.budget.pk},
+        {**EDITS_OWN, "coordinator": 409, **API_DENIES_ANONYMOUS},
+        data=lambda: {"accepted": True},
+    ),
+    # own_client's assessment is still in progress: nothing to calculate from yet.
+    ("api-budget-calculation", "own"): Row(
+        "POST", lambda w: {"pk": w.budget.pk}, {**EDITS_OWN, "coordinator": 400, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-budget-lines", "own"): Row(
+        "GET", lambda w: {"pk": w.budget.pk}, {**SEES_OWN, "member": 403, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-budget-reallocations", "own"): Row(
+        "GET", lambda w: {"pk": w.budget.pk}, {**SEES_OWN, "member": 403, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-budget-reallocations", "increase"): Row(
+        "POST",
+        lambda w: {"pk": w.budget.pk},
+        {**EDITS_OWN, "coordinator": 201, **API_DENIES_ANONYMOUS},
+        data=lambda: {"to_line": World.current.budget_line.pk, "amount": "5.00", "reason": "Lisätunnit"},
+    ),
+    ("api-budget-line", "own"): Row(
+        "PATCH",
+        lambda w: {"pk": w.budget_line.pk},
+        {**EDITS_OWN, **API_DENIES_ANONYMOUS},
+        data=lambda: {"provider": World.current.budget_provider.pk},
+    ),
+    ("api-budget-line-spending", "own"): Row(
+        "GET", lambda w: {"pk": w.budget_line.pk}, {**SEES_OWN, "member": 403, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-budget-line-spending", "record"): Row(
+        "POST",
+        lambda w: {"pk": w.budget_line.pk},
+        {**EDITS_OWN, "coordinator": 201, **API_DENIES_ANONYMOUS},
+        data=lambda: {"amount": "10.00", "delivered_on": datetime.date.today().isoformat()},
+    ),
+    ("api-providers", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
+    ("api-service-types", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
     # Wrong credentials for everyone: a token is only ever handed for a correct password.
     ("api-token", "-"): Row("POST", no_kwargs, everyone(400), data=lambda: {"username": "x", "password": "y"}),
     ("api-schema", "-"): Row("GET", no_kwargs, everyone(200)),
