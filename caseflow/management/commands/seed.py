@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from budgets.demo_data import seed_budgets
 from caseflow.accounts.factories import (
     AdministratorFactory,
     CoordinatorFactory,
@@ -467,6 +468,7 @@ class Command(BaseCommand):
         Referral.objects.bulk_create(referrals)
         self._substitutions(staff)
         self._networks(stories, member, password)
+        seed_budgets(rng=self.rng, today=self.today, stories=stories)
         seed_reminders(today=self.today)
 
     def _stories(self, count: int, teams: list[Team]) -> list[Story]:
