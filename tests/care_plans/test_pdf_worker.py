@@ -1,0 +1,137 @@
+"""The care plan PDF rendered by a real Celery worker through Redis, read back with pypdf."""
+
+import io
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pypdf
+import pytest
+from django.conf import settings
+
+from care_plans import plan_selectors, plan_services
+from care_plans.models import PlanPdf, PlanVersion
+from care_plans.tasks import render_plan_pdf
+from caseflow.access import Ground
+from clients.models import Client
+from tests.conftest import World
+
+ROOT = Path(__file__).resolve().parents[2]
+COORDINATOR = Ground.DESIGNATED_COORDINATOR
+
+
+def start_worker(queue: str, log: Path) -> subprocess.Popen[bytes]:
+    database = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "caseflow.settings.test",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    }
+    with log.open("wb") as output:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "caseflow",
+                "worker",
+                "-Q",
+                queue,
+                "-c",
+                "1",
+                "--pool",
+                "solo",
+                "-n",
+                f"{queue}@test",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def swedish_plan(world: World) -> PlanVersion:
+    """own_client in Swedish, with goals enough for several pages, a disagreement and a backup plan."""
+    Client.objects.filter(pk=world.own_client.pk).update(preferred_language="sv")
+    draft = world.plan_draft
+    content = plan_selectors.draft_content(plan_selectors.version_with_content(draft.pk))
+    for n in range(14):
+        content["goals"].append(
+            {
+                "client_words": f"Jag vill klara mig själv, mål nummer {n}.",
+                "professional_words": "Självständighet i vardagen " * 8,
+                "actions": [{"text": f"Åtgärd {n}.{m}", "responsible": "client"} for m in range(3)],
+            }
+        )
+    goal_key = content["goals"][0]["key"]
+    content["disagreements"] = [
+        {
+            "subject": "goal",
+            "goal": goal_key,
+            "client_position": "Jag behöver ingen hjälp på morgonen",
+            "professional_position": "Risk för fall på morgonen",
+            "reasons": "Två fall i höstas",
+        }
+    ]
+    content["services"] = [
+        {"service": "Hemvård", "provider": "Kommunen", "slots": [{"weekday": 0, "time_of_day": "morning"}]}
+    ]
+    draft.refresh_from_db()
+    return plan_services.save_draft(
+        version=draft,
+        by=world.coordinator,
+        ground=COORDINATOR,
+        revision=draft.revision,
+        content={**content, "backup_plan": "Dottern Liisa kommer om hemvården uteblir."},
+    )
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_published_plan_is_rendered_by_the_worker_in_the_clients_language(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queue = f"test-pdf-{uuid.uuid4().hex[:8]}"
+    # The task's own queue is "pdf"; this test's worker listens on a queue of its own.
+    monkeypatch.setattr(plan_services, "queue_pdf", lambda pk: render_plan_pdf.apply_async((pk,), queue=queue))
+    draft = swedish_plan(world)
+    log = tmp_path / "worker.log"
+    worker = start_worker(queue, log)
+    try:
+        plan_services.publish_version(version=draft, by=world.coordinator, ground=COORDINATOR, revision=draft.revision)
+        deadline = time.monotonic() + 90
+        pdf = PlanPdf.objects.get(version=draft)
+        while time.monotonic() < deadline and pdf.status == PlanPdf.Status.PENDING:
+            assert worker.poll() is None, log.read_text()
+            time.sleep(0.3)
+            pdf.refresh_from_db()
+        assert pdf.status == PlanPdf.Status.READY, (pdf.error, log.read_text())
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+
+    reader = pypdf.PdfReader(io.BytesIO(bytes(pdf.content or b"")))
+    pages = [page.extract_text() for page in reader.pages]
+    text = "\n".join(pages)
+    assert len(pages) >= 2
+    assert reader.trailer["/Root"]["/Lang"] == "sv"  # type: ignore[index]
+    assert "måndag" in text  # the service's times, in the client's language
+    assert "Jag vill klara mig själv, mål nummer 0." in text
+    assert "Jag behöver ingen hjälp på morgonen" in text
+    assert "Risk för fall på morgonen" in text
+    assert "Dottern Liisa kommer om hemvården uteblir." in text
+    client = Client.objects.get(pk=world.own_client.pk)
+    for number, page in enumerate(pages, start=1):
+        assert client.full_name in page  # the header names the client on every page
+        assert re.search(rf"\b{number}\D+{len(pages)}\b", page.splitlines()[-1]), page.splitlines()[-3:]
