@@ -15,8 +15,10 @@ named worker; while the client has none, the leads of the client's team (``RESPO
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from django.apps import apps
+from django.db import connection
 
 from .models import Kind
 
@@ -40,7 +42,8 @@ OPEN_CLIENT = "c.closed_on IS NULL AND c.id >= %(lo)s AND c.id < %(hi)s"
 class KindSpec:
     kind: str
     subject_type: str
-    sql: str
+    # The query, or a function of the day that writes it (to include another app's selector).
+    sql: str | Callable[[date], str]
     lead_days: int
     escalation_days: int | None
     by_email: bool
@@ -216,6 +219,17 @@ REGISTRY: dict[str, KindSpec] = {
             escalation_days=7,
             by_email=False,
         ),
+        # A personal budget line whose use has reached the budget's threshold, or that at its
+        # rate so far runs out before the period ends: once per line and period.
+        KindSpec(
+            Kind.BUDGET_THRESHOLD,
+            "budgets.budgetline",
+            lambda today: _budget_lines_sql(today),
+            lead_days=0,
+            escalation_days=None,
+            by_email=True,
+            available=_has_model("budgets", "BudgetLine"),
+        ),
         # The named worker and the professionals invited.
         KindSpec(
             Kind.MEETING_TOMORROW,
@@ -242,6 +256,33 @@ REGISTRY: dict[str, KindSpec] = {
     ]
 }
 
+# Spending at this rate for at least this many days before a line counts as running out.
+RUNNING_OUT_AFTER_DAYS = 30
+
+
+def _budget_lines_sql(today: date) -> str:
+    """Lines over their threshold come from the budgets app's own selector (inlined with its
+    values, so that it composes with the named parameters here); running out is computed here."""
+    from budgets.selectors import lines_over_threshold
+
+    sql, params = lines_over_threshold(today).order_by().values("pk").query.sql_with_params()
+    over_threshold = connection.ops.compose_sql(sql, params).replace("%", "%%")  # type: ignore[attr-defined]  # PostgreSQL's
+    return f"""
+    SELECT l.id, c.id, b.period_end, responsible.recipient_id
+    FROM budgets_budgetline l
+    JOIN budgets_budget b ON b.id = l.budget_id
+    JOIN clients_client c ON c.id = b.client_id
+    {RESPONSIBLE}
+    WHERE {OPEN_CLIENT} AND (
+        l.id IN ({over_threshold})
+        OR (b.status = 'accepted' AND b.period_start <= %(today)s AND b.period_end >= %(today)s
+            AND l.allocated > 0 AND %(today)s - b.period_start >= {RUNNING_OUT_AFTER_DAYS}
+            AND (l.spent + l.committed) * (b.period_end - b.period_start + 1)
+                > l.allocated * (%(today)s - b.period_start + 1))
+    )
+    """
+
+
 # The team leads of a reminder's client and of its recipient's teams, for an escalation.
 ESCALATE_TO = """
 SELECT DISTINCT s.subject_id, s.client_id, s.due_on, tm.user_id AS recipient_id
@@ -259,3 +300,7 @@ WHERE s.due_on <= %(escalate_before)s
 
 def available_kinds() -> list[KindSpec]:
     return [spec for spec in REGISTRY.values() if spec.available()]
+
+
+def source_sql(spec: KindSpec, today: date) -> str:
+    return spec.sql if isinstance(spec.sql, str) else spec.sql(today)

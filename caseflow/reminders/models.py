@@ -17,7 +17,7 @@ class Kind(models.TextChoices):
     SERVICE_NOT_STARTED = "service_not_started", _("An agreed service has not started within 3 months")
     NO_NAMED_WORKER = "no_named_worker", _("Client without a named worker")
     REFERRAL_FOLLOW_UP = "referral_follow_up", _("Referral to follow up")
-    BUDGET_THRESHOLD = "budget_threshold", _("Budget line past its threshold")
+    BUDGET_THRESHOLD = "budget_threshold", _("Budget line past its threshold or running out")
     MEETING_TOMORROW = "meeting_tomorrow", _("Network meeting tomorrow")
 
 

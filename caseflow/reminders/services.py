@@ -128,12 +128,13 @@ def _sweep_batch(
                 "hi": hi,
                 "escalation": False,
             }
-            cursor.execute(INSERT.format(source=spec.sql), params)
+            source = kinds.source_sql(spec, today)
+            cursor.execute(INSERT.format(source=source), params)
             result.created[spec.kind] = result.created.get(spec.kind, 0) + cursor.rowcount
             if escalation_days is None:
                 continue
             params |= {"escalation": True, "escalate_before": today - timedelta(days=escalation_days)}
-            cursor.execute(INSERT.format(source=kinds.ESCALATE_TO.format(source=spec.sql)), params)
+            cursor.execute(INSERT.format(source=kinds.ESCALATE_TO.format(source=source)), params)
             result.escalated[spec.kind] = result.escalated.get(spec.kind, 0) + cursor.rowcount
 
 

@@ -8,7 +8,6 @@ from django.core import mail
 from django.db import DatabaseError
 from django.test import override_settings
 from kombu.exceptions import OperationalError
-from pytest_django.fixtures import SettingsWrapper  # type: ignore[attr-defined]
 
 from caseflow.reminders import services, tasks
 from caseflow.reminders.models import Delivery, DeliveryAttempt, EmailPreference, Kind, Reminder
@@ -96,9 +95,7 @@ def test_an_smtp_failure_is_retried_and_the_email_sent_once(desk: Desk) -> None:
     assert reminder.delivery == Delivery.SENT
 
 
-def test_no_second_email_after_a_retry_that_had_partly_succeeded(
-    desk: Desk, monkeypatch: pytest.MonkeyPatch, settings: SettingsWrapper
-) -> None:
+def test_no_second_email_after_a_retry_that_had_partly_succeeded(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
     """The email went out, then recording it failed: the retry must not send it again."""
     reminder = make_reminder(desk)
     real = services.record_sent
@@ -116,8 +113,8 @@ def test_no_second_email_after_a_retry_that_had_partly_succeeded(
     assert len(mail.outbox) == 1
     # A retry while the attempt may still be under way leaves it alone.
     assert services.deliver(reminder.pk) == "in flight"
-    settings.REMINDER_ATTEMPT_STALE_SECONDS = 0
-    assert services.deliver(reminder.pk) == "sent earlier"
+    with override_settings(REMINDER_ATTEMPT_STALE_SECONDS=0):
+        assert services.deliver(reminder.pk) == "sent earlier"
     assert len(mail.outbox) == 1
     reminder.refresh_from_db()
     assert (reminder.delivery, reminder.emailed) == (Delivery.SENT, True)

@@ -286,3 +286,39 @@ def test_the_management_command_sweeps(desk: Desk, capsys: pytest.CaptureFixture
     assert "Created 1 reminders" in capsys.readouterr().out
     call_command("sweep_reminders", "--today", DUE.isoformat(), "--no-queue")
     assert "Created 0 reminders" in capsys.readouterr().out
+
+
+def _budget_line(desk: Desk, *, allocated: str, used: str) -> tuple[int, datetime.date]:
+    from decimal import Decimal
+
+    from budgets.models import Budget, BudgetLine, ServiceType
+
+    start, end = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+    budget = Budget.objects.create(
+        client=desk.client(),
+        status=Budget.Status.ACCEPTED,
+        period_start=start,
+        period_end=end,
+        offered_on=start,
+        decided_on=start,
+        offered_by=desk.coordinator,
+        threshold_percent=Decimal(80),
+    )
+    line = BudgetLine.objects.create(
+        budget=budget,
+        service_type=ServiceType.objects.order_by("pk")[0],
+        allocated=Decimal(allocated),
+        spent=Decimal(used),
+    )
+    return line.pk, end
+
+
+def test_a_budget_line_past_its_threshold_or_running_out(desk: Desk) -> None:
+    over, end = _budget_line(desk, allocated="1000.00", used="800.00")
+    running_out, _ = _budget_line(desk, allocated="1000.00", used="500.00")  # half gone by March
+    _budget_line(desk, allocated="1000.00", used="100.00")  # well within
+    sweep(datetime.date(2026, 3, 1))
+    assert sorted(reminders(Kind.BUDGET_THRESHOLD)) == sorted(
+        [(over, desk.coordinator.pk, end), (running_out, desk.coordinator.pk, end)]
+    )
+    assert sweep(datetime.date(2026, 3, 2)).created[Kind.BUDGET_THRESHOLD] == 0

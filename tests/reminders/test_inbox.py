@@ -1,0 +1,162 @@
+"""The inbox, page and API: own reminders only, a fixed number of queries whatever their
+number, read / snooze / done, bad input refused with nothing saved, the access log."""
+
+import datetime
+
+import pytest
+from django.test import Client as PageClient
+from rest_framework.test import APIClient
+
+from caseflow.audit.models import AccessEvent
+from caseflow.reminders import services
+from caseflow.reminders.models import EmailPreference, Kind, Reminder
+from clients.factories import ReferralFactory
+
+from .conftest import Desk, make_desk
+
+TODAY = datetime.date.today()
+
+
+def give_reminders(desk: Desk, count: int) -> list[Reminder]:
+    for _ in range(count):
+        ReferralFactory(client=desk.client(), created_by=desk.lead, sent_on=TODAY, follow_up_on=TODAY)
+    services.sweep(today=TODAY, queue=False)
+    return list(Reminder.objects.filter(recipient=desk.coordinator).order_by("pk"))
+
+
+@pytest.fixture
+def api(desk: Desk) -> APIClient:
+    client = APIClient()
+    client.force_login(desk.coordinator)
+    return client
+
+
+@pytest.fixture
+def pages(desk: Desk) -> PageClient:
+    client = PageClient()
+    client.force_login(desk.coordinator)
+    return client
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_inbox_costs_the_same_queries_whatever_its_length(
+    desk: Desk, api: APIClient, pages: PageClient, count: int, django_assert_max_num_queries: object
+) -> None:
+    give_reminders(desk, count)
+    with django_assert_max_num_queries(8):  # type: ignore[operator]
+        response = api.get("/api/v1/reminders/")
+    assert response.status_code == 200
+    assert response.json()["count"] == count
+    with django_assert_max_num_queries(10):  # type: ignore[operator]
+        page = pages.get("/reminders/")
+    assert page.status_code == 200
+    assert page.content.decode().count('class="reminder-card') == count
+
+
+def test_the_inbox_logs_the_clients_it_shows(desk: Desk, pages: PageClient) -> None:
+    [reminder] = give_reminders(desk, 1)
+    pages.get("/reminders/")
+    event = AccessEvent.objects.filter(client=reminder.client, what="reminders").get()
+    assert (event.actor_id, event.ground) == (desk.coordinator.pk, "designated_coordinator")
+
+
+def test_a_reminder_of_a_client_no_longer_visible_drops_out(desk: Desk, api: APIClient) -> None:
+    [reminder] = give_reminders(desk, 1)
+    reminder.client.assignments.update(ended_on=TODAY, end_reason="handover")
+    assert api.get("/api/v1/reminders/").json()["count"] == 0
+    assert api.get(f"/api/v1/reminders/{reminder.pk}/").status_code == 404
+
+
+def test_someone_elses_reminder_is_not_found(desk: Desk) -> None:
+    [reminder] = give_reminders(desk, 1)
+    other = make_desk("Toinen").coordinator
+    api = APIClient()
+    api.force_login(other)
+    assert api.get(f"/api/v1/reminders/{reminder.pk}/").status_code == 404
+    assert api.patch(f"/api/v1/reminders/{reminder.pk}/", {"read": True}, format="json").status_code == 404
+    assert api.get("/api/v1/reminders/").json()["count"] == 0
+
+
+def test_read_snooze_and_done_through_the_api(desk: Desk, api: APIClient) -> None:
+    first, second = give_reminders(desk, 2)
+    assert api.get("/api/v1/reminders/unread-count/").json() == {"unread": 2}
+    assert api.patch(f"/api/v1/reminders/{first.pk}/", {"read": True}, format="json").json()["read"] is True
+    assert api.get("/api/v1/reminders/unread-count/").json() == {"unread": 1}
+    until = (TODAY + datetime.timedelta(days=3)).isoformat()
+    assert api.patch(f"/api/v1/reminders/{second.pk}/", {"snoozed_until": until}, format="json").status_code == 200
+    assert [r["id"] for r in api.get("/api/v1/reminders/").json()["results"]] == [first.pk]
+    assert api.patch(f"/api/v1/reminders/{first.pk}/", {"done": True}, format="json").status_code == 200
+    assert api.get("/api/v1/reminders/").json()["count"] == 0
+    # The snoozed one comes back on its day.
+    services.sweep(today=TODAY, queue=False)
+    from caseflow.reminders import selectors
+
+    assert [r.pk for r in selectors.inbox(desk.coordinator, today=TODAY + datetime.timedelta(days=3))] == [second.pk]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"read": False},
+        {"done": "maybe"},
+        {"snoozed_until": "not a date"},
+        {"snoozed_until": "2000-01-01"},
+        {"snoozed_until": (TODAY + datetime.timedelta(days=365)).isoformat()},
+        {"read": True, "colour": "red"},
+    ],
+)
+def test_bad_changes_are_refused_and_nothing_is_saved(desk: Desk, api: APIClient, payload: dict[str, object]) -> None:
+    [reminder] = give_reminders(desk, 1)
+    response = api.patch(f"/api/v1/reminders/{reminder.pk}/", payload, format="json")
+    assert response.status_code == 400
+    assert response.json()
+    reminder.refresh_from_db()
+    assert (reminder.read_at, reminder.snoozed_until, reminder.done_at) == (None, None, None)
+
+
+def test_email_preferences(desk: Desk, api: APIClient) -> None:
+    preferences = api.get("/api/v1/reminders/preferences/").json()["by_email"]
+    assert preferences[Kind.REFERRAL_FOLLOW_UP] is False
+    response = api.put("/api/v1/reminders/preferences/", {"by_email": {Kind.REFERRAL_FOLLOW_UP: True}}, format="json")
+    assert response.json()["by_email"][Kind.REFERRAL_FOLLOW_UP] is True
+    bad = api.put("/api/v1/reminders/preferences/", {"by_email": {"no_such_kind": True}}, format="json")
+    assert bad.status_code == 400
+    assert "by_email" in bad.json()
+    assert EmailPreference.objects.filter(user=desk.coordinator).count() == 1
+
+
+def test_the_pages_mark_read_and_done_with_htmx(desk: Desk, pages: PageClient) -> None:
+    first, second = give_reminders(desk, 2)
+    badge = pages.get("/reminders/unread-count/")
+    assert ">2<" in badge.content.decode()
+    response = pages.post(f"/reminders/{first.pk}/read/", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == "remindersChanged"
+    assert "is-unread" not in response.content.decode()
+    assert ">1<" in pages.get("/reminders/unread-count/").content.decode()
+    response = pages.post(f"/reminders/{second.pk}/done/", headers={"HX-Request": "true"})
+    assert response.content == b""
+    assert pages.get("/reminders/unread-count/").content.decode().strip() == ""
+    assert pages.post(f"/reminders/{first.pk}/done/").status_code == 302
+
+
+def test_a_bad_snooze_on_the_page_saves_nothing(desk: Desk, pages: PageClient) -> None:
+    [reminder] = give_reminders(desk, 1)
+    response = pages.post(
+        f"/reminders/{reminder.pk}/snooze/", {"snoozed_until": "2000-01-01"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 400
+    response = pages.post(f"/reminders/{reminder.pk}/snooze/", {"snoozed_until": "x"})
+    assert response.status_code == 302
+    reminder.refresh_from_db()
+    assert reminder.snoozed_until is None
+
+
+def test_the_preferences_page_saves_the_choices(desk: Desk, pages: PageClient) -> None:
+    assert pages.get("/reminders/preferences/").status_code == 200
+    response = pages.post("/reminders/preferences/", {Kind.MEETING_TOMORROW: "on"})
+    assert response.status_code == 302
+    chosen = dict(EmailPreference.objects.filter(user=desk.coordinator).values_list("kind", "by_email"))
+    assert chosen[Kind.MEETING_TOMORROW] is True
+    assert chosen[Kind.ASSESSMENT_START_DUE] is False
