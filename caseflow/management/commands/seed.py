@@ -24,6 +24,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from budgets.demo_data import seed_budgets
+from care_plans.demo_plans import seed_plans
 from caseflow.accounts.factories import (
     AdministratorFactory,
     CoordinatorFactory,
@@ -470,6 +471,7 @@ class Command(BaseCommand):
         self._networks(stories, member, password)
         seed_budgets(rng=self.rng, today=self.today, stories=stories)
         seed_reminders(today=self.today)
+        seed_plans(rng=self.rng, today=self.today, stories=stories, demo=self.demo)
 
     def _stories(self, count: int, teams: list[Team]) -> list[Story]:
         """The clients, not yet saved, each with a team and the kind of history they get."""
