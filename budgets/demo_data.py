@@ -85,12 +85,12 @@ def seed_budgets(*, rng: random.Random, today: datetime.date, stories: Iterable[
             threshold_percent=rules.threshold_percent,
         )
         chosen = rng.sample(types, rng.randint(1, 3)) if status == Budget.Status.ACCEPTED else []
-        lines = []
+        lines: list[tuple[ServiceType, Decimal, Provider | None]] = []
         for service_type in sorted(chosen, key=lambda t: t.order):
             low, high = UNITS_PER_WEEK[service_type.code]
             units = Decimal(rng.randint(low * 2, high * 2)) / 2
-            offered = providers.get(service_type.pk) or [None]
-            lines.append((service_type, units, rng.choice(offered)))
+            offered = providers.get(service_type.pk)
+            lines.append((service_type, units, rng.choice(offered) if offered else None))
         days = calculation.period_days(budget.period_start, budget.period_end)
         total = sum((calculation.line_amount(u, t.unit_cost, days) for t, u, _ in lines), ZERO)
         budget.calculated_amount = total if lines else None

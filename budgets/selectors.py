@@ -9,6 +9,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Round, TruncMonth
+from django.utils.translation import get_language
 
 from care_plans.models import PlanService
 from clients.models import Client
@@ -163,8 +164,21 @@ def lines_over_threshold(today: date) -> QuerySet[BudgetLine]:
 def spendings_of(budget: Budget) -> QuerySet[Spending]:
     return (
         Spending.objects.filter(line__budget=budget)
-        .select_related("line__service_type", "provider", "recorded_by")
+        .select_related("line__service_type", "provider")
         .order_by("-delivered_on", "-pk")
+    )
+
+
+def spending_rows(budget: Budget) -> Any:
+    """Every spending of the budget as plain tuples for the CSV export (no model instances:
+    a year of fortnightly invoices on several lines is hundreds of rows): the day, the service
+    in the active language, the provider, the kind, the amount, the units, the reference."""
+    language = (get_language() or "fi")[:2]
+    name = f"line__service_type__name_{language if language in ('fi', 'sv', 'en') else 'fi'}"
+    return (
+        Spending.objects.filter(line__budget=budget)
+        .order_by("-delivered_on", "-pk")
+        .values_list("delivered_on", name, "provider__name", "kind", "amount", "units", "reference")
     )
 
 

@@ -26,7 +26,7 @@ from networks.models import Section
 from . import selectors, services
 from .calculation import propose
 from .forms import CalculationForm, DecisionForm, OfferForm, ProviderForm, ReallocationForm, SpendingForm
-from .models import Budget, BudgetLine
+from .models import Budget, BudgetLine, Spending
 from .money import ZERO
 
 
@@ -292,16 +292,7 @@ def budget_ledger_csv(request: StaffRequest, pk: int) -> HttpResponse:
         )
     writer.writerow([])
     writer.writerow([_("Date"), _("Service"), _("Provider"), _("Kind"), _("Amount"), _("Units"), _("Reference")])
-    for spending in selectors.spendings_of(budget):
-        writer.writerow(
-            [
-                spending.delivered_on.isoformat(),
-                spending.line.service_type.name,
-                spending.provider.name,
-                spending.get_kind_display(),
-                spending.amount,
-                spending.units,
-                spending.reference,
-            ]
-        )
+    kinds = dict(Spending.Kind.choices)
+    for day, service, provider, kind, amount, units, reference in selectors.spending_rows(budget):
+        writer.writerow([day.isoformat(), service, provider, kinds.get(kind, kind), amount, units, reference])
     return response
