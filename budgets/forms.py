@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from care_plans.models import Assessment
+from care_plans.models import Assessment, PlanService
 
 from .models import BudgetLine, Provider, ServiceType, Spending
 
@@ -76,16 +76,35 @@ class CalculationForm(forms.Form):
         }
 
 
-class ProviderForm(forms.Form):
-    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.none(), required=False)
+class PlanServiceChoiceField(forms.ModelMultipleChoiceField[PlanService]):
+    def label_from_instance(self, obj: PlanService) -> str:
+        return " – ".join(part for part in (obj.service, obj.provider, obj.amount) if part)
 
-    def __init__(self, data: Any = None, *, line: BudgetLine) -> None:
-        super().__init__(data, prefix=f"line-{line.pk}", initial={"provider": line.provider_id})
+
+class LineForm(forms.Form):
+    """The client's choice of provider for a line, and the plan's services the line pays for."""
+
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.none(), required=False)
+    plan_services = PlanServiceChoiceField(
+        label=_("Services of the care plan it pays for"),
+        queryset=PlanService.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, data: Any = None, *, line: BudgetLine, plan_services: Any) -> None:
+        initial = {"provider": line.provider_id, "plan_services": [service.pk for service in line.plan_services.all()]}
+        super().__init__(data, prefix=f"line-{line.pk}", initial=initial)
         field = self.fields["provider"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Provider.objects.filter(active=True, service_types=line.service_type_id)
         field.empty_label = str(_("Not chosen yet"))
         field.label = _("Provider for %(service)s") % {"service": line.service_type.name}
+        services = self.fields["plan_services"]
+        assert isinstance(services, forms.ModelMultipleChoiceField)
+        services.queryset = plan_services
+        if not plan_services:
+            del self.fields["plan_services"]
 
 
 class SpendingForm(forms.Form):

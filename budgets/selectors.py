@@ -11,7 +11,7 @@ from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, Qu
 from django.db.models.functions import Round, TruncMonth
 from django.utils.translation import get_language
 
-from care_plans.models import PlanService
+from care_plans.models import PlanService, PlanVersion
 from clients.models import Client
 
 from .models import Budget, BudgetLine, Provider, Reallocation, ServiceType, Spending
@@ -43,6 +43,16 @@ def budget_with_lines(pk: int) -> Budget:
         .prefetch_related(Prefetch("lines", queryset=lines))
         .get(pk=pk)
     )
+
+
+def plan_services_for(client: Client) -> QuerySet[PlanService]:
+    """The services agreed in the client's care plan that a budget line can pay for: those of
+    the latest published version, or of the draft while nothing is published yet."""
+    versions = PlanVersion.objects.filter(plan__client=client).order_by("-number")
+    version = versions.filter(status=PlanVersion.Status.PUBLISHED).first() or versions.first()
+    if version is None:
+        return PlanService.objects.none()
+    return PlanService.objects.filter(version=version).select_related("version__plan").order_by("order", "pk")
 
 
 def providers(service_type: ServiceType | None = None) -> QuerySet[Provider]:

@@ -25,7 +25,7 @@ from networks.models import Section
 
 from . import selectors, services
 from .calculation import propose
-from .forms import CalculationForm, DecisionForm, OfferForm, ProviderForm, ReallocationForm, SpendingForm
+from .forms import CalculationForm, DecisionForm, LineForm, OfferForm, ReallocationForm, SpendingForm
 from .models import Budget, BudgetLine, Spending
 from .money import ZERO
 
@@ -96,12 +96,16 @@ def _detail(request: StaffRequest, budget: Budget, status: int = HTTPStatus.OK, 
         "reallocations": selectors.reallocations_of(budget) if budget.is_accepted else [],
         "conflict": forms_.pop("conflict", ""),
     }
-    provider_forms: dict[int, ProviderForm] = {}
+    provider_forms: dict[int, LineForm] = {}
+    plan_services = selectors.plan_services_for(client)
     if may_change and budget.status == Budget.Status.OFFERED:
         context["decision_form"] = forms_.get("decision_form") or DecisionForm(initial={"decided_on": today})
     if may_change and budget.is_accepted:
         given = forms_.get("provider_forms", {})
-        provider_forms = {line.pk: given.get(line.pk) or ProviderForm(line=line) for line in budget.lines.all()}
+        provider_forms = {
+            line.pk: given.get(line.pk) or LineForm(line=line, plan_services=plan_services)
+            for line in budget.lines.all()
+        }
         context["spending_form"] = forms_.get("spending_form") or SpendingForm(
             lines=lines, initial={"delivered_on": today}
         )
@@ -205,24 +209,27 @@ def budget_calculation(request: StaffRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def budget_line_provider(request: StaffRequest, pk: int) -> HttpResponse:
-    """The client's choice of provider for one line."""
+    """The client's choice of provider for one line, and the care plan's services it pays for."""
     budget_pk = get_object_or_404(BudgetLine.objects.only("budget_id"), pk=pk).budget_id
     budget = _changing(request, budget_pk, "budget.provider")
     line = next(line for line in budget.lines.all() if line.pk == pk)
     line.budget = budget
-    form = ProviderForm(request.POST, line=line)
+    form = LineForm(request.POST, line=line, plan_services=selectors.plan_services_for(budget.client))
     if not form.is_valid():
         return _detail(request, budget, HTTPStatus.BAD_REQUEST, provider_forms={pk: form})
+    ground = budget.client.access_ground
     try:
-        services.choose_provider(
-            line=line, provider=form.cleaned_data["provider"], by=request.user, ground=budget.client.access_ground
-        )
+        services.choose_provider(line=line, provider=form.cleaned_data["provider"], by=request.user, ground=ground)
+        if "plan_services" in form.fields:
+            services.link_plan_services(
+                line=line, plan_services=list(form.cleaned_data["plan_services"]), by=request.user, ground=ground
+            )
     except ConflictError as error:
         return _detail(request, budget, HTTPStatus.CONFLICT, conflict=error.message)
     except ValidationError as error:
         add_errors(error, form)
         return _detail(request, budget, HTTPStatus.BAD_REQUEST, provider_forms={pk: form})
-    messages.success(request, _("The provider was chosen."))
+    messages.success(request, _("The line was saved."))
     return redirect("budget-detail", pk=budget.pk)
 
 

@@ -359,3 +359,27 @@ def test_a_nurse_on_the_care_team_does_not_see_the_budget(world: World, api: API
     api.force_login(world.member)
     response = api.get(reverse("api-client-budgets", kwargs={"pk": world.own_client.pk}))
     assert response.status_code == 403
+
+
+def test_a_line_links_to_the_care_plans_services(world: World, api: APIClient, client: object) -> None:
+    from care_plans.models import PlanService
+
+    service = PlanService.objects.create(version=world.plan_draft, service="Kotiapu aamuisin", provider="Kotiapu Oy")
+    line = world.budget_line
+    api.force_login(world.coordinator)
+    url = reverse("api-budget-line", kwargs={"pk": line.pk})
+    response = api.patch(url, {"plan_services": [service.pk]}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["plan_services"] == [service.pk]
+    other = accepted_budget(world, calculate=False)
+    stranger = BudgetLine.objects.create(
+        budget=other.budget, service_type=ServiceType.objects.get(code="meals"), allocated=Decimal("10.00")
+    )
+    response = api.patch(
+        reverse("api-budget-line", kwargs={"pk": stranger.pk}), {"plan_services": [service.pk]}, format="json"
+    )
+    assert response.status_code == 400
+    assert "plan_services" in response.json()
+    client.force_login(world.coordinator)  # type: ignore[attr-defined]
+    page = client.get(reverse("budget-detail", kwargs={"pk": world.budget.pk}))  # type: ignore[attr-defined]
+    assert "Kotiapu aamuisin" in page.content.decode()
