@@ -19,14 +19,10 @@ def render_plan_pdf(self: Task, version_pk: int) -> None:  # type: ignore[type-a
     """Renders the PDF of a published version in the client's language and stores it with its
     hash. Idempotent: a version gone or already rendered is left alone. A failure is retried
     with a growing delay; the last failure is recorded on the PDF, to be shown and re-queued."""
-    import weasyprint  # loaded by the PDF worker only, not by every web process
-
     if not PlanPdf.objects.filter(version_id=version_pk).exclude(status=PlanPdf.Status.READY).exists():
         return
     try:
-        version = plan_selectors.version_with_content(version_pk)
-        html = pdf.plan_html(version)
-        content = weasyprint.HTML(string=html, base_url=str(pdf.BASE_DIR)).write_pdf(**pdf.WRITE_OPTIONS)
+        content = render_pdf(version_pk)
     except PlanVersion.DoesNotExist:
         return
     except Exception as error:
@@ -36,6 +32,16 @@ def render_plan_pdf(self: Task, version_pk: int) -> None:  # type: ignore[type-a
             return
         raise self.retry(exc=error, countdown=min(300, 10 * 2**self.request.retries)) from error
     plan_services.store_pdf(version_pk=version_pk, content=content)
+
+
+def render_pdf(version_pk: int) -> bytes:
+    """The version's PDF: its content read, laid out in the client's language, written."""
+    import weasyprint  # loaded by the PDF worker only, not by every web process
+
+    version = plan_selectors.version_with_content(version_pk)
+    html = pdf.plan_html(version)
+    content: bytes = weasyprint.HTML(string=html, base_url=str(pdf.BASE_DIR)).write_pdf(**pdf.WRITE_OPTIONS)
+    return content
 
 
 @shared_task
