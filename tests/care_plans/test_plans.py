@@ -455,15 +455,16 @@ class TestPdfLifeCycle:
     def test_with_the_broker_down_the_publish_commits_and_the_pdf_waits(
         self, world: World, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        from caseflow.celery import app
+        from kombu.exceptions import OperationalError
 
-        monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
-        app.pool.force_close_all()  # type: ignore[attr-defined]
-        try:
-            with django_capture_on_commit_callbacks(execute=True):
-                publish(world, world.plan_draft)
-        finally:
-            app.pool.force_close_all()  # type: ignore[attr-defined]
+        from care_plans.tasks import render_plan_pdf
+
+        def broker_down(*args: Any, **kwargs: Any) -> None:
+            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+        monkeypatch.setattr(render_plan_pdf, "apply_async", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            publish(world, world.plan_draft)
         assert PlanVersion.objects.get(pk=world.plan_draft.pk).status == PlanVersion.Status.PUBLISHED
         assert PlanPdf.objects.get(version=world.plan_draft).status == PlanPdf.Status.PENDING
         # The sweep sends it again once it is stale.
