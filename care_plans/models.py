@@ -347,6 +347,7 @@ def _frozen_row_triggers(parent_table: str, parent_column: str, condition: str) 
 _VERSION_PUBLISHED = ("care_plans_planversion", "version_id", "status = 'published'")
 
 
+@pghistory.track()
 class PlanGoal(models.Model):
     """A goal in the client's own words, with an optional professional wording. ``key`` follows
     the goal from version to version, so that versions can be compared."""
@@ -376,6 +377,7 @@ class Responsible(models.TextChoices):
     CLIENT = "client", _("The client")
 
 
+@pghistory.track()
 class GoalAction(models.Model):
     """Who does what by when towards a goal: a professional, a network member or the client.
     ``decision`` names the network-meeting decision it came from."""
@@ -423,6 +425,7 @@ class GoalAction(models.Model):
         return str(Responsible.CLIENT.label)
 
 
+@pghistory.track()
 class PlanService(models.Model):
     """A service agreed in the plan: what, from which provider, how much, at which times of the
     week (from the assessment's time slots), from when, and who steps in if it fails. Budget
@@ -455,6 +458,7 @@ class PlanService(models.Model):
         return [f"{WEEKDAYS[s['weekday']]} {labels.get(s['time_of_day'], '')}".strip() for s in self.slots]
 
 
+@pghistory.track()
 class Disagreement(models.Model):
     """Where the client and the professional disagree — on a goal, a service or the plan as a
     whole — each side's position and the reasons (812/2000 §7, SHL §39)."""
@@ -554,6 +558,7 @@ class PlanReview(models.Model):
         return f"review of {self.version_id} on {self.held_on}"
 
 
+@pghistory.track()
 class GoalOutcome(models.Model):
     """How far a goal was reached, 1 (not at all) to 5 (fully), as the client and as the
     professional rate it: the basis of the outcome figures team leads see."""
