@@ -41,8 +41,8 @@ def inbox(user: User, *, today: date | None = None) -> QuerySet[Reminder]:
 
 
 def unread_count(user: User, *, today: date | None = None) -> int:
-    """Open reminders not read yet: a count only, no client shown (one query)."""
-    return _open_for(user, today or timezone.localdate()).filter(read_at__isnull=True).count()
+    """Open reminders not read yet, of the same clients as the inbox shows (one query)."""
+    return inbox(user, today=today).filter(read_at__isnull=True).count()
 
 
 def reminder_for(user: User, pk: int) -> Reminder:

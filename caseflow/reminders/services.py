@@ -234,6 +234,16 @@ def deliver(pk: int) -> str:
                 outcome=DeliveryAttempt.Outcome.FAILED, finished_at=timezone.now(), error=str(error)[:1000]
             )
         raise TransientDeliveryError(str(error)) from error
+    except Exception as error:
+        # Not the server's trouble but the message's: trying again would fail again. The
+        # reminder stays in the inbox; the attempt records why no email went.
+        logger.exception("Reminder %s could not be emailed", reminder.pk)
+        with transaction.atomic():
+            DeliveryAttempt.objects.filter(pk=attempt.pk).update(
+                outcome=DeliveryAttempt.Outcome.FAILED, finished_at=timezone.now(), error=repr(error)[:1000]
+            )
+            _finish(Reminder.objects.select_for_update().get(pk=reminder.pk), Delivery.SENT)
+        return "inbox, email failed"
     record_sent(reminder_pk=reminder.pk, attempt_pk=attempt.pk)
     return "emailed"
 

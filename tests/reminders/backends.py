@@ -22,3 +22,10 @@ class FailOnceBackend(EmailBackend):
 
 def outbox() -> list[EmailMessage]:
     return list(getattr(mail, "outbox", []))
+
+
+class BrokenMessageBackend(EmailBackend):
+    """Refuses every message as malformed: not something a retry mends."""
+
+    def send_messages(self, messages: Sequence[EmailMessage]) -> int:
+        raise ValueError("Header values may not contain linefeed or carriage return characters")

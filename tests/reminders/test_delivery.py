@@ -140,3 +140,13 @@ def test_a_delivery_not_queued_is_queued_by_the_next_sweep(desk: Desk, monkeypat
     reminder.refresh_from_db()
     assert reminder.queued_at is not None
     assert services.sweep(today=DUE).queued == 0  # queued recently: not again
+
+
+@override_settings(EMAIL_BACKEND="tests.reminders.backends.BrokenMessageBackend")
+def test_a_message_that_cannot_be_sent_is_not_retried_and_stays_in_the_inbox(desk: Desk) -> None:
+    reminder = make_reminder(desk)
+    assert services.deliver(reminder.pk) == "inbox, email failed"
+    reminder.refresh_from_db()
+    assert (reminder.delivery, reminder.emailed) == (Delivery.SENT, False)
+    assert DeliveryAttempt.objects.get(reminder=reminder).outcome == "failed"
+    assert services.deliver(reminder.pk) == "not pending"
