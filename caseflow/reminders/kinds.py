@@ -194,9 +194,10 @@ REGISTRY: dict[str, KindSpec] = {
                    GREATEST(c.relationship_started_on, (
                        SELECT MAX(a.ended_on) FROM clients_assignment a WHERE a.client_id = c.id
                    )),
-                   responsible.recipient_id
+                   tm.user_id
             FROM clients_client c
-            {RESPONSIBLE}
+            JOIN networks_teammembership tm ON tm.team_id = c.team_id AND tm.kind = 'lead'
+              AND tm.started_on <= %(today)s AND (tm.ended_on IS NULL OR tm.ended_on >= %(today)s)
             WHERE c.no_named_worker_reason = '' AND {OPEN_CLIENT}
               AND NOT EXISTS (SELECT 1 FROM clients_assignment a WHERE a.client_id = c.id AND a.ended_on IS NULL)
             """,
