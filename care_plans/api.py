@@ -10,8 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from caseflow import access
+from caseflow.accounts.models import Role, User
 from caseflow.api import StrictSerializer, client_for_request, staff_user
-from networks.models import Section
+from networks.models import NetworkMember, Section
 
 from . import selectors, services
 from .models import Assessment, Coverage, DomainNeed, LifeDomain, NeedSlot, RaiInstrument, ScaleLevel, TimeOfDay
@@ -45,7 +46,8 @@ class AssessmentDetailSerializer(AssessmentSerializer):
     needed_slots = serializers.SerializerMethodField()
 
     class Meta(AssessmentSerializer.Meta):
-        fields = [*AssessmentSerializer.Meta.fields, "needs", "needed_slots", "uncovered_slots"]
+        fields = [*AssessmentSerializer.Meta.fields, "relatives", "professionals", "needs"]
+        fields += ["needed_slots", "uncovered_slots"]
 
     def get_uncovered_slots(self, assessment: Assessment) -> int:
         return selectors.week_grid(assessment).uncovered
@@ -63,6 +65,10 @@ class AssessmentUpdateSerializer(StrictSerializer):
     named_worker_needed_client = serializers.BooleanField(required=False, allow_null=True)
     rai_instrument = serializers.ChoiceField(choices=RaiInstrument.choices, required=False, allow_blank=True)
     rai_scores = serializers.DictField(child=serializers.IntegerField(), required=False)
+    relatives = serializers.PrimaryKeyRelatedField(queryset=NetworkMember.objects.all(), many=True, required=False)
+    professionals = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.exclude(role=Role.CLIENT), many=True, required=False
+    )
 
 
 class StartSerializer(StrictSerializer):
@@ -108,11 +114,14 @@ class AssessmentDetailView(APIView):
         assessment = _assessment(request, pk, what="api.assessment", may=access.Ground.MAY_CHANGE)
         serializer = AssessmentUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
         services.update_assessment(
             assessment=assessment,
             by=staff_user(request),
             ground=assessment.client.access_ground,
-            fields=serializer.validated_data,
+            relatives=fields.pop("relatives", None),
+            professionals=fields.pop("professionals", None),
+            fields=fields,
         )
         return Response(AssessmentDetailSerializer(selectors.assessment_with_needs(pk)).data)
 

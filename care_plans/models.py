@@ -235,6 +235,19 @@ class NeedSlot(models.Model):
     def __str__(self) -> str:
         return f"{self.need_id} {self.weekday} {self.time_of_day}"
 
+    @property
+    def weekday_name(self) -> str:
+        return str(WEEKDAYS[self.weekday])
+
+    @property
+    def covered_by(self) -> str:
+        """Who covers the slot, in words: the service, the network member, the client, or no one."""
+        if self.coverage == Coverage.SERVICE:
+            return self.service or str(Coverage.SERVICE.label)
+        if self.coverage == Coverage.NETWORK and self.network_member is not None:
+            return self.network_member.name
+        return str(Coverage(self.coverage).label)
+
 
 # ---------------------------------------------------------------------------------------------
 # Care plans (asiakassuunnitelma, SHL §39, laki sosiaalihuollon asiakkaan asemasta 812/2000 §7)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 
 from caseflow.accounts.models import User
 from clients.models import Assignment, Client, Contact
@@ -31,12 +32,12 @@ def assessments_of(client: Client) -> QuerySet[Assessment]:
 
 
 def assessment_with_needs(pk: int) -> Assessment:
-    """One assessment with its needs, domains and time slots, in three queries."""
+    """One assessment with its needs, domains, time slots and participants, in five queries."""
     slots = NeedSlot.objects.select_related("network_member").order_by("weekday", "time_of_day")
     needs = DomainNeed.objects.select_related("domain").prefetch_related(Prefetch("slots", queryset=slots))
     return (
-        Assessment.objects.select_related("client", "created_by", "completed_by")
-        .prefetch_related(Prefetch("needs", queryset=needs))
+        Assessment.objects.select_related("client", "contact", "previous", "created_by", "completed_by")
+        .prefetch_related(Prefetch("needs", queryset=needs), "relatives", "professionals")
         .get(pk=pk)
     )
 
@@ -63,10 +64,24 @@ class WeekGrid:
 
     @property
     def uncovered(self) -> int:
-        return sum(any(slot.coverage == Coverage.UNCOVERED for slot in slots) for slots in self.cells.values())
+        return sum(self._uncovered(slots) for slots in self.cells.values())
 
-    def rows(self) -> list[tuple[str, list[list[NeedSlot]]]]:
-        return [(time, [self.cells.get((day, time), []) for day in range(7)]) for time in TimeOfDay.values]
+    @property
+    def days(self) -> list[str]:
+        return [str(WEEKDAYS[day]) for day in range(7)]
+
+    def rows(self) -> list[tuple[str, list[tuple[list[NeedSlot], bool]]]]:
+        """A row per time of day (its label first), a cell per weekday: its slots and whether
+        any of them is uncovered."""
+        rows = []
+        for time, label in TimeOfDay.choices:
+            cells = [self.cells.get((day, time), []) for day in range(7)]
+            rows.append((str(label), [(slots, self._uncovered(slots)) for slots in cells]))
+        return rows
+
+    @staticmethod
+    def _uncovered(slots: list[NeedSlot]) -> bool:
+        return any(slot.coverage == Coverage.UNCOVERED for slot in slots)
 
 
 def week_grid(assessment: Assessment) -> WeekGrid:

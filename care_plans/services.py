@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from caseflow.accounts.models import User
+from caseflow.accounts.models import Role, User
 from caseflow.audit.models import AccessEvent
 from caseflow.audit.services import record_access
 from caseflow.errors import ConflictError
@@ -157,16 +157,37 @@ def _copy_needs(previous: Assessment, assessment: Assessment) -> None:
 
 
 @transaction.atomic
-def update_assessment(*, assessment: Assessment, by: User, ground: str, fields: dict[str, Any]) -> Assessment:
+def update_assessment(
+    *,
+    assessment: Assessment,
+    by: User,
+    ground: str,
+    fields: dict[str, Any],
+    relatives: Sequence[NetworkMember] | None = None,
+    professionals: Sequence[User] | None = None,
+) -> Assessment:
+    """Changes the statutory fields and, where given, who took part: relatives from the
+    client's own network and professionals (staff)."""
     _ensure_editable(assessment)
     unknown = set(fields) - set(ASSESSMENT_FIELDS)
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    errors: dict[str, str] = {}
+    if relatives is not None and any(member.client_id != assessment.client_id for member in relatives):
+        errors["relatives"] = _("Name people of the client's own network.")
+    if professionals is not None and any(user.role == Role.CLIENT for user in professionals):
+        errors["professionals"] = _("Name members of staff.")
+    if errors:
+        raise ValidationError(errors)
     for name, value in fields.items():
         setattr(assessment, name, value)
     _validate_rai(assessment.rai_instrument, assessment.rai_scores or {})
     assessment.full_clean()
     assessment.save(update_fields=list(fields))
+    if relatives is not None:
+        assessment.relatives.set(relatives)
+    if professionals is not None:
+        assessment.professionals.set(professionals)
     _audit(assessment, by, ground)
     return assessment
 

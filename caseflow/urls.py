@@ -94,6 +94,7 @@ urlpatterns = [
     path("", include("networks.urls")),
     path("", include("budgets.urls")),
     path("", include("care_plans.plan_urls")),
+    path("", include("care_plans.urls")),
     path("", include("caseflow.reminders.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

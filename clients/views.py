@@ -27,6 +27,7 @@ from caseflow.audit.services import record_list_access
 from caseflow.decorators import StaffRequest, staff_required
 from caseflow.errors import ConflictError
 from caseflow.pages import add_errors, authorise
+from care_plans import selectors as assessment_selectors
 from networks import selectors as network_selectors
 from networks.models import Section
 
@@ -133,6 +134,7 @@ def _caseload(
         "today": timezone.localdate(),
         "unread_notes": unread,
         "upcoming_meetings": [] if request.htmx else list(network_selectors.upcoming_meetings_for(coordinator)),
+        "due_assessments": [] if request.htmx else assessment_selectors.due_assessments(coordinator),
         "handover_form": handover_form if may_hand_over else None,
         "may_hand_over_all": may_hand_over and ground == access.Ground.TEAM_LEAD,
         "select_all": request.GET.get("select") == "page",

@@ -181,6 +181,32 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("client-meetings", "own"): Row("GET", own_client, SEES_OWN),
     ("meeting-detail", "own"): Row("GET", lambda w: {"pk": w.meeting.pk}, SEES_OWN),
     ("my-decisions", "-"): Row("GET", no_kwargs, staff_only(200)),
+    ("client-assessments", "own"): Row("GET", own_client, SEES_OWN),
+    ("client-assessments", "other"): Row("GET", other_client, SEES_OTHER),
+    # own_client has an assessment in progress: a second one is a conflict.
+    ("client-assessments", "start-own"): Row(
+        "POST", own_client, {**EDITS_OWN, "coordinator": 409}, data=lambda: {"started_on": str(datetime.date.today())}
+    ),
+    ("assessment-detail", "own"): Row("GET", lambda w: {"pk": w.assessment.pk}, SEES_OWN),
+    ("assessment-detail", "save"): Row(
+        "POST",
+        lambda w: {"pk": w.assessment.pk},
+        {**EDITS_OWN, "coordinator": 302},
+        data=lambda: {"action": "save", "client_took_part": "on", "client_view": "Haluan pärjätä kotona."},
+    ),
+    # Without script the domain's form opens on the assessment's page.
+    ("assessment-need", "own"): Row(
+        "GET",
+        lambda w: {"pk": w.assessment.pk, "domain": "health"},
+        {**SEES_OWN, "coordinator": 302, "lead": 302, "substitute": 302, "member": 302},
+    ),
+    ("assessment-need", "save"): Row(
+        "POST",
+        lambda w: {"pk": w.assessment.pk, "domain": "health"},
+        {**EDITS_OWN, "coordinator": 302},
+        data=lambda: {"need-health-level": "2", "need-health-slot_0_morning": "client"},
+    ),
+    ("assessment-compare", "own"): Row("GET", own_client, SEES_OWN),
     ("api-caseload", "own"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
     ("api-caseload", "of-own-team"): Row(
         "GET",
