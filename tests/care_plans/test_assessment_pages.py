@@ -3,10 +3,10 @@ with htmx, completing, comparison, and the due list on the caseload."""
 
 import datetime
 import html
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,7 +19,7 @@ from tests.care_plans.test_assessments import fill_and_complete
 from tests.conftest import World
 
 COORDINATOR = Ground.DESIGNATED_COORDINATOR
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"hx-request": "true"}
 
 
 def signed_in(world: World) -> Client:
@@ -30,7 +30,7 @@ def signed_in(world: World) -> Client:
     return client
 
 
-def text(response: HttpResponse) -> str:
+def text(response: Any) -> str:
     return html.unescape(response.content.decode())
 
 
@@ -70,7 +70,7 @@ def test_the_page_marks_and_counts_uncovered_times(world: World) -> None:
 def test_a_domain_opens_and_saves_in_place_and_the_grid_follows(world: World) -> None:
     browser = signed_in(world)
     url = reverse("assessment-need", args=[world.assessment.pk, "safety"])
-    form = browser.get(url, **HTMX)
+    form = browser.get(url, headers=HTMX)
     assert form.status_code == 200
     assert 'name="need-safety-slot_0_morning"' in text(form)
     member = NetworkMember.objects.filter(client=world.own_client).first()
@@ -85,7 +85,7 @@ def test_a_domain_opens_and_saves_in_place_and_the_grid_follows(world: World) ->
             "need-safety-slot_2_night": "service",
             "need-safety-service": "Yöpartio",
         },
-        **HTMX,
+        headers=HTMX,
     )
     assert saved.status_code == 200
     body = text(saved)
@@ -156,13 +156,14 @@ def test_the_comparison_page_says_which_domains_got_better_or_worse(world: World
         level=old_level + 1 if old_level < 3 else old_level - 1,
     )
     response = signed_in(world).get(
-        reverse("assessment-compare", args=[world.own_client.pk]), {"older": world.assessment.pk, "newer": newer.pk}
+        reverse("assessment-compare", args=[world.own_client.pk]),
+        {"older": str(world.assessment.pk), "newer": str(newer.pk)},
     )
     page = text(response)
     assert response.status_code == 200
     assert ("Worse: more support needed" if old_level < 3 else "Better: less support needed") in page
     bad = signed_in(world).get(
-        reverse("assessment-compare", args=[world.own_client.pk]), {"older": "x", "newer": newer.pk}
+        reverse("assessment-compare", args=[world.own_client.pk]), {"older": "x", "newer": str(newer.pk)}
     )
     assert bad.status_code == 400
 
