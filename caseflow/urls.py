@@ -75,7 +75,9 @@ api_v1 = [
     path("budgets/<int:pk>/calculation/", budgets_api.BudgetCalculationView.as_view(), name="api-budget-calculation"),
     path("budgets/<int:pk>/lines/", budgets_api.BudgetLinesView.as_view(), name="api-budget-lines"),
     path(
-        "budgets/<int:pk>/reallocations/", budgets_api.BudgetReallocationsView.as_view(), name="api-budget-reallocations"
+        "budgets/<int:pk>/reallocations/",
+        budgets_api.BudgetReallocationsView.as_view(),
+        name="api-budget-reallocations",
     ),
     path("budget-lines/<int:pk>/", budgets_api.BudgetLineView.as_view(), name="api-budget-line"),
     path("budget-lines/<int:pk>/spending/", budgets_api.LineSpendingView.as_view(), name="api-budget-line-spending"),

@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from care_plans import selectors as assessment_selectors
 from caseflow import access
 from caseflow.accounts.models import Role, User
 from caseflow.audit.services import record_list_access
 from caseflow.decorators import StaffRequest, staff_required
 from caseflow.errors import ConflictError
 from caseflow.pages import add_errors, authorise
-from care_plans import selectors as assessment_selectors
 from networks import selectors as network_selectors
 from networks.models import Section
 
