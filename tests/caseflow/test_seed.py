@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
+from care_plans.models import Assessment, NeedSlot
+from care_plans.selectors import due_assessments
 from caseflow.accounts.models import User
 from clients.models import Assignment, Client, Contact, Referral
 from clients.selectors import caseload
@@ -30,6 +32,14 @@ def test_the_small_seed_builds_the_demo_once() -> None:
     )
     for model in (Contact, Referral, Consent, CareTeamMember, NetworkMeeting):
         assert model.objects.exists(), model
+    # Most open clients have been assessed; the older ones by RAI, so reassessments come due.
+    open_clients = Assignment.objects.filter(ended_on__isnull=True).values("client")
+    assessed = Assessment.objects.filter(client__in=open_clients).values("client").distinct().count()
+    assert assessed >= 0.7 * open_clients.count()
+    assert Assessment.objects.filter(status="completed", reassess_on__isnull=False).exists()
+    assert Assessment.objects.filter(status="started").exists()
+    assert NeedSlot.objects.filter(coverage="").exists()
+    assert due_assessments(User.objects.get(username="coordinator"))
     call_command("seed", size="small", stdout=StringIO())
     assert Client.objects.count() == 200
 

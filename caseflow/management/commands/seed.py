@@ -24,6 +24,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from budgets.demo_data import seed_budgets
+from care_plans.demo_data import seed_assessments
 from care_plans.demo_plans import seed_plans
 from caseflow.accounts.factories import (
     AdministratorFactory,
@@ -469,6 +470,7 @@ class Command(BaseCommand):
         Referral.objects.bulk_create(referrals)
         self._substitutions(staff)
         self._networks(stories, member, password)
+        seed_assessments(rng=self.rng, today=self.today, stories=stories)
         seed_budgets(rng=self.rng, today=self.today, stories=stories)
         seed_reminders(today=self.today)
         seed_plans(rng=self.rng, today=self.today, stories=stories, demo=self.demo)
