@@ -176,6 +176,8 @@ SPECTACULAR_SETTINGS = {
         "PlanPdfStatusEnum": "care_plans.models.PlanPdf.Status",
         "PlanChangeKindEnum": "care_plans.plan_selectors.CHANGE_KINDS",
         "PlanChangeAreaEnum": "care_plans.plan_selectors.CHANGE_AREAS",
+        "BudgetStatusEnum": "budgets.models.Budget.Status",
+        "SpendingKindEnum": "budgets.models.Spending.Kind",
     },
 }
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from budgets import services
 from budgets.models import BudgetLine, Provider, Spending
@@ -39,6 +40,8 @@ def test_parallel_writers_never_overspend_a_line() -> None:
     def write() -> None:
         try:
             start.wait()
+            # A thread starts in the default language (Finnish); the assertions read English.
+            translation.activate("en")
             services.record_spending(
                 line=line,
                 amount=AMOUNT,

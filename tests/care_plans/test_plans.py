@@ -286,7 +286,9 @@ class TestComparison:
             ],
         )
         api.force_login(world.coordinator)
-        response = api.get(reverse("api-care-plan-compare", kwargs={"pk": world.own_client.pk}))
+        response = api.get(
+            reverse("api-care-plan-compare", kwargs={"pk": world.own_client.pk}), headers={"accept-language": "en"}
+        )
         assert response.status_code == 200
         changes = {(c["area"], c["kind"], c["what"]) for c in response.json()}
         assert changes == {

@@ -75,7 +75,7 @@ def test_draft_publish_and_download_the_plan(
     expect(page.locator(".messages")).to_contain_text(fi("The draft was saved."))
 
     # A disagreement on the goal; first without the professional's position (a 400 in place).
-    page.get_by_text(fi("Record a disagreement")).click()
+    page.locator("summary", has_text=fi("Record a disagreement")).click()
     form = page.locator("form").filter(has=page.locator("#id_disagreement-about"))
     form.locator("#id_disagreement-about").select_option(index=1)
     form.locator("#id_disagreement-client_position").fill("En tarvitse aamuapua.")
