@@ -1,17 +1,13 @@
 """The care plan PDF rendered by a real Celery worker through Redis, read back with pypdf."""
 
 import io
-import os
 import re
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import pypdf
 import pytest
-from django.conf import settings
 
 from care_plans import plan_selectors, plan_services
 from care_plans.models import PlanPdf, PlanVersion
@@ -19,46 +15,9 @@ from care_plans.tasks import render_plan_pdf
 from caseflow.access import Ground
 from clients.models import Client
 from tests.conftest import World
+from tests.workers import start_worker
 
-ROOT = Path(__file__).resolve().parents[2]
 COORDINATOR = Ground.DESIGNATED_COORDINATOR
-
-
-def start_worker(queue: str, log: Path) -> subprocess.Popen[bytes]:
-    database = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "caseflow.settings.test",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-    }
-    with log.open("wb") as output:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "caseflow",
-                "worker",
-                "-Q",
-                queue,
-                "-c",
-                "1",
-                "--pool",
-                "solo",
-                "-n",
-                f"{queue}@test",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel",
-                "WARNING",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
 
 
 def swedish_plan(world: World) -> PlanVersion:
