@@ -256,6 +256,8 @@ def assessment_need(request: StaffRequest, pk: int, domain: str) -> HttpResponse
             fresh.client = assessment.client
             return _domain_fragment(request, fresh, life_domain, saved=True)
     except ConflictError as error:
+        if request.htmx:
+            return _domain_fragment(request, assessment, life_domain, conflict=error.message, status=409)
         return _detail_page(request, assessment, status=HTTPStatus.CONFLICT, conflict=error.message)
     except ValidationError as error:
         add_errors(error, form, rename={"slots": "service"})
@@ -272,6 +274,7 @@ def _domain_fragment(
     editing: str = "",
     form: NeedForm | None = None,
     saved: bool = False,
+    conflict: str = "",
     status: int = HTTPStatus.OK,
 ) -> HttpResponse:
     row = next(r for r in _domain_rows(assessment, editing, form) if r["domain"].pk == domain.pk)
@@ -282,6 +285,7 @@ def _domain_fragment(
         "can_change": _may_change(assessment),
         "grid": selectors.week_grid(assessment),
         "refresh_grid": saved,
+        "conflict": conflict,
     }
     return render(request, "care_plans/_domain.html", context, status=status)
 

@@ -176,3 +176,18 @@ def test_the_caseload_shows_assessments_due(world: World) -> None:
     assert "Needs assessments due" in page
     assert "Complete the assessment (child, 3 months)" in page
     assert "3 days overdue" in page
+
+
+def test_with_htmx_a_refused_domain_comes_back_in_place_with_its_message(world: World) -> None:
+    browser = signed_in(world)
+    url = reverse("assessment-need", args=[world.assessment.pk, "safety"])
+    bad = browser.post(url, {"need-safety-level": "9"}, headers=HTMX)
+    assert bad.status_code == 400
+    assert 'id="domain-safety"' in text(bad)
+    assert "data-swap-errors" in text(bad)
+    assert "<html" not in text(bad)
+    fill_and_complete(world, world.assessment, datetime.date.today())
+    frozen = browser.post(url, {"need-safety-level": "1"}, headers=HTMX)
+    assert frozen.status_code == 409
+    assert "A completed assessment cannot be changed" in text(frozen)
+    assert "<html" not in text(frozen)
