@@ -45,10 +45,6 @@ def _budget(request: StaffRequest, pk: int, what: str) -> Budget:
     return budget
 
 
-def _may_change(client: Client) -> bool:
-    return client.access_ground in access.Ground.MAY_CHANGE and not client.is_closed
-
-
 @staff_required
 @require_http_methods(["GET", "POST"])
 def client_budgets(request: StaffRequest, pk: int) -> HttpResponse:
@@ -74,7 +70,7 @@ def client_budgets(request: StaffRequest, pk: int) -> HttpResponse:
     context = {
         "client": client,
         "budgets": selectors.budgets_of(client),
-        "form": form if _may_change(client) else None,
+        "form": form if access.may_change(client) else None,
         "conflict": conflict,
     }
     return render(request, "budgets/client_budgets.html", context, status=status)
@@ -83,7 +79,7 @@ def client_budgets(request: StaffRequest, pk: int) -> HttpResponse:
 def _detail(request: StaffRequest, budget: Budget, status: int = HTTPStatus.OK, **forms_: Any) -> HttpResponse:
     today = timezone.localdate()
     client = budget.client
-    may_change = _may_change(client)
+    may_change = access.may_change(client)
     lines = BudgetLine.objects.filter(budget=budget).select_related("service_type")
     context: dict[str, Any] = {
         "client": client,
@@ -200,7 +196,7 @@ def budget_calculation(request: StaffRequest, pk: int) -> HttpResponse:
         "budget": budget,
         "proposal": proposal,
         "assessment": chosen,
-        "form": form if _may_change(client) and budget.is_accepted else None,
+        "form": form if access.may_change(client) and budget.is_accepted else None,
         "conflict": conflict,
     }
     return render(request, "budgets/calculation.html", context, status=status)

@@ -54,10 +54,6 @@ def _version(request: StaffRequest, pk: int, what: str) -> PlanVersion:
     return version
 
 
-def _may_change(client: Client) -> bool:
-    return client.access_ground in access.Ground.MAY_CHANGE and not client.is_closed
-
-
 def _professionals() -> Any:
     return User.objects.filter(is_active=True).exclude(role__in=[Role.CLIENT, Role.ADMINISTRATOR])
 
@@ -86,7 +82,7 @@ def client_plan(request: StaffRequest, pk: int) -> HttpResponse:
         "client": client,
         "versions": versions,
         "draft": next((v for v in versions if not v.is_frozen), None),
-        "can_start": _may_change(client) and not any(not v.is_frozen for v in versions),
+        "can_start": access.may_change(client) and not any(not v.is_frozen for v in versions),
         "compare_form": _compare_form(versions, None),
         "conflict": conflict,
     }
@@ -115,7 +111,7 @@ def _page(
     submitted: list[tuple[str, str]] | None = None,
 ) -> HttpResponse:
     client = version.plan.client
-    editing = not version.is_frozen and _may_change(client)
+    editing = not version.is_frozen and access.may_change(client)
     goals = list(version.goals.all())
     services = list(version.services.all())
     context: dict[str, Any] = {
@@ -126,7 +122,7 @@ def _page(
         "disagreements": list(version.disagreements.all()),
         "editing": editing,
         "pdf": plan_selectors.pdf_status(version) if version.is_frozen else None,
-        "may_change": _may_change(client),
+        "may_change": access.may_change(client),
         "conflict": conflict,
         "submitted": submitted or [],
         "today": timezone.localdate(),
@@ -398,7 +394,7 @@ def plan_pdf_status(request: StaffRequest, pk: int) -> HttpResponse:
     context = {
         "version": version,
         "pdf": plan_selectors.pdf_status(version),
-        "may_change": _may_change(version.plan.client),
+        "may_change": access.may_change(version.plan.client),
     }
     return render(request, "care_plans/_plan_pdf.html", context)
 
@@ -481,7 +477,7 @@ def plan_review(request: StaffRequest, pk: int) -> HttpResponse:
     context = {
         "client": client,
         "version": version,
-        "form": form if version.is_frozen and _may_change(client) else None,
+        "form": form if version.is_frozen and access.may_change(client) else None,
         "conflict": conflict or ("" if version.is_frozen else _("Only a published version is reviewed.")),
     }
     return render(request, "care_plans/plan_review.html", context, status=status)

@@ -48,8 +48,7 @@ def _assessment(request: StaffRequest, pk: int, what: str) -> Assessment:
 
 
 def _may_change(assessment: Assessment) -> bool:
-    client = assessment.client
-    return client.access_ground in access.Ground.MAY_CHANGE and not client.is_closed and not assessment.is_frozen
+    return access.may_change(assessment.client) and not assessment.is_frozen
 
 
 def _professionals() -> Any:
@@ -64,7 +63,7 @@ def _professionals() -> Any:
 def client_assessments(request: StaffRequest, pk: int) -> HttpResponse:
     """A client's assessments, latest first; the coordinator starts a new one here."""
     client = _client(request, pk, "client.assessments")
-    can_start = client.access_ground in access.Ground.MAY_CHANGE and not client.is_closed
+    can_start = access.may_change(client)
     form = StartForm(request.POST or None, initial={"started_on": timezone.localdate()})
     status, conflict = HTTPStatus.OK, ""
     if request.method == "POST":

@@ -106,6 +106,12 @@ def require_section(user: User, client: Client, section: str) -> None:
         raise PermissionDenied
 
 
+def may_change(client: Client) -> bool:
+    """Whether the user who opened ``client`` (``client_for`` set its ``access_ground``) may
+    change the record now: on a ground that may change it, while the relationship is open."""
+    return client.access_ground in Ground.MAY_CHANGE and not client.is_closed
+
+
 def is_staff(user: "User | AnonymousUser") -> bool:
     return bool(user.is_authenticated and user.is_active and getattr(user, "role", Role.CLIENT) != Role.CLIENT)
 

@@ -215,7 +215,7 @@ def _client_page(
         and current.note_read_at is None
         else None
     )
-    can_change = client.access_ground in access.Ground.MAY_CHANGE and not client.is_closed
+    can_change = access.may_change(client)
     # A professional on the care team sees only the parts of the record their work needs.
     sections = access.sections_for(request.user, client.access_ground)
     shows_contacts = Section.CONTACTS in sections

@@ -167,7 +167,7 @@ def _network_page(
     bound: Mapping[str, forms.BaseForm] | None = None,
 ) -> HttpResponse:
     today = timezone.localdate()
-    can_change = client.access_ground in access.Ground.MAY_CHANGE and not client.is_closed
+    can_change = access.may_change(client)
     can_manage = client.access_ground in access.Ground.MAY_MANAGE and not client.is_closed
     context: dict[str, Any] = {
         "client": client,
