@@ -42,6 +42,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 
 test: $(VENV)/.installed system-packages services lint
 	$(TEST_ENV) $(VENV)/bin/python manage.py makemigrations --check --dry-run

@@ -54,8 +54,9 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from care_plans.models import Assessment
-    from care_plans.selectors import due_assessments
+    from access.policy import Ground
+    from assessments.models import Assessment
+    from assessments.selectors import due_assessments
     from clients.models import Assignment
 
     coordinator, caseload = busiest_coordinator()
@@ -94,7 +95,7 @@ def main() -> None:
             started = time.perf_counter()
             client.get(url)
             samples[name].append((time.perf_counter() - started) * 1000)
-    due = due_assessments(coordinator)
+    due = due_assessments(coordinator, viewer=coordinator, ground=Ground.DESIGNATED_COORDINATOR)
     print(
         f"Coordinator {coordinator.username}: {caseload} open clients, {len(due)} assessments due or coming up; "
         f"client {busiest['client']}: {busiest['n']} assessments, latest with {latest.needs.count()} life domains."

@@ -44,13 +44,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from caseload import (
-    BenchError,
-    ensure_database,
-    set_up_django,
-    signed_in_client,
-    without_password,
-)
+from caseload import BenchError, ensure_database, set_up_django, signed_in_client, without_password
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/caseflow_bench_budgets"
 RESULTS_FILE = Path(__file__).resolve().parent / "results" / "budget_spending.json"
@@ -74,9 +68,9 @@ def bench_budget(lines: int, allocation: Decimal) -> tuple[Any, list[Any]]:
     """A fresh client of the busiest coordinator with an accepted budget and ``lines`` lines."""
     from caseload import busiest_coordinator
 
+    from access.policy import Ground
     from budgets import services
     from budgets.models import Budget, BudgetLine, Provider, ServiceType
-    from caseflow.access import Ground
     from clients.factories import AssignmentFactory, ClientFactory
 
     coordinator, _ = busiest_coordinator()
@@ -112,9 +106,9 @@ def run_writers(name: str, coordinator: Any, lines: list[Any], writers: int, rec
     from django.core.exceptions import ValidationError
     from django.db import connection
 
+    from access.policy import Ground
     from budgets import services
     from budgets.models import BudgetLine, Spending
-    from caseflow.access import Ground
 
     amount = Decimal("1.00")
     day = datetime.date.today()

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from django.http.response import HttpResponseBase
     from django.test import Client as TestClient
 
-    from caseflow.accounts.models import User
+    from accounts.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_FILE = ROOT / "bench" / "results" / "caseload.json"
@@ -219,7 +219,7 @@ def busiest_coordinator() -> tuple[User, int]:
     """The coordinator with the most open assignments (the largest current caseload)."""
     from django.db.models import Count
 
-    from caseflow.accounts.models import Role, User
+    from accounts.models import Role, User
     from clients.models import Assignment
 
     row = (
@@ -250,9 +250,9 @@ def build_targets() -> tuple[list[Target], dict[str, User]]:
     from django.urls import reverse
     from rest_framework.settings import api_settings
 
-    from caseflow.accounts.models import User
+    from accounts.models import User
     from clients import selectors, views
-    from networks.selectors import led_team_members
+    from teams.selectors import led_team_members
 
     coordinator, size = busiest_coordinator()
     try:
@@ -303,7 +303,7 @@ def profile(client: TestClient, target: Target) -> Profile:
     from django.db.models import Max
     from django.test.utils import CaptureQueriesContext
 
-    from caseflow.audit.models import AccessEvent
+    from access.models import AccessEvent
 
     for _ in range(WARMUP_REQUESTS):
         get(client, target)
@@ -342,7 +342,7 @@ def smallest_caseload_queries() -> dict[str, int]:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from caseflow.accounts.models import Role, User
+    from accounts.models import Role, User
     from clients.models import Assignment
 
     row = (

@@ -97,10 +97,11 @@ def page_count(content: bytes) -> int:
 def make_plan(goals: int) -> int:
     """A published version with ``goals`` goals (three actions each), three services and two
     disagreements; returns its primary key."""
-    from care_plans import configuration, plan_services
-    from care_plans.models import LifeDomain, ScaleLevel
-    from caseflow.access import Ground
-    from caseflow.accounts.factories import CoordinatorFactory
+    from access.policy import Ground
+    from accounts.factories import CoordinatorFactory
+    from assessments import configuration
+    from assessments.models import LifeDomain, ScaleLevel
+    from care_plans import services as plan_services
     from clients.factories import AssignmentFactory, ClientFactory
 
     if not LifeDomain.objects.exists():

@@ -71,7 +71,7 @@ from caseload import (
 if TYPE_CHECKING:
     from django.test import Client as TestClient
 
-    from caseflow.accounts.models import User
+    from accounts.models import User
     from clients.models import Client
 
 RESULTS_FILE = ROOT / "bench" / "results" / "search.json"
@@ -380,7 +380,7 @@ def main() -> int:
     try:
         ensure_database(args.database_url)
         set_up_django(args.database_url)
-        from caseflow.accounts.models import User
+        from accounts.models import User
 
         coordinator, size = busiest_coordinator()
         try:

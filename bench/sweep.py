@@ -1,6 +1,6 @@
 """Time of the reminder sweep over all clients, and of a rerun that must create nothing.
 
-What it measures: ``caseflow.reminders.services.sweep`` called in this process (every kind's
+What it measures: ``reminders.services.sweep`` called in this process (every kind's
 set-based INSERT … SELECT … ON CONFLICT DO NOTHING, in batches of client ids, one transaction
 per batch, then the cancellation of closed clients' reminders), without queueing deliveries
 (``queue=False``: the broker's round trips are not the sweep's, and no worker should receive
@@ -50,7 +50,7 @@ TOP_UP_SQL = [
         preferred_language, phone, email, address, highest_care_allowance, child_special_support,
         no_named_worker_reason, relationship_started_on, team_id, closed_on, created_at, updated_at)
     SELECT 'Bench', 'Asiakas ' || n, DATE '1940-01-01' + (n %% 20000)::int, '', 'Kuopio', 'fi', '', '', '',
-        false, false, '', %(today)s - (n %% 900)::int, (SELECT MIN(id) FROM networks_team), NULL, now(), now()
+        false, false, '', %(today)s - (n %% 900)::int, (SELECT MIN(id) FROM teams_team), NULL, now(), now()
     FROM generate_series(1, %(count)s) AS n
     """,
     """
@@ -183,9 +183,9 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
 
-    from caseflow.reminders import services
-    from caseflow.reminders.models import DeliveryAttempt, Reminder
     from clients.models import Client
+    from reminders import services
+    from reminders.models import DeliveryAttempt, Reminder
 
     added = top_up(args.clients) if args.clients else 0
     with connection.cursor() as cursor:

@@ -5,7 +5,6 @@ changed only by the designated coordinator."""
 from decimal import Decimal
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -13,10 +12,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from care_plans.models import Assessment, PlanService
-from caseflow import access
-from caseflow.api import StrictSerializer, client_for_request, staff_user
-from networks.models import Section
+from access import policy
+from access import selectors as access_selectors
+from access.decorators import staff_user
+from access.models import Section
+from assessments.models import Assessment
+from care_plans.models import PlanService
+from core.api import StrictSerializer
 
 from . import selectors, services
 from .models import Budget, BudgetLine, Provider, Reallocation, ServiceType, Spending
@@ -79,22 +81,6 @@ class BudgetDetailSerializer(BudgetSerializer):
         return LedgerLineSerializer(selectors.ledger(budget, timezone.localdate()).lines, many=True).data
 
 
-def _budget(request: Request, pk: int, *, what: str, may: frozenset[str] | None = None) -> Budget:
-    client_pk = get_object_or_404(Budget.objects.only("client_id"), pk=pk).client_id
-    client = client_for_request(request, client_pk, what=what, may=may, section=Section.BUDGET)
-    budget = selectors.budget_with_lines(pk)
-    budget.client = client
-    return budget
-
-
-def _line(request: Request, pk: int, *, what: str, may: frozenset[str] | None = None) -> BudgetLine:
-    budget_pk = get_object_or_404(BudgetLine.objects.only("budget_id"), pk=pk).budget_id
-    budget = _budget(request, budget_pk, what=what, may=may)
-    line = next(line for line in budget.lines.all() if line.pk == pk)
-    line.budget = budget
-    return line
-
-
 class OfferSerializer(StrictSerializer):
     period_start = serializers.DateField(required=False)
     offered_on = serializers.DateField(required=False)
@@ -105,13 +91,19 @@ class ClientBudgetsView(APIView):
 
     @extend_schema(responses=BudgetSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
-        client = client_for_request(request, pk, what="api.client.budgets", section=Section.BUDGET)
+        client = access_selectors.client_for_reading(
+            user=staff_user(request), pk=pk, what="api.client.budgets", section=Section.BUDGET
+        )
         return Response(BudgetSerializer(selectors.budgets_of(client), many=True).data)
 
     @extend_schema(request=OfferSerializer, responses={201: BudgetSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        client = client_for_request(
-            request, pk, what="api.client.budgets", may=access.Ground.MAY_CHANGE, section=Section.BUDGET
+        client = access_selectors.client_for_reading(
+            user=staff_user(request),
+            pk=pk,
+            what="api.client.budgets",
+            may=policy.Ground.MAY_CHANGE,
+            section=Section.BUDGET,
         )
         serializer = OfferSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -126,7 +118,9 @@ class BudgetDetailView(APIView):
 
     @extend_schema(responses=BudgetDetailSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(BudgetDetailSerializer(_budget(request, pk, what="api.budget")).data)
+        return Response(
+            BudgetDetailSerializer(selectors.budget_for(user=staff_user(request), pk=pk, what="api.budget")).data
+        )
 
 
 class DecisionSerializer(StrictSerializer):
@@ -140,7 +134,9 @@ class BudgetDecisionView(APIView):
 
     @extend_schema(request=DecisionSerializer, responses={200: BudgetSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        budget = _budget(request, pk, what="api.budget.decision", may=access.Ground.MAY_CHANGE)
+        budget = selectors.budget_for(
+            user=staff_user(request), pk=pk, what="api.budget.decision", may=policy.Ground.MAY_CHANGE
+        )
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         budget = services.decide_budget(
@@ -166,7 +162,9 @@ class BudgetCalculationView(APIView):
 
     @extend_schema(request=CalculationSerializer, responses={200: BudgetDetailSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        budget = _budget(request, pk, what="api.budget.calculation", may=access.Ground.MAY_CHANGE)
+        budget = selectors.budget_for(
+            user=staff_user(request), pk=pk, what="api.budget.calculation", may=policy.Ground.MAY_CHANGE
+        )
         serializer = CalculationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.calculate_budget(
@@ -180,7 +178,7 @@ class BudgetLinesView(APIView):
 
     @extend_schema(responses=LedgerLineSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
-        budget = _budget(request, pk, what="api.budget.lines")
+        budget = selectors.budget_for(user=staff_user(request), pk=pk, what="api.budget.lines")
         return Response(LedgerLineSerializer(selectors.ledger(budget, timezone.localdate()).lines, many=True).data)
 
 
@@ -196,7 +194,7 @@ class BudgetLineView(APIView):
 
     @extend_schema(request=LineUpdateSerializer, responses={200: LedgerLineSerializer})
     def patch(self, request: Request, pk: int) -> Response:
-        line = _line(request, pk, what="api.budget.line", may=access.Ground.MAY_CHANGE)
+        line = selectors.line_for(user=staff_user(request), pk=pk, what="api.budget.line", may=policy.Ground.MAY_CHANGE)
         serializer = LineUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -231,13 +229,15 @@ class LineSpendingView(APIView):
 
     @extend_schema(responses=SpendingSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
-        line = _line(request, pk, what="api.budget.spending")
+        line = selectors.line_for(user=staff_user(request), pk=pk, what="api.budget.spending")
         rows = Spending.objects.filter(line=line).order_by("-delivered_on", "-pk")
         return Response(SpendingSerializer(rows, many=True).data)
 
     @extend_schema(request=SpendingInputSerializer, responses={201: SpendingSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        line = _line(request, pk, what="api.budget.spending", may=access.Ground.MAY_CHANGE)
+        line = selectors.line_for(
+            user=staff_user(request), pk=pk, what="api.budget.spending", may=policy.Ground.MAY_CHANGE
+        )
         serializer = SpendingInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         spending = services.record_spending(
@@ -265,12 +265,14 @@ class BudgetReallocationsView(APIView):
 
     @extend_schema(responses=ReallocationSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
-        budget = _budget(request, pk, what="api.budget.reallocations")
+        budget = selectors.budget_for(user=staff_user(request), pk=pk, what="api.budget.reallocations")
         return Response(ReallocationSerializer(selectors.reallocations_of(budget), many=True).data)
 
     @extend_schema(request=ReallocationInputSerializer, responses={201: ReallocationSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        budget = _budget(request, pk, what="api.budget.reallocations", may=access.Ground.MAY_CHANGE)
+        budget = selectors.budget_for(
+            user=staff_user(request), pk=pk, what="api.budget.reallocations", may=policy.Ground.MAY_CHANGE
+        )
         serializer = ReallocationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reallocation = services.reallocate(

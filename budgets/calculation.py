@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from care_plans.models import Assessment, Coverage
-from care_plans.selectors import assessment_with_needs
+from assessments.models import Assessment, Coverage
+from assessments.selectors import assessment_with_needs
 
 from .models import ServiceType
 from .money import ZERO, to_cents

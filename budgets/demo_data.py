@@ -13,7 +13,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from caseflow.accounts.models import User
+from accounts.models import User
 from clients.models import Client
 
 from . import calculation

@@ -6,7 +6,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from care_plans.models import Assessment, PlanService
+from assessments.models import Assessment
+from care_plans.models import PlanService
 
 from .models import BudgetLine, Provider, ServiceType, Spending
 

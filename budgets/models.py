@@ -47,7 +47,7 @@ class ServiceType(models.Model):
     units_evening = models.DecimalField(_("units per evening slot"), max_digits=5, decimal_places=2, default=0)
     units_night = models.DecimalField(_("units per night slot"), max_digits=5, decimal_places=2, default=0)
     # The life domains whose uncovered or service-covered slots this type answers by default.
-    domains = models.ManyToManyField("care_plans.LifeDomain", blank=True, related_name="+")
+    domains = models.ManyToManyField("assessments.LifeDomain", blank=True, related_name="+")
     # Words that, found in a slot's free-text service, name this type (comma-separated).
     keywords = models.CharField(_("keywords in the slot's service"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -140,7 +140,7 @@ class Budget(models.Model):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     assessment = models.ForeignKey(
-        "care_plans.Assessment", on_delete=models.PROTECT, null=True, blank=True, related_name="budgets"
+        "assessments.Assessment", on_delete=models.PROTECT, null=True, blank=True, related_name="budgets"
     )
     client_wishes = models.TextField(_("the client's wishes"), blank=True)
     calculated_amount = models.DecimalField(

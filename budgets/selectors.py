@@ -9,8 +9,12 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Round, TruncMonth
+from django.http import Http404
 from django.utils.translation import get_language
 
+from access import selectors as access_selectors
+from access.models import Section
+from accounts.models import User
 from care_plans.models import PlanService, PlanVersion
 from clients.models import Client
 
@@ -262,3 +266,22 @@ def chart(budget: Budget, today: date) -> Chart:
     result.actual_points = " ".join(actual)
     result.planned_points = " ".join(planned_pts)
     return result
+
+
+def budget_for(*, user: User, pk: int, what: str, may: frozenset[str] | None = None) -> Budget:
+    """The budget with its lines, opened through its client: authorised and logged."""
+    client = access_selectors.client_of(Budget, pk, user=user, what=what, section=Section.BUDGET, may=may)
+    budget = budget_with_lines(pk)
+    budget.client = client
+    return budget
+
+
+def line_for(*, user: User, pk: int, what: str, may: frozenset[str] | None = None) -> BudgetLine:
+    """A budget line within its budget, opened through the client: authorised and logged."""
+    budget_pk = BudgetLine.objects.filter(pk=pk).values_list("budget_id", flat=True).first()
+    if budget_pk is None:
+        raise Http404
+    budget = budget_for(user=user, pk=budget_pk, what=what, may=may)
+    line = next(line for line in budget.lines.all() if line.pk == pk)
+    line.budget = budget
+    return line

@@ -16,13 +16,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from care_plans.models import Assessment, PlanService
-from caseflow.accounts.models import User
-from caseflow.audit.models import AccessEvent
-from caseflow.audit.services import record_access
-from caseflow.errors import ConflictError
+from access.models import AccessEvent
+from access.services import record_access
+from accounts.models import User
+from assessments.models import Assessment
+from care_plans.models import PlanService
 from clients.models import Client
 from clients.services import ensure_open
+from core.errors import ConflictError
 
 from . import calculation
 from .models import Budget, BudgetLine, BudgetRules, Provider, Reallocation, ServiceType, Spending

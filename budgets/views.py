@@ -14,14 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from care_plans.models import Assessment
-from caseflow import access
-from caseflow.decorators import StaffRequest, staff_required
-from caseflow.errors import ConflictError
-from caseflow.pages import add_errors, authorise
+from access import policy
+from access.decorators import StaffRequest, staff_required
+from access.models import Section
+from assessments.models import Assessment
 from clients import selectors as client_selectors
 from clients.models import Client
-from networks.models import Section
+from core.errors import ConflictError
+from core.pages import add_errors
 
 from . import selectors, services
 from .calculation import propose
@@ -32,7 +32,7 @@ from .money import ZERO
 
 def _client(request: StaffRequest, pk: int, what: str) -> Client:
     client = client_selectors.client_for_reading(user=request.user, pk=pk, what=what)
-    access.require_section(request.user, client, Section.BUDGET)
+    policy.require_section(request.user, client, Section.BUDGET)
     return client
 
 
@@ -53,7 +53,7 @@ def client_budgets(request: StaffRequest, pk: int) -> HttpResponse:
     form = OfferForm(request.POST or None, initial={"period_start": timezone.localdate()})
     status, conflict = HTTPStatus.OK, ""
     if request.method == "POST":
-        authorise(client, access.Ground.MAY_CHANGE)
+        policy.authorise(client, policy.Ground.MAY_CHANGE)
         status = HTTPStatus.BAD_REQUEST
         if form.is_valid():
             try:
@@ -70,7 +70,7 @@ def client_budgets(request: StaffRequest, pk: int) -> HttpResponse:
     context = {
         "client": client,
         "budgets": selectors.budgets_of(client),
-        "form": form if access.may_change(client) else None,
+        "form": form if policy.may_change(client) else None,
         "conflict": conflict,
     }
     return render(request, "budgets/client_budgets.html", context, status=status)
@@ -79,7 +79,7 @@ def client_budgets(request: StaffRequest, pk: int) -> HttpResponse:
 def _detail(request: StaffRequest, budget: Budget, status: int = HTTPStatus.OK, **forms_: Any) -> HttpResponse:
     today = timezone.localdate()
     client = budget.client
-    may_change = access.may_change(client)
+    may_change = policy.may_change(client)
     lines = BudgetLine.objects.filter(budget=budget).select_related("service_type")
     context: dict[str, Any] = {
         "client": client,
@@ -120,7 +120,7 @@ def budget_detail(request: StaffRequest, pk: int) -> HttpResponse:
 
 def _changing(request: StaffRequest, pk: int, what: str) -> Budget:
     budget = _budget(request, pk, what)
-    authorise(budget.client, access.Ground.MAY_CHANGE)
+    policy.authorise(budget.client, policy.Ground.MAY_CHANGE)
     return budget
 
 
@@ -171,7 +171,7 @@ def budget_calculation(request: StaffRequest, pk: int) -> HttpResponse:
     form = CalculationForm(request.POST or None, assessments=assessments, service_types=types, initial=initial)
     status, conflict = HTTPStatus.OK, ""
     if request.method == "POST":
-        authorise(client, access.Ground.MAY_CHANGE)
+        policy.authorise(client, policy.Ground.MAY_CHANGE)
         status = HTTPStatus.BAD_REQUEST
         if form.is_valid():
             try:
@@ -196,7 +196,7 @@ def budget_calculation(request: StaffRequest, pk: int) -> HttpResponse:
         "budget": budget,
         "proposal": proposal,
         "assessment": chosen,
-        "form": form if access.may_change(client) and budget.is_accepted else None,
+        "form": form if policy.may_change(client) and budget.is_accepted else None,
         "conflict": conflict,
     }
     return render(request, "budgets/calculation.html", context, status=status)

@@ -1,258 +1,343 @@
-"""The needs-assessment API: thin views over the selectors and services."""
+"""The care plan API: thin views over the plan selectors and services. A draft is saved with
+the revision it was read at; a stale revision or a published version answers 409."""
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from caseflow import access
-from caseflow.accounts.models import Role, User
-from caseflow.api import StrictSerializer, client_for_request, staff_user
-from networks.models import NetworkMember, Section
+from access import policy
+from access import selectors as access_selectors
+from access.decorators import staff_user
+from access.models import AccessEvent, Section
+from access.services import record_access
+from assessments.models import TimeOfDay
+from core.api import StrictSerializer
 
 from . import selectors, services
-from .models import Assessment, Coverage, DomainNeed, LifeDomain, NeedSlot, RaiInstrument, ScaleLevel, TimeOfDay
+from .models import Disagreement, PlanPdf, PlanVersion, Responsible
 
 
-class SlotSerializer(serializers.ModelSerializer[NeedSlot]):
-    class Meta:
-        model = NeedSlot
-        fields = ["weekday", "time_of_day", "coverage", "service", "network_member"]
-
-
-class NeedSerializer(serializers.ModelSerializer[DomainNeed]):
-    domain: serializers.SlugRelatedField[LifeDomain] = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    slots = SlotSerializer(many=True, read_only=True)
+class PlanVersionSerializer(serializers.ModelSerializer[PlanVersion]):
+    pdf_status = serializers.SerializerMethodField()
+    goal_count = serializers.IntegerField(read_only=True)
+    disagreement_count = serializers.IntegerField(read_only=True)
 
     class Meta:
-        model = DomainNeed
-        fields = ["domain", "level", "professional_text", "client_text", "icf_qualifier", "slots"]
+        model = PlanVersion
+        fields = ["id", "number", "status", "revision", "based_on", "review_on", "language", "published_at"]
+        fields += ["pdf_status", "goal_count", "disagreement_count"]
+
+    def get_pdf_status(self, version: PlanVersion) -> str | None:
+        pdf = getattr(version, "pdf", None)
+        return pdf.status if pdf is not None else None
 
 
-class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
-    class Meta:
-        model = Assessment
-        fields = ["id", "client", "contact", "previous", "status", "started_on", "completed_on", "complete_by"]
-        fields += ["reassess_on", *services.ASSESSMENT_FIELDS]
-
-
-class AssessmentDetailSerializer(AssessmentSerializer):
-    needs = NeedSerializer(many=True, read_only=True)
-    uncovered_slots = serializers.SerializerMethodField()
-    needed_slots = serializers.SerializerMethodField()
-
-    class Meta(AssessmentSerializer.Meta):
-        fields = [*AssessmentSerializer.Meta.fields, "relatives", "professionals", "needs"]
-        fields += ["needed_slots", "uncovered_slots"]
-
-    def get_uncovered_slots(self, assessment: Assessment) -> int:
-        return selectors.week_grid(assessment).uncovered
-
-    def get_needed_slots(self, assessment: Assessment) -> int:
-        return selectors.week_grid(assessment).needed
-
-
-class AssessmentUpdateSerializer(StrictSerializer):
-    client_took_part = serializers.BooleanField(required=False)
-    situation_summary = serializers.CharField(required=False, allow_blank=True)
-    professional_conclusion = serializers.CharField(required=False, allow_blank=True)
-    client_view = serializers.CharField(required=False, allow_blank=True)
-    named_worker_needed_professional = serializers.BooleanField(required=False, allow_null=True)
-    named_worker_needed_client = serializers.BooleanField(required=False, allow_null=True)
-    rai_instrument = serializers.ChoiceField(choices=RaiInstrument.choices, required=False, allow_blank=True)
-    rai_scores = serializers.DictField(child=serializers.IntegerField(), required=False)
-    relatives = serializers.PrimaryKeyRelatedField(queryset=NetworkMember.objects.all(), many=True, required=False)
-    professionals = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.exclude(role=Role.CLIENT), many=True, required=False
-    )
-
-
-class StartSerializer(StrictSerializer):
-    started_on = serializers.DateField(required=False)
-
-
-class ClientAssessmentsView(APIView):
-    """A client's needs assessments; start one (from the previous one, if any)."""
-
-    @extend_schema(responses=AssessmentSerializer(many=True))
-    def get(self, request: Request, pk: int) -> Response:
-        client = client_for_request(request, pk, what="api.client.assessments", section=Section.ASSESSMENT)
-        return Response(AssessmentSerializer(selectors.assessments_of(client), many=True).data)
-
-    @extend_schema(request=StartSerializer, responses={201: AssessmentSerializer})
-    def post(self, request: Request, pk: int) -> Response:
-        client = client_for_request(request, pk, what="api.client.assessments", may=access.Ground.MAY_CHANGE)
-        serializer = StartSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        assessment = services.start_assessment(
-            client=client, by=staff_user(request), ground=client.access_ground, **serializer.validated_data
-        )
-        return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
-
-
-def _assessment(request: Request, pk: int, *, what: str, may: frozenset[str] | None = None) -> Assessment:
-    client_pk = get_object_or_404(Assessment.objects.only("client_id"), pk=pk).client_id
-    client = client_for_request(request, client_pk, what=what, may=may, section=Section.ASSESSMENT)
-    assessment = selectors.assessment_with_needs(pk)
-    assessment.client = client
-    return assessment
-
-
-class AssessmentDetailView(APIView):
-    """One assessment with its life-domain needs and time slots; completed ones are frozen (409)."""
-
-    @extend_schema(responses=AssessmentDetailSerializer)
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(AssessmentDetailSerializer(_assessment(request, pk, what="api.assessment")).data)
-
-    @extend_schema(request=AssessmentUpdateSerializer, responses={200: AssessmentDetailSerializer})
-    def patch(self, request: Request, pk: int) -> Response:
-        assessment = _assessment(request, pk, what="api.assessment", may=access.Ground.MAY_CHANGE)
-        serializer = AssessmentUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        services.update_assessment(
-            assessment=assessment,
-            by=staff_user(request),
-            ground=assessment.client.access_ground,
-            relatives=fields.pop("relatives", None),
-            professionals=fields.pop("professionals", None),
-            fields=fields,
-        )
-        return Response(AssessmentDetailSerializer(selectors.assessment_with_needs(pk)).data)
-
-
-class SlotInputSerializer(StrictSerializer):
+class PlanSlotSerializer(StrictSerializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6)
     time_of_day = serializers.ChoiceField(choices=TimeOfDay.choices)
-    coverage = serializers.ChoiceField(choices=Coverage.choices, required=False, allow_blank=True, default="")
-    service = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class PlanActionSerializer(StrictSerializer):
+    key = serializers.UUIDField(required=False, allow_null=True)
+    text = serializers.CharField()
+    responsible = serializers.ChoiceField(choices=Responsible.choices)
+    professional = serializers.IntegerField(required=False, allow_null=True)
     network_member = serializers.IntegerField(required=False, allow_null=True)
+    due_on = serializers.DateField(required=False, allow_null=True)
+    decision = serializers.IntegerField(required=False, allow_null=True)
 
 
-class NeedInputSerializer(StrictSerializer):
-    level = serializers.IntegerField()
-    professional_text = serializers.CharField(required=False, allow_blank=True, default="")
-    client_text = serializers.CharField(required=False, allow_blank=True, default="")
-    icf_qualifier = serializers.IntegerField(required=False, allow_null=True, default=None)
-    slots = SlotInputSerializer(many=True, required=False)
+class PlanGoalSerializer(StrictSerializer):
+    key = serializers.UUIDField(required=False, allow_null=True)
+    client_words = serializers.CharField()
+    professional_words = serializers.CharField(required=False, allow_blank=True, default="")
+    domain = serializers.CharField(required=False, allow_blank=True, default="")
+    actions = PlanActionSerializer(many=True, required=False, default=list)
 
 
-class NeedView(APIView):
-    """Records the need in one life domain (by its code) and, given ``slots``, the times of
-    the week it needs help and who covers each."""
+class PlanServiceSerializer(StrictSerializer):
+    key = serializers.UUIDField(required=False, allow_null=True)
+    service = serializers.CharField(max_length=200)
+    provider = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    amount = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    slots = PlanSlotSerializer(many=True, required=False, default=list)
+    starts_on = serializers.DateField(required=False, allow_null=True, default=None)
+    backup = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=NeedInputSerializer, responses={200: NeedSerializer})
-    def put(self, request: Request, pk: int, domain: str) -> Response:
-        assessment = _assessment(request, pk, what="api.assessment.need", may=access.Ground.MAY_CHANGE)
-        life_domain = get_object_or_404(LifeDomain, code=domain)
-        serializer = NeedInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        need = services.set_need(
-            assessment=assessment,
-            domain=life_domain,
-            by=staff_user(request),
-            ground=assessment.client.access_ground,
-            **serializer.validated_data,
+
+class PlanDisagreementSerializer(StrictSerializer):
+    key = serializers.UUIDField(required=False, allow_null=True)
+    subject = serializers.ChoiceField(choices=Disagreement.Subject.choices)
+    goal = serializers.UUIDField(required=False, allow_null=True, help_text="The key of the goal.")
+    service = serializers.UUIDField(required=False, allow_null=True, help_text="The key of the service.")
+    client_position = serializers.CharField()
+    professional_position = serializers.CharField()
+    reasons = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PlanContentSerializer(serializers.Serializer[Any]):
+    client_wishes = serializers.CharField(allow_blank=True)
+    strengths_client = serializers.CharField(allow_blank=True)
+    strengths_professional = serializers.CharField(allow_blank=True)
+    backup_plan = serializers.CharField(allow_blank=True)
+    review_on = serializers.DateField(allow_null=True)
+    goals = PlanGoalSerializer(many=True)
+    services = PlanServiceSerializer(many=True)
+    disagreements = PlanDisagreementSerializer(many=True)
+
+
+class PlanVersionDetailSerializer(PlanContentSerializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=PlanVersion.Status.choices)
+    revision = serializers.IntegerField()
+    pdf_status = serializers.CharField(allow_null=True)
+
+
+class DraftUpdateSerializer(StrictSerializer):
+    """The revision the edit started from, and the parts to save (any left out stay as they are)."""
+
+    revision = serializers.IntegerField(min_value=1)
+    client_wishes = serializers.CharField(required=False, allow_blank=True)
+    strengths_client = serializers.CharField(required=False, allow_blank=True)
+    strengths_professional = serializers.CharField(required=False, allow_blank=True)
+    backup_plan = serializers.CharField(required=False, allow_blank=True)
+    review_on = serializers.DateField(required=False, allow_null=True)
+    goals = PlanGoalSerializer(many=True, required=False)
+    services = PlanServiceSerializer(many=True, required=False)
+    disagreements = PlanDisagreementSerializer(many=True, required=False)
+
+
+class PlanRevisionSerializer(StrictSerializer):
+    revision = serializers.IntegerField(min_value=1)
+
+
+def _detail(version: PlanVersion) -> dict[str, Any]:
+    pdf = selectors.pdf_status(version)
+    data = {
+        "id": version.pk,
+        "number": version.number,
+        "status": version.status,
+        "revision": version.revision,
+        "pdf_status": pdf.status if pdf else None,
+        **selectors.draft_content(version),
+    }
+    return PlanVersionDetailSerializer(data).data
+
+
+class ClientPlanView(APIView):
+    """A client's care plan versions, newest first; start the plan (a first draft proposed from
+    the assessment and the network meetings' decisions)."""
+
+    @extend_schema(responses=PlanVersionSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        client = access_selectors.client_for_reading(
+            user=staff_user(request), pk=pk, what="api.client.care_plan", section=Section.PLAN
         )
-        return Response(NeedSerializer(need).data)
+        return Response(PlanVersionSerializer(selectors.versions_of(client), many=True).data)
 
-
-class CompleteSerializer(StrictSerializer):
-    completed_on = serializers.DateField(required=False)
-
-
-class AssessmentCompleteView(APIView):
-    """Completes and freezes the assessment (the statutory fields must be there)."""
-
-    @extend_schema(request=CompleteSerializer, responses={200: AssessmentSerializer})
+    @extend_schema(request=None, responses={201: PlanVersionDetailSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        assessment = _assessment(request, pk, what="api.assessment", may=access.Ground.MAY_CHANGE)
-        serializer = CompleteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.complete_assessment(
-            assessment=assessment,
-            by=staff_user(request),
-            ground=assessment.client.access_ground,
-            **serializer.validated_data,
+        client = access_selectors.client_for_reading(
+            user=staff_user(request),
+            pk=pk,
+            what="api.client.care_plan",
+            may=policy.Ground.MAY_CHANGE,
+            section=Section.PLAN,
         )
-        return Response(AssessmentSerializer(assessment).data)
+        version = services.start_plan(client=client, by=staff_user(request), ground=client.access_ground)
+        return Response(_detail(selectors.version_with_content(version.pk)), status=status.HTTP_201_CREATED)
 
 
-class ChangeSerializer(serializers.Serializer[Any]):
-    domain = serializers.CharField(source="domain.code")
-    before = serializers.IntegerField(allow_null=True)
-    after = serializers.IntegerField(allow_null=True)
-    direction = serializers.ChoiceField(choices=selectors.CHANGE_DIRECTIONS)
+class VersionDetailView(APIView):
+    """One version with its content. A draft is changed with PUT, naming the revision it was
+    read at: a stale revision or a published version is a conflict (409)."""
+
+    @extend_schema(responses=PlanVersionDetailSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(_detail(selectors.version_for(user=staff_user(request), pk=pk, what="api.care_plan_version")))
+
+    @extend_schema(request=DraftUpdateSerializer, responses={200: PlanVersionDetailSerializer})
+    def put(self, request: Request, pk: int) -> Response:
+        version = selectors.version_for(
+            user=staff_user(request), pk=pk, what="api.care_plan_version", may=policy.Ground.MAY_CHANGE
+        )
+        serializer = DraftUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        content = dict(serializer.validated_data)
+        revision = content.pop("revision")
+        services.save_draft(
+            version=version,
+            by=staff_user(request),
+            ground=version.plan.client.access_ground,
+            revision=revision,
+            content=content,
+        )
+        return Response(_detail(selectors.version_with_content(pk)))
 
 
-class CompareView(APIView):
-    """Domain by domain, how the need for support changed: the two latest assessments, or
-    ``older`` and ``newer``."""
+class PublishView(APIView):
+    """Publishes the draft at the given revision: it is frozen, its PDF is rendered, and the next
+    draft starts from it (returned)."""
+
+    @extend_schema(request=PlanRevisionSerializer, responses={200: PlanVersionDetailSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        version = selectors.version_for(
+            user=staff_user(request), pk=pk, what="api.care_plan_version", may=policy.Ground.MAY_CHANGE
+        )
+        serializer = PlanRevisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        draft = services.publish_version(
+            version=version,
+            by=staff_user(request),
+            ground=version.plan.client.access_ground,
+            revision=serializer.validated_data["revision"],
+        )
+        return Response(_detail(selectors.version_with_content(draft.pk)))
+
+
+class PlanPdfSerializer(serializers.ModelSerializer[PlanPdf]):
+    class Meta:
+        model = PlanPdf
+        fields = ["status", "sha256", "size", "attempts", "error", "requested_at", "rendered_at"]
+
+
+class PdfView(APIView):
+    """The state of a published version's PDF; POST asks for it again (after a failure)."""
+
+    @extend_schema(responses=PlanPdfSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        version = selectors.version_for(user=staff_user(request), pk=pk, what="api.care_plan_version.pdf")
+        pdf = selectors.pdf_status(version)
+        if pdf is None:
+            return Response({"detail": "No PDF has been asked for."}, status=status.HTTP_404_NOT_FOUND)
+        return Response(PlanPdfSerializer(pdf).data)
+
+    @extend_schema(request=None, responses={202: PlanPdfSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        version = selectors.version_for(
+            user=staff_user(request), pk=pk, what="api.care_plan_version.pdf", may=policy.Ground.MAY_CHANGE
+        )
+        pdf = services.request_pdf(version=version, by=staff_user(request), ground=version.plan.client.access_ground)
+        return Response(PlanPdfSerializer(pdf).data, status=status.HTTP_202_ACCEPTED)
+
+
+class PdfDownloadView(APIView):
+    """The PDF itself, once ready (404 before)."""
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: OpenApiResponse()})
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        version = selectors.version_for(user=staff_user(request), pk=pk, what="api.care_plan_version.pdf")
+        return pdf_response(version, request)
+
+
+def pdf_response(version: PlanVersion, request: Any) -> HttpResponse:
+    """The ready PDF as a download, its hash in a header; logged as a read of the client's plan."""
+    pdf = PlanPdf.objects.filter(version=version, status=PlanPdf.Status.READY).first()
+    if pdf is None or pdf.content is None:
+        return HttpResponse(status=404)
+    client = version.plan.client
+    record_access(
+        actor=request.user,
+        client=client,
+        action=AccessEvent.Action.VIEW,
+        what="care_plan.pdf",
+        ground=client.access_ground,
+    )
+    response = HttpResponse(bytes(pdf.content), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="care-plan-{client.pk}-v{version.number}.pdf"'
+    response["X-Content-SHA256"] = pdf.sha256
+    return response
+
+
+class PlanChangeSerializer(serializers.Serializer[Any]):
+    area = serializers.ChoiceField(choices=selectors.CHANGE_AREAS)
+    kind = serializers.ChoiceField(choices=selectors.CHANGE_KINDS)
+    what = serializers.CharField(source="label")
+    before = serializers.CharField()
+    after = serializers.CharField()
+
+
+class PlanCompareView(APIView):
+    """What changed between two versions of the client's plan (``older``, ``newer``; by default
+    the two latest)."""
 
     @extend_schema(
         parameters=[OpenApiParameter("older", int), OpenApiParameter("newer", int)],
-        responses=ChangeSerializer(many=True),
+        responses=PlanChangeSerializer(many=True),
     )
     def get(self, request: Request, pk: int) -> Response:
-        client = client_for_request(request, pk, what="api.client.assessments.compare", section=Section.ASSESSMENT)
-        own = Assessment.objects.filter(client=client)
+        client = access_selectors.client_for_reading(
+            user=staff_user(request), pk=pk, what="api.client.care_plan.compare", section=Section.PLAN
+        )
+        own = PlanVersion.objects.filter(plan__client=client)
         params = request.query_params
-        if "older" in params or "newer" in params:
-            try:
-                older = own.get(pk=int(params.get("older", "")))
-                newer = own.get(pk=int(params.get("newer", "")))
-            except (ValueError, Assessment.DoesNotExist):
-                raise serializers.ValidationError({"older": ["Name two assessments of this client."]}) from None
-        else:
-            latest = list(own.order_by("-started_on", "-pk")[:2])
-            if len(latest) < 2:
-                raise serializers.ValidationError({"older": ["The client has fewer than two assessments."]})
-            newer, older = latest
-        return Response(ChangeSerializer(selectors.compare(older, newer), many=True).data)
+        try:
+            if "older" in params or "newer" in params:
+                pks = [own.get(pk=int(params.get("older", ""))).pk, own.get(pk=int(params.get("newer", ""))).pk]
+            else:
+                pks = list(own.order_by("-number").values_list("pk", flat=True)[:2])[::-1]
+        except (ValueError, PlanVersion.DoesNotExist):
+            raise serializers.ValidationError({"older": ["Name two versions of this client's plan."]}) from None
+        if len(pks) < 2:
+            raise serializers.ValidationError({"older": ["The plan has fewer than two versions."]})
+        older, newer = (selectors.version_with_content(pk) for pk in pks)
+        return Response(PlanChangeSerializer(selectors.compare(older, newer), many=True).data)
 
 
-class DueSerializer(serializers.Serializer[Any]):
-    client = serializers.IntegerField(source="client.pk")
-    client_name = serializers.CharField(source="client.full_name")
-    kind = serializers.ChoiceField(choices=selectors.DUE_KINDS)
-    due_on = serializers.DateField()
-    days_left = serializers.IntegerField()
+class GoalOutcomeInputSerializer(StrictSerializer):
+    goal = serializers.UUIDField(help_text="The key of the goal.")
+    client_rating = serializers.IntegerField(min_value=1, max_value=5)
+    professional_rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DueAssessmentsView(APIView):
-    """Your caseload's assessments to start, complete or repeat: overdue and coming up."""
-
-    @extend_schema(responses=DueSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        return Response(DueSerializer(selectors.due_assessments(staff_user(request)), many=True).data)
+class PlanReviewInputSerializer(StrictSerializer):
+    held_on = serializers.DateField()
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    outcomes = GoalOutcomeInputSerializer(many=True)
 
 
-class LevelSerializer(serializers.ModelSerializer[ScaleLevel]):
-    class Meta:
-        model = ScaleLevel
-        fields = ["value", "name"]
+class GoalOutcomeSerializer(serializers.Serializer[Any]):
+    goal = serializers.UUIDField(source="goal.key")
+    client_rating = serializers.IntegerField()
+    professional_rating = serializers.IntegerField()
+    comment = serializers.CharField()
 
 
-class DomainSerializer(serializers.ModelSerializer[LifeDomain]):
-    class Meta:
-        model = LifeDomain
-        fields = ["code", "name", "order"]
+class PlanReviewSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    held_on = serializers.DateField()
+    notes = serializers.CharField()
+    outcomes = GoalOutcomeSerializer(many=True)
 
 
-class ConfigurationSerializer(serializers.Serializer[Any]):
-    domains = DomainSerializer(many=True)
-    need_levels = LevelSerializer(many=True)
-    icf_levels = LevelSerializer(many=True)
+class ReviewsView(APIView):
+    """Reviews of a published version: each goal's outcome rated 1–5 by the client and by the
+    professional."""
 
+    @extend_schema(responses=PlanReviewSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        version = selectors.version_for(user=staff_user(request), pk=pk, what="api.care_plan_version.reviews")
+        return Response(PlanReviewSerializer(version.reviews.all(), many=True).data)
 
-class ConfigurationView(APIView):
-    """The life domains and scales in use, in the request's language."""
-
-    @extend_schema(responses=ConfigurationSerializer)
-    def get(self, request: Request) -> Response:
-        return Response(ConfigurationSerializer(selectors.configuration()).data)
+    @extend_schema(request=PlanReviewInputSerializer, responses={201: PlanReviewSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        version = selectors.version_for(
+            user=staff_user(request), pk=pk, what="api.care_plan_version.reviews", may=policy.Ground.MAY_CHANGE
+        )
+        serializer = PlanReviewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = services.record_review(
+            version=version,
+            by=staff_user(request),
+            ground=version.plan.client.access_ground,
+            **serializer.validated_data,
+        )
+        return Response(PlanReviewSerializer(review).data, status=status.HTTP_201_CREATED)

@@ -1,235 +1,208 @@
-"""The forms of the assessment pages: input parsing and shape only; the rules live in the services."""
+"""Forms of the care plan pages. Every form that changes the draft carries the revision the
+page was rendered from, so that a save over someone else's is caught."""
 
-from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from caseflow.accounts.models import User
-from networks.forms import PeopleField, date_input
+from accounts.models import User
+from assessments.models import TimeOfDay
 from networks.models import NetworkMember
 
-from .models import RAI_SCALES, Coverage, DomainNeed, NeedSlot, RaiInstrument, ScaleLevel, TimeOfDay
+from .models import PlanGoal, PlanService, PlanVersion, Responsible
 
-# A cell of the week grid: help is not needed, or needed and covered (or not) by someone.
-NOT_NEEDED = ""
-UNCOVERED = "uncovered"
-NETWORK_PREFIX = "network-"
-RAI_LABELS = {
-    "maple": _("MAPLe (1–5)"),
-    "cps": _("CPS (0–6)"),
-    "adl_h": _("ADL-H (0–6)"),
-    "iadl": _("IADL capacity (0–48)"),
-    "drs": _("DRS (0–14)"),
-}
-YES_NO_UNKNOWN = [("", _("Not stated")), ("true", _("Yes")), ("false", _("No"))]
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
-def _yes_no(value: str) -> bool | None:
-    return {"true": True, "false": False}.get(value)
+class RevisionForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class StartForm(forms.Form):
-    started_on = forms.DateField(label=_("Started on"), widget=date_input())
-
-
-class AssessmentForm(forms.Form):
-    """Who took part and the statutory fields (SHL §36–37), with the RAI summary scales."""
-
-    client_took_part = forms.BooleanField(label=_("The client took part"), required=False)
-    relatives = forms.ModelMultipleChoiceField(
-        label=_("Relatives and others from the client's network"),
-        queryset=NetworkMember.objects.none(),
+class DraftForm(RevisionForm):
+    client_wishes = forms.CharField(label=_("The client's wishes and views"), required=False, widget=TEXTAREA)
+    strengths_client = forms.CharField(label=_("Strengths as the client sees them"), required=False, widget=TEXTAREA)
+    strengths_professional = forms.CharField(
+        label=_("Strengths as the professionals see them"), required=False, widget=TEXTAREA
+    )
+    backup_plan = forms.CharField(
+        label=_("Backup plan"),
+        help_text=_("Who steps in if a service fails."),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=TEXTAREA,
     )
-    professionals = PeopleField(label=_("Professionals"), queryset=User.objects.none(), required=False)
-    situation_summary = forms.CharField(label=_("Summary of the situation"), widget=forms.Textarea, required=False)
-    client_view = forms.CharField(
-        label=_("The client's own view, in their own words"), widget=forms.Textarea, required=False
-    )
-    professional_conclusion = forms.CharField(
-        label=_("The professional's conclusion"), widget=forms.Textarea, required=False
-    )
-    named_worker_needed_client = forms.TypedChoiceField(
-        label=_("Is a named worker needed, in the client's view?"),
-        choices=YES_NO_UNKNOWN,
-        coerce=_yes_no,
-        empty_value=None,
-        required=False,
-    )
-    named_worker_needed_professional = forms.TypedChoiceField(
-        label=_("Is a named worker needed, in the professional's view?"),
-        choices=YES_NO_UNKNOWN,
-        coerce=_yes_no,
-        empty_value=None,
-        required=False,
-    )
-    rai_instrument = forms.ChoiceField(label=_("RAI instrument"), choices=RaiInstrument.choices, required=False)
+    review_on = forms.DateField(label=_("Review by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(
-        self, *args: Any, members: QuerySet[NetworkMember], professionals: QuerySet[User], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["relatives"].queryset = members  # type: ignore[attr-defined]
-        self.fields["professionals"].queryset = professionals  # type: ignore[attr-defined]
-        for name, (low, high) in RAI_SCALES.items():
-            self.fields[f"rai_{name}"] = forms.IntegerField(
-                label=RAI_LABELS[name], min_value=low, max_value=high, required=False
-            )
-
-    @classmethod
-    def initial_for(cls, assessment: Any) -> dict[str, Any]:
-        initial = {
-            name: getattr(assessment, name)
-            for name in ("client_took_part", "situation_summary", "client_view", "professional_conclusion")
-        }
-        for name in ("named_worker_needed_client", "named_worker_needed_professional"):
-            value = getattr(assessment, name)
-            initial[name] = "" if value is None else str(value).lower()
-        initial["rai_instrument"] = assessment.rai_instrument
-        initial["relatives"] = list(assessment.relatives.all())
-        initial["professionals"] = list(assessment.professionals.all())
-        for name, value in (assessment.rai_scores or {}).items():
-            initial[f"rai_{name}"] = value
-        return initial
-
-    def rai_fields(self) -> list[forms.BoundField]:
-        return [self[f"rai_{name}"] for name in RAI_SCALES]
-
-    def fields_for_service(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        fields = {
-            name: data[name]
-            for name in (
-                "client_took_part",
-                "situation_summary",
-                "client_view",
-                "professional_conclusion",
-                "named_worker_needed_client",
-                "named_worker_needed_professional",
-                "rai_instrument",
-            )
-        }
-        fields["rai_scores"] = {name: data[f"rai_{name}"] for name in RAI_SCALES if data.get(f"rai_{name}") is not None}
-        return fields
-
-
-def _slot_name(weekday: int, time_of_day: str) -> str:
-    return f"slot_{weekday}_{time_of_day}"
-
-
-def _slot_value(slot: NeedSlot) -> str:
-    if slot.coverage == Coverage.NETWORK:
-        return f"{NETWORK_PREFIX}{slot.network_member_id}"
-    return slot.coverage or UNCOVERED
-
-
-class NeedForm(forms.Form):
-    """The need in one life domain: its level in both parties' words, the ICF qualifier, and
-    for each weekday × time of day whether help is needed and who covers it. The grid is
-    native selects in a table, one per cell, labelled with its day and time: usable by
-    keyboard and screen reader without any script."""
-
-    level = forms.TypedChoiceField(label=_("Need for support"), coerce=int, widget=forms.RadioSelect)
-    client_text = forms.CharField(label=_("In the client's own words"), widget=forms.Textarea, required=False)
-    professional_text = forms.CharField(label=_("In the professional's words"), widget=forms.Textarea, required=False)
-    icf_qualifier = forms.TypedChoiceField(
-        label=_("ICF qualifier (functional ability)"), coerce=int, empty_value=None, required=False
-    )
-    service = forms.CharField(
-        label=_("The formal service"),
-        max_length=200,
-        required=False,
-        help_text=_("For example: home care. Used for the times covered by a formal service."),
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        need_levels: Sequence[ScaleLevel],
-        icf_levels: Sequence[ScaleLevel],
-        members: Sequence[NetworkMember],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["level"].choices = [(level.value, f"{level.value} – {level.name}") for level in need_levels]  # type: ignore[attr-defined]
-        self.fields["icf_qualifier"].choices = [  # type: ignore[attr-defined]
-            ("", _("Not scored")),
-            *((level.value, f"{level.value} – {level.name}") for level in icf_levels),
-        ]
-        coverage = [
-            (NOT_NEEDED, _("No help needed")),
-            (UNCOVERED, _("Needed, not covered")),
-            (Coverage.SERVICE.value, _("A formal service")),
-            (Coverage.CLIENT.value, _("The client")),
-            *((f"{NETWORK_PREFIX}{member.pk}", str(member.name)) for member in members),
-        ]
-        for weekday in range(7):
-            for time_of_day, time_label in TimeOfDay.choices:
-                self.fields[_slot_name(weekday, time_of_day)] = forms.ChoiceField(
-                    label=f"{WEEKDAYS[weekday]}, {time_label}", choices=coverage, required=False
-                )
-
-    @classmethod
-    def initial_for(cls, need: DomainNeed | None) -> dict[str, Any]:
-        if need is None:
-            return {}
-        initial: dict[str, Any] = {
-            "level": need.level,
-            "client_text": need.client_text,
-            "professional_text": need.professional_text,
-            "icf_qualifier": need.icf_qualifier,
-        }
-        for slot in need.slots.all():
-            initial[_slot_name(slot.weekday, slot.time_of_day)] = _slot_value(slot)
-            if slot.service:
-                initial["service"] = slot.service
-        return initial
-
-    def grid(self) -> list[tuple[str, list[forms.BoundField]]]:
-        """The slot fields as the table shows them: a row per time of day, a cell per weekday."""
-        return [
-            (str(label), [self[_slot_name(weekday, time_of_day)] for weekday in range(7)])
-            for time_of_day, label in TimeOfDay.choices
-        ]
-
-    def slots(self) -> list[dict[str, Any]]:
-        """The cells where help is needed, in the shape ``services.set_need`` takes."""
-        service = self.cleaned_data.get("service", "")
-        slots = []
-        for weekday in range(7):
-            for time_of_day in TimeOfDay.values:
-                value = self.cleaned_data.get(_slot_name(weekday, time_of_day), NOT_NEEDED)
-                if value == NOT_NEEDED:
-                    continue
-                slot: dict[str, Any] = {"weekday": weekday, "time_of_day": time_of_day, "coverage": ""}
-                if value.startswith(NETWORK_PREFIX):
-                    slot.update(coverage=Coverage.NETWORK, network_member=int(value.removeprefix(NETWORK_PREFIX)))
-                elif value != UNCOVERED:
-                    slot.update(coverage=value, service=service if value == Coverage.SERVICE else "")
-                slots.append(slot)
-        return slots
-
-    def need_fields(self) -> dict[str, Any]:
-        data = self.cleaned_data
+    @staticmethod
+    def initial_for(version: PlanVersion) -> dict[str, Any]:
         return {
-            "level": data["level"],
-            "client_text": data["client_text"],
-            "professional_text": data["professional_text"],
-            "icf_qualifier": data["icf_qualifier"],
-            "slots": self.slots(),
+            "revision": version.revision,
+            "client_wishes": version.client_wishes,
+            "strengths_client": version.strengths_client,
+            "strengths_professional": version.strengths_professional,
+            "backup_plan": version.backup_plan,
+            "review_on": version.review_on,
         }
+
+
+class GoalForm(RevisionForm):
+    key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    client_words = forms.CharField(label=_("The goal in the client's own words"), widget=TEXTAREA)
+    professional_words = forms.CharField(label=_("In professional terms"), required=False, widget=TEXTAREA)
+
+    @staticmethod
+    def initial_for(version: PlanVersion, goal: PlanGoal) -> dict[str, Any]:
+        return {
+            "revision": version.revision,
+            "key": goal.key,
+            "client_words": goal.client_words,
+            "professional_words": goal.professional_words,
+        }
+
+
+class ActionForm(RevisionForm):
+    goal = forms.ChoiceField(label=_("Goal"))
+    text = forms.CharField(label=_("What is done"), max_length=1000)
+    responsible = forms.ChoiceField(label=_("Who does it"), choices=Responsible.choices)
+    professional = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Professional"), required=False)
+    network_member = forms.ModelChoiceField(
+        queryset=NetworkMember.objects.none(), label=_("Network member"), required=False
+    )
+    due_on = forms.DateField(label=_("By"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, goals: list[PlanGoal], professionals: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].choices = [(str(g.key), g.client_words[:80]) for g in goals]  # type: ignore[attr-defined]
+        self.fields["professional"].queryset = professionals  # type: ignore[attr-defined]
+        self.fields["network_member"].queryset = members  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        responsible = data.get("responsible")
+        if responsible == Responsible.PROFESSIONAL and not data.get("professional"):
+            self.add_error("professional", _("Name the professional."))
+        if responsible == Responsible.NETWORK_MEMBER and not data.get("network_member"):
+            self.add_error("network_member", _("Name the network member."))
+        return data
+
+
+def slot_choices() -> list[tuple[str, str]]:
+    return [
+        (f"{day}:{time}", f"{WEEKDAYS[day]} {label}".lower().capitalize())
+        for day in range(7)
+        for time, label in TimeOfDay.choices
+    ]
+
+
+class ServiceForm(RevisionForm):
+    key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    service = forms.CharField(label=_("Service"), max_length=200)
+    provider = forms.CharField(label=_("Provider"), max_length=200, required=False)
+    amount = forms.CharField(
+        label=_("Amount"), max_length=100, required=False, help_text=_("For example: 2 visits a day.")
+    )
+    slots = forms.MultipleChoiceField(
+        label=_("Times of the week"), required=False, widget=forms.CheckboxSelectMultiple, choices=slot_choices
+    )
+    starts_on = forms.DateField(label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    backup = forms.CharField(label=_("If the service fails"), max_length=300, required=False)
+
+    @staticmethod
+    def initial_for(version: PlanVersion, service: PlanService) -> dict[str, Any]:
+        return {
+            "revision": version.revision,
+            "key": service.key,
+            "service": service.service,
+            "provider": service.provider,
+            "amount": service.amount,
+            "slots": [f"{s['weekday']}:{s['time_of_day']}" for s in service.slots],
+            "starts_on": service.starts_on,
+            "backup": service.backup,
+        }
+
+    def slot_values(self) -> list[dict[str, Any]]:
+        values = []
+        for value in self.cleaned_data["slots"]:
+            day, time = value.split(":", 1)
+            values.append({"weekday": int(day), "time_of_day": time})
+        return values
+
+
+class DisagreementForm(RevisionForm):
+    about = forms.ChoiceField(label=_("About"))
+    client_position = forms.CharField(label=_("The client's position"), widget=TEXTAREA)
+    professional_position = forms.CharField(label=_("The professional's position"), widget=TEXTAREA)
+    reasons = forms.CharField(label=_("Reasons"), required=False, widget=TEXTAREA)
+
+    def __init__(self, *args: Any, goals: list[PlanGoal], services: list[PlanService], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("plan", str(_("The plan as a whole")))]
+        choices += [(f"goal:{g.key}", str(_("Goal: %(goal)s") % {"goal": g.client_words[:60]})) for g in goals]
+        choices += [(f"service:{s.key}", str(_("Service: %(service)s") % {"service": s.service})) for s in services]
+        self.fields["about"].choices = choices  # type: ignore[attr-defined]
+
+    def content_item(self) -> dict[str, Any]:
+        subject, _sep, key = self.cleaned_data["about"].partition(":")
+        return {
+            "subject": subject,
+            "goal": key if subject == "goal" else None,
+            "service": key if subject == "service" else None,
+            "client_position": self.cleaned_data["client_position"],
+            "professional_position": self.cleaned_data["professional_position"],
+            "reasons": self.cleaned_data["reasons"],
+        }
+
+
+class RemoveForm(RevisionForm):
+    key = forms.UUIDField(widget=forms.HiddenInput)
 
 
 class CompareForm(forms.Form):
-    older = forms.TypedChoiceField(label=_("Earlier assessment"), coerce=int)
-    newer = forms.TypedChoiceField(label=_("Later assessment"), coerce=int)
+    older = forms.TypedChoiceField(label=_("Older version"), coerce=int)
+    newer = forms.TypedChoiceField(label=_("Newer version"), coerce=int)
 
-    def __init__(self, *args: Any, choices: Sequence[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["older"].choices = choices  # type: ignore[attr-defined]
         self.fields["newer"].choices = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("older") is not None and data.get("older") == data.get("newer"):
+            self.add_error("newer", _("Choose two different versions."))
+        return data
+
+
+RATING_CHOICES = [("", "–"), *[(str(n), str(n)) for n in range(1, 6)]]
+
+
+class ReviewForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=TEXTAREA)
+
+    def __init__(self, *args: Any, goals: list[PlanGoal], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.goals = goals
+        for n, goal in enumerate(goals, start=1):
+            for who, label in (
+                ("client", _("Goal %(n)s: the client's rating")),
+                ("professional", _("Goal %(n)s: the professional's rating")),
+            ):
+                self.fields[f"{who}-{goal.key}"] = forms.TypedChoiceField(
+                    label=label % {"n": n}, choices=RATING_CHOICES, coerce=int, help_text=goal.client_words[:120]
+                )
+            self.fields[f"comment-{goal.key}"] = forms.CharField(
+                label=_("Goal %(n)s: comment") % {"n": n}, required=False
+            )
+
+    def outcomes(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "goal": goal.key,
+                "client_rating": self.cleaned_data[f"client-{goal.key}"],
+                "professional_rating": self.cleaned_data[f"professional-{goal.key}"],
+                "comment": self.cleaned_data[f"comment-{goal.key}"],
+            }
+            for goal in self.goals
+        ]

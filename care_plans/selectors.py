@@ -1,175 +1,225 @@
-"""Reads of needs assessments: the list, one assessment with its needs and time slots, the
-week grid, the comparison of two assessments, and the coordinator's due/overdue list."""
+"""Reads of care plans: a client's versions, one version with its content, the draft as the
+editable document, decisions not yet in the plan, the comparison of two versions and the goal
+outcomes team leads see. Each costs a fixed number of queries."""
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
-from django.utils.dates import WEEKDAYS
+from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
-from caseflow.accounts.models import User
-from clients.models import Assignment, Client, Contact
+from access import selectors as access_selectors
+from access.models import Section
+from accounts.models import User
+from clients.models import Client
+from networks.models import Decision
 
-from .models import Assessment, Coverage, DomainNeed, LifeDomain, NeedSlot, ScaleLevel, TimeOfDay
+from .models import Disagreement, GoalAction, GoalOutcome, PlanGoal, PlanPdf, PlanReview, PlanVersion
 
-# How far ahead the due list looks for deadlines coming up.
-COMING_UP_DAYS = 30
-CHANGE_DIRECTIONS = ("better", "worse", "same", "new", "gone")
-DUE_KINDS = ("start", "complete", "reassess")
+CHANGE_KINDS = ("added", "removed", "changed")
+CHANGE_AREAS = ("plan", "goal", "action", "service", "disagreement")
 
 
-def assessments_of(client: Client) -> QuerySet[Assessment]:
+def versions_of(client: Client) -> QuerySet[PlanVersion]:
+    """The client's plan versions, newest first, with the PDF's status (not its bytes) and the
+    number of goals: two queries whatever their number."""
     return (
-        Assessment.objects.filter(client=client)
-        .annotate(
-            need_count=Count("needs", distinct=True),
-            uncovered_slots=Count("needs__slots", filter=Q(needs__slots__coverage=Coverage.UNCOVERED), distinct=True),
-        )
-        .order_by("-started_on", "-pk")
+        PlanVersion.objects.filter(plan__client=client)
+        .select_related("published_by", "pdf")
+        .defer("pdf__content")
+        .annotate(goal_count=Count("goals", distinct=True), disagreement_count=Count("disagreements", distinct=True))
+        .order_by("-number")
     )
 
 
-def assessment_with_needs(pk: int) -> Assessment:
-    """One assessment with its needs, domains, time slots and participants, in five queries."""
-    slots = NeedSlot.objects.select_related("network_member").order_by("weekday", "time_of_day")
-    needs = DomainNeed.objects.select_related("domain").prefetch_related(Prefetch("slots", queryset=slots))
+def version_with_content(pk: int) -> PlanVersion:
+    """One version with its goals and their actions, services, disagreements and reviews."""
+    actions = GoalAction.objects.select_related("professional", "network_member", "decision")
+    goals = PlanGoal.objects.select_related("domain").prefetch_related(Prefetch("actions", queryset=actions))
+    disagreements = Disagreement.objects.select_related("goal", "service")
+    reviews = PlanReview.objects.select_related("reviewed_by").prefetch_related(
+        Prefetch("outcomes", queryset=GoalOutcome.objects.select_related("goal"))
+    )
     return (
-        Assessment.objects.select_related("client", "contact", "previous", "created_by", "completed_by")
-        .prefetch_related(Prefetch("needs", queryset=needs), "relatives", "professionals")
+        PlanVersion.objects.select_related("plan__client", "published_by", "updated_by", "assessment")
+        .prefetch_related(
+            Prefetch("goals", queryset=goals),
+            "services",
+            Prefetch("disagreements", queryset=disagreements),
+            Prefetch("reviews", queryset=reviews),
+        )
         .get(pk=pk)
     )
 
 
-def configuration() -> dict[str, Any]:
-    """The life domains and scales in use (configuration data)."""
+def pdf_status(version: PlanVersion) -> PlanPdf | None:
+    """The version's PDF without its bytes, or None if none was asked for."""
+    return PlanPdf.objects.defer("content").filter(version=version).first()
+
+
+def draft_content(version: PlanVersion) -> dict[str, Any]:
+    """The version as the document ``plan_services.save_draft`` takes: pages change one part
+    of it and save it whole; the API hands it out. Items carry their keys. Works on the
+    prefetched rows of ``version_with_content``."""
+    goals = list(version.goals.all())
     return {
-        "domains": list(LifeDomain.objects.filter(active=True)),
-        "need_levels": list(ScaleLevel.objects.filter(scale=ScaleLevel.Scale.NEED)),
-        "icf_levels": list(ScaleLevel.objects.filter(scale=ScaleLevel.Scale.ICF)),
+        "client_wishes": version.client_wishes,
+        "strengths_client": version.strengths_client,
+        "strengths_professional": version.strengths_professional,
+        "backup_plan": version.backup_plan,
+        "review_on": version.review_on,
+        "goals": [
+            {
+                "key": str(goal.key),
+                "client_words": goal.client_words,
+                "professional_words": goal.professional_words,
+                "domain": goal.domain.code if goal.domain else "",
+                "actions": [
+                    {
+                        "key": str(action.key),
+                        "text": action.text,
+                        "responsible": action.responsible,
+                        "professional": action.professional_id,
+                        "network_member": action.network_member_id,
+                        "due_on": action.due_on,
+                        "decision": action.decision_id,
+                    }
+                    for action in goal.actions.all()
+                ],
+            }
+            for goal in goals
+        ],
+        "services": [
+            {
+                "key": str(service.key),
+                "service": service.service,
+                "provider": service.provider,
+                "amount": service.amount,
+                "slots": list(service.slots),
+                "starts_on": service.starts_on,
+                "backup": service.backup,
+            }
+            for service in version.services.all()
+        ],
+        "disagreements": [
+            {
+                "key": str(d.key),
+                "subject": d.subject,
+                "goal": str(d.goal.key) if d.goal else None,
+                "service": str(d.service.key) if d.service else None,
+                "client_position": d.client_position,
+                "professional_position": d.professional_position,
+                "reasons": d.reasons,
+            }
+            for d in version.disagreements.all()
+        ],
     }
 
 
-@dataclass
-class WeekGrid:
-    """Help needed by weekday × time of day across all needs: each cell lists who covers the
-    needs at that time; a cell with any uncovered need counts as uncovered."""
-
-    cells: dict[tuple[int, str], list[NeedSlot]] = field(default_factory=dict)
-
-    @property
-    def needed(self) -> int:
-        return len(self.cells)
-
-    @property
-    def uncovered(self) -> int:
-        return sum(self._uncovered(slots) for slots in self.cells.values())
-
-    @property
-    def days(self) -> list[str]:
-        return [str(WEEKDAYS[day]) for day in range(7)]
-
-    def rows(self) -> list[tuple[str, list[tuple[list[NeedSlot], bool]]]]:
-        """A row per time of day (its label first), a cell per weekday: its slots and whether
-        any of them is uncovered."""
-        rows = []
-        for time, label in TimeOfDay.choices:
-            cells = [self.cells.get((day, time), []) for day in range(7)]
-            rows.append((str(label), [(slots, self._uncovered(slots)) for slots in cells]))
-        return rows
-
-    @staticmethod
-    def _uncovered(slots: list[NeedSlot]) -> bool:
-        return any(slot.coverage == Coverage.UNCOVERED for slot in slots)
-
-
-def week_grid(assessment: Assessment) -> WeekGrid:
-    """Built from the prefetched needs of ``assessment_with_needs``: no further queries."""
-    grid = WeekGrid()
-    for need in assessment.needs.all():
-        for slot in need.slots.all():
-            grid.cells.setdefault((slot.weekday, slot.time_of_day), []).append(slot)
-    return grid
-
-
-@dataclass(frozen=True)
-class DomainChange:
-    domain: LifeDomain
-    before: int | None
-    after: int | None
-
-    @property
-    def direction(self) -> str:
-        """``better`` when the need for support fell, ``worse`` when it rose."""
-        if self.before is None:
-            return "new"
-        if self.after is None:
-            return "gone"
-        if self.after < self.before:
-            return "better"
-        if self.after > self.before:
-            return "worse"
-        return "same"
-
-
-def compare(older: Assessment, newer: Assessment) -> list[DomainChange]:
-    """Domain by domain, how the need for support changed between two assessments."""
-    levels: dict[int, dict[str, int]] = {}
-    domains: dict[int, LifeDomain] = {}
-    for label, assessment in (("before", older), ("after", newer)):
-        for need in DomainNeed.objects.filter(assessment=assessment).select_related("domain"):
-            levels.setdefault(need.domain_id, {})[label] = need.level
-            domains[need.domain_id] = need.domain
-    ordered = sorted(domains.values(), key=lambda d: (d.order, d.code))
-    return [DomainChange(d, levels[d.pk].get("before"), levels[d.pk].get("after")) for d in ordered]
-
-
-@dataclass(frozen=True)
-class DueItem:
-    client: Client
-    kind: str  # "start", "complete" or "reassess"
-    due_on: date
-
-    @property
-    def days_left(self) -> int:
-        return (self.due_on - timezone.localdate()).days
-
-
-def due_assessments(coordinator: User, *, today: date | None = None) -> list[DueItem]:
-    """For the coordinator's caseload: assessments to start (the contact's statutory
-    deadline), a child's assessment to complete within 3 months, and RAI reassessments — the
-    overdue ones and those coming up within ``COMING_UP_DAYS``. Three queries whatever the
-    caseload size."""
-    today = today or timezone.localdate()
-    horizon = today + timedelta(days=COMING_UP_DAYS)
-    clients = Assignment.objects.filter(coordinator=coordinator, ended_on__isnull=True).values("client")
-    items = [
-        DueItem(contact.client, "start", contact.assessment_due_on)
-        for contact in Contact.objects.filter(
-            client__in=clients,
-            assessment_started_on__isnull=True,
-            cancelled_on__isnull=True,
-            assessment_due_on__lte=horizon,
-        ).select_related("client")
-    ]
-    items += [
-        DueItem(a.client, "complete", a.complete_by)
-        for a in Assessment.objects.filter(
-            client__in=clients, status=Assessment.Status.STARTED, complete_by__lte=horizon
-        ).select_related("client")
-        if a.complete_by is not None
-    ]
-    latest_completed = (
-        Assessment.objects.filter(client__in=clients, status=Assessment.Status.COMPLETED, reassess_on__isnull=False)
-        .exclude(client__assessments__status=Assessment.Status.STARTED)
-        .order_by("client_id", "-completed_on")
-        .distinct("client_id")
-        .select_related("client")
+def decisions_not_in_plan(client: Client) -> list[Decision]:
+    """Open decisions of the client's network meetings that no version of the plan has taken
+    up as an action yet."""
+    return list(
+        Decision.objects.filter(meeting__client=client, done_on__isnull=True, plan_actions__isnull=True)
+        .select_related("meeting", "responsible_professional", "responsible_member")
+        .order_by("due_on", "pk")
     )
-    items += [
-        DueItem(a.client, "reassess", a.reassess_on)
-        for a in latest_completed
-        if a.reassess_on is not None and a.reassess_on <= horizon
-    ]
-    return sorted(items, key=lambda item: (item.due_on, item.client.last_name, item.kind))
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    area: str  # one of CHANGE_AREAS
+    kind: str  # one of CHANGE_KINDS
+    label: str
+    before: str = ""
+    after: str = ""
+
+
+def _texts(version: PlanVersion) -> dict[str, tuple[str, dict[str, str]]]:
+    """Every item of a version by area and key: its label and its comparable fields."""
+    items: dict[str, tuple[str, dict[str, str]]] = {}
+    for goal in version.goals.all():
+        items[f"goal:{goal.key}"] = (
+            goal.client_words,
+            {_("in the client's words"): goal.client_words, _("in professional terms"): goal.professional_words},
+        )
+        for action in goal.actions.all():
+            items[f"action:{action.key}"] = (
+                action.text,
+                {
+                    _("what is done"): action.text,
+                    _("who does it"): action.responsible_name,
+                    _("by"): action.due_on.isoformat() if action.due_on else "",
+                },
+            )
+    for service in version.services.all():
+        items[f"service:{service.key}"] = (
+            service.service,
+            {
+                _("service"): service.service,
+                _("provider"): service.provider,
+                _("amount"): service.amount,
+                _("times of the week"): ", ".join(service.slot_labels()),
+                _("starts on"): service.starts_on.isoformat() if service.starts_on else "",
+                _("if the service fails"): service.backup,
+            },
+        )
+    for d in version.disagreements.all():
+        items[f"disagreement:{d.key}"] = (
+            d.client_position,
+            {
+                _("the client's position"): d.client_position,
+                _("the professional's position"): d.professional_position,
+                _("reasons"): d.reasons,
+            },
+        )
+    return items
+
+
+def compare(older: PlanVersion, newer: PlanVersion) -> list[PlanChange]:
+    """What changed from ``older`` to ``newer``: the plan's own fields, and goals, actions,
+    services and disagreements added, removed or changed (followed by their keys). Takes
+    versions loaded with ``version_with_content``."""
+    changes: list[PlanChange] = []
+    for name in ("client_wishes", "strengths_client", "strengths_professional", "backup_plan", "review_on"):
+        before, after = getattr(older, name), getattr(newer, name)
+        if before != after:
+            label = str(getattr(PlanVersion._meta.get_field(name), "verbose_name", name))
+            changes.append(PlanChange("plan", "changed", label, str(before or ""), str(after or "")))
+    old, new = _texts(older), _texts(newer)
+    for key in [*old, *(k for k in new if k not in old)]:
+        area = key.split(":", 1)[0]
+        if key not in new:
+            changes.append(PlanChange(area, "removed", old[key][0], before=old[key][0]))
+        elif key not in old:
+            changes.append(PlanChange(area, "added", new[key][0], after=new[key][0]))
+        else:
+            for field, value in new[key][1].items():
+                previous = old[key][1].get(field, "")
+                if previous != value:
+                    changes.append(PlanChange(area, "changed", f"{new[key][0]} — {field}", previous, value))
+    return changes
+
+
+def goal_outcomes(clients: QuerySet[Client]) -> dict[str, Any]:
+    """The average outcome ratings (1–5) by client and by professional and the number of goals
+    rated, over the latest review of each of ``clients``' plans: the team lead's outcome figure."""
+    latest_reviews = (
+        PlanReview.objects.filter(version__plan__client__in=clients)
+        .order_by("version__plan_id", "-held_on", "-pk")
+        .distinct("version__plan_id")
+        .values("pk")
+    )
+    return GoalOutcome.objects.filter(review__in=latest_reviews).aggregate(
+        goals=Count("pk"), client=Avg("client_rating"), professional=Avg("professional_rating")
+    )
+
+
+def version_for(*, user: User, pk: int, what: str, may: frozenset[str] | None = None) -> PlanVersion:
+    """The version with its content, opened through its client: authorised and logged."""
+    client = access_selectors.client_of(
+        PlanVersion, pk, user=user, what=what, section=Section.PLAN, through="plan__client", may=may
+    )
+    version = version_with_content(pk)
+    version.plan.client = client
+    return version

@@ -1,316 +1,740 @@
-"""Writes of needs assessments: one transaction each, validated, audited. A completed
-assessment is frozen; a new one starts from the previous one."""
+"""Writes of care plans (asiakassuunnitelma, SHL §39, 812/2000 §7): one transaction each,
+validated, audited. A draft is saved whole or in part from the revision the editor started
+from; a save from an older revision is a conflict, never a lost update. Publishing freezes the
+version and its rows, asks for its PDF on commit and starts the next draft from it.
 
-from collections.abc import Sequence
+Kept apart from ``services.py`` (the needs assessment) so that the two can change side by side."""
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from caseflow.accounts.models import Role, User
-from caseflow.audit.models import AccessEvent
-from caseflow.audit.services import record_access
-from caseflow.errors import ConflictError
-from clients.models import Client, Contact
+from access.models import AccessEvent
+from access.services import record_access
+from accounts.models import Role, User
+from assessments import selectors as assessment_selectors
+from assessments.models import Assessment, Coverage, LifeDomain, TimeOfDay
+from clients.models import Client
 from clients.services import ensure_open
-from networks.models import NetworkMember
+from core.errors import ConflictError
+from networks.models import Decision, NetworkMember
 
+from . import selectors
 from .models import (
-    RAI_SCALES,
-    Assessment,
-    Coverage,
-    DomainNeed,
-    LifeDomain,
-    NeedSlot,
-    RaiInstrument,
-    ScaleLevel,
-    TimeOfDay,
+    CarePlan,
+    Disagreement,
+    GoalAction,
+    GoalOutcome,
+    PlanGoal,
+    PlanPdf,
+    PlanReview,
+    PlanService,
+    PlanVersion,
+    Responsible,
 )
 
-ASSESSMENT_FIELDS = (
-    "client_took_part",
-    "situation_summary",
-    "professional_conclusion",
-    "client_view",
-    "named_worker_needed_professional",
-    "named_worker_needed_client",
-    "rai_instrument",
-    "rai_scores",
-)
-CHILD_COMPLETION_MONTHS = 3  # SHL §36.3
-RAI_REASSESSMENT_MONTHS = 6  # vanhuspalvelulaki §15a
+logger = logging.getLogger(__name__)
+
+TEXT_FIELDS = ("client_wishes", "strengths_client", "strengths_professional", "backup_plan")
+DRAFT_FIELDS = (*TEXT_FIELDS, "review_on")
+COLLECTIONS = ("goals", "services", "disagreements")
+# The care plan is reviewed at least at the review date (SHL §39): by default a year after
+# publishing; for older people assessed with RAI, whose needs are reassessed every 6 months
+# (vanhuspalvelulaki 980/2012 §15a), at the same pace.
+REVIEW_MONTHS = 12
+RAI_REVIEW_MONTHS = 6
+RATINGS = range(1, 6)
 
 
-def _audit(assessment: Assessment, by: User, ground: str, action: str = AccessEvent.Action.CHANGE) -> None:
-    record_access(actor=by, client=assessment.client, action=action, what="assessment", ground=ground)
+class DraftConflictError(ConflictError):
+    """The draft was saved by someone else after the editor opened it."""
+
+    def __init__(self, message: str, current_revision: int) -> None:
+        super().__init__(message)
+        self.current_revision = current_revision
 
 
-def _ensure_editable(assessment: Assessment) -> None:
-    if assessment.is_frozen:
-        raise ConflictError(_("A completed assessment cannot be changed; start a new one."))
-    ensure_open(assessment.client)
+def _audit(version: PlanVersion, by: User, ground: str, action: str = AccessEvent.Action.CHANGE) -> None:
+    record_access(actor=by, client=version.plan.client, action=action, what="care_plan", ground=ground)
 
 
-def _validate_rai(instrument: str, scores: dict[str, Any]) -> None:
-    if instrument not in RaiInstrument.values:
-        raise ValidationError({"rai_instrument": _("Unknown RAI instrument.")})
-    if scores and not instrument:
-        raise ValidationError({"rai_scores": _("Name the RAI instrument the scores come from.")})
-    errors = []
-    for name, value in scores.items():
-        if name not in RAI_SCALES:
-            errors.append(_("Unknown scale: %(name)s.") % {"name": name})
-            continue
-        low, high = RAI_SCALES[name]
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            errors.append(
-                _("%(name)s must be a whole number from %(low)s to %(high)s.")
-                % {"name": name, "low": low, "high": high}
-            )
-    if errors:
-        raise ValidationError({"rai_scores": errors})
-
-
-@transaction.atomic
-def start_assessment(
-    *, client: Client, by: User, ground: str, started_on: date | None = None, contact: Contact | None = None
-) -> Assessment:
-    """Starts a needs assessment, from the previous completed one where there is one (its needs
-    and time slots are copied to be reviewed). It meets the start deadline of the contact it
-    answers (the earliest pending one unless named); a child needing special support must be
-    assessed within 3 months of the start (SHL §36)."""
-    ensure_open(client)
-    started_on = started_on or timezone.localdate()
-    if started_on > timezone.localdate():
-        raise ValidationError({"started_on": _("An assessment cannot start in the future.")})
-    if contact is None:
-        contact = (
-            client.contacts.filter(assessment_started_on__isnull=True, cancelled_on__isnull=True)
-            .order_by("assessment_due_on", "pk")
-            .first()
-        )
-    elif contact.client_id != client.pk:
-        raise ValidationError({"contact": _("Not a contact of this client.")})
-    previous = (
+def default_review_on(client: Client, start: date) -> date:
+    """The review date of a plan published on ``start``: 6 months for a client whose latest
+    completed assessment used a RAI instrument, 12 months otherwise."""
+    instrument = (
         Assessment.objects.filter(client=client, status=Assessment.Status.COMPLETED)
         .order_by("-completed_on", "-pk")
+        .values_list("rai_instrument", flat=True)
         .first()
     )
-    complete_by = None
-    if client.child_special_support:
-        complete_by = started_on + relativedelta(months=CHILD_COMPLETION_MONTHS)
-    assessment = Assessment(
-        client=client,
-        contact=contact,
-        previous=previous,
-        started_on=started_on,
-        complete_by=complete_by,
-        situation_summary=previous.situation_summary if previous else "",
-        rai_instrument=previous.rai_instrument if previous else RaiInstrument.NONE,
+    return start + relativedelta(months=RAI_REVIEW_MONTHS if instrument else REVIEW_MONTHS)
+
+
+# Starting a plan
+
+
+@transaction.atomic
+def start_plan(*, client: Client, by: User, ground: str) -> PlanVersion:
+    """Opens the client's plan with a first draft proposed from what is known: goals from the
+    latest assessment's life domains with a need, services from its time slots covered by a
+    service, and actions from network-meeting decisions not yet in the plan."""
+    ensure_open(client)
+    plan, _created = CarePlan.objects.select_for_update().get_or_create(client=client, defaults={"created_by": by})
+    if plan.versions.filter(status=PlanVersion.Status.DRAFT).exists():
+        raise ConflictError(_("The plan already has a draft: edit that one."))
+    latest = plan.versions.filter(status=PlanVersion.Status.PUBLISHED).order_by("-number").first()
+    if latest is not None:
+        return _next_draft(latest, by)
+    assessment_pk = (
+        Assessment.objects.filter(client=client)
+        .order_by(F("completed_on").desc(nulls_last=True), "-started_on", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    assessment = assessment_selectors.assessment_with_needs(assessment_pk) if assessment_pk else None
+    version = PlanVersion.objects.create(
+        plan=plan,
+        number=1,
+        assessment=assessment,
+        client_wishes=assessment.client_view if assessment else "",
+        review_on=default_review_on(client, timezone.localdate()),
         created_by=by,
+        updated_by=by,
     )
-    try:
-        with transaction.atomic():
-            assessment.save()
-    except IntegrityError as error:
-        raise ConflictError(_("The client already has an assessment in progress.")) from error
-    assessment.professionals.add(by)
-    if previous is not None:
-        _copy_needs(previous, assessment)
-    if contact is not None:
-        Contact.objects.filter(pk=contact.pk, assessment_started_on__isnull=True).update(
-            assessment_started_on=started_on
-        )
-    _audit(assessment, by, ground, AccessEvent.Action.CREATE)
-    return assessment
+    goals = _propose_goals(version, assessment)
+    _propose_services(version, assessment)
+    if goals:
+        _propose_actions(goals[0], client)
+    _audit(version, by, ground, AccessEvent.Action.CREATE)
+    return version
 
 
-def _copy_needs(previous: Assessment, assessment: Assessment) -> None:
-    old_needs = list(previous.needs.prefetch_related("slots"))
-    new_needs = DomainNeed.objects.bulk_create(
-        DomainNeed(
-            assessment=assessment,
-            domain_id=need.domain_id,
-            level=need.level,
-            professional_text=need.professional_text,
-            client_text=need.client_text,
-            icf_qualifier=need.icf_qualifier,
+def _propose_goals(version: PlanVersion, assessment: Assessment | None) -> list[PlanGoal]:
+    if assessment is None:
+        return []
+    needs = [need for need in assessment.needs.all() if need.level > 0]
+    return PlanGoal.objects.bulk_create(
+        PlanGoal(
+            version=version,
+            order=index,
+            client_words=need.client_text or need.professional_text or need.domain.name,
+            professional_words=need.professional_text,
+            domain=need.domain,
         )
-        for need in old_needs
+        for index, need in enumerate(needs)
     )
-    NeedSlot.objects.bulk_create(
-        NeedSlot(
-            need=new,
-            weekday=slot.weekday,
-            time_of_day=slot.time_of_day,
-            coverage=slot.coverage,
-            service=slot.service,
-            network_member_id=slot.network_member_id,
+
+
+def _propose_services(version: PlanVersion, assessment: Assessment | None) -> None:
+    if assessment is None:
+        return
+    by_service: dict[str, list[dict[str, Any]]] = {}
+    for need in assessment.needs.all():
+        for slot in need.slots.all():
+            if slot.coverage == Coverage.SERVICE and slot.service:
+                slots = by_service.setdefault(slot.service, [])
+                entry = {"weekday": slot.weekday, "time_of_day": slot.time_of_day}
+                if entry not in slots:
+                    slots.append(entry)
+    PlanService.objects.bulk_create(
+        PlanService(version=version, order=index, service=name, slots=slots)
+        for index, (name, slots) in enumerate(sorted(by_service.items()))
+    )
+
+
+def _propose_actions(goal: PlanGoal, client: Client) -> None:
+    decisions = selectors.decisions_not_in_plan(client)
+    GoalAction.objects.bulk_create(
+        GoalAction(
+            goal=goal,
+            order=index,
+            text=decision.text,
+            responsible=(
+                Responsible.PROFESSIONAL
+                if decision.responsible_professional_id
+                else Responsible.NETWORK_MEMBER
+                if decision.responsible_member_id
+                else Responsible.CLIENT
+            ),
+            professional_id=decision.responsible_professional_id,
+            network_member_id=decision.responsible_member_id,
+            due_on=decision.due_on,
+            decision=decision,
         )
-        for old, new in zip(old_needs, new_needs, strict=True)
-        for slot in old.slots.all()
+        for index, decision in enumerate(decisions)
+    )
+
+
+# Saving a draft
+
+
+def _ensure_draft(version: PlanVersion) -> None:
+    if version.is_frozen:
+        raise ConflictError(_("A published version cannot be changed; edit the current draft."))
+    ensure_open(version.plan.client)
+
+
+def _stale(version: PlanVersion) -> ConflictError:
+    current = PlanVersion.objects.filter(pk=version.pk).values_list("status", "revision").first()
+    if current is None or current[0] == PlanVersion.Status.PUBLISHED:
+        return ConflictError(_("This version was published meanwhile and can no longer be changed."))
+    return DraftConflictError(
+        _(
+            "Someone else saved this draft after you opened it. Your changes were not saved: "
+            "compare them with the saved draft and save again."
+        ),
+        current_revision=current[1],
     )
 
 
 @transaction.atomic
-def update_assessment(
-    *,
-    assessment: Assessment,
-    by: User,
-    ground: str,
-    fields: dict[str, Any],
-    relatives: Sequence[NetworkMember] | None = None,
-    professionals: Sequence[User] | None = None,
-) -> Assessment:
-    """Changes the statutory fields and, where given, who took part: relatives from the
-    client's own network and professionals (staff)."""
-    _ensure_editable(assessment)
-    unknown = set(fields) - set(ASSESSMENT_FIELDS)
+def save_draft(
+    *, version: PlanVersion, by: User, ground: str, revision: int, content: Mapping[str, Any]
+) -> PlanVersion:
+    """Saves the parts of the draft named in ``content`` — the text fields, ``review_on``, and
+    whole lists of ``goals`` (each with its ``actions``), ``services`` and ``disagreements`` —
+    if the draft is still at ``revision``. Everything is checked before anything is written."""
+    _ensure_draft(version)
+    unknown = set(content) - set(DRAFT_FIELDS) - set(COLLECTIONS)
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
-    errors: dict[str, str] = {}
-    if relatives is not None and any(member.client_id != assessment.client_id for member in relatives):
-        errors["relatives"] = _("Name people of the client's own network.")
-    if professionals is not None and any(user.role == Role.CLIENT for user in professionals):
-        errors["professionals"] = _("Name members of staff.")
-    if errors:
-        raise ValidationError(errors)
-    for name, value in fields.items():
-        setattr(assessment, name, value)
-    _validate_rai(assessment.rai_instrument, assessment.rai_scores or {})
-    assessment.full_clean()
-    assessment.save(update_fields=list(fields))
-    if relatives is not None:
-        assessment.relatives.set(relatives)
-    if professionals is not None:
-        assessment.professionals.set(professionals)
-    _audit(assessment, by, ground)
-    return assessment
-
-
-def _levels(scale: str) -> set[int]:
-    return set(ScaleLevel.objects.filter(scale=scale).values_list("value", flat=True))
-
-
-@transaction.atomic
-def set_need(
-    *,
-    assessment: Assessment,
-    domain: LifeDomain,
-    by: User,
-    ground: str,
-    level: int,
-    professional_text: str = "",
-    client_text: str = "",
-    icf_qualifier: int | None = None,
-    slots: Sequence[dict[str, Any]] | None = None,
-) -> DomainNeed:
-    """Records the need in one life domain and, when ``slots`` is given, replaces the times
-    of the week it needs help: each ``{"weekday": 0-6, "time_of_day": ..., "coverage": "",
-    "service" | "network_member": ...}``."""
-    _ensure_editable(assessment)
-    errors: dict[str, Any] = {}
-    if not domain.active:
-        errors["domain"] = _("This life domain is not in use.")
-    if level not in _levels(ScaleLevel.Scale.NEED):
-        errors["level"] = _("Choose a level of the need scale.")
-    if icf_qualifier is not None and icf_qualifier not in _levels(ScaleLevel.Scale.ICF):
-        errors["icf_qualifier"] = _("An ICF qualifier is from 0 to 4.")
-    if errors:
-        raise ValidationError(errors)
-    need, _created = DomainNeed.objects.update_or_create(
-        assessment=assessment,
-        domain=domain,
-        defaults={
-            "level": level,
-            "professional_text": professional_text,
-            "client_text": client_text,
-            "icf_qualifier": icf_qualifier,
-        },
+    rows = _validated_rows(version, content)
+    fields = {name: content[name] for name in DRAFT_FIELDS if name in content}
+    for name in TEXT_FIELDS:
+        if name in fields:
+            fields[name] = str(fields[name] or "").strip()
+    updated = PlanVersion.objects.filter(pk=version.pk, status=PlanVersion.Status.DRAFT, revision=revision).update(
+        revision=F("revision") + 1, updated_by=by, updated_at=timezone.now(), **fields
     )
-    if slots is not None:
-        _replace_slots(need, slots)
-    _audit(assessment, by, ground)
-    return need
+    if not updated:
+        raise _stale(version)
+    _write_rows(version, content, rows)
+    _audit(version, by, ground)
+    version.refresh_from_db()
+    return version
 
 
-def _replace_slots(need: DomainNeed, slots: Sequence[dict[str, Any]]) -> None:
-    members = {m.pk: m for m in NetworkMember.objects.filter(client=need.assessment.client_id)}
-    new: list[NeedSlot] = []
-    errors: list[str] = []
-    seen: set[tuple[int, str]] = set()
-    for index, data in enumerate(slots, start=1):
-        weekday, time_of_day = data.get("weekday"), data.get("time_of_day")
-        coverage = data.get("coverage", "")
-        if not isinstance(weekday, int) or isinstance(weekday, bool) or not 0 <= weekday <= 6:
-            errors.append(_("Slot %(n)s: the weekday is 0 (Monday) to 6 (Sunday).") % {"n": index})
-            continue
-        if time_of_day not in TimeOfDay.values:
-            errors.append(_("Slot %(n)s: no such time of day.") % {"n": index})
-            continue
-        if coverage not in Coverage.values:
-            errors.append(_("Slot %(n)s: unknown coverage.") % {"n": index})
-            continue
-        if (weekday, time_of_day) in seen:
-            errors.append(_("Slot %(n)s: the same time twice.") % {"n": index})
-            continue
-        seen.add((weekday, time_of_day))
-        member = None
-        if coverage == Coverage.NETWORK:
-            member = members.get(data.get("network_member") or 0)
-            if member is None:
-                errors.append(_("Slot %(n)s: name a member of the client's network.") % {"n": index})
-                continue
-        new.append(
-            NeedSlot(
-                need=need,
-                weekday=weekday,
-                time_of_day=time_of_day,
-                coverage=coverage,
-                service=str(data.get("service", "")) if coverage == Coverage.SERVICE else "",
-                network_member=member,
+def _key(value: Any, seen: set[uuid.UUID]) -> uuid.UUID | None:
+    """The item's key as given (it follows the item across versions), or a new one; None if
+    the value is not a key or is used twice."""
+    if value in (None, ""):
+        key = uuid.uuid4()
+    else:
+        try:
+            key = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+        except ValueError:
+            return None
+    if key in seen:
+        return None
+    seen.add(key)
+    return key
+
+
+def _validated_rows(version: PlanVersion, content: Mapping[str, Any]) -> dict[str, Any]:
+    """Checks every item and resolves its references to the client's own people, decisions and
+    the life domains; raises one ValidationError with every problem, by list."""
+    client = version.plan.client
+    errors: dict[str, list[str]] = {}
+    if "review_on" in content and content["review_on"] is not None and not isinstance(content["review_on"], date):
+        errors["review_on"] = [_("Enter a valid date.")]
+    members = {m.pk: m for m in NetworkMember.objects.filter(client=client, removed_on__isnull=True)}
+    decisions = set(Decision.objects.filter(meeting__client=client).values_list("pk", flat=True))
+    staff = set(User.objects.filter(is_active=True).exclude(role=Role.CLIENT).values_list("pk", flat=True))
+    domains = {d.code: d for d in LifeDomain.objects.all()}
+    result: dict[str, Any] = {}
+    goal_keys: set[uuid.UUID] = set()
+    service_keys: set[uuid.UUID] = set()
+    if "goals" in content:
+        result["goals"] = _goal_rows(content["goals"], goal_keys, members, decisions, staff, domains, errors)
+    if "services" in content:
+        result["services"] = _service_rows(content["services"], service_keys, errors)
+    if "disagreements" in content:
+        # A disagreement names a goal or a service of the draft as it will be after the save.
+        if "goals" not in content:
+            goal_keys = set(version.goals.values_list("key", flat=True))
+        if "services" not in content:
+            service_keys = set(version.services.values_list("key", flat=True))
+        result["disagreements"] = _disagreement_rows(content["disagreements"], goal_keys, service_keys, errors)
+    if errors:
+        raise ValidationError(errors)
+    return result
+
+
+def _goal_rows(
+    goals: Sequence[Mapping[str, Any]],
+    keys: set[uuid.UUID],
+    members: dict[int, NetworkMember],
+    decisions: set[int],
+    staff: set[int],
+    domains: dict[str, LifeDomain],
+    errors: dict[str, list[str]],
+) -> list[tuple[PlanGoal, list[GoalAction]]]:
+    rows = []
+    problems = errors.setdefault("goals", [])
+    for n, data in enumerate(goals, start=1):
+        key = _key(data.get("key"), keys)
+        words = str(data.get("client_words") or "").strip()
+        domain_code = data.get("domain") or ""
+        if key is None:
+            problems.append(_("Goal %(n)s: the key is not valid or is used twice.") % {"n": n})
+        if not words:
+            problems.append(_("Goal %(n)s: write the goal in the client's own words.") % {"n": n})
+        if domain_code and domain_code not in domains:
+            problems.append(_("Goal %(n)s: no such life domain.") % {"n": n})
+        goal = PlanGoal(
+            key=key or uuid.uuid4(),
+            order=n,
+            client_words=words,
+            professional_words=str(data.get("professional_words") or "").strip(),
+            domain=domains.get(domain_code),
+        )
+        action_keys: set[uuid.UUID] = set()
+        actions = [
+            _action_row(action, {"n": n, "m": m}, action_keys, members, decisions, staff, problems)
+            for m, action in enumerate(data.get("actions") or [], start=1)
+        ]
+        rows.append((goal, actions))
+    if not problems:
+        del errors["goals"]
+    return rows
+
+
+def _action_row(
+    action: Mapping[str, Any],
+    label: dict[str, int],
+    keys: set[uuid.UUID],
+    members: dict[int, NetworkMember],
+    decisions: set[int],
+    staff: set[int],
+    problems: list[str],
+) -> GoalAction:
+    """Action ``label["m"]`` of goal ``label["n"]``, its problems added to ``problems``."""
+    action_key = _key(action.get("key"), keys)
+    text = str(action.get("text") or "").strip()
+    responsible = str(action.get("responsible") or "")
+    professional = action.get("professional") or None
+    member = action.get("network_member") or None
+    decision = action.get("decision") or None
+    if action_key is None:
+        problems.append(_("Goal %(n)s, action %(m)s: the key is not valid or is used twice.") % label)
+    if not text:
+        problems.append(_("Goal %(n)s, action %(m)s: say what is done.") % label)
+    if responsible == Responsible.PROFESSIONAL and professional not in staff:
+        problems.append(_("Goal %(n)s, action %(m)s: name a member of staff.") % label)
+    elif responsible == Responsible.NETWORK_MEMBER and member not in members:
+        problems.append(_("Goal %(n)s, action %(m)s: name a person of the client's network.") % label)
+    elif responsible not in Responsible.values:
+        problems.append(_("Goal %(n)s, action %(m)s: say who does it.") % label)
+    if decision is not None and decision not in decisions:
+        problems.append(_("Goal %(n)s, action %(m)s: not a decision of this client's meetings.") % label)
+    due_on = action.get("due_on")
+    if due_on is not None and not isinstance(due_on, date):
+        problems.append(_("Goal %(n)s, action %(m)s: enter a valid date.") % label)
+        due_on = None
+    return GoalAction(
+        key=action_key or uuid.uuid4(),
+        order=label["m"],
+        text=text,
+        responsible=responsible,
+        professional_id=professional if responsible == Responsible.PROFESSIONAL else None,
+        network_member_id=member if responsible == Responsible.NETWORK_MEMBER else None,
+        due_on=due_on,
+        decision_id=decision,
+    )
+
+
+def _service_rows(
+    services: Sequence[Mapping[str, Any]], keys: set[uuid.UUID], errors: dict[str, list[str]]
+) -> list[PlanService]:
+    rows = []
+    problems = errors.setdefault("services", [])
+    for n, data in enumerate(services, start=1):
+        key = _key(data.get("key"), keys)
+        name = str(data.get("service") or "").strip()
+        if key is None:
+            problems.append(_("Service %(n)s: the key is not valid or is used twice.") % {"n": n})
+        if not name:
+            problems.append(_("Service %(n)s: name the service.") % {"n": n})
+        slots = []
+        for slot in data.get("slots") or []:
+            weekday, time_of_day = slot.get("weekday"), slot.get("time_of_day")
+            if not isinstance(weekday, int) or isinstance(weekday, bool) or not 0 <= weekday <= 6:
+                problems.append(_("Service %(n)s: the weekday is 0 (Monday) to 6 (Sunday).") % {"n": n})
+            elif time_of_day not in TimeOfDay.values:
+                problems.append(_("Service %(n)s: no such time of day.") % {"n": n})
+            elif {"weekday": weekday, "time_of_day": time_of_day} not in slots:
+                slots.append({"weekday": weekday, "time_of_day": time_of_day})
+        starts_on = data.get("starts_on")
+        if starts_on is not None and not isinstance(starts_on, date):
+            problems.append(_("Service %(n)s: enter a valid start date.") % {"n": n})
+            starts_on = None
+        lengths = (("service", 200), ("provider", 200), ("amount", 100), ("backup", 300))
+        if any(len(str(data.get(field) or "")) > limit for field, limit in lengths):
+            problems.append(_("Service %(n)s: a text is too long.") % {"n": n})
+        rows.append(
+            PlanService(
+                key=key or uuid.uuid4(),
+                order=n,
+                service=name,
+                provider=str(data.get("provider") or "").strip(),
+                amount=str(data.get("amount") or "").strip(),
+                slots=slots,
+                starts_on=starts_on,
+                backup=str(data.get("backup") or "").strip(),
             )
         )
-    if errors:
-        raise ValidationError({"slots": errors})
-    need.slots.all().delete()
-    NeedSlot.objects.bulk_create(new)
+    if not problems:
+        del errors["services"]
+    return rows
+
+
+def _disagreement_rows(
+    disagreements: Sequence[Mapping[str, Any]],
+    goal_keys: set[uuid.UUID],
+    service_keys: set[uuid.UUID],
+    errors: dict[str, list[str]],
+) -> list[tuple[Disagreement, uuid.UUID | None, uuid.UUID | None]]:
+    rows = []
+    problems = errors.setdefault("disagreements", [])
+    keys: set[uuid.UUID] = set()
+    for n, data in enumerate(disagreements, start=1):
+        key = _key(data.get("key"), keys)
+        subject = str(data.get("subject") or "")
+        goal_key = service_key = None
+        if key is None:
+            problems.append(_("Disagreement %(n)s: the key is not valid or is used twice.") % {"n": n})
+        if subject == Disagreement.Subject.GOAL:
+            goal_key = _as_uuid(data.get("goal"))
+            if goal_key not in goal_keys:
+                problems.append(_("Disagreement %(n)s: name a goal of this plan.") % {"n": n})
+        elif subject == Disagreement.Subject.SERVICE:
+            service_key = _as_uuid(data.get("service"))
+            if service_key not in service_keys:
+                problems.append(_("Disagreement %(n)s: name a service of this plan.") % {"n": n})
+        elif subject != Disagreement.Subject.PLAN:
+            problems.append(_("Disagreement %(n)s: say what it is about.") % {"n": n})
+        client_position = str(data.get("client_position") or "").strip()
+        professional_position = str(data.get("professional_position") or "").strip()
+        if not client_position or not professional_position:
+            problems.append(
+                _("Disagreement %(n)s: write both the client's and the professional's position.") % {"n": n}
+            )
+        item = Disagreement(
+            key=key or uuid.uuid4(),
+            subject=subject,
+            client_position=client_position,
+            professional_position=professional_position,
+            reasons=str(data.get("reasons") or "").strip(),
+        )
+        rows.append((item, goal_key, service_key))
+    if not problems:
+        del errors["disagreements"]
+    return rows
+
+
+def _as_uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _write_rows(version: PlanVersion, content: Mapping[str, Any], rows: dict[str, Any]) -> None:
+    """Replaces the named lists of the draft. Disagreements point at goals and services by key,
+    so they are written last, against the rows as they now are."""
+    if not rows:
+        return
+    old_disagreements = list(version.disagreements.select_related("goal", "service"))
+    Disagreement.objects.filter(version=version).delete()
+    if "goals" in rows:
+        PlanGoal.objects.filter(version=version).delete()
+        goals = [goal for goal, _actions in rows["goals"]]
+        for goal in goals:
+            goal.version = version
+        PlanGoal.objects.bulk_create(goals)
+        actions = []
+        for goal, goal_actions in rows["goals"]:
+            for action in goal_actions:
+                action.goal = goal
+                actions.append(action)
+        GoalAction.objects.bulk_create(actions)
+    if "services" in rows:
+        PlanService.objects.filter(version=version).delete()
+        for service in rows["services"]:
+            service.version = version
+        PlanService.objects.bulk_create(rows["services"])
+    goals_by_key = {goal.key: goal for goal in version.goals.all()}
+    services_by_key = {service.key: service for service in version.services.all()}
+    if "disagreements" in rows:
+        items = rows["disagreements"]
+    else:
+        # Kept as they were, as long as what they are about is still in the draft.
+        items = [(d, d.goal.key if d.goal else None, d.service.key if d.service else None) for d in old_disagreements]
+    new = []
+    for item, goal_key, service_key in items:
+        goal = goals_by_key.get(goal_key) if goal_key else None
+        service = services_by_key.get(service_key) if service_key else None
+        if (goal_key and goal is None) or (service_key and service is None):
+            continue
+        new.append(
+            Disagreement(
+                version=version,
+                key=item.key,
+                subject=item.subject,
+                goal=goal,
+                service=service,
+                client_position=item.client_position,
+                professional_position=item.professional_position,
+                reasons=item.reasons,
+            )
+        )
+    Disagreement.objects.bulk_create(new)
+
+
+# Publishing
 
 
 @transaction.atomic
-def complete_assessment(
-    *, assessment: Assessment, by: User, ground: str, completed_on: date | None = None
-) -> Assessment:
-    """Completes and freezes the assessment. SHL §36–37: the situation, the professional's
-    conclusion and the client's own view are recorded. A RAI-assessed client is reassessed in
-    6 months (vanhuspalvelulaki §15a); a marked change sooner is a new contact."""
-    _ensure_editable(assessment)
-    completed_on = completed_on or timezone.localdate()
+def publish_version(*, version: PlanVersion, by: User, ground: str, revision: int) -> PlanVersion:
+    """Publishes the draft as it is at ``revision``: freezes it and its rows, asks for its PDF
+    (rendered in the client's language once the transaction commits) and starts the next
+    draft from it. Returns the new draft."""
+    _ensure_draft(version)
+    locked = PlanVersion.objects.select_for_update().filter(pk=version.pk).first()
+    if locked is None or locked.status != PlanVersion.Status.DRAFT or locked.revision != revision:
+        raise _stale(version)
     errors: dict[str, str] = {}
-    for name, message in (
-        ("situation_summary", _("Summarise the situation.")),
-        ("professional_conclusion", _("Write the professional's conclusion.")),
-        ("client_view", _("Record the client's own view, in their own words.")),
-    ):
-        if not getattr(assessment, name).strip():
-            errors[name] = message
-    if not assessment.needs.exists():
-        errors["needs"] = _("Assess at least one life domain.")
-    if completed_on < assessment.started_on or completed_on > timezone.localdate():
-        errors["completed_on"] = _("The completion date is between the start and today.")
+    if not locked.client_wishes:
+        errors["client_wishes"] = _("Record the client's wishes and views, in their own words.")
+    if not locked.goals.exists():
+        errors["goals"] = _("Agree at least one goal with the client.")
+    if not locked.backup_plan and not locked.services.exclude(backup="").exists():
+        errors["backup_plan"] = _("Say who steps in if a service fails.")
     if errors:
         raise ValidationError(errors)
-    assessment.status = Assessment.Status.COMPLETED
-    assessment.completed_on = completed_on
-    assessment.completed_by = by
-    if assessment.rai_instrument:
-        assessment.reassess_on = completed_on + relativedelta(months=RAI_REASSESSMENT_MONTHS)
-    assessment.save(update_fields=["status", "completed_on", "completed_by", "reassess_on"])
-    NeedSlot.objects.filter(need__assessment=assessment).update(frozen=True)
-    DomainNeed.objects.filter(assessment=assessment).update(frozen=True)
-    _audit(assessment, by, ground)
-    return assessment
+    client = version.plan.client
+    now = timezone.now()
+    GoalAction.objects.filter(goal__version=locked).update(frozen=True)
+    for model in (PlanGoal, PlanService, Disagreement):
+        model.objects.filter(version=locked).update(frozen=True)
+    locked.status = PlanVersion.Status.PUBLISHED
+    locked.published_at = now
+    locked.published_by = by
+    locked.language = client.preferred_language
+    locked.review_on = locked.review_on or default_review_on(client, timezone.localdate())
+    locked.save(update_fields=["status", "published_at", "published_by", "language", "review_on", "updated_at"])
+    PlanPdf.objects.create(version=locked, requested_at=now)
+    transaction.on_commit(lambda: queue_pdf(locked.pk))
+    locked.plan = version.plan
+    _audit(locked, by, ground)
+    return _next_draft(locked, by)
+
+
+def _next_draft(published: PlanVersion, by: User) -> PlanVersion:
+    """A new draft with the content of ``published``, its items keeping their keys."""
+    draft = PlanVersion.objects.create(
+        plan=published.plan,
+        number=published.number + 1,
+        based_on=published,
+        assessment=published.assessment,
+        review_on=published.review_on,
+        created_by=by,
+        updated_by=by,
+        **{name: getattr(published, name) for name in TEXT_FIELDS},
+    )
+    goals = list(published.goals.prefetch_related("actions"))
+    new_goals = PlanGoal.objects.bulk_create(
+        PlanGoal(
+            version=draft,
+            key=g.key,
+            order=g.order,
+            client_words=g.client_words,
+            professional_words=g.professional_words,
+            domain_id=g.domain_id,
+        )
+        for g in goals
+    )
+    GoalAction.objects.bulk_create(
+        GoalAction(
+            goal=new,
+            key=a.key,
+            order=a.order,
+            text=a.text,
+            responsible=a.responsible,
+            professional_id=a.professional_id,
+            network_member_id=a.network_member_id,
+            due_on=a.due_on,
+            decision_id=a.decision_id,
+        )
+        for old, new in zip(goals, new_goals, strict=True)
+        for a in old.actions.all()
+    )
+    services = PlanService.objects.bulk_create(
+        PlanService(
+            version=draft,
+            key=s.key,
+            order=s.order,
+            service=s.service,
+            provider=s.provider,
+            amount=s.amount,
+            slots=s.slots,
+            starts_on=s.starts_on,
+            backup=s.backup,
+        )
+        for s in published.services.all()
+    )
+    goals_by_key = {g.key: g for g in new_goals}
+    services_by_key = {s.key: s for s in services}
+    Disagreement.objects.bulk_create(
+        Disagreement(
+            version=draft,
+            key=d.key,
+            subject=d.subject,
+            goal=goals_by_key.get(d.goal.key) if d.goal else None,
+            service=services_by_key.get(d.service.key) if d.service else None,
+            client_position=d.client_position,
+            professional_position=d.professional_position,
+            reasons=d.reasons,
+        )
+        for d in published.disagreements.select_related("goal", "service")
+    )
+    return draft
+
+
+# The PDF
+
+
+def queue_pdf(version_pk: int) -> bool:
+    """Sends the render task to its queue. With the broker down the request is not lost: the
+    PDF stays pending and ``requeue_pending_pdfs`` (beat) or the page's button sends it again."""
+    from .tasks import render_plan_pdf
+
+    try:
+        render_plan_pdf.apply_async((version_pk,), retry=False)
+    except Exception:  # the broker's connection errors vary by transport
+        logger.warning("Could not queue the PDF of plan version %s; it stays pending.", version_pk, exc_info=True)
+        return False
+    return True
+
+
+@transaction.atomic
+def request_pdf(*, version: PlanVersion, by: User, ground: str) -> PlanPdf:
+    """Asks (again) for the PDF of a published version: a failed or lost render is queued anew.
+    A ready PDF is frozen and stays as it is."""
+    if not version.is_frozen:
+        raise ConflictError(_("Only a published version has a PDF."))
+    pdf, _created = PlanPdf.objects.select_for_update().get_or_create(
+        version=version, defaults={"requested_at": timezone.now()}
+    )
+    if pdf.status == PlanPdf.Status.READY:
+        return pdf
+    pdf.status = PlanPdf.Status.PENDING
+    pdf.requested_at = timezone.now()
+    pdf.save(update_fields=["status", "requested_at"])
+    transaction.on_commit(lambda: queue_pdf(version.pk))
+    _audit(version, by, ground)
+    return pdf
+
+
+@transaction.atomic
+def store_pdf(*, version_pk: int, content: bytes) -> PlanPdf | None:
+    """Stores the rendered PDF with its SHA-256, once: a second render of the same version
+    (a retried or duplicated task) leaves the first one in place."""
+    pdf = PlanPdf.objects.select_for_update().filter(version_id=version_pk).first()
+    if pdf is None or pdf.status == PlanPdf.Status.READY:
+        return pdf
+    pdf.content = content
+    pdf.sha256 = hashlib.sha256(content).hexdigest()
+    pdf.size = len(content)
+    pdf.status = PlanPdf.Status.READY
+    pdf.error = ""
+    pdf.attempts += 1
+    pdf.rendered_at = timezone.now()
+    pdf.save()
+    return pdf
+
+
+@transaction.atomic
+def record_pdf_failure(*, version_pk: int, error: str, final: bool) -> None:
+    """Counts a failed attempt; the last one marks the PDF failed, shown on the page with a
+    button to try again."""
+    pdf = PlanPdf.objects.select_for_update().filter(version_id=version_pk).first()
+    if pdf is None or pdf.status == PlanPdf.Status.READY:
+        return
+    pdf.attempts += 1
+    pdf.error = error[:2000]
+    if final:
+        pdf.status = PlanPdf.Status.FAILED
+    pdf.save(update_fields=["attempts", "error", "status"])
+
+
+# Review
+
+
+def _rating(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value in RATINGS
+
+
+@transaction.atomic
+def record_review(
+    *,
+    version: PlanVersion,
+    by: User,
+    ground: str,
+    held_on: date,
+    notes: str = "",
+    outcomes: Sequence[Mapping[str, Any]],
+) -> PlanReview:
+    """Reviews a published version: each goal (by its key) rated 1–5 by the client and by the
+    professional, with a comment. Every goal of the version is rated."""
+    ensure_open(version.plan.client)
+    if not version.is_frozen:
+        raise ConflictError(_("Only a published version is reviewed."))
+    goals = {goal.key: goal for goal in version.goals.all()}
+    errors: list[str] = []
+    seen: set[uuid.UUID] = set()
+    rows = []
+    for n, data in enumerate(outcomes, start=1):
+        goal = goals.get(_as_uuid(data.get("goal")))  # type: ignore[arg-type]
+        if goal is None or goal.key in seen:
+            errors.append(_("Outcome %(n)s: name a goal of this version, once.") % {"n": n})
+            continue
+        seen.add(goal.key)
+        client_rating: Any = data.get("client_rating")
+        professional_rating: Any = data.get("professional_rating")
+        if not _rating(client_rating) or not _rating(professional_rating):
+            errors.append(_("Outcome %(n)s: ratings are whole numbers from 1 to 5.") % {"n": n})
+            continue
+        rows.append(
+            GoalOutcome(
+                goal=goal,
+                client_rating=int(client_rating),
+                professional_rating=int(professional_rating),
+                comment=str(data.get("comment") or "").strip(),
+            )
+        )
+    if not errors and seen != set(goals):
+        errors.append(_("Rate every goal of the plan."))
+    problems: dict[str, Any] = {}
+    if errors:
+        problems["outcomes"] = errors
+    if held_on > timezone.localdate() or held_on < timezone.localtime(version.published_at).date():
+        problems["held_on"] = _("The review is held between publishing and today.")
+    if problems:
+        raise ValidationError(problems)
+    review = PlanReview.objects.create(version=version, held_on=held_on, notes=notes.strip(), reviewed_by=by)
+    for row in rows:
+        row.review = review
+    GoalOutcome.objects.bulk_create(rows)
+    _audit(version, by, ground)
+    return review

@@ -6,7 +6,7 @@ from datetime import timedelta
 from celery import Task, shared_task
 from django.utils import timezone
 
-from . import pdf, plan_selectors, plan_services
+from . import pdf, selectors, services
 from .models import PlanPdf, PlanVersion
 
 MAX_RETRIES = 4
@@ -27,18 +27,18 @@ def render_plan_pdf(self: Task, version_pk: int) -> None:  # type: ignore[type-a
         return
     except Exception as error:
         final = self.request.retries >= MAX_RETRIES
-        plan_services.record_pdf_failure(version_pk=version_pk, error=repr(error), final=final)
+        services.record_pdf_failure(version_pk=version_pk, error=repr(error), final=final)
         if final:
             return
         raise self.retry(exc=error, countdown=min(300, 10 * 2**self.request.retries)) from error
-    plan_services.store_pdf(version_pk=version_pk, content=content)
+    services.store_pdf(version_pk=version_pk, content=content)
 
 
 def render_pdf(version_pk: int) -> bytes:
     """The version's PDF: its content read, laid out in the client's language, written."""
     import weasyprint  # loaded by the PDF worker only, not by every web process
 
-    version = plan_selectors.version_with_content(version_pk)
+    version = selectors.version_with_content(version_pk)
     html = pdf.plan_html(version)
     content: bytes = weasyprint.HTML(string=html, base_url=str(pdf.BASE_DIR)).write_pdf(**pdf.WRITE_OPTIONS)
     return content
@@ -52,5 +52,5 @@ def requeue_pending_pdfs() -> int:
     pks = list(stale.values_list("version_id", flat=True)[:500])
     PlanPdf.objects.filter(version_id__in=pks).update(requested_at=timezone.now())
     for pk in pks:
-        plan_services.queue_pdf(pk)
+        services.queue_pdf(pk)
     return len(pks)

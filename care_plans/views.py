@@ -1,9 +1,8 @@
-"""The needs-assessment pages. Thin: parse a form, call a selector or a service, render. A
-rule broken in a service (ValidationError) shows the form again with its messages (400); a
-state that forbids the change (a completed assessment, a closed client) shows the message
-(409); a user who may read but not change gets 403."""
+"""The care plan pages: the client's plan (versions and the draft), one version (the draft's
+editor, or a published version with its PDF), the comparison of two versions, and the review.
+Thin: parse a form, change the draft document, call a service, render. A stale save (someone
+else saved first) answers 409 with both the saved draft and what was submitted."""
 
-from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -11,310 +10,470 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caseflow import access
-from caseflow.accounts.models import Role, User
-from caseflow.decorators import StaffRequest, staff_required
-from caseflow.errors import ConflictError
-from caseflow.pages import add_errors, authorise
+from access import policy
+from access.decorators import StaffRequest, staff_required
+from access.models import Section
+from accounts.models import Role, User
 from clients import selectors as client_selectors
 from clients.models import Client
+from core.errors import ConflictError
+from core.pages import add_errors
 from networks import selectors as network_selectors
-from networks.models import Section
 
-from . import selectors, services
-from .forms import AssessmentForm, CompareForm, NeedForm, StartForm
-from .models import Assessment, DomainNeed, LifeDomain
+from . import api, selectors, services
+from .forms import (
+    ActionForm,
+    CompareForm,
+    DisagreementForm,
+    DraftForm,
+    GoalForm,
+    RemoveForm,
+    ReviewForm,
+    RevisionForm,
+    ServiceForm,
+)
+from .models import PlanVersion
 
 
 def _client(request: StaffRequest, pk: int, what: str) -> Client:
     client = client_selectors.client_for_reading(user=request.user, pk=pk, what=what)
-    access.require_section(request.user, client, Section.ASSESSMENT)
+    policy.require_section(request.user, client, Section.PLAN)
     return client
 
 
-def _assessment(request: StaffRequest, pk: int, what: str) -> Assessment:
-    """The assessment with its needs, opened through its client: authorised and logged."""
-    client_pk = get_object_or_404(Assessment.objects.only("client_id"), pk=pk).client_id
-    client = _client(request, client_pk, what)
-    assessment = selectors.assessment_with_needs(pk)
-    assessment.client = client
-    return assessment
-
-
-def _may_change(assessment: Assessment) -> bool:
-    return access.may_change(assessment.client) and not assessment.is_frozen
+def _version(request: StaffRequest, pk: int, what: str) -> PlanVersion:
+    """The version with its content, opened through its client: authorised and logged."""
+    client_pk = get_object_or_404(PlanVersion.objects.select_related("plan").only("plan__client_id"), pk=pk)
+    client = _client(request, client_pk.plan.client_id, what)
+    version = selectors.version_with_content(pk)
+    version.plan.client = client
+    return version
 
 
 def _professionals() -> Any:
     return User.objects.filter(is_active=True).exclude(role__in=[Role.CLIENT, Role.ADMINISTRATOR])
 
 
-# A client's assessments
+# The client's plan
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def client_assessments(request: StaffRequest, pk: int) -> HttpResponse:
-    """A client's assessments, latest first; the coordinator starts a new one here."""
-    client = _client(request, pk, "client.assessments")
-    can_start = access.may_change(client)
-    form = StartForm(request.POST or None, initial={"started_on": timezone.localdate()})
-    status, conflict = HTTPStatus.OK, ""
+def client_plan(request: StaffRequest, pk: int) -> HttpResponse:
+    """The client's plan: the draft and the published versions; the coordinator starts the plan
+    here (a draft proposed from the assessment and the meetings' decisions)."""
+    client = _client(request, pk, "client.care_plan")
+    conflict = ""
     if request.method == "POST":
-        authorise(client, access.Ground.MAY_CHANGE)
-        status = HTTPStatus.BAD_REQUEST
-        if form.is_valid():
-            try:
-                assessment = services.start_assessment(
-                    client=client, by=request.user, ground=client.access_ground, **form.cleaned_data
-                )
-            except ConflictError as error:
-                status, conflict = HTTPStatus.CONFLICT, error.message
-            except ValidationError as error:
-                add_errors(error, form)
-            else:
-                messages.success(request, _("The assessment was started."))
-                return redirect("assessment-detail", pk=assessment.pk)
-    assessments = list(selectors.assessments_of(client))
+        policy.authorise(client, policy.Ground.MAY_CHANGE)
+        try:
+            draft = services.start_plan(client=client, by=request.user, ground=client.access_ground)
+        except ConflictError as error:
+            conflict = error.message
+        else:
+            messages.success(request, _("A draft plan was made from what is known. Go through it with the client."))
+            return redirect("plan-version", pk=draft.pk)
+    versions = list(selectors.versions_of(client))
     context = {
         "client": client,
-        "assessments": assessments,
-        "form": form if can_start else None,
+        "versions": versions,
+        "draft": next((v for v in versions if not v.is_frozen), None),
+        "can_start": policy.may_change(client) and not any(not v.is_frozen for v in versions),
+        "compare_form": _compare_form(versions, None),
         "conflict": conflict,
-        "compare_form": _compare_form(assessments, None),
-        "continuity": client_selectors.continuity_of(client),
-        "today": timezone.localdate(),
     }
-    return render(request, "care_plans/client_assessments.html", context, status=status)
-
-
-def _compare_form(assessments: list[Assessment], data: Mapping[str, Any] | None) -> CompareForm | None:
-    if len(assessments) < 2:
-        return None
-    choices = [(a.pk, f"{date_format(a.started_on)} ({a.get_status_display()})") for a in assessments]
-    return CompareForm(data, choices=choices, initial={"newer": assessments[0].pk, "older": assessments[1].pk})
-
-
-# One assessment
-
-
-def _domain_form(assessment: Assessment, domain: LifeDomain, need: DomainNeed | None, data: Any = None) -> NeedForm:
-    config = selectors.configuration()
-    return NeedForm(
-        data,
-        need_levels=config["need_levels"],
-        icf_levels=config["icf_levels"],
-        members=list(network_selectors.network_of(assessment.client).prefetch_related(None)),
-        initial=NeedForm.initial_for(need),
-        prefix=f"need-{domain.code}",
+    return render(
+        request, "care_plans/plan_client.html", context, status=HTTPStatus.CONFLICT if conflict else HTTPStatus.OK
     )
 
 
-def _domain_rows(assessment: Assessment, editing: str = "", bound: NeedForm | None = None) -> list[dict[str, Any]]:
-    """Every life domain in use with the assessment's need in it (if any), and the form of the
-    one being edited."""
-    needs = {need.domain_id: need for need in assessment.needs.all()}
-    config = selectors.configuration()
-    need_names = {level.value: level.name for level in config["need_levels"]}
-    icf_names = {level.value: level.name for level in config["icf_levels"]}
-    rows = []
-    for domain in config["domains"]:
-        need = needs.get(domain.pk)
-        row: dict[str, Any] = {"domain": domain, "need": need}
-        if need is not None:
-            row["level_name"] = need_names.get(need.level, "")
-            row["icf_name"] = icf_names.get(need.icf_qualifier or 0, "")
-        if domain.code == editing:
-            row["form"] = bound or _domain_form(assessment, domain, need)
-        rows.append(row)
-    return rows
+def _compare_form(versions: list[PlanVersion], data: Any) -> CompareForm | None:
+    if len(versions) < 2:
+        return None
+    choices = [(v.pk, f"{v.number} ({v.get_status_display()})") for v in versions]
+    return CompareForm(data, choices=choices, initial={"newer": versions[0].pk, "older": versions[1].pk})
 
 
-def _detail_page(
+# One version
+
+
+def _page(
     request: StaffRequest,
-    assessment: Assessment,
+    version: PlanVersion,
     *,
     status: int = HTTPStatus.OK,
+    bound: dict[str, Any] | None = None,
     conflict: str = "",
-    form: AssessmentForm | None = None,
-    editing: str = "",
-    need_form: NeedForm | None = None,
-    complete_errors: list[str] | None = None,
+    submitted: list[tuple[str, str]] | None = None,
 ) -> HttpResponse:
-    can_change = _may_change(assessment)
-    if can_change and form is None:
-        form = AssessmentForm(
-            members=network_selectors.network_of(assessment.client).prefetch_related(None),
-            professionals=_professionals(),
-            initial=AssessmentForm.initial_for(assessment),
-        )
-    context = {
-        "client": assessment.client,
-        "assessment": assessment,
-        "grid": selectors.week_grid(assessment),
-        "rows": _domain_rows(assessment, editing if can_change else "", need_form),
-        "can_change": can_change,
-        "form": form if can_change else None,
+    client = version.plan.client
+    editing = not version.is_frozen and policy.may_change(client)
+    goals = list(version.goals.all())
+    services = list(version.services.all())
+    context: dict[str, Any] = {
+        "client": client,
+        "version": version,
+        "goals": goals,
+        "services": services,
+        "disagreements": list(version.disagreements.all()),
+        "editing": editing,
+        "pdf": selectors.pdf_status(version) if version.is_frozen else None,
+        "may_change": policy.may_change(client),
         "conflict": conflict,
-        "complete_errors": complete_errors or [],
+        "submitted": submitted or [],
         "today": timezone.localdate(),
     }
-    return render(request, "care_plans/assessment_detail.html", context, status=status)
+    if editing:
+        forms = {
+            "draft": DraftForm(initial=DraftForm.initial_for(version), prefix="draft"),
+            "goal": GoalForm(initial={"revision": version.revision}, prefix="goal"),
+            "action": ActionForm(
+                initial={"revision": version.revision},
+                prefix="action",
+                goals=goals,
+                professionals=_professionals(),
+                members=network_selectors.network_of(client).prefetch_related(None),
+            ),
+            "service": ServiceForm(initial={"revision": version.revision}, prefix="service"),
+            "disagreement": DisagreementForm(
+                initial={"revision": version.revision}, prefix="disagreement", goals=goals, services=services
+            ),
+        }
+        forms.update(bound or {})
+        context["forms"] = forms
+        context["goal_forms"] = [
+            (goal, GoalForm(initial=GoalForm.initial_for(version, goal), prefix=f"goal-{goal.key}")) for goal in goals
+        ]
+        context["decisions"] = selectors.decisions_not_in_plan(client)
+    return render(request, "care_plans/plan_version.html", context, status=status)
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def assessment_detail(request: StaffRequest, pk: int) -> HttpResponse:
-    """One assessment: who took part and the statutory fields, the life domains, the week
-    grid. ``?edit=<domain>`` opens a domain's form without script; with htmx the form opens
-    in place."""
-    assessment = _assessment(request, pk, "assessment")
+def plan_version(request: StaffRequest, pk: int) -> HttpResponse:
+    """One version. A draft is edited part by part (each form saves the draft from the revision
+    the page showed); a published one shows its content, its PDF and its reviews."""
+    version = _version(request, pk, "care_plan_version")
     if request.method == "GET":
-        return _detail_page(request, assessment, editing=request.GET.get("edit", ""))
-    authorise(assessment.client, access.Ground.MAY_CHANGE)
+        return _page(request, version)
+    policy.authorise(version.plan.client, policy.Ground.MAY_CHANGE)
     action = request.POST.get("action", "")
+    handler = ACTIONS.get(action)
+    if handler is None:
+        return _page(request, version, status=HTTPStatus.BAD_REQUEST, conflict=_("Unknown form."))
+    return handler(request, version)
+
+
+def _save(
+    request: StaffRequest,
+    version: PlanVersion,
+    form: RevisionForm,
+    name: str,
+    content: dict[str, Any],
+    done: str,
+) -> HttpResponse:
+    """Saves ``content`` from the form's revision; puts errors on the form, a stale save as a
+    conflict showing what was submitted."""
     try:
-        if action == "save":
-            return _save(request, assessment)
-        if action == "complete":
-            return _complete(request, assessment)
+        services.save_draft(
+            version=version,
+            by=request.user,
+            ground=version.plan.client.access_ground,
+            revision=form.cleaned_data["revision"],
+            content=content,
+        )
     except ConflictError as error:
-        return _detail_page(request, assessment, status=HTTPStatus.CONFLICT, conflict=error.message)
-    return _detail_page(request, assessment, status=HTTPStatus.BAD_REQUEST, conflict=_("Unknown form."))
+        submitted = [
+            (str(form.fields[field].label), str(value))
+            for field, value in form.cleaned_data.items()
+            if field not in ("revision", "key") and value not in (None, "", [])
+        ]
+        fresh = selectors.version_with_content(version.pk)
+        fresh.plan.client = version.plan.client
+        return _page(request, fresh, status=HTTPStatus.CONFLICT, conflict=error.message, submitted=submitted)
+    except ValidationError as error:
+        if not name:
+            problems = [message for messages_ in error.message_dict.values() for message in messages_]
+            return _page(request, version, status=HTTPStatus.BAD_REQUEST, conflict=" ".join(problems))
+        add_errors(error, form)
+        return _page(request, version, status=HTTPStatus.BAD_REQUEST, bound={name: form})
+    messages.success(request, done)
+    return redirect("plan-version", pk=version.pk)
 
 
-def _save(request: StaffRequest, assessment: Assessment) -> HttpResponse:
-    form = AssessmentForm(
+def _invalid(request: StaffRequest, version: PlanVersion, name: str, form: RevisionForm) -> HttpResponse:
+    return _page(request, version, status=HTTPStatus.BAD_REQUEST, bound={name: form})
+
+
+def _save_fields(request: StaffRequest, version: PlanVersion) -> HttpResponse:
+    form = DraftForm(request.POST, prefix="draft")
+    if not form.is_valid():
+        return _invalid(request, version, "draft", form)
+    content = {name: value for name, value in form.cleaned_data.items() if name != "revision"}
+    return _save(request, version, form, "draft", content, _("The draft was saved."))
+
+
+def _save_goal(request: StaffRequest, version: PlanVersion) -> HttpResponse:
+    prefix = request.POST.get("prefix", "goal")
+    if prefix != "goal" and not prefix.startswith("goal-"):
+        prefix = "goal"
+    form = GoalForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        return _invalid(request, version, "goal", form)
+    content = selectors.draft_content(version)
+    key = form.cleaned_data["key"]
+    words = {k: form.cleaned_data[k] for k in ("client_words", "professional_words")}
+    goal = next((g for g in content["goals"] if key and g["key"] == str(key)), None)
+    if goal is None:
+        content["goals"].append({"key": None, "domain": "", "actions": [], **words})
+    else:
+        goal.update(words)
+    return _save(request, version, form, "goal", {"goals": content["goals"]}, _("The goal was saved."))
+
+
+def _save_action(request: StaffRequest, version: PlanVersion) -> HttpResponse:
+    form = ActionForm(
         request.POST,
-        members=network_selectors.network_of(assessment.client).prefetch_related(None),
+        prefix="action",
+        goals=list(version.goals.all()),
         professionals=_professionals(),
+        members=network_selectors.network_of(version.plan.client).prefetch_related(None),
     )
-    if form.is_valid():
-        try:
-            services.update_assessment(
-                assessment=assessment,
-                by=request.user,
-                ground=assessment.client.access_ground,
-                fields=form.fields_for_service(),
-                relatives=list(form.cleaned_data["relatives"]),
-                professionals=list(form.cleaned_data["professionals"]),
-            )
-        except ValidationError as error:
-            add_errors(error, form, rename={"rai_scores": "rai_instrument"})
-        else:
-            messages.success(request, _("The assessment was saved."))
-            return redirect("assessment-detail", pk=assessment.pk)
-    return _detail_page(request, assessment, status=HTTPStatus.BAD_REQUEST, form=form)
+    if not form.is_valid():
+        return _invalid(request, version, "action", form)
+    content = selectors.draft_content(version)
+    data = form.cleaned_data
+    goal = next(g for g in content["goals"] if g["key"] == data["goal"])
+    goal["actions"].append(
+        {
+            "text": data["text"],
+            "responsible": data["responsible"],
+            "professional": data["professional"].pk if data["professional"] else None,
+            "network_member": data["network_member"].pk if data["network_member"] else None,
+            "due_on": data["due_on"],
+            "decision": None,
+        }
+    )
+    return _save(request, version, form, "action", {"goals": content["goals"]}, _("The action was added."))
 
 
-def _complete(request: StaffRequest, assessment: Assessment) -> HttpResponse:
+def _take_decision(request: StaffRequest, version: PlanVersion) -> HttpResponse:
+    """Takes a network-meeting decision into the plan as an action of the chosen goal."""
+    form = RevisionForm(request.POST)
+    decision = next(
+        (d for d in selectors.decisions_not_in_plan(version.plan.client) if str(d.pk) == request.POST.get("decision")),
+        None,
+    )
+    goal_key = request.POST.get("goal", "")
+    content = selectors.draft_content(version)
+    goal = next((g for g in content["goals"] if g["key"] == goal_key), None)
+    if not form.is_valid() or decision is None or goal is None:
+        return _page(request, version, status=HTTPStatus.BAD_REQUEST, conflict=_("Choose a decision and a goal."))
+    goal["actions"].append(
+        {
+            "text": decision.text,
+            "responsible": "professional"
+            if decision.responsible_professional_id
+            else "network_member"
+            if decision.responsible_member_id
+            else "client",
+            "professional": decision.responsible_professional_id,
+            "network_member": decision.responsible_member_id,
+            "due_on": decision.due_on,
+            "decision": decision.pk,
+        }
+    )
+    return _save(request, version, form, "", {"goals": content["goals"]}, _("The decision was taken into the plan."))
+
+
+def _save_service(request: StaffRequest, version: PlanVersion) -> HttpResponse:
+    form = ServiceForm(request.POST, prefix="service")
+    if not form.is_valid():
+        return _invalid(request, version, "service", form)
+    content = selectors.draft_content(version)
+    data = form.cleaned_data
+    item = {
+        "key": None,
+        "service": data["service"],
+        "provider": data["provider"],
+        "amount": data["amount"],
+        "slots": form.slot_values(),
+        "starts_on": data["starts_on"],
+        "backup": data["backup"],
+    }
+    content["services"].append(item)
+    return _save(request, version, form, "service", {"services": content["services"]}, _("The service was added."))
+
+
+def _save_disagreement(request: StaffRequest, version: PlanVersion) -> HttpResponse:
+    form = DisagreementForm(
+        request.POST, prefix="disagreement", goals=list(version.goals.all()), services=list(version.services.all())
+    )
+    if not form.is_valid():
+        return _invalid(request, version, "disagreement", form)
+    content = selectors.draft_content(version)
+    content["disagreements"].append(form.content_item())
+    return _save(
+        request,
+        version,
+        form,
+        "disagreement",
+        {"disagreements": content["disagreements"]},
+        _("The disagreement was recorded."),
+    )
+
+
+def _remove(request: StaffRequest, version: PlanVersion) -> HttpResponse:
+    """Removes a goal, an action, a service or a disagreement of the draft, by its key."""
+    form = RemoveForm(request.POST)
+    if not form.is_valid():
+        return _page(request, version, status=HTTPStatus.BAD_REQUEST, conflict=_("Unknown form."))
+    key = str(form.cleaned_data["key"])
+    content = selectors.draft_content(version)
+    goals = [g for g in content["goals"] if g["key"] != key]
+    for goal in goals:
+        goal["actions"] = [a for a in goal["actions"] if a["key"] != key]
+    changed = {
+        "goals": goals,
+        "services": [s for s in content["services"] if s["key"] != key],
+        "disagreements": [d for d in content["disagreements"] if d["key"] != key],
+    }
+    return _save(request, version, form, "", changed, _("Removed from the draft."))
+
+
+def _publish(request: StaffRequest, version: PlanVersion) -> HttpResponse:
+    form = RevisionForm(request.POST)
+    if not form.is_valid():
+        return _page(request, version, status=HTTPStatus.BAD_REQUEST, conflict=_("Unknown form."))
     try:
-        services.complete_assessment(assessment=assessment, by=request.user, ground=assessment.client.access_ground)
+        services.publish_version(
+            version=version,
+            by=request.user,
+            ground=version.plan.client.access_ground,
+            revision=form.cleaned_data["revision"],
+        )
+    except ConflictError as error:
+        fresh = selectors.version_with_content(version.pk)
+        fresh.plan.client = version.plan.client
+        return _page(request, fresh, status=HTTPStatus.CONFLICT, conflict=error.message)
     except ValidationError as error:
         problems = [message for messages_ in error.message_dict.values() for message in messages_]
-        return _detail_page(request, assessment, status=HTTPStatus.BAD_REQUEST, complete_errors=problems)
-    messages.success(request, _("The assessment was completed. It can no longer be changed."))
-    return redirect("assessment-detail", pk=assessment.pk)
+        return _page(request, version, status=HTTPStatus.BAD_REQUEST, conflict=" ".join(problems))
+    messages.success(request, _("The version was published. Its PDF is being prepared."))
+    return redirect("plan-version", pk=version.pk)
 
 
-@staff_required
-@require_http_methods(["GET", "POST"])
-def assessment_need(request: StaffRequest, pk: int, domain: str) -> HttpResponse:
-    """One life domain of an assessment. With htmx, GET gives its form (or, with ``?view``,
-    its summary) in place and POST answers with the saved summary and the refreshed week
-    grid; without script, POST goes back to the page."""
-    assessment = _assessment(request, pk, "assessment.need")
-    life_domain = get_object_or_404(LifeDomain, code=domain, active=True)
-    need = next((n for n in assessment.needs.all() if n.domain_id == life_domain.pk), None)
-    if request.method == "GET":
-        if not request.htmx:
-            return redirect(f"{reverse('assessment-detail', args=[pk])}?edit={domain}#domain-{domain}")
-        editing = "" if "view" in request.GET or not _may_change(assessment) else domain
-        return _domain_fragment(request, assessment, life_domain, editing=editing)
-    authorise(assessment.client, access.Ground.MAY_CHANGE)
-    form = _domain_form(assessment, life_domain, need, request.POST)
-    try:
-        if form.is_valid():
-            services.set_need(
-                assessment=assessment,
-                domain=life_domain,
-                by=request.user,
-                ground=assessment.client.access_ground,
-                **form.need_fields(),
-            )
-            if not request.htmx:
-                messages.success(request, _("The life domain was saved."))
-                return redirect(f"{reverse('assessment-detail', args=[pk])}#domain-{domain}")
-            fresh = selectors.assessment_with_needs(pk)
-            fresh.client = assessment.client
-            return _domain_fragment(request, fresh, life_domain, saved=True)
-    except ConflictError as error:
-        if request.htmx:
-            return _domain_fragment(request, assessment, life_domain, conflict=error.message, status=409)
-        return _detail_page(request, assessment, status=HTTPStatus.CONFLICT, conflict=error.message)
-    except ValidationError as error:
-        add_errors(error, form, rename={"slots": "service"})
-    if request.htmx:
-        return _domain_fragment(request, assessment, life_domain, editing=domain, form=form, status=400)
-    return _detail_page(request, assessment, status=HTTPStatus.BAD_REQUEST, editing=domain, need_form=form)
+ACTIONS = {
+    "save": _save_fields,
+    "goal": _save_goal,
+    "action": _save_action,
+    "decision": _take_decision,
+    "service": _save_service,
+    "disagreement": _save_disagreement,
+    "remove": _remove,
+    "publish": _publish,
+}
 
 
-def _domain_fragment(
-    request: StaffRequest,
-    assessment: Assessment,
-    domain: LifeDomain,
-    *,
-    editing: str = "",
-    form: NeedForm | None = None,
-    saved: bool = False,
-    conflict: str = "",
-    status: int = HTTPStatus.OK,
-) -> HttpResponse:
-    row = next(r for r in _domain_rows(assessment, editing, form) if r["domain"].pk == domain.pk)
-    context = {
-        "client": assessment.client,
-        "assessment": assessment,
-        "row": row,
-        "can_change": _may_change(assessment),
-        "grid": selectors.week_grid(assessment),
-        "refresh_grid": saved,
-        "conflict": conflict,
-    }
-    return render(request, "care_plans/_domain.html", context, status=status)
-
-
-# Comparison
+# The PDF
 
 
 @staff_required
 @require_GET
-def assessment_compare(request: StaffRequest, pk: int) -> HttpResponse:
-    """Two of a client's assessments side by side, domain by domain: which got better or worse."""
-    client = _client(request, pk, "client.assessments.compare")
-    assessments = list(selectors.assessments_of(client))
-    form = _compare_form(assessments, request.GET if "older" in request.GET else None)
+def plan_pdf_status(request: StaffRequest, pk: int) -> HttpResponse:
+    """The PDF's state as a fragment; htmx polls it while the PDF is being prepared."""
+    version = _version(request, pk, "care_plan_version.pdf")
+    context = {
+        "version": version,
+        "pdf": selectors.pdf_status(version),
+        "may_change": policy.may_change(version.plan.client),
+    }
+    return render(request, "care_plans/_plan_pdf.html", context)
+
+
+@staff_required
+@require_GET
+def plan_pdf(request: StaffRequest, pk: int) -> HttpResponse:
+    """The ready PDF as a download."""
+    return api.pdf_response(_version(request, pk, "care_plan_version.pdf"), request)
+
+
+@staff_required
+@require_POST
+def plan_pdf_render(request: StaffRequest, pk: int) -> HttpResponse:
+    """Asks for the PDF again (after a failure, or for a version that never had one)."""
+    version = _version(request, pk, "care_plan_version.pdf")
+    policy.authorise(version.plan.client, policy.Ground.MAY_CHANGE)
+    try:
+        services.request_pdf(version=version, by=request.user, ground=version.plan.client.access_ground)
+    except ConflictError as error:
+        return _page(request, version, status=HTTPStatus.CONFLICT, conflict=error.message)
+    if request.htmx:
+        return plan_pdf_status(request, pk)
+    return redirect("plan-version", pk=pk)
+
+
+# Comparison and review
+
+
+@staff_required
+@require_GET
+def plan_compare(request: StaffRequest, pk: int) -> HttpResponse:
+    """Two versions of the client's plan: what was added, removed or changed."""
+    client = _client(request, pk, "client.care_plan.compare")
+    versions = list(selectors.versions_of(client))
+    form = _compare_form(versions, request.GET if "older" in request.GET else None)
     changes, older, newer = [], None, None
     status = HTTPStatus.OK
     if form is not None:
         if form.is_bound and not form.is_valid():
             status = HTTPStatus.BAD_REQUEST
         else:
-            by_pk = {a.pk: a for a in assessments}
             values = form.cleaned_data if form.is_bound else form.initial
-            older, newer = by_pk[int(values["older"])], by_pk[int(values["newer"])]
+            older = selectors.version_with_content(int(values["older"]))
+            newer = selectors.version_with_content(int(values["newer"]))
             changes = selectors.compare(older, newer)
+    context = {"client": client, "form": form, "older": older, "newer": newer, "changes": changes}
+    return render(request, "care_plans/plan_compare.html", context, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def plan_review(request: StaffRequest, pk: int) -> HttpResponse:
+    """Reviews a published version with the client: each goal rated 1–5 by both."""
+    version = _version(request, pk, "care_plan_version.review")
+    client = version.plan.client
+    goals = list(version.goals.all())
+    form = ReviewForm(request.POST or None, goals=goals, initial={"held_on": timezone.localdate()})
+    status, conflict = HTTPStatus.OK, ""
+    if request.method == "POST":
+        policy.authorise(client, policy.Ground.MAY_CHANGE)
+        status = HTTPStatus.BAD_REQUEST
+        if form.is_valid():
+            try:
+                services.record_review(
+                    version=version,
+                    by=request.user,
+                    ground=client.access_ground,
+                    held_on=form.cleaned_data["held_on"],
+                    notes=form.cleaned_data["notes"],
+                    outcomes=form.outcomes(),
+                )
+            except ConflictError as error:
+                status, conflict = HTTPStatus.CONFLICT, error.message
+            except ValidationError as error:
+                add_errors(error, form, rename={"outcomes": "notes"})
+            else:
+                messages.success(request, _("The review was recorded."))
+                return redirect("plan-version", pk=pk)
     context = {
         "client": client,
-        "form": form,
-        "older": older,
-        "newer": newer,
-        "changes": changes,
-        "counts": {d: sum(c.direction == d for c in changes) for d in selectors.CHANGE_DIRECTIONS},
+        "version": version,
+        "form": form if version.is_frozen and policy.may_change(client) else None,
+        "conflict": conflict or ("" if version.is_frozen else _("Only a published version is reviewed.")),
     }
-    return render(request, "care_plans/compare.html", context, status=status)
+    return render(request, "care_plans/plan_review.html", context, status=status)

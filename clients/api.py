@@ -13,10 +13,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from caseflow import access
-from caseflow.accounts.models import Role, User
-from caseflow.api import StrictModelSerializer, StrictSerializer, client_for_request, staff_user
-from networks.models import Section
+from access import policy
+from access import selectors as access_selectors
+from access.decorators import staff_user
+from access.models import Section
+from accounts.models import Role, User
+from core.api import StrictModelSerializer, StrictSerializer
+from teams import selectors as team_selectors
 
 from . import selectors, services
 from .models import (
@@ -28,7 +31,6 @@ from .models import (
     Referral,
     ReferralStatus,
     RelationshipPeriod,
-    Substitution,
 )
 from .services import EDITABLE_FIELDS
 
@@ -137,7 +139,7 @@ class CaseloadView(generics.ListAPIView[Assignment]):
         raw = self.request.query_params.get("coordinator", str(user.pk))
         if not raw.isdigit():
             raise serializers.ValidationError({"coordinator": ["A valid integer is required."]})
-        return access.caseload_owner_for(user, int(raw))
+        return policy.caseload_owner_for(user, int(raw))
 
     def get_queryset(self) -> QuerySet[Assignment]:
         self.coordinator, self.ground = self._owner()
@@ -167,7 +169,7 @@ class ClientCreateView(generics.CreateAPIView[Client]):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         client = services.create_client(
-            by=user, fields=serializer.validated_data, team=selectors.team_of_coordinator(user)
+            by=user, fields=serializer.validated_data, team=team_selectors.team_of_coordinator(user)
         )
         return Response(ClientSerializer(client).data, status=status.HTTP_201_CREATED)
 
@@ -184,11 +186,13 @@ class ClientDetailView(generics.RetrieveUpdateAPIView[Client]):
 
     def get_object(self) -> Client:
         what = "api.client.detail" if self.request.method in ("GET", "HEAD") else "api.client.update"
-        return client_for_request(self.request, int(self.kwargs["pk"]), what=what)
+        return access_selectors.client_for_reading(user=staff_user(self.request), pk=int(self.kwargs["pk"]), what=what)
 
     @extend_schema(request=ClientSerializer, responses=ClientSerializer)
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        client = client_for_request(request, int(kwargs["pk"]), what="api.client.update", may=access.Ground.MAY_CHANGE)
+        client = access_selectors.client_for_reading(
+            user=staff_user(request), pk=int(kwargs["pk"]), what="api.client.update", may=policy.Ground.MAY_CHANGE
+        )
         serializer = ClientSerializer(client, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.update_client(
@@ -230,13 +234,19 @@ class ClientContactsView(APIView):
 
     @extend_schema(responses=ContactSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
-        client = client_for_request(request, pk, what="api.client.contacts", section=Section.CONTACTS)
+        client = access_selectors.client_for_reading(
+            user=staff_user(request), pk=pk, what="api.client.contacts", section=Section.CONTACTS
+        )
         return Response(ContactSerializer(selectors.contacts_of(client), many=True).data)
 
     @extend_schema(request=ContactSerializer, responses={201: ContactSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        client = client_for_request(
-            request, pk, what="api.client.contacts", may=access.Ground.MAY_CHANGE, section=Section.CONTACTS
+        client = access_selectors.client_for_reading(
+            user=staff_user(request),
+            pk=pk,
+            what="api.client.contacts",
+            may=policy.Ground.MAY_CHANGE,
+            section=Section.CONTACTS,
         )
         serializer = ContactSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -275,43 +285,33 @@ class IntakeView(APIView):
     @extend_schema(request=IntakeSerializer, responses={201: IntakeResultSerializer})
     def post(self, request: Request) -> Response:
         user = staff_user(request)
-        if user.role not in (Role.COORDINATOR, Role.TEAM_LEAD):
+        if not policy.works_caseloads(user):
             raise PermissionDenied
         serializer = IntakeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if "client_id" in data:
-            client = access.client_for(user, data["client_id"])
-        elif "identity_code" in data:
-            found = selectors.find_by_identity_code(user=user, code=data["identity_code"])
-            if found is None:
-                raise serializers.ValidationError({"identity_code": ["No client has this identity code."]})
-            client = found
-        else:
-            coordinator = None
-            if "no_named_worker_reason" not in data:
-                coordinator = self._coordinator(user, data.get("coordinator_id"))
-            client = services.create_client(
-                by=user,
-                fields=data["client"],
-                coordinator=coordinator,
-                team=selectors.team_of_coordinator(coordinator) if coordinator else selectors.team_led_by(user),
-                no_named_worker_reason=data.get("no_named_worker_reason", ""),
-            )
-        contact = services.record_contact(client=client, by=user, ground=access.Ground.INTAKE, **data["contact"])
+        new = "client" in data and "no_named_worker_reason" not in data
+        client, contact = services.intake(
+            by=user,
+            contact=data["contact"],
+            client_id=data.get("client_id"),
+            identity_code=data.get("identity_code", ""),
+            new_client=data.get("client"),
+            coordinator=self._coordinator(user, data.get("coordinator_id")) if new else None,
+            no_named_worker_reason=data.get("no_named_worker_reason", ""),
+        )
         return Response(
             {"client_id": client.pk, "contact": ContactSerializer(contact).data}, status=status.HTTP_201_CREATED
         )
 
     @staticmethod
     def _coordinator(user: User, coordinator_id: int | None) -> User:
-        if coordinator_id is None or coordinator_id == user.pk:
-            if user.role != Role.COORDINATOR:
-                raise serializers.ValidationError({"coordinator_id": ["Name the coordinator."]})
-            return user
-        coordinator = selectors.handover_targets(user).filter(pk=coordinator_id).first()
+        """The named worker of a new client: the one named, among those ``user`` may name, or
+        ``user`` where they may name themselves."""
+        coordinator = policy.assignable_coordinators(user).filter(pk=coordinator_id or user.pk).first()
         if coordinator is None:
-            raise serializers.ValidationError({"coordinator_id": ["Not a coordinator of your team."]})
+            message = "Name the coordinator." if coordinator_id is None else "Not a coordinator of your team."
+            raise serializers.ValidationError({"coordinator_id": [message]})
         return coordinator
 
 
@@ -337,7 +337,9 @@ class ClientNamedWorkerView(APIView):
     @extend_schema(request=NamedWorkerInputSerializer, responses={200: ClientDetailSerializer})
     def post(self, request: Request, pk: int) -> Response:
         user = staff_user(request)
-        client = client_for_request(request, pk, what="api.client.named_worker", may=access.Ground.MAY_MANAGE)
+        client = access_selectors.client_for_reading(
+            user=staff_user(request), pk=pk, what="api.client.named_worker", may=policy.Ground.MAY_MANAGE
+        )
         serializer = NamedWorkerInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -427,13 +429,19 @@ class ClientReferralsView(APIView):
 
     @extend_schema(responses=ReferralSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
-        client = client_for_request(request, pk, what="api.client.referrals", section=Section.CONTACTS)
+        client = access_selectors.client_for_reading(
+            user=staff_user(request), pk=pk, what="api.client.referrals", section=Section.CONTACTS
+        )
         return Response(ReferralSerializer(selectors.referrals_of(client), many=True).data)
 
     @extend_schema(request=ReferralInputSerializer, responses={201: ReferralSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        client = client_for_request(
-            request, pk, what="api.client.referrals", may=access.Ground.MAY_CHANGE, section=Section.CONTACTS
+        client = access_selectors.client_for_reading(
+            user=staff_user(request),
+            pk=pk,
+            what="api.client.referrals",
+            may=policy.Ground.MAY_CHANGE,
+            section=Section.CONTACTS,
         )
         serializer = ReferralInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -473,8 +481,12 @@ class ReferralDetailView(APIView):
     @extend_schema(request=ReferralAdvanceSerializer, responses={200: ReferralSerializer})
     def patch(self, request: Request, pk: int) -> Response:
         referral = get_object_or_404(Referral.objects.only("client_id"), pk=pk)
-        client = client_for_request(
-            request, referral.client_id, what="api.referral", may=access.Ground.MAY_CHANGE, section=Section.CONTACTS
+        client = access_selectors.client_for_reading(
+            user=staff_user(request),
+            pk=referral.client_id,
+            what="api.referral",
+            may=policy.Ground.MAY_CHANGE,
+            section=Section.CONTACTS,
         )
         serializer = ReferralAdvanceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -493,6 +505,11 @@ class OverdueReferralsView(generics.ListAPIView[Referral]):
 
     def get_queryset(self) -> QuerySet[Referral]:
         return selectors.overdue_referrals(staff_user(self.request))
+
+    def paginate_queryset(self, queryset: QuerySet[Referral]) -> list[Referral] | None:  # type: ignore[override]
+        page = super().paginate_queryset(queryset)
+        selectors.log_overdue_referrals_shown(viewer=staff_user(self.request), referrals=page or [])
+        return page
 
 
 class ClosureSerializer(StrictSerializer):
@@ -514,7 +531,9 @@ class ClientClosureView(APIView):
 
     @extend_schema(request=ClosureSerializer, responses={200: RelationshipPeriodSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        client = client_for_request(request, pk, what="api.client.closure", may=access.Ground.MAY_MANAGE)
+        client = access_selectors.client_for_reading(
+            user=staff_user(request), pk=pk, what="api.client.closure", may=policy.Ground.MAY_MANAGE
+        )
         serializer = ClosureSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         period = services.close_client(
@@ -534,8 +553,11 @@ class ClientReopenView(APIView):
     @extend_schema(request=ReopenSerializer, responses={201: RelationshipPeriodSerializer})
     def post(self, request: Request, pk: int) -> Response:
         user = staff_user(request)
-        client = client_for_request(
-            request, pk, what="api.client.reopen", may=access.Ground.MAY_MANAGE | {access.Ground.FORMER_COORDINATOR}
+        client = access_selectors.client_for_reading(
+            user=staff_user(request),
+            pk=pk,
+            what="api.client.reopen",
+            may=policy.Ground.MAY_MANAGE | {policy.Ground.FORMER_COORDINATOR},
         )
         serializer = ReopenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -553,44 +575,3 @@ class ClientReopenView(APIView):
             coordinator=coordinator,
         )
         return Response(RelationshipPeriodSerializer(period).data, status=status.HTTP_201_CREATED)
-
-
-class SubstitutionSerializer(serializers.ModelSerializer[Substitution]):
-    class Meta:
-        model = Substitution
-        fields = ["id", "absent", "substitute", "starts_on", "ends_on", "reason", "created_at"]
-
-
-class SubstitutionInputSerializer(StrictSerializer):
-    absent = serializers.IntegerField()
-    substitute = serializers.IntegerField()
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-
-
-class SubstitutionsView(APIView):
-    """Substitutions you take part in or arranged; arrange one for yourself or your team."""
-
-    @extend_schema(responses=SubstitutionSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        return Response(SubstitutionSerializer(selectors.substitutions_for(staff_user(request)), many=True).data)
-
-    @extend_schema(request=SubstitutionInputSerializer, responses={201: SubstitutionSerializer})
-    def post(self, request: Request) -> Response:
-        serializer = SubstitutionInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        people = User.objects.in_bulk([data["absent"], data["substitute"]])
-        missing = {name: ["Unknown user."] for name in ("absent", "substitute") if data[name] not in people}
-        if missing:
-            raise serializers.ValidationError(missing)
-        substitution = services.create_substitution(
-            absent=people[data["absent"]],
-            substitute=people[data["substitute"]],
-            starts_on=data["starts_on"],
-            ends_on=data["ends_on"],
-            reason=data["reason"],
-            by=staff_user(request),
-        )
-        return Response(SubstitutionSerializer(substitution).data, status=status.HTTP_201_CREATED)

@@ -4,20 +4,10 @@ import random
 import factory
 from factory.django import DjangoModelFactory
 
-from caseflow.accounts.factories import CoordinatorFactory
+from accounts.factories import CoordinatorFactory
 
 from .identity_code import make_identity_code
-from .models import (
-    Assignment,
-    Channel,
-    Client,
-    Contact,
-    ContactSource,
-    Referral,
-    ReferralStatus,
-    RelationshipPeriod,
-    Substitution,
-)
+from .models import Assignment, Channel, Client, Contact, ContactSource, Referral, ReferralStatus, RelationshipPeriod
 from .services import assessment_deadline
 
 FINNISH_MUNICIPALITIES = [
@@ -136,15 +126,3 @@ class ReferralFactory(DjangoModelFactory):
     sent_on = factory.LazyFunction(datetime.date.today)
     follow_up_on = factory.LazyAttribute(lambda r: r.sent_on + datetime.timedelta(days=14))
     created_by = factory.SubFactory(CoordinatorFactory)
-
-
-class SubstitutionFactory(DjangoModelFactory):
-    class Meta:
-        model = Substitution
-
-    absent = factory.SubFactory(CoordinatorFactory)
-    substitute = factory.SubFactory(CoordinatorFactory)
-    starts_on = factory.LazyFunction(datetime.date.today)
-    ends_on = factory.LazyAttribute(lambda s: s.starts_on + datetime.timedelta(days=13))
-    reason = "Vuosiloma"
-    created_by = factory.SelfAttribute("absent")

@@ -6,14 +6,12 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from caseflow.accounts.models import User
+from accounts.forms import PeopleField, PersonChoiceField
+from accounts.models import User
+from core.forms import date_input
 
 from .models import Client, ClosureReason, Contact, ContactSource, ReferralStatus
 from .services import EDITABLE_FIELDS
-
-
-def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ClientForm(forms.ModelForm[Client]):
@@ -21,23 +19,6 @@ class ClientForm(forms.ModelForm[Client]):
         model = Client
         fields = EDITABLE_FIELDS
         widgets = {"date_of_birth": date_input()}
-
-
-def coordinator_label(user: User) -> str:
-    """A coordinator named with their profession: a child needing special support needs a
-    social worker as the named worker (SHL §42)."""
-    name = user.get_full_name() or user.username
-    return f"{name} ({user.get_profession_display()})" if user.profession else name
-
-
-class CoordinatorChoiceField(forms.ModelChoiceField[User]):
-    def label_from_instance(self, obj: User) -> str:
-        return coordinator_label(obj)
-
-
-class CoordinatorsField(forms.ModelMultipleChoiceField[User]):
-    def label_from_instance(self, obj: User) -> str:
-        return coordinator_label(obj)
 
 
 class ContactForm(forms.ModelForm[Contact]):
@@ -73,7 +54,7 @@ class IntakeForm(forms.Form):
         max_length=11,
         help_text=_("Finds any client, also one with another coordinator."),
     )
-    coordinator = CoordinatorChoiceField(
+    coordinator = PersonChoiceField(
         label=_("Named worker"),
         queryset=User.objects.none(),
         required=False,
@@ -119,7 +100,7 @@ class IntakeForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    coordinator = CoordinatorChoiceField(label=_("New named worker"), queryset=User.objects.none())
+    coordinator = PersonChoiceField(label=_("New named worker"), queryset=User.objects.none())
     started_on = forms.DateField(label=_("Starts on"), widget=date_input())
     reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
     handover_note = forms.CharField(
@@ -173,7 +154,7 @@ class HandoverForm(forms.Form):
         widget=forms.HiddenInput,
     )
     clients = ClientIdsField(required=False)
-    to = CoordinatorsField(
+    to = PeopleField(
         label=_("Hand over to"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -232,16 +213,3 @@ class ClosureForm(forms.Form):
     )
     closed_on = forms.DateField(label=_("Closing date"), widget=date_input())
     confirm = forms.BooleanField(label=_("Yes, close the client relationship"))
-
-
-class SubstitutionForm(forms.Form):
-    absent = CoordinatorChoiceField(label=_("Absent coordinator"), queryset=User.objects.none())
-    substitute = CoordinatorChoiceField(label=_("Substitute"), queryset=User.objects.none())
-    starts_on = forms.DateField(label=_("Starts on"), widget=date_input())
-    ends_on = forms.DateField(label=_("Ends on"), widget=date_input())
-    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
-
-    def __init__(self, *args: Any, absent: QuerySet[User], substitutes: QuerySet[User], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["absent"].queryset = absent  # type: ignore[attr-defined]
-        self.fields["substitute"].queryset = substitutes  # type: ignore[attr-defined]

@@ -63,13 +63,13 @@ class Client(models.Model):
     # The team responsible for the client: its leads see the client even while no coordinator
     # is named, and after the relationship is closed.
     team = models.ForeignKey(
-        "networks.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="clients", verbose_name=_("team")
+        "teams.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="clients", verbose_name=_("team")
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Annotated by ``caseflow.access.visible_clients``: the relationship that grants access.
+    # Annotated by ``access.policy.visible_clients``: the relationship that grants access.
     access_ground: str
 
     class Meta:
@@ -303,32 +303,6 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.direction} {self.counterpart} ({self.status})"
-
-
-class Substitution(models.Model):
-    """A substitute (sijainen) sees an absent coordinator's caseload for a date range; the
-    access ends by itself after ``ends_on``."""
-
-    absent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="substituted_by")
-    substitute = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="substitutions")
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-starts_on"]
-        verbose_name = _("substitution")
-        verbose_name_plural = _("substitutions")
-        constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="substitution_dates_in_order"),
-            models.CheckConstraint(condition=~Q(absent=models.F("substitute")), name="substitute_is_someone_else"),
-        ]
-        indexes = [models.Index(fields=["substitute", "starts_on", "ends_on"], name="substitution_by_substitute")]
-
-    def __str__(self) -> str:
-        return f"{self.substitute_id} for {self.absent_id} {self.starts_on}–{self.ends_on}"
 
 
 class ClientMessage(models.Model):

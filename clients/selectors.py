@@ -1,6 +1,7 @@
 """Reads of client data, scoped to what the user may see and logged where they show it."""
 
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,23 +13,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from caseflow import access
-from caseflow.accounts.models import User
-from caseflow.audit.models import AccessEvent
-from caseflow.audit.services import record_access, record_list_access
-from networks.models import Team, TeamMembership
+from access import policy
+from access.models import AccessEvent
+from access.services import record_access, record_list_access
+from accounts.models import User
 
-from .models import (
-    Assignment,
-    Client,
-    ClientMessage,
-    Contact,
-    Referral,
-    ReferralStatus,
-    RelationshipPeriod,
-    SearchName,
-    Substitution,
-)
+from .models import Assignment, Client, ClientMessage, Contact, Referral, ReferralStatus, RelationshipPeriod, SearchName
 
 CASELOAD_ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
     "name": ("client__last_name", "client__first_name", "pk"),
@@ -90,7 +80,7 @@ def client_annotations(today: date) -> dict[str, Any]:
 def caseload(*, coordinator: User, search: str = "", order: str = "name") -> QuerySet[Assignment]:
     """The open assignments of ``coordinator`` with their clients, continuity figures and
     deadlines, in one query. The caller has authorised the viewer through
-    ``access.caseload_owner_for``."""
+    ``policy.caseload_owner_for``."""
     assignments = (
         Assignment.objects.filter(coordinator=coordinator, ended_on__isnull=True)
         .select_related("client")
@@ -118,7 +108,7 @@ def unread_handover_notes(coordinator: User) -> QuerySet[Assignment]:
 def client_for_reading(*, user: User, pk: int, what: str) -> Client:
     """Fetches, authorises and logs one read of a client's record: the one way a page or an
     endpoint opens a client, so that none can forget the check or the log."""
-    client = access.client_for(user, pk)
+    client = policy.client_for(user, pk)
     record_access(actor=user, client=client, action=AccessEvent.Action.VIEW, what=what, ground=client.access_ground)
     return client
 
@@ -160,7 +150,7 @@ def search_clients(*, user: User, query: str, limit: int = 20) -> list[Client]:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [NAME_SEARCH_THRESHOLD])
         found: list[Client] = list(
-            access.visible_clients(user)
+            policy.visible_clients(user)
             .alias(search_name=SearchName())
             .filter(search_name__trigram_word_similar=_normalised(query))
             .annotate(
@@ -186,17 +176,25 @@ def find_by_identity_code(*, user: User, code: str) -> Client | None:
             client=client,
             action=AccessEvent.Action.VIEW,
             what="intake.identity_code",
-            ground=access.Ground.INTAKE,
+            ground=policy.Ground.INTAKE,
         )
     return client
 
 
 def caseload_client_ids(user: User) -> QuerySet[Assignment, Any]:
     """The clients in ``user``'s caseload, or in their teams' caseloads for a team lead."""
-    coordinators = access.coordinators_led_by(user).values("pk")
+    coordinators = policy.coordinators_led_by(user).values("pk")
     return Assignment.objects.filter(
         Q(coordinator=user) | Q(coordinator__in=coordinators), ended_on__isnull=True
     ).values("client")
+
+
+def log_overdue_referrals_shown(*, viewer: User, referrals: Iterable[Referral]) -> None:
+    """Logs the clients of a shown page of ``overdue_referrals``, on the viewer's list ground."""
+    shown = {referral.client.pk: referral.client for referral in referrals}
+    record_list_access(
+        actor=viewer, clients=shown.values(), what="referrals.overdue", ground=policy.list_ground(viewer)
+    )
 
 
 def overdue_referrals(user: User) -> QuerySet[Referral]:
@@ -212,50 +210,26 @@ def overdue_referrals(user: User) -> QuerySet[Referral]:
     )
 
 
-def substitutions_for(user: User) -> QuerySet[Substitution]:
-    """Substitutions ``user`` is part of or arranged, current and coming."""
-    today = timezone.localdate()
-    led = access.coordinators_led_by(user).values("pk")
-    return (
-        Substitution.objects.filter(Q(absent=user) | Q(substitute=user) | Q(absent__in=led), ends_on__gte=today)
-        .select_related("absent", "substitute")
-        .order_by("starts_on", "pk")
-    )
-
-
-def team_of_coordinator(coordinator: User) -> Team | None:
-    """The team a coordinator works in today (the first, if several)."""
-    membership = (
-        TeamMembership.objects.filter(
-            access.active_on(timezone.localdate()), user=coordinator, kind=TeamMembership.Kind.MEMBER
-        )
-        .select_related("team")
-        .order_by("started_on", "pk")
-        .first()
-    )
-    return membership.team if membership else None
-
-
 def clients_for_handover(*, user: User, client_ids: list[int]) -> tuple[list[Client], str]:
     """The clients ``user`` may hand over, in one query, with the ground; a client that is
     not theirs to hand over is reported as not found, as everywhere else."""
-    clients = list(access.visible_clients(user).filter(pk__in=client_ids))
-    allowed = [c for c in clients if c.access_ground in access.Ground.MAY_MANAGE]
+    clients = list(policy.visible_clients(user).filter(pk__in=client_ids))
+    allowed = [c for c in clients if c.access_ground in policy.Ground.MAY_MANAGE]
     missing = sorted(set(client_ids) - {c.pk for c in allowed})
     if missing:
         raise ValidationError({"clients": [_("Not found: %(ids)s") % {"ids": ", ".join(map(str, missing))}]})
     grounds = {c.access_ground for c in allowed}
     return (
         allowed,
-        access.Ground.TEAM_LEAD if access.Ground.TEAM_LEAD in grounds else access.Ground.DESIGNATED_COORDINATOR,
+        policy.Ground.TEAM_LEAD if policy.Ground.TEAM_LEAD in grounds else policy.Ground.DESIGNATED_COORDINATOR,
     )
 
 
 def handover_targets(user: User) -> QuerySet[User]:
     """Whom ``user`` may hand clients over to: a coordinator, their team colleagues; a team
     lead, the coordinators of the teams they lead."""
-    colleagues = access.colleagues_of(user).exclude(pk=user.pk).values("pk")
-    led = access.coordinators_led_by(user).values("pk")
+    colleagues = policy.colleagues_of(user).exclude(pk=user.pk).values("pk")
+    led = policy.coordinators_led_by(user).values("pk")
     return User.objects.filter(Q(pk__in=colleagues) | Q(pk__in=led)).order_by("last_name", "first_name", "pk")
 
 
@@ -267,7 +241,7 @@ def relationship_periods_of(client: Client) -> QuerySet[RelationshipPeriod]:
 def sees_client(*, user: User, pk: int) -> bool:
     """Whether ``user`` may open the client: where a page goes after a change that may have
     ended the user's access (a closure, a contact on someone else's client)."""
-    return access.visible_clients(user).filter(pk=pk).exists()
+    return policy.visible_clients(user).filter(pk=pk).exists()
 
 
 def received_assignment(*, user: User, pk: int) -> Assignment:
@@ -287,9 +261,3 @@ def referral_for(*, user: User, pk: int, what: str) -> Referral:
         raise Http404
     referral.client = client_for_reading(user=user, pk=referral.client_id, what=what)
     return referral
-
-
-def team_led_by(lead: User) -> Team | None:
-    """The team ``lead`` leads today (the first by name, if several): where a client opened by
-    a team lead without a named worker belongs."""
-    return Team.objects.filter(pk__in=access.teams_led_by(lead)).order_by("name", "pk").first()

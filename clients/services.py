@@ -10,18 +10,20 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from caseflow.access import Ground, colleagues_of, coordinators_led_by
-from caseflow.accounts.models import Profession, Role, User
-from caseflow.audit.models import AccessEvent
-from caseflow.audit.services import record_access
-from caseflow.calendar import add_working_days
-from caseflow.errors import ConflictError
-from caseflow.reminders.services import cancel_for_client as cancel_reminders
-from networks.models import Team
+from access.models import AccessEvent
+from access.policy import Ground
+from access.services import record_access
+from accounts.models import Profession, Role, User
+from core.calendar import add_working_days
+from core.errors import ConflictError
+from reminders.services import cancel_for_client as cancel_reminders
+from teams import selectors as team_selectors
+from teams.models import Team
 
 from .identity_code import birth_date
 from .models import (
@@ -36,8 +38,8 @@ from .models import (
     ReferralStatus,
     RelationshipPeriod,
     RetentionClass,
-    Substitution,
 )
+from .selectors import client_for_reading, find_by_identity_code
 
 EDITABLE_FIELDS = (
     "first_name",
@@ -267,6 +269,48 @@ def record_contact(
 
 
 @transaction.atomic
+def intake(
+    *,
+    by: User,
+    contact: dict[str, Any],
+    client_id: int | None = None,
+    identity_code: str = "",
+    new_client: dict[str, Any] | None = None,
+    coordinator: User | None = None,
+    no_named_worker_reason: str = "",
+) -> tuple[Client, Contact]:
+    """Records a contact (yhteydenotto) on the client it is about: one the user sees
+    (``client_id``), the one with this identity code, or a new client opened from the contact
+    with ``coordinator`` as named worker (``by`` when not given) or the reason none is needed.
+    All or nothing: a refused contact leaves no new client behind."""
+    if new_client is not None:
+        try:
+            client = create_client(
+                by=by,
+                fields=new_client,
+                coordinator=coordinator,
+                team=team_selectors.team_of_coordinator(coordinator or by) or team_selectors.team_led_by(by),
+                no_named_worker_reason=no_named_worker_reason.strip(),
+            )
+        except ValidationError as error:
+            # The contact has a reason of its own: name the one that is missing here.
+            if hasattr(error, "error_dict") and "reason" in error.error_dict:
+                error.error_dict["no_named_worker_reason"] = error.error_dict.pop("reason")
+            raise
+    elif client_id is not None:
+        try:
+            client = client_for_reading(user=by, pk=client_id, what="intake")
+        except Http404 as error:
+            raise ValidationError({"client_id": _("Choose the client from the search results.")}) from error
+    else:
+        found = find_by_identity_code(user=by, code=identity_code)
+        if found is None:
+            raise ValidationError({"identity_code": _("No client has this personal identity code.")})
+        client = found
+    return client, record_contact(client=client, by=by, ground=Ground.INTAKE, **contact)
+
+
+@transaction.atomic
 def hand_over(
     *, clients: Sequence[Client], to: Sequence[User], by: User, ground: str, note: str, on: date | None = None
 ) -> list[Assignment]:
@@ -338,29 +382,6 @@ def hand_over(
 def mark_handover_note_read(*, assignment: Assignment, by: User) -> None:
     if assignment.coordinator_id == by.pk and assignment.note_read_at is None:
         Assignment.objects.filter(pk=assignment.pk).update(note_read_at=timezone.now())
-
-
-@transaction.atomic
-def create_substitution(
-    *, absent: User, substitute: User, starts_on: date, ends_on: date, by: User, reason: str = ""
-) -> Substitution:
-    """A substitute reads the absent coordinator's clients between the dates. Arranged by the
-    absent coordinator or their team lead, with a coordinator of the same team."""
-    may_arrange = by.pk == absent.pk or coordinators_led_by(by).filter(pk=absent.pk).exists()
-    if not may_arrange:
-        raise ValidationError({"absent": _("You can arrange a substitute only for yourself or your team.")})
-    if not colleagues_of(absent).filter(pk=substitute.pk).exclude(pk=absent.pk).exists():
-        raise ValidationError({"substitute": _("The substitute must be a coordinator in the same team.")})
-    substitution = Substitution(
-        absent=absent, substitute=substitute, starts_on=starts_on, ends_on=ends_on, reason=reason, created_by=by
-    )
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": _("The substitution cannot end before it starts.")})
-    if ends_on < timezone.localdate():
-        raise ValidationError({"ends_on": _("A substitution that has already ended grants nothing.")})
-    substitution.full_clean()
-    substitution.save()
-    return substitution
 
 
 REFERRAL_ORDER = [ReferralStatus.SENT, ReferralStatus.RECEIVED, ReferralStatus.ANSWERED, ReferralStatus.CLOSED]

@@ -19,5 +19,4 @@ urlpatterns = [
     path("assignments/<int:pk>/note-read/", views.assignment_note_read, name="assignment-note-read"),
     path("referrals/<int:pk>/advance/", views.referral_advance, name="referral-advance"),
     path("referrals/overdue/", views.referrals_overdue, name="referrals-overdue"),
-    path("substitutions/", views.substitutions, name="substitutions"),
 ]

@@ -10,9 +10,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,15 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from care_plans import selectors as assessment_selectors
-from caseflow import access
-from caseflow.accounts.models import Role, User
-from caseflow.audit.services import record_list_access
-from caseflow.decorators import StaffRequest, staff_required
-from caseflow.errors import ConflictError
-from caseflow.pages import add_errors, authorise
+from access import policy
+from access.decorators import StaffRequest, staff_required
+from access.models import Section
+from accounts.models import Role, User
+from assessments import selectors as assessment_selectors
+from core.errors import ConflictError
+from core.pages import add_errors
 from networks import selectors as network_selectors
-from networks.models import Section
+from teams import selectors as team_selectors
 
 from . import selectors, services
 from .forms import (
@@ -45,24 +44,15 @@ from .forms import (
     IntakeMode,
     NoNamedWorkerForm,
     OutgoingReferralForm,
-    SubstitutionForm,
 )
 from .models import Client, Referral
 
 CASELOAD_PAGE_SIZE = 50
 LIST_PAGE_SIZE = 50
 # Who opens clients and arranges the work around them; team members and administrators do not.
-WORKING_ROLES = (Role.COORDINATOR, Role.TEAM_LEAD)
 # A closed client has no designated coordinator: the coordinator it was closed under may start
 # a new relationship, as may those who manage it.
-REOPENERS = access.Ground.MAY_MANAGE | {access.Ground.FORMER_COORDINATOR}
-
-
-def _coordinators_for(user: User) -> QuerySet[User]:
-    """Whom ``user`` may name as a client's named worker: a coordinator, the coordinators of
-    their own teams (themselves too); a team lead, those of the teams they lead."""
-    people = access.colleagues_of(user) if user.role == Role.COORDINATOR else access.coordinators_led_by(user)
-    return people.order_by("last_name", "first_name", "pk")
+REOPENERS = policy.Ground.MAY_MANAGE | {policy.Ground.FORMER_COORDINATOR}
 
 
 def _next_or(request: StaffRequest, default: str) -> str:
@@ -91,7 +81,7 @@ def caseload_of(request: StaffRequest, coordinator_id: int) -> HttpResponse:
 
 
 def _may_hand_over(user: User, ground: str) -> bool:
-    return user.role in WORKING_ROLES and ground in access.Ground.MAY_MANAGE
+    return policy.works_caseloads(user) and ground in policy.Ground.MAY_MANAGE
 
 
 def _handover_targets(user: User, owner: User) -> QuerySet[User]:
@@ -106,7 +96,7 @@ def _caseload(
     status: int = HTTPStatus.OK,
 ) -> HttpResponse:
     user = request.user
-    coordinator, ground = access.caseload_owner_for(user, coordinator_pk)
+    coordinator, ground = policy.caseload_owner_for(user, coordinator_pk)
     search = request.GET.get("q", "").strip()[:100]
     order = request.GET.get("sort", "name")
     if order not in selectors.CASELOAD_ORDERINGS:
@@ -134,9 +124,11 @@ def _caseload(
         "today": timezone.localdate(),
         "unread_notes": unread,
         "upcoming_meetings": [] if request.htmx else list(network_selectors.upcoming_meetings_for(coordinator)),
-        "due_assessments": [] if request.htmx else assessment_selectors.due_assessments(coordinator),
+        "due_assessments": []
+        if request.htmx
+        else assessment_selectors.due_assessments(coordinator, viewer=user, ground=ground),
         "handover_form": handover_form if may_hand_over else None,
-        "may_hand_over_all": may_hand_over and ground == access.Ground.TEAM_LEAD,
+        "may_hand_over_all": may_hand_over and ground == policy.Ground.TEAM_LEAD,
         "select_all": request.GET.get("select") == "page",
         "selected": {pk for pk in map(_as_pk, request.POST.getlist("clients")) if pk is not None},
     }
@@ -150,10 +142,10 @@ def caseload_handover(request: StaffRequest) -> HttpResponse:
     """Hands the chosen clients of a caseload (or, for a team lead, all of them) over to one or
     more coordinators, all in one go or none."""
     user = request.user
-    if user.role not in WORKING_ROLES:
+    if not policy.works_caseloads(user):
         raise PermissionDenied
     owner_pk = request.POST.get("owner", "")
-    coordinator, ground = access.caseload_owner_for(user, int(owner_pk) if owner_pk.isdigit() else user.pk)
+    coordinator, ground = policy.caseload_owner_for(user, int(owner_pk) if owner_pk.isdigit() else user.pk)
     if not _may_hand_over(user, ground):
         raise PermissionDenied
     form = HandoverForm(request.POST, targets=_handover_targets(user, coordinator))
@@ -161,7 +153,7 @@ def caseload_handover(request: StaffRequest) -> HttpResponse:
         data = form.cleaned_data
         ids = data["clients"]
         if data["scope"] == HandoverScope.ALL:
-            if ground != access.Ground.TEAM_LEAD:
+            if ground != policy.Ground.TEAM_LEAD:
                 raise PermissionDenied
             ids = [row["client"] for row in selectors.caseload_client_ids(coordinator)]
         try:
@@ -215,9 +207,9 @@ def _client_page(
         and current.note_read_at is None
         else None
     )
-    can_change = access.may_change(client)
+    can_change = policy.may_change(client)
     # A professional on the care team sees only the parts of the record their work needs.
-    sections = access.sections_for(request.user, client.access_ground)
+    sections = policy.sections_for(request.user, client.access_ground)
     shows_contacts = Section.CONTACTS in sections
     context: dict[str, Any] = {
         "client": client,
@@ -234,9 +226,9 @@ def _client_page(
         "periods": selectors.relationship_periods_of(client),
         "client_messages": selectors.messages_to(client) if shows_contacts else [],
         "can_change": can_change,
-        "can_manage": client.access_ground in access.Ground.MAY_MANAGE,
+        "can_manage": client.access_ground in policy.Ground.MAY_MANAGE,
         "can_reopen": client.is_closed and client.access_ground in REOPENERS,
-        "ground_label": access.Ground.LABELS[client.access_ground],
+        "ground_label": policy.Ground.LABELS[client.access_ground],
         "today": today,
         "conflict": conflict,
     }
@@ -263,7 +255,7 @@ def client_create(request: StaffRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             client = services.create_client(
-                by=request.user, fields=form.cleaned_data, team=selectors.team_of_coordinator(request.user)
+                by=request.user, fields=form.cleaned_data, team=team_selectors.team_of_coordinator(request.user)
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -276,7 +268,7 @@ def client_create(request: StaffRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def client_edit(request: StaffRequest, pk: int) -> HttpResponse:
     client = selectors.client_for_reading(user=request.user, pk=pk, what="client.edit")
-    authorise(client, access.Ground.MAY_CHANGE)
+    policy.authorise(client, policy.Ground.MAY_CHANGE)
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -293,7 +285,7 @@ def client_edit(request: StaffRequest, pk: int) -> HttpResponse:
 
 def _client_to_change(request: StaffRequest, pk: int, what: str) -> Client:
     client = selectors.client_for_reading(user=request.user, pk=pk, what=what)
-    authorise(client, access.Ground.MAY_CHANGE)
+    policy.authorise(client, policy.Ground.MAY_CHANGE)
     return client
 
 
@@ -363,7 +355,7 @@ def _save_referral(request: StaffRequest, client: Client, data: dict[str, Any], 
 def referral_advance(request: StaffRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_for(user=request.user, pk=pk, what="referral.advance")
     client = referral.client
-    authorise(client, access.Ground.MAY_CHANGE)
+    policy.authorise(client, policy.Ground.MAY_CHANGE)
     form = AdvanceReferralForm(request.POST)
     try:
         services.ensure_open(client)
@@ -387,9 +379,11 @@ def client_named_worker(request: StaffRequest, pk: int) -> HttpResponse:
     needed."""
     user = request.user
     client = selectors.client_for_reading(user=user, pk=pk, what="client.named_worker")
-    authorise(client, access.Ground.MAY_MANAGE)
+    policy.authorise(client, policy.Ground.MAY_MANAGE)
     today = timezone.localdate()
-    assign_form = AssignForm(prefix="assign", coordinators=_coordinators_for(user), initial={"started_on": today})
+    assign_form = AssignForm(
+        prefix="assign", coordinators=policy.assignable_coordinators(user), initial={"started_on": today}
+    )
     none_form = NoNamedWorkerForm(prefix="none")
     status, conflict = HTTPStatus.OK, ""
     try:
@@ -405,7 +399,9 @@ def client_named_worker(request: StaffRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("The reason why no named worker is needed was recorded."))
                     return redirect(_client_url(client, "named-worker"))
             else:
-                assign_form = AssignForm(request.POST, prefix="assign", coordinators=_coordinators_for(user))
+                assign_form = AssignForm(
+                    request.POST, prefix="assign", coordinators=policy.assignable_coordinators(user)
+                )
                 if assign_form.is_valid():
                     services.assign_coordinator(
                         client=client, by=user, ground=client.access_ground, **assign_form.cleaned_data
@@ -427,7 +423,7 @@ def client_named_worker(request: StaffRequest, pk: int) -> HttpResponse:
 
 
 def _after_change(request: StaffRequest, client: Client) -> HttpResponse:
-    """To the client's page, or to the caseload if the change ended the user's access."""
+    """To the client's page, or to the caseload if the change ended the user's policy."""
     if selectors.sees_client(user=request.user, pk=client.pk):
         return redirect(_client_url(client))
     return redirect("caseload")
@@ -439,7 +435,7 @@ def client_close(request: StaffRequest, pk: int) -> HttpResponse:
     """Ends the client relationship deliberately, with a reason and a closing summary."""
     user = request.user
     client = selectors.client_for_reading(user=user, pk=pk, what="client.close")
-    authorise(client, access.Ground.MAY_MANAGE)
+    policy.authorise(client, policy.Ground.MAY_MANAGE)
     form = ClosureForm(request.POST if request.method == "POST" else None, initial={"closed_on": timezone.localdate()})
     status, conflict = HTTPStatus.OK, ""
     try:
@@ -471,7 +467,7 @@ def client_reopen(request: StaffRequest, pk: int) -> HttpResponse:
     """Starts a new relationship today; a coordinator who reopens becomes the named worker."""
     user = request.user
     client = selectors.client_for_reading(user=user, pk=pk, what="client.reopen")
-    authorise(client, REOPENERS)
+    policy.authorise(client, REOPENERS)
     try:
         services.reopen_client(
             client=client,
@@ -491,15 +487,22 @@ def client_reopen(request: StaffRequest, pk: int) -> HttpResponse:
 # Intake
 
 
+# The service's names of the intake fields, as the page's form calls them.
+INTAKE_FIELDS = {
+    "client_id": "existing_client",
+    "identity_code": "existing_identity_code",
+}
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def intake(request: StaffRequest) -> HttpResponse:
     """Records a contact (yhteydenotto) and attaches it to an existing client or opens a new
     client relationship from it."""
     user = request.user
-    if user.role not in WORKING_ROLES:
+    if not policy.works_caseloads(user):
         raise PermissionDenied
-    coordinators = _coordinators_for(user)
+    coordinators = policy.assignable_coordinators(user)
     if request.method == "GET":
         query = request.GET.get("q", "").strip()[:100]
         # Searched for someone: most likely an existing client.
@@ -541,60 +544,25 @@ def intake(request: StaffRequest) -> HttpResponse:
 def _record_intake(
     user: User, contact_form: ContactForm, intake_form: IntakeForm, client_form: ClientForm, picked: list[Client]
 ) -> Client:
-    """Opens or finds the client and records the contact, all or nothing: a refusal is put on
-    the forms and raised again, so that the transaction leaves nothing behind."""
-    with transaction.atomic():
-        client = _client_of_intake(user, intake_form, client_form, picked)
-        try:
-            services.record_contact(client=client, by=user, ground=access.Ground.INTAKE, **contact_form.cleaned_data)
-        except ValidationError as error:
-            add_errors(error, contact_form, intake_form)
-            raise
-    return client
-
-
-def _client_of_intake(user: User, intake_form: IntakeForm, client_form: ClientForm, picked: list[Client]) -> Client:
-    """The client the contact is about: the one chosen, the one with the identity code, or a
-    new one."""
+    """One service records it all or nothing; its refusals go on the forms."""
     data = intake_form.cleaned_data
+    new = data["mode"] == IntakeMode.NEW
     try:
-        if data["mode"] == IntakeMode.NEW:
-            return _open_client(user, data, client_form)
-        if data["existing_client"]:
-            client = _visible_client(user, data["existing_client"])
-            picked.append(client)
-            return client
-        found = selectors.find_by_identity_code(user=user, code=data["existing_identity_code"])
-        if found is None:
-            raise ValidationError({"existing_identity_code": _("No client has this personal identity code.")})
-        return found
+        client, _contact = services.intake(
+            by=user,
+            contact=contact_form.cleaned_data,
+            client_id=None if new else data["existing_client"],
+            identity_code="" if new else data["existing_identity_code"],
+            new_client=client_form.cleaned_data if new else None,
+            coordinator=data["coordinator"],
+            no_named_worker_reason=data["no_named_worker_reason"],
+        )
     except ValidationError as error:
-        add_errors(error, client_form, intake_form, rename={"reason": "no_named_worker_reason"})
+        add_errors(error, contact_form, client_form, intake_form, rename=INTAKE_FIELDS)
         raise
-
-
-def _visible_client(user: User, pk: int) -> Client:
-    try:
-        return selectors.client_for_reading(user=user, pk=pk, what="intake")
-    except Http404 as error:
-        raise ValidationError({"existing_client": _("Choose the client from the search results.")}) from error
-
-
-def _open_client(user: User, data: dict[str, Any], client_form: ClientForm) -> Client:
-    coordinator: User | None = data["coordinator"]
-    if coordinator is not None:
-        team = selectors.team_of_coordinator(coordinator)
-    elif user.role == Role.TEAM_LEAD:
-        team = selectors.team_led_by(user)
-    else:
-        team = selectors.team_of_coordinator(user)
-    return services.create_client(
-        by=user,
-        fields=client_form.cleaned_data,
-        coordinator=coordinator,
-        team=team,
-        no_named_worker_reason=data["no_named_worker_reason"].strip(),
-    )
+    if data["existing_client"]:
+        picked.append(client)
+    return client
 
 
 def _after_intake(request: StaffRequest, client: Client) -> HttpResponse:
@@ -663,42 +631,6 @@ def referrals_overdue(request: StaffRequest) -> HttpResponse:
     for anyone on the staff: the selector finds none for those with no caseload."""
     user = request.user
     page = Paginator(selectors.overdue_referrals(user), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    ground = access.Ground.TEAM_LEAD if user.role == Role.TEAM_LEAD else access.Ground.DESIGNATED_COORDINATOR
-    shown = {referral.client.pk: referral.client for referral in page}
-    record_list_access(actor=user, clients=shown.values(), what="referrals.overdue", ground=ground)
+    selectors.log_overdue_referrals_shown(viewer=user, referrals=page)
     context = {"page": page, "today": timezone.localdate()}
     return render(request, "clients/referrals_overdue.html", context)
-
-
-@staff_required
-@require_http_methods(["GET", "POST"])
-def substitutions(request: StaffRequest) -> HttpResponse:
-    """Substitutions (sijaisuus) the user takes part in or arranged, and a form to arrange one:
-    a coordinator for themselves, a team lead for the coordinators of their teams; for anyone
-    else there is no one to choose, and the service refuses."""
-    user = request.user
-    if user.role == Role.COORDINATOR:
-        absent, substitutes = access.colleagues_of(user).filter(pk=user.pk), _coordinators_for(user).exclude(pk=user.pk)
-    else:
-        absent = substitutes = _coordinators_for(user)
-    form = SubstitutionForm(
-        request.POST if request.method == "POST" else None,
-        absent=absent,
-        substitutes=substitutes,
-        initial={"absent": user.pk if user.role == Role.COORDINATOR else None, "starts_on": timezone.localdate()},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_substitution(by=user, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(error, form)
-        else:
-            messages.success(request, _("The substitution was arranged."))
-            return redirect("substitutions")
-    context = {
-        "form": form,
-        "may_arrange": user.role in WORKING_ROLES or form.is_bound,
-        "substitutions": selectors.substitutions_for(user),
-        "today": timezone.localdate(),
-    }
-    return render(request, "clients/substitutions.html", context, status=400 if form.errors else 200)

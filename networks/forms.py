@@ -8,54 +8,18 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from caseflow.accounts.models import User
+from access.models import Section
+from accounts.forms import PeopleField, PersonChoiceField
+from accounts.models import User
+from core.forms import date_input, time_input
 
-from .models import NetworkMember, Section, TeamMembership
+from .models import NetworkMember
 from .services import NETWORK_MEMBER_FIELDS
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 # Rows for decisions offered at once when a meeting is recorded; the empty ones are ignored.
 DECISION_ROWS = 3
 MAX_DECISIONS = 30
-
-
-def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def time_input() -> forms.TimeInput:
-    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-def person_label(user: User) -> str:
-    """A professional named with their profession, so that the right one is chosen."""
-    name = user.get_full_name() or user.username
-    return f"{name} ({user.get_profession_display()})" if user.profession else name
-
-
-class PersonChoiceField(forms.ModelChoiceField[User]):
-    def label_from_instance(self, obj: User) -> str:
-        return person_label(obj)
-
-
-class PeopleField(forms.ModelMultipleChoiceField[User]):
-    def label_from_instance(self, obj: User) -> str:
-        return person_label(obj)
-
-
-class TeamMembershipForm(forms.Form):
-    user = PersonChoiceField(label=_("Person"), queryset=User.objects.none())
-    kind = forms.ChoiceField(
-        label=_("Joins as"), choices=TeamMembership.Kind.choices, initial=TeamMembership.Kind.MEMBER
-    )
-    role = forms.CharField(
-        label=_("Role in the team"), max_length=200, required=False, help_text=_("For example: home care nurse.")
-    )
-    started_on = forms.DateField(label=_("Starts on"), widget=date_input())
-
-    def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = people  # type: ignore[attr-defined]
 
 
 class CareTeamForm(forms.Form):

@@ -7,68 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class Team(models.Model):
-    """A multi-professional team (moniammatillinen tiimi) of coordinators and other
-    professionals, led by one or more team leads (tiiminvetäjä / esihenkilö)."""
-
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("team")
-        verbose_name_plural = _("teams")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class TeamMembership(models.Model):
-    """One person's membership of a team over a period, as a member or as a lead."""
-
-    class Kind(models.TextChoices):
-        MEMBER = "member", _("Member")
-        LEAD = "lead", _("Lead")
-
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships")
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MEMBER)
-    role = models.CharField(_("role in the team"), max_length=200, blank=True)
-    started_on = models.DateField(_("started on"))
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("team membership")
-        verbose_name_plural = _("team memberships")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
-                name="membership_ends_after_start",
-            ),
-            models.UniqueConstraint(
-                fields=["team", "user", "kind"],
-                condition=Q(ended_on__isnull=True),
-                name="one_open_membership_per_team_user_kind",
-            ),
-        ]
-        indexes = [models.Index(fields=["user", "kind", "team"], name="membership_user_kind")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} in {self.team_id} as {self.kind}"
-
-
-class Section(models.TextChoices):
-    """Parts of a client's record. A team member sees only the parts their profession needs
-    (``caseflow.access.SECTIONS_BY_PROFESSION``); consent names the parts that may be shared."""
-
-    BASIC = "basic", _("Basic details")
-    CONTACTS = "contacts", _("Contacts and referrals")
-    NETWORK = "network", _("Network and consents")
-    MEETINGS = "meetings", _("Network meetings")
-    ASSESSMENT = "assessment", _("Needs assessment")
-    PLAN = "plan", _("Care plan")
-    BUDGET = "budget", _("Personal budget")
+from access.models import Section
 
 
 @pghistory.track()

@@ -1,78 +1,22 @@
+from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
-from caseflow.access import active_on, teams_led_by
-from caseflow.accounts.models import Role, User
-from clients.models import Assignment, AssignmentEnd, Client
+from access import policy
+from access import selectors as access_selectors
+from access.models import Section
+from access.services import record_list_access
+from accounts.models import User
+from clients.models import Assignment, Client
 
-from .models import CareTeamMember, Consent, Decision, NetworkMeeting, NetworkMember, Team, TeamMembership
+from .models import CareTeamMember, Consent, Decision, NetworkMeeting, NetworkMember
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
-
-
-def led_team_members(lead: User) -> QuerySet[TeamMembership]:
-    """The coordinators in the teams ``lead`` leads today, each with ``caseload_size`` and
-    ``handed_over_12m`` (clients they handed over in the last 12 months): the team lead's
-    review list, in one query whatever the number of teams and coordinators."""
-    today = timezone.localdate()
-    led_teams = teams_led_by(lead, on=today)
-    open_count = (
-        Assignment.objects.filter(coordinator=OuterRef("user"), ended_on__isnull=True)
-        .order_by()
-        .values("coordinator")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    handed_over = (
-        Assignment.objects.filter(
-            coordinator=OuterRef("user"), end_reason=AssignmentEnd.HANDOVER, ended_on__gte=today - timedelta(days=365)
-        )
-        .order_by()
-        .values("coordinator")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return (
-        TeamMembership.objects.filter(
-            active_on(today), team__in=led_teams, kind=TeamMembership.Kind.MEMBER, user__role=Role.COORDINATOR
-        )
-        .select_related("team", "user")
-        .annotate(
-            caseload_size=Coalesce(Subquery(open_count, output_field=IntegerField()), 0),
-            handed_over_12m=Coalesce(Subquery(handed_over, output_field=IntegerField()), 0),
-        )
-        .order_by("team__name", "user__last_name", "user__first_name")
-    )
-
-
-def teams_for(user: User) -> QuerySet[Team]:
-    """The teams ``user`` may review: all for an administrator, the led ones for a lead, their
-    own for everyone else; each with ``member_count`` (current members)."""
-    today = timezone.localdate()
-    if user.role == Role.ADMINISTRATOR:
-        teams = Team.objects.all()
-    else:
-        teams = Team.objects.filter(pk__in=TeamMembership.objects.filter(active_on(today), user=user).values("team"))
-    return teams.annotate(
-        member_count=Count(
-            "memberships",
-            filter=Q(memberships__started_on__lte=today)
-            & (Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gte=today)),
-        )
-    ).order_by("name")
-
-
-def team_members(team: Team) -> QuerySet[TeamMembership]:
-    """A team's memberships, current first, with the people."""
-    return team.memberships.select_related("user").order_by(
-        F("ended_on").desc(nulls_first=True), "kind", "user__last_name", "user__first_name"
-    )
 
 
 def care_team_of(client: Client) -> QuerySet[CareTeamMember]:
@@ -127,6 +71,32 @@ def decisions_of_client(client: Client) -> QuerySet[Decision]:
     )
 
 
+@dataclass(frozen=True)
+class DecisionRow:
+    """An open decision with its client while the user may still see them (else None)."""
+
+    decision: Decision
+    client: Client | None
+    shows_meeting: bool
+
+
+def open_decisions_for(user: User) -> list[DecisionRow]:
+    """The open decisions ``user`` is responsible for. A client is named only while the user
+    may still see them, and the clients named are logged."""
+    decisions = list(decisions_for(user))
+    client_ids = {decision.meeting.client_id for decision in decisions}
+    visible = {client.pk: client for client in policy.visible_clients(user).filter(pk__in=client_ids)}
+    record_list_access(actor=user, clients=visible.values(), what="decisions.mine")
+    return [
+        DecisionRow(
+            decision,
+            client := visible.get(decision.meeting.client_id),
+            client is not None and Section.MEETINGS in policy.sections_for(user, client.access_ground),
+        )
+        for decision in decisions
+    ]
+
+
 def decisions_for(professional: User) -> QuerySet[Decision]:
     """Open decisions a professional is responsible for, across their clients."""
     return (
@@ -154,3 +124,11 @@ def meeting_invitation(meeting: NetworkMeeting) -> bytes:
     event.add("status", "CANCELLED" if meeting.status == NetworkMeeting.Status.CANCELLED else "CONFIRMED")
     calendar.add_component(event)
     return bytes(calendar.to_ical())
+
+
+def meeting_for(*, user: User, pk: int, what: str, may: frozenset[str] | None = None) -> NetworkMeeting:
+    """A meeting with its decisions and people, opened through its client: authorised and logged."""
+    client = access_selectors.client_of(NetworkMeeting, pk, user=user, what=what, section=Section.MEETINGS, may=may)
+    meeting = meetings_of(client).get(pk=pk)
+    meeting.client = client
+    return meeting

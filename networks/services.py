@@ -10,26 +10,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
-from caseflow.access import is_staff, teams_led_by
-from caseflow.accounts.models import Role, User
-from caseflow.audit.models import AccessEvent
-from caseflow.audit.services import record_access
-from caseflow.errors import ConflictError
+from access.models import AccessEvent, Section
+from access.policy import is_staff
+from access.services import record_access
+from accounts.models import Role, User
 from clients.models import Client
 from clients.services import ensure_open
+from core.errors import ConflictError
 
-from .models import (
-    CareTeamMember,
-    Consent,
-    Decision,
-    NetworkMeeting,
-    NetworkMember,
-    Section,
-    Team,
-    TeamMembership,
-)
+from .models import CareTeamMember, Consent, Decision, NetworkMeeting, NetworkMember
 
 NETWORK_MEMBER_FIELDS = ("name", "relationship", "organisation", "phone", "email", "helps_with", "available")
 
@@ -38,38 +28,6 @@ def _refuse_unknown(fields: dict[str, Any], known: Sequence[str]) -> None:
     unknown = set(fields) - set(known)
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
-
-
-def may_manage_team(user: User, team: Team) -> bool:
-    return user.role == Role.ADMINISTRATOR or teams_led_by(user).filter(team=team).exists()
-
-
-@transaction.atomic
-def add_team_membership(
-    *, team: Team, user: User, kind: str, started_on: date, by: User, role: str = ""
-) -> TeamMembership:
-    """A professional joins a team (a person may be in several), as a member or a lead."""
-    if not may_manage_team(by, team):
-        raise ValidationError({"team": _("Only the team's lead or an administrator manages its members.")})
-    if not is_staff(user):
-        raise ValidationError({"user": _("Only staff can be team members.")})
-    membership = TeamMembership(team=team, user=user, kind=kind, role=role, started_on=started_on)
-    membership.full_clean(validate_constraints=False)
-    if TeamMembership.objects.filter(team=team, user=user, kind=kind, ended_on__isnull=True).exists():
-        raise ValidationError({"user": _("Already a current member of this team.")})
-    membership.save()
-    return membership
-
-
-@transaction.atomic
-def end_team_membership(*, membership: TeamMembership, ended_on: date, by: User) -> TeamMembership:
-    if not may_manage_team(by, membership.team):
-        raise ValidationError({"team": _("Only the team's lead or an administrator manages its members.")})
-    if ended_on < membership.started_on:
-        raise ValidationError({"ended_on": _("A membership cannot end before it started.")})
-    membership.ended_on = ended_on
-    membership.save(update_fields=["ended_on"])
-    return membership
 
 
 @transaction.atomic
@@ -112,23 +70,6 @@ def end_care_team_membership(*, member: CareTeamMember, ended_on: date, by: User
     member.save(update_fields=["ended_on"])
     record_access(actor=by, client=member.client, action=AccessEvent.Action.CHANGE, what="care_team", ground=ground)
     return member
-
-
-@transaction.atomic
-def grant_consultation(*, client: Client, professional: User, by: User, ground: str) -> None:
-    """A one-off grant to a single client's record (e.g. a consultant asked once): the rare
-    per-object permission django-guardian is for."""
-    ensure_open(client)
-    if not is_staff(professional) or professional.role == Role.ADMINISTRATOR:
-        raise ValidationError({"professional": _("Choose a professional.")})
-    assign_perm("clients.view_client", professional, client)
-    record_access(actor=by, client=client, action=AccessEvent.Action.DISCLOSE, what="consultation", ground=ground)
-
-
-@transaction.atomic
-def revoke_consultation(*, client: Client, professional: User, by: User, ground: str) -> None:
-    remove_perm("clients.view_client", professional, client)
-    record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="consultation", ground=ground)
 
 
 @transaction.atomic

@@ -3,9 +3,6 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("team/", views.team_review, name="team-review"),
-    path("teams/", views.teams, name="teams"),
-    path("teams/<int:pk>/", views.team_detail, name="team-detail"),
     path("clients/<int:pk>/network/", views.client_network, name="client-network"),
     path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="client-network-consent-withdraw"),
     path("clients/<int:pk>/meetings/", views.client_meetings, name="client-meetings"),

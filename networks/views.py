@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,15 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caseflow import access
-from caseflow.accounts.models import Role, User
-from caseflow.audit.services import record_list_access
-from caseflow.decorators import StaffRequest, staff_required
-from caseflow.errors import ConflictError
-from caseflow.pages import add_errors, authorise
+from access import policy
+from access.decorators import StaffRequest, staff_required
+from access.models import Section
+from accounts import selectors as account_selectors
+from accounts.forms import person_label
+from accounts.models import Role, User
 from clients import selectors as client_selectors
 from clients import services as client_services
 from clients.models import Client
+from core.errors import ConflictError
+from core.pages import add_errors
 
 from . import selectors, services
 from .forms import (
@@ -33,20 +35,8 @@ from .forms import (
     MeetingForm,
     NetworkMemberForm,
     RecordMeetingForm,
-    TeamMembershipForm,
-    person_label,
 )
-from .models import Consent, Decision, NetworkMeeting, NetworkMember, Section
-
-
-@staff_required
-def team_review(request: StaffRequest) -> HttpResponse:
-    """The team lead's list of their teams' coordinators with caseload sizes."""
-    if request.user.role != Role.TEAM_LEAD:
-        raise PermissionDenied
-    memberships = list(selectors.led_team_members(request.user))
-    return render(request, "networks/team_review.html", {"memberships": memberships})
-
+from .models import Consent, Decision, NetworkMeeting, NetworkMember
 
 # Teams, care teams, the client's own network, consents and network meetings. Thin: parse a
 # form, call a selector or a service, render. A rule broken in a service (ValidationError)
@@ -54,54 +44,12 @@ def team_review(request: StaffRequest) -> HttpResponse:
 # a closed client) shows the message (409); a role that may read but not act gets 403.
 
 
-def _staff_people() -> QuerySet[User]:
-    return User.objects.filter(is_active=True).exclude(role=Role.CLIENT).order_by("last_name", "first_name", "pk")
-
-
 def _professionals() -> QuerySet[User]:
     """Who can join a client's care team: the staff, administrators excepted."""
-    return _staff_people().exclude(role=Role.ADMINISTRATOR)
+    return account_selectors.staff_people().exclude(role=Role.ADMINISTRATOR)
 
 
 # Teams
-
-
-@staff_required
-@require_GET
-def teams(request: StaffRequest) -> HttpResponse:
-    """The user's teams (all for an administrator) with their current sizes."""
-    context = {"teams": list(selectors.teams_for(request.user))}
-    return render(request, "networks/teams.html", context)
-
-
-@staff_required
-@require_http_methods(["GET", "POST"])
-def team_detail(request: StaffRequest, pk: int) -> HttpResponse:
-    """A team's members over time; its lead or an administrator adds members."""
-    user = request.user
-    team = get_object_or_404(selectors.teams_for(user), pk=pk)
-    may_manage = services.may_manage_team(user, team)
-    if request.method == "POST" and not may_manage:
-        raise PermissionDenied
-    today = timezone.localdate()
-    form = None
-    status = HTTPStatus.OK
-    if may_manage:
-        form = TeamMembershipForm(
-            request.POST if request.method == "POST" else None, people=_staff_people(), initial={"started_on": today}
-        )
-    if request.method == "POST" and form is not None:
-        status = HTTPStatus.BAD_REQUEST
-        if form.is_valid():
-            try:
-                services.add_team_membership(team=team, by=user, **form.cleaned_data)
-            except ValidationError as error:
-                add_errors(error, form)
-            else:
-                messages.success(request, _("The member was added to the team."))
-                return redirect("team-detail", pk=team.pk)
-    context = {"team": team, "memberships": list(selectors.team_members(team)), "form": form, "today": today}
-    return render(request, "networks/team_detail.html", context, status=status)
 
 
 # The client's care team, own network and consents
@@ -145,7 +93,7 @@ def _shared_with(member: NetworkMember, today: date) -> list[str]:
 
 def _network_client(request: StaffRequest, pk: int, what: str) -> Client:
     client = client_selectors.client_for_reading(user=request.user, pk=pk, what=what)
-    access.require_section(request.user, client, Section.NETWORK)
+    policy.require_section(request.user, client, Section.NETWORK)
     return client
 
 
@@ -167,8 +115,8 @@ def _network_page(
     bound: Mapping[str, forms.BaseForm] | None = None,
 ) -> HttpResponse:
     today = timezone.localdate()
-    can_change = access.may_change(client)
-    can_manage = client.access_ground in access.Ground.MAY_MANAGE and not client.is_closed
+    can_change = policy.may_change(client)
+    can_manage = client.access_ground in policy.Ground.MAY_MANAGE and not client.is_closed
     context: dict[str, Any] = {
         "client": client,
         "today": today,
@@ -182,7 +130,7 @@ def _network_page(
         ],
         "can_change": can_change,
         "can_manage": can_manage,
-        "shows_meetings": Section.MEETINGS in access.sections_for(request.user, client.access_ground),
+        "shows_meetings": Section.MEETINGS in policy.sections_for(request.user, client.access_ground),
         "conflict": conflict,
         "status_message": status_message,
     }
@@ -214,7 +162,7 @@ def client_network(request: StaffRequest, pk: int) -> HttpResponse:
 
 
 def _add_care_team_member(request: StaffRequest, client: Client) -> HttpResponse:
-    authorise(client, access.Ground.MAY_MANAGE)
+    policy.authorise(client, policy.Ground.MAY_MANAGE)
     form = CareTeamForm(request.POST, prefix="care", professionals=_professionals())
     try:
         client_services.ensure_open(client)
@@ -230,7 +178,7 @@ def _add_care_team_member(request: StaffRequest, client: Client) -> HttpResponse
 
 
 def _add_network_member(request: StaffRequest, client: Client) -> HttpResponse:
-    authorise(client, access.Ground.MAY_CHANGE)
+    policy.authorise(client, policy.Ground.MAY_CHANGE)
     form = NetworkMemberForm(request.POST, prefix="member")
     try:
         client_services.ensure_open(client)
@@ -248,7 +196,7 @@ def _add_network_member(request: StaffRequest, client: Client) -> HttpResponse:
 
 
 def _give_consent(request: StaffRequest, client: Client) -> HttpResponse:
-    authorise(client, access.Ground.MAY_CHANGE)
+    policy.authorise(client, policy.Ground.MAY_CHANGE)
     form = ConsentForm(request.POST, prefix="consent", members=_member_choices(client))
     try:
         client_services.ensure_open(client)
@@ -277,7 +225,7 @@ def consent_withdraw(request: StaffRequest, pk: int) -> HttpResponse:
     consents part of the page is replaced."""
     client_pk = get_object_or_404(Consent.objects.only("client_id"), pk=pk).client_id
     client = _network_client(request, client_pk, "client.consent")
-    authorise(client, access.Ground.MAY_CHANGE)
+    policy.authorise(client, policy.Ground.MAY_CHANGE)
     consent = get_object_or_404(selectors.consents_of(client), pk=pk)
     try:
         services.withdraw_consent(consent=consent, by=request.user, ground=client.access_ground)
@@ -299,7 +247,7 @@ def consent_withdraw(request: StaffRequest, pk: int) -> HttpResponse:
 
 def _meetings_client(request: StaffRequest, pk: int, what: str) -> Client:
     client = client_selectors.client_for_reading(user=request.user, pk=pk, what=what)
-    access.require_section(request.user, client, Section.MEETINGS)
+    policy.require_section(request.user, client, Section.MEETINGS)
     return client
 
 
@@ -307,7 +255,7 @@ def _meeting_professionals(client: Client, organiser: User) -> QuerySet[User]:
     """Who may be invited as a professional: the client's current care team, the named worker
     and the organiser."""
     today = timezone.localdate()
-    care_team = selectors.care_team_of(client).filter(access.active_on(today)).values("professional")
+    care_team = selectors.care_team_of(client).filter(policy.active_on(today)).values("professional")
     named_worker = client_selectors.assignment_history(client).filter(ended_on__isnull=True).values("coordinator")
     return User.objects.filter(
         Q(pk__in=care_team) | Q(pk__in=named_worker) | Q(pk=organiser.pk), is_active=True
@@ -325,13 +273,13 @@ def _meetings_page(
     today = timezone.localdate()
     now = timezone.now()
     meetings = list(selectors.meetings_of(client))
-    can_manage = client.access_ground in access.Ground.MAY_MANAGE and not client.is_closed
+    can_manage = client.access_ground in policy.Ground.MAY_MANAGE and not client.is_closed
     context: dict[str, Any] = {
         "client": client,
         "coming": [m for m in meetings if m.status == NetworkMeeting.Status.PLANNED and m.ends_at >= now],
         "earlier": [m for m in reversed(meetings) if m.status != NetworkMeeting.Status.PLANNED or m.ends_at < now],
         "can_manage": can_manage,
-        "shows_network": Section.NETWORK in access.sections_for(request.user, client.access_ground),
+        "shows_network": Section.NETWORK in policy.sections_for(request.user, client.access_ground),
         "conflict": conflict,
     }
     if can_manage:
@@ -368,7 +316,7 @@ def client_meetings(request: StaffRequest, pk: int) -> HttpResponse:
     client = _meetings_client(request, pk, "client.meetings")
     if request.method == "GET":
         return _meetings_page(request, client)
-    authorise(client, access.Ground.MAY_MANAGE)
+    policy.authorise(client, policy.Ground.MAY_MANAGE)
     form = _meeting_form(request, client, _invitable(client), request.POST)
     try:
         client_services.ensure_open(client)
@@ -438,7 +386,7 @@ def meeting_detail(request: StaffRequest, pk: int) -> HttpResponse:
     client = meeting.client
     post = request.POST if request.method == "POST" else None
     if post is not None:
-        authorise(client, access.Ground.MAY_MANAGE)
+        policy.authorise(client, policy.Ground.MAY_MANAGE)
     record_form = RecordMeetingForm(post, initial={"notes": meeting.notes, "client_view": meeting.client_view})
     decision_forms = DecisionFormSet(
         post, prefix="decisions", form_kwargs={"responsible_choices": _responsible_choices(meeting)}
@@ -464,7 +412,7 @@ def meeting_detail(request: StaffRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         add_errors(error, record_form)
     can_record = (
-        client.access_ground in access.Ground.MAY_MANAGE
+        client.access_ground in policy.Ground.MAY_MANAGE
         and not client.is_closed
         and meeting.status != NetworkMeeting.Status.CANCELLED
     )
@@ -476,7 +424,7 @@ def meeting_detail(request: StaffRequest, pk: int) -> HttpResponse:
         "has_started": meeting.starts_at <= timezone.now(),
         "record_form": record_form,
         "decision_forms": decision_forms,
-        "shows_network": Section.NETWORK in access.sections_for(request.user, client.access_ground),
+        "shows_network": Section.NETWORK in policy.sections_for(request.user, client.access_ground),
         "conflict": conflict,
         "today": timezone.localdate(),
     }
@@ -488,14 +436,5 @@ def meeting_detail(request: StaffRequest, pk: int) -> HttpResponse:
 def my_decisions(request: StaffRequest) -> HttpResponse:
     """Open meeting decisions the user is responsible for. A client is named only while the
     user may still see them; the listing is logged."""
-    user = request.user
-    decisions = list(selectors.decisions_for(user))
-    client_ids = {decision.meeting.client_id for decision in decisions}
-    visible = {client.pk: client for client in access.visible_clients(user).filter(pk__in=client_ids)}
-    record_list_access(actor=user, clients=visible.values(), what="decisions.mine")
-    rows = []
-    for decision in decisions:
-        client = visible.get(decision.meeting.client_id)
-        shows_meeting = client is not None and Section.MEETINGS in access.sections_for(user, client.access_ground)
-        rows.append({"decision": decision, "client": client, "shows_meeting": shows_meeting})
+    rows = selectors.open_decisions_for(request.user)
     return render(request, "networks/my_decisions.html", {"rows": rows, "today": timezone.localdate()})

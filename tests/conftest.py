@@ -5,28 +5,26 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from access.models import AccessEvent, Section
+from access.policy import Ground
+from accounts.factories import AdministratorFactory, CoordinatorFactory, TeamLeadFactory, TeamMemberFactory
+from accounts.models import User
+from assessments import configuration as assessment_configuration
+from assessments import services as assessment_services
+from assessments.models import LifeDomain, ScaleLevel
 from budgets import configuration as budget_configuration
 from budgets import services as budget_services
 from budgets.models import BudgetLine, BudgetRules, Provider, ServiceType
-from care_plans import configuration, plan_services
-from care_plans import services as assessment_services
-from care_plans.models import LifeDomain, ScaleLevel
-from caseflow.access import Ground
-from caseflow.accounts.factories import (
-    AdministratorFactory,
-    CoordinatorFactory,
-    TeamLeadFactory,
-    TeamMemberFactory,
-)
-from caseflow.accounts.models import User
-from caseflow.audit.models import AccessEvent
-from caseflow.reminders.models import Kind, Reminder
+from care_plans import services as plan_services
 from clients import services
 from clients.factories import AssignmentFactory, ClientFactory, RelationshipPeriodFactory
-from clients.models import Client, ClosureReason, Substitution
+from clients.models import Client, ClosureReason
 from networks import services as network_services
-from networks.factories import TeamFactory, TeamMembershipFactory
-from networks.models import Relationship, Section, Team, TeamMembership
+from networks.models import Relationship
+from reminders.models import Kind, Reminder
+from teams import services as team_services
+from teams.factories import TeamFactory, TeamMembershipFactory
+from teams.models import Substitution, Team, TeamMembership
 
 
 class World:
@@ -41,7 +39,7 @@ class World:
         # Transactional tests (the browser's) flush every table, and with them the rows a
         # migration installed: put the assessment configuration back where it is gone.
         if not LifeDomain.objects.exists():
-            configuration.install(LifeDomain, ScaleLevel)
+            assessment_configuration.install(LifeDomain, ScaleLevel)
         if not ServiceType.objects.exists():
             budget_configuration.install(ServiceType, Provider, BudgetRules, LifeDomain)
         self.team_a = TeamFactory(name="Tiimi A")
@@ -84,7 +82,7 @@ class World:
             follow_up_on=datetime.date(2026, 10, 1),
         )
         today = datetime.date.today()
-        services.create_substitution(
+        team_services.create_substitution(
             absent=self.coordinator,
             substitute=self.substitute,
             starts_on=today - datetime.timedelta(days=7),

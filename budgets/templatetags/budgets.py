@@ -2,12 +2,11 @@ from decimal import Decimal
 
 from django import template
 
-from caseflow import access
-from caseflow.accounts.models import User
+from access import policy
+from access.models import Section
+from accounts.models import User
+from budgets.money import euros
 from clients.models import Client
-from networks.models import Section
-
-from ..money import euros
 
 register = template.Library()
 
@@ -22,4 +21,4 @@ def eur(value: Decimal | None) -> str:
 def shows_budget(client: Client, user: User) -> bool:
     """Whether the user's ground on the client lets them see the budget section."""
     ground = getattr(client, "access_ground", None)
-    return ground is not None and Section.BUDGET in access.sections_for(user, ground)
+    return ground is not None and Section.BUDGET in policy.sections_for(user, ground)

@@ -38,13 +38,16 @@ INSTALLED_APPS = [
     "pghistory",
     "axes",
     "caseflow",
-    "caseflow.accounts",
-    "caseflow.audit",
-    "caseflow.reminders",
+    "core",
+    "accounts",
+    "teams",
+    "access",
     "clients",
     "networks",
+    "assessments",
     "care_plans",
     "budgets",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -142,11 +145,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["caseflow.access.IsStaffUser"],
+    "DEFAULT_PERMISSION_CLASSES": ["access.policy.IsStaffUser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "caseflow.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"user": "600/min"},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -166,16 +169,16 @@ SPECTACULAR_SETTINGS = {
         "ContactSourceEnum": "clients.models.ContactSource",
         "ReferralStatusEnum": "clients.models.ReferralStatus",
         "MeetingStatusEnum": "networks.models.NetworkMeeting.Status",
-        "AssessmentStatusEnum": "care_plans.models.Assessment.Status",
+        "AssessmentStatusEnum": "assessments.models.Assessment.Status",
         "ReferralDirectionEnum": "clients.models.Referral.Direction",
-        "MembershipKindEnum": "networks.models.TeamMembership.Kind",
-        "ChangeDirectionEnum": "care_plans.selectors.CHANGE_DIRECTIONS",
-        "DueKindEnum": "care_plans.selectors.DUE_KINDS",
-        "ReminderKindEnum": "caseflow.reminders.models.Kind",
+        "MembershipKindEnum": "teams.models.TeamMembership.Kind",
+        "ChangeDirectionEnum": "assessments.selectors.CHANGE_DIRECTIONS",
+        "DueKindEnum": "assessments.selectors.DUE_KINDS",
+        "ReminderKindEnum": "reminders.models.Kind",
         "PlanVersionStatusEnum": "care_plans.models.PlanVersion.Status",
         "PlanPdfStatusEnum": "care_plans.models.PlanPdf.Status",
-        "PlanChangeKindEnum": "care_plans.plan_selectors.CHANGE_KINDS",
-        "PlanChangeAreaEnum": "care_plans.plan_selectors.CHANGE_AREAS",
+        "PlanChangeKindEnum": "care_plans.selectors.CHANGE_KINDS",
+        "PlanChangeAreaEnum": "care_plans.selectors.CHANGE_AREAS",
         "BudgetStatusEnum": "budgets.models.Budget.Status",
         "SpendingKindEnum": "budgets.models.Spending.Kind",
     },
@@ -190,11 +193,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "worker-heartbeat": {"task": "caseflow.tasks.record_heartbeat", "schedule": 60.0},
+    "worker-heartbeat": {"task": "core.tasks.record_heartbeat", "schedule": 60.0},
     "requeue-pending-plan-pdfs": {"task": "care_plans.tasks.requeue_pending_pdfs", "schedule": 300.0},
     # Creates the reminders due and queues deliveries the broker missed; safe to overlap.
     "sweep-reminders": {
-        "task": "caseflow.reminders.tasks.sweep_reminders",
+        "task": "reminders.tasks.sweep_reminders",
         "schedule": env.float("REMINDER_SWEEP_SECONDS", default=900.0),
     },
 }

@@ -6,10 +6,16 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import ReferralStatus
+from clients.models import Client, ReferralStatus
 from clients.services import REFERRAL_ORDER
 
 register = template.Library()
+
+
+@register.filter
+def age(client: Client, today: date) -> int:
+    return client.age_on(today)
+
 
 ADVANCE_LABELS = {
     ReferralStatus.RECEIVED: _("Mark as received"),

@@ -3,12 +3,12 @@ from dataclasses import dataclass
 
 import pytest
 
+from access.policy import Ground
+from assessments import services as assessment_services
+from assessments.models import Assessment, LifeDomain
 from budgets import configuration
 from budgets import services as budget_services
 from budgets.models import Budget, BudgetRules, Provider, ServiceType
-from care_plans import services as assessment_services
-from care_plans.models import Assessment, LifeDomain
-from caseflow.access import Ground
 from clients.models import Client
 from tests.conftest import World
 

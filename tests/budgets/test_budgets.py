@@ -11,13 +11,14 @@ from django.db import IntegrityError, ProgrammingError, transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from access.models import AccessEvent
 from budgets import calculation, selectors, services
 from budgets.models import Budget, BudgetLine, Provider, Reallocation, ServiceType, Spending
 from budgets.money import euros, to_cents
-from caseflow.audit.models import AccessEvent
-from caseflow.errors import ConflictError
-from tests.budgets.conftest import GROUND, PERIOD_START, Setup, accepted_budget
+from core.errors import ConflictError
 from tests.conftest import World
+
+from .conftest import GROUND, PERIOD_START, Setup, accepted_budget
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ from django.utils import translation
 
 from budgets import services
 from budgets.models import BudgetLine, Provider, Spending
-from tests.budgets.conftest import GROUND, accepted_budget
 from tests.conftest import World
+
+from .conftest import GROUND, accepted_budget
 
 WRITERS = 24
 AMOUNT = Decimal("7.35")

@@ -9,10 +9,10 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from care_plans import plan_selectors, plan_services
+from access.policy import Ground
+from care_plans import selectors, services
 from care_plans.models import PlanPdf, PlanVersion
 from care_plans.tasks import render_plan_pdf
-from caseflow.access import Ground
 from clients.models import Client
 from tests.conftest import World
 from tests.workers import start_worker
@@ -24,7 +24,7 @@ def swedish_plan(world: World) -> PlanVersion:
     """own_client in Swedish, with goals enough for several pages, a disagreement and a backup plan."""
     Client.objects.filter(pk=world.own_client.pk).update(preferred_language="sv")
     draft = world.plan_draft
-    content = plan_selectors.draft_content(plan_selectors.version_with_content(draft.pk))
+    content = selectors.draft_content(selectors.version_with_content(draft.pk))
     for n in range(14):
         content["goals"].append(
             {
@@ -47,7 +47,7 @@ def swedish_plan(world: World) -> PlanVersion:
         {"service": "Hemvård", "provider": "Kommunen", "slots": [{"weekday": 0, "time_of_day": "morning"}]}
     ]
     draft.refresh_from_db()
-    return plan_services.save_draft(
+    return services.save_draft(
         version=draft,
         by=world.coordinator,
         ground=COORDINATOR,
@@ -63,12 +63,12 @@ def test_a_published_plan_is_rendered_by_the_worker_in_the_clients_language(
 ) -> None:
     queue = f"test-pdf-{uuid.uuid4().hex[:8]}"
     # The task's own queue is "pdf"; this test's worker listens on a queue of its own.
-    monkeypatch.setattr(plan_services, "queue_pdf", lambda pk: render_plan_pdf.apply_async((pk,), queue=queue))
+    monkeypatch.setattr(services, "queue_pdf", lambda pk: render_plan_pdf.apply_async((pk,), queue=queue))
     draft = swedish_plan(world)
     log = tmp_path / "worker.log"
     worker = start_worker(queue, log)
     try:
-        plan_services.publish_version(version=draft, by=world.coordinator, ground=COORDINATOR, revision=draft.revision)
+        services.publish_version(version=draft, by=world.coordinator, ground=COORDINATOR, revision=draft.revision)
         deadline = time.monotonic() + 90
         pdf = PlanPdf.objects.get(version=draft)
         while time.monotonic() < deadline and pdf.status == PlanPdf.Status.PENDING:

@@ -13,20 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from care_plans import plan_selectors, plan_services, selectors, services
-from care_plans.models import (
-    Coverage,
-    Disagreement,
-    LifeDomain,
-    PlanGoal,
-    PlanPdf,
-    PlanVersion,
-    RaiInstrument,
-)
-from care_plans.plan_services import DraftConflictError
-from caseflow.access import Ground
-from caseflow.audit.models import AccessEvent
-from caseflow.errors import ConflictError
+from access.models import AccessEvent
+from access.policy import Ground
+from assessments import selectors as assessment_selectors
+from assessments import services as assessment_services
+from assessments.models import Coverage, LifeDomain, RaiInstrument
+from care_plans import selectors as plan_selectors
+from care_plans import services as plan_services
+from care_plans.models import Disagreement, PlanGoal, PlanPdf, PlanVersion
+from care_plans.services import DraftConflictError
+from core.errors import ConflictError
 from networks import services as network_services
 from tests.conftest import World
 
@@ -54,8 +50,8 @@ def publish(world: World, version: PlanVersion) -> PlanVersion:
 class TestDrafting:
     def test_a_new_plan_proposes_goals_services_and_actions(self, world: World) -> None:
         client = world.colleague_client
-        assessment = services.start_assessment(client=client, by=world.colleague, ground=COORDINATOR)
-        services.set_need(
+        assessment = assessment_services.start_assessment(client=client, by=world.colleague, ground=COORDINATOR)
+        assessment_services.set_need(
             assessment=assessment,
             domain=LifeDomain.objects.get(code="daily_living"),
             by=world.colleague,
@@ -69,7 +65,7 @@ class TestDrafting:
                 {"weekday": 2, "time_of_day": "evening", "coverage": Coverage.UNCOVERED},
             ],
         )
-        services.set_need(
+        assessment_services.set_need(
             assessment=assessment,
             domain=LifeDomain.objects.get(code="health"),
             by=world.colleague,
@@ -105,15 +101,17 @@ class TestDrafting:
     def test_the_review_date_is_a_year_or_six_months_on_a_rai_schedule(self, world: World) -> None:
         today = datetime.date(2026, 3, 31)
         assert plan_services.default_review_on(world.colleague_client, today) == datetime.date(2027, 3, 31)
-        assessment = services.start_assessment(client=world.colleague_client, by=world.colleague, ground=COORDINATOR)
-        services.set_need(
+        assessment = assessment_services.start_assessment(
+            client=world.colleague_client, by=world.colleague, ground=COORDINATOR
+        )
+        assessment_services.set_need(
             assessment=assessment,
             domain=LifeDomain.objects.get(code="health"),
             by=world.colleague,
             ground=COORDINATOR,
             level=1,
         )
-        services.update_assessment(
+        assessment_services.update_assessment(
             assessment=assessment,
             by=world.colleague,
             ground=COORDINATOR,
@@ -125,7 +123,7 @@ class TestDrafting:
                 "rai_scores": {"maple": 3},
             },
         )
-        services.complete_assessment(assessment=assessment, by=world.colleague, ground=COORDINATOR)
+        assessment_services.complete_assessment(assessment=assessment, by=world.colleague, ground=COORDINATOR)
         assert plan_services.default_review_on(world.colleague_client, today) == datetime.date(2026, 9, 30)
 
     def test_a_second_draft_is_a_conflict(self, world: World) -> None:
@@ -562,4 +560,4 @@ def test_the_version_detail_costs_a_fixed_number_of_queries(
     save(world, world.plan_draft, goals=content["goals"])
     with django_assert_max_num_queries(20):
         assert api.get(reverse("api-plan-version", kwargs={"pk": world.plan_draft.pk})).status_code == 200
-    selectors.configuration()  # the assessment's reads stay untouched by plans
+    assessment_selectors.configuration()  # the assessment's reads stay untouched by plans

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from caseflow.access import Ground
-from caseflow.accounts.factories import CoordinatorFactory
-from caseflow.accounts.models import User
+from access.policy import Ground
+from accounts.factories import CoordinatorFactory
+from accounts.models import User
 from clients import services
 from clients.models import Assignment
 from tests.conftest import World

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from caseflow.audit.models import AccessEvent
+from access.models import AccessEvent
 from clients.identity_code import make_identity_code
 from clients.models import Assignment, Client
 from tests.conftest import World

@@ -13,11 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from caseflow.access import Ground
-from caseflow.accounts.factories import CoordinatorFactory
-from caseflow.accounts.models import User
-from caseflow.audit.models import AccessEvent
-from caseflow.calendar import add_working_days
+from access.models import AccessEvent
+from access.policy import Ground
+from accounts.factories import CoordinatorFactory
+from accounts.models import User
 from clients import services
 from clients.identity_code import make_identity_code
 from clients.models import (
@@ -29,9 +28,10 @@ from clients.models import (
     Referral,
     ReferralStatus,
     RelationshipPeriod,
-    Substitution,
 )
-from networks.factories import TeamMembershipFactory
+from core.calendar import add_working_days
+from teams.factories import TeamMembershipFactory
+from teams.models import Substitution
 from tests.conftest import World
 
 TODAY = timezone.localdate()

@@ -5,8 +5,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from caseflow.accounts.factories import CoordinatorFactory
-from networks.factories import TeamMembershipFactory
+from accounts.factories import CoordinatorFactory
+from teams.factories import TeamMembershipFactory
 from tests.conftest import World
 
 

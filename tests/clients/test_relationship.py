@@ -13,10 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from caseflow.access import Ground, client_for
-from caseflow.accounts.factories import CoordinatorFactory
-from caseflow.accounts.models import Profession
-from caseflow.errors import ConflictError
+from access.policy import Ground, client_for
+from accounts.factories import CoordinatorFactory
+from accounts.models import Profession
 from clients import selectors, services
 from clients.factories import ClientFactory
 from clients.identity_code import make_identity_code
@@ -29,9 +28,11 @@ from clients.models import (
     DeadlineRule,
     Referral,
     RelationshipPeriod,
-    Substitution,
 )
-from networks.factories import TeamMembershipFactory
+from core.errors import ConflictError
+from teams import services as team_services
+from teams.factories import TeamMembershipFactory
+from teams.models import Substitution
 from tests.conftest import World
 
 THURSDAY_BEFORE_CHRISTMAS = datetime.date(2025, 12, 18)
@@ -209,7 +210,7 @@ class TestHandover:
 class TestSubstitution:
     def test_access_starts_and_ends_on_its_dates(self, world: World) -> None:
         today = datetime.date.today()
-        substitution = services.create_substitution(
+        substitution = team_services.create_substitution(
             absent=world.coordinator,
             substitute=world.colleague,
             starts_on=today + datetime.timedelta(days=1),
@@ -229,7 +230,7 @@ class TestSubstitution:
     def test_only_for_yourself_or_your_team_and_with_a_colleague(self, world: World) -> None:
         today = datetime.date.today()
         with pytest.raises(ValidationError, match="yourself or your team"):
-            services.create_substitution(
+            team_services.create_substitution(
                 absent=world.coordinator,
                 substitute=world.colleague,
                 starts_on=today,
@@ -237,7 +238,7 @@ class TestSubstitution:
                 by=world.other_lead,
             )
         with pytest.raises(ValidationError, match="same team"):
-            services.create_substitution(
+            team_services.create_substitution(
                 absent=world.coordinator,
                 substitute=world.other_coordinator,
                 starts_on=today,
@@ -245,7 +246,7 @@ class TestSubstitution:
                 by=world.lead,
             )
         with pytest.raises(ValidationError, match="before it starts"):
-            services.create_substitution(
+            team_services.create_substitution(
                 absent=world.coordinator,
                 substitute=world.colleague,
                 starts_on=today,

@@ -7,9 +7,10 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from care_plans.models import Assessment, DomainNeed, LifeDomain
+from assessments.models import Assessment, DomainNeed, LifeDomain
 from tests.conftest import World
-from tests.e2e.conftest import assert_accessible, sign_in
+
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 

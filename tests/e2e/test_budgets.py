@@ -17,7 +17,8 @@ from playwright.sync_api import Page, expect
 from budgets.models import Budget, BudgetLine, Provider, Spending
 from tests.budgets.conftest import completed_assessment
 from tests.conftest import World
-from tests.e2e.conftest import assert_accessible, sign_in
+
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -12,13 +12,15 @@ from django.db import connection
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from care_plans import plan_services
-from care_plans import services as assessment_services
-from care_plans.models import Coverage, Disagreement, LifeDomain, PlanVersion
+from access.policy import Ground
+from assessments import services as assessment_services
+from assessments.models import Coverage, LifeDomain
+from care_plans import services
+from care_plans.models import Disagreement, PlanVersion
 from care_plans.tasks import render_plan_pdf
-from caseflow.access import Ground
 from tests.conftest import World
-from tests.e2e.conftest import assert_accessible, sign_in
+
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +59,7 @@ def test_draft_publish_and_download_the_plan(
         client_text="Haluan selvitä aamuista itse.",
         slots=[{"weekday": 0, "time_of_day": "morning", "coverage": Coverage.SERVICE, "service": "Kotihoito"}],
     )
-    monkeypatch.setattr(plan_services, "queue_pdf", render_later)
+    monkeypatch.setattr(services, "queue_pdf", render_later)
     sign_in(page, base_url, "colleague")
 
     page.goto(f"{base_url}/clients/{client.pk}/care-plan/")

@@ -13,7 +13,8 @@ from playwright.sync_api import Page, expect
 
 from networks.models import Decision, NetworkMeeting, NetworkMember
 from tests.conftest import World
-from tests.e2e.conftest import assert_accessible, sign_in
+
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -11,13 +11,14 @@ import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
-from caseflow.access import Ground
-from caseflow.calendar import add_working_days
+from access.policy import Ground
 from clients import services
 from clients.identity_code import make_identity_code
 from clients.models import Client
+from core.calendar import add_working_days
 from tests.conftest import World
-from tests.e2e.conftest import NewContext, assert_accessible, sign_in
+
+from .conftest import NewContext, assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 

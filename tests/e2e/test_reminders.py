@@ -8,10 +8,11 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from caseflow.reminders import services
-from caseflow.reminders.models import Reminder
+from reminders import services
+from reminders.models import Reminder
 from tests.conftest import World
-from tests.e2e.conftest import assert_accessible, sign_in
+
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 

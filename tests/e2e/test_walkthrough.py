@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 from clients.models import Client
 from tests.conftest import World
-from tests.e2e.conftest import PASSWORD, NewContext, assert_accessible, sign_in
+
+from .conftest import PASSWORD, NewContext, assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 

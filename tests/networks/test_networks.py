@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from caseflow.access import Ground, client_for, sections_for
-from caseflow.accounts.factories import TeamMemberFactory
-from caseflow.accounts.models import Profession
+from access import grants
+from access.models import Section
+from access.policy import Ground, client_for, sections_for
+from accounts.factories import TeamMemberFactory
+from accounts.models import Profession
 from networks import selectors, services
-from networks.factories import TeamMembershipFactory
-from networks.models import Consent, Decision, NetworkMeeting, NetworkMember, Relationship, Section
+from networks.models import Consent, Decision, NetworkMeeting, NetworkMember, Relationship
+from teams.factories import TeamMembershipFactory
 from tests.conftest import World
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -253,12 +255,12 @@ class TestCareTeam:
             client_for(world.member, world.own_client.pk)
 
     def test_a_consultation_grant_opens_one_client_only(self, world: World) -> None:
-        services.grant_consultation(
+        grants.grant_consultation(
             client=world.own_client, professional=world.other_coordinator, by=world.coordinator, ground=COORDINATOR
         )
         assert client_for(world.other_coordinator, world.own_client.pk).access_ground == Ground.CONSULTATION
         assert sections_for(world.other_coordinator, Ground.CONSULTATION) == {Section.BASIC, Section.ASSESSMENT}
-        services.revoke_consultation(
+        grants.revoke_consultation(
             client=world.own_client, professional=world.other_coordinator, by=world.coordinator, ground=COORDINATOR
         )
         with pytest.raises(Http404):

@@ -4,12 +4,12 @@ from typing import Any
 
 import pytest
 
-from caseflow.accounts.factories import CoordinatorFactory, TeamLeadFactory
-from caseflow.accounts.models import User
+from accounts.factories import CoordinatorFactory, TeamLeadFactory
+from accounts.models import User
 from clients.factories import AssignmentFactory, ClientFactory, RelationshipPeriodFactory
 from clients.models import Client
-from networks.factories import TeamFactory, TeamMembershipFactory
-from networks.models import Team, TeamMembership
+from teams.factories import TeamFactory, TeamMembershipFactory
+from teams.models import Team, TeamMembership
 
 START = datetime.date(2024, 1, 1)
 

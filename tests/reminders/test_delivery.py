@@ -9,9 +9,9 @@ from django.db import DatabaseError
 from django.test import override_settings
 from kombu.exceptions import OperationalError
 
-from caseflow.reminders import services, tasks
-from caseflow.reminders.models import Delivery, DeliveryAttempt, EmailPreference, Kind, Reminder
 from clients.factories import ReferralFactory
+from reminders import services, tasks
+from reminders.models import Delivery, DeliveryAttempt, EmailPreference, Kind, Reminder
 
 from .backends import FailOnceBackend
 from .conftest import Desk

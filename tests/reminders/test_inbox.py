@@ -7,10 +7,10 @@ import pytest
 from django.test import Client as PageClient
 from rest_framework.test import APIClient
 
-from caseflow.audit.models import AccessEvent
-from caseflow.reminders import services
-from caseflow.reminders.models import EmailPreference, Kind, Reminder
+from access.models import AccessEvent
 from clients.factories import ReferralFactory
+from reminders import services
+from reminders.models import EmailPreference, Kind, Reminder
 
 from .conftest import Desk, make_desk
 
@@ -89,7 +89,7 @@ def test_read_snooze_and_done_through_the_api(desk: Desk, api: APIClient) -> Non
     assert api.get("/api/v1/reminders/").json()["count"] == 0
     # The snoozed one comes back on its day.
     services.sweep(today=TODAY, queue=False)
-    from caseflow.reminders import selectors
+    from reminders import selectors
 
     assert [r.pk for r in selectors.inbox(desk.coordinator, today=TODAY + datetime.timedelta(days=3))] == [second.pk]
 

@@ -10,14 +10,15 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from care_plans.models import Assessment, CarePlan, PlanReview, PlanService, PlanVersion
-from caseflow.access import Ground
-from caseflow.reminders import services
-from caseflow.reminders.models import Kind, Reminder, ReminderKindSetting
+from access.policy import Ground
+from assessments.models import Assessment
+from care_plans.models import CarePlan, PlanReview, PlanService, PlanVersion
 from clients import services as client_services
 from clients.factories import ContactFactory, ReferralFactory
 from clients.models import ClosureReason, Contact
 from networks.models import NetworkMeeting
+from reminders import services
+from reminders.models import Kind, Reminder, ReminderKindSetting
 
 from .conftest import Desk, make_desk
 

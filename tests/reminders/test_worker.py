@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from caseflow.reminders.models import Delivery, EmailPreference, Kind, Reminder
 from clients.factories import ReferralFactory
+from reminders.models import Delivery, EmailPreference, Kind, Reminder
 
 from .conftest import make_desk
 

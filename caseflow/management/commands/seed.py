@@ -23,19 +23,13 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from access.models import Section
+from accounts.factories import AdministratorFactory, CoordinatorFactory, TeamLeadFactory, TeamMemberFactory
+from accounts.models import Profession, User
+from assessments.demo_data import seed_assessments
 from budgets.demo_data import seed_budgets
-from care_plans.demo_data import seed_assessments
-from care_plans.demo_plans import seed_plans
-from caseflow.accounts.factories import (
-    AdministratorFactory,
-    CoordinatorFactory,
-    TeamLeadFactory,
-    TeamMemberFactory,
-)
-from caseflow.accounts.models import Profession, User
-from caseflow.calendar import is_working_day
-from caseflow.reminders.demo_data import seed_reminders
-from clients.factories import ClientFactory, ContactFactory, ReferralFactory, SubstitutionFactory
+from care_plans.demo_data import seed_plans
+from clients.factories import ClientFactory, ContactFactory, ReferralFactory
 from clients.models import (
     Assignment,
     AssignmentEnd,
@@ -49,18 +43,11 @@ from clients.models import (
     RelationshipPeriod,
 )
 from clients.services import assessment_deadline, retention_class
-from networks.factories import TeamFactory, TeamMembershipFactory
-from networks.models import (
-    CareTeamMember,
-    Consent,
-    Decision,
-    NetworkMeeting,
-    NetworkMember,
-    Relationship,
-    Section,
-    Team,
-    TeamMembership,
-)
+from core.calendar import is_working_day
+from networks.models import CareTeamMember, Consent, Decision, NetworkMeeting, NetworkMember, Relationship
+from reminders.demo_data import seed_reminders
+from teams.factories import SubstitutionFactory, TeamFactory, TeamMembershipFactory
+from teams.models import Team, TeamMembership
 
 SEED = 20261123
 SIZES = {"small": {"clients": 200, "coordinators": 10, "teams": 2}}

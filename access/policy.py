@@ -1,0 +1,263 @@
+"""Who may see which client, and on what ground: the one place that decides access.
+
+Access follows the care relationship (asiakastietolaki 703/2023): it is derived from
+relations in queries, never stored as a row per user and client.
+- A coordinator sees and changes the clients currently assigned to them (an open
+  ``Assignment``), and reads the clients whose relationship was closed while assigned to them.
+- A substitute (sijainen) reads an absent coordinator's clients between the substitution's
+  dates; the access ends by itself.
+- A team lead sees the clients currently assigned to the coordinators of the teams they lead,
+  and the clients those teams are responsible for (unassigned or closed ones too).
+- A team member (a nurse, a physiotherapist…) sees the clients whose care team they are on,
+  and only the sections of the record their profession needs (``SECTIONS_BY_PROFESSION``).
+- A one-off consultation grant on a single client (django-guardian's ``view_client`` object
+  permission) lets a professional read that client's basic details and assessment.
+Everything else is "not found", so that a user cannot tell others' clients exist.
+"""
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermission
+from rest_framework.permissions import BasePermission
+
+from accounts.models import Profession, Role, User
+from clients.models import Assignment, AssignmentEnd, Client
+from networks.models import CareTeamMember
+from teams.models import Substitution, TeamMembership
+
+from .models import Section
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+
+class Ground:
+    """The relationship that allowed an access; written into every access event."""
+
+    DESIGNATED_COORDINATOR = "designated_coordinator"
+    TEAM_LEAD = "team_lead"
+    SUBSTITUTE = "substitute"
+    FORMER_COORDINATOR = "former_coordinator"
+    CARE_TEAM = "care_team"
+    CONSULTATION = "consultation"
+    INTAKE = "intake"
+
+    LABELS = {
+        DESIGNATED_COORDINATOR: _("designated coordinator"),
+        TEAM_LEAD: _("team lead of the coordinator"),
+        SUBSTITUTE: _("substitute of the coordinator"),
+        FORMER_COORDINATOR: _("coordinator when the relationship was closed"),
+        CARE_TEAM: _("member of the client's care team"),
+        CONSULTATION: _("consultation granted for this client"),
+        INTAKE: _("recording a contact (intake)"),
+    }
+    # Grounds that may change the client's record, and those that may also make the
+    # decisions about who works with the client (assign, hand over, close, reopen).
+    MAY_CHANGE = frozenset({DESIGNATED_COORDINATOR})
+    MAY_MANAGE = frozenset({DESIGNATED_COORDINATOR, TEAM_LEAD})
+
+
+ALL_SECTIONS = frozenset(Section.values)
+# What each profession needs to see of a client whose care team it is on; the coordinators'
+# and leads' grounds see every section.
+SECTIONS_BY_PROFESSION: dict[str, frozenset[str]] = {
+    Profession.SOCIAL_WORKER: ALL_SECTIONS,
+    Profession.SOCIAL_COUNSELLOR: ALL_SECTIONS,
+    Profession.NURSE: frozenset({Section.BASIC, Section.NETWORK, Section.MEETINGS, Section.ASSESSMENT, Section.PLAN}),
+    Profession.DOCTOR: frozenset({Section.BASIC, Section.NETWORK, Section.MEETINGS, Section.ASSESSMENT, Section.PLAN}),
+    Profession.PHYSIOTHERAPIST: frozenset({Section.BASIC, Section.MEETINGS, Section.ASSESSMENT, Section.PLAN}),
+    Profession.OCCUPATIONAL_THERAPIST: frozenset({Section.BASIC, Section.MEETINGS, Section.ASSESSMENT, Section.PLAN}),
+    Profession.PSYCHOLOGIST: frozenset({Section.BASIC, Section.MEETINGS, Section.ASSESSMENT, Section.PLAN}),
+    Profession.EMPLOYMENT_SPECIALIST: frozenset({Section.BASIC, Section.MEETINGS, Section.PLAN}),
+    Profession.OTHER: frozenset({Section.BASIC, Section.MEETINGS}),
+}
+CONSULTATION_SECTIONS = frozenset({Section.BASIC, Section.ASSESSMENT})
+
+
+def sections_for(user: User, ground: str) -> frozenset[str]:
+    """The sections of a client's record ``user`` may see on ``ground``."""
+    if ground == Ground.CARE_TEAM:
+        return SECTIONS_BY_PROFESSION.get(user.profession, frozenset({Section.BASIC}))
+    if ground == Ground.CONSULTATION:
+        return CONSULTATION_SECTIONS
+    return ALL_SECTIONS
+
+
+def require_section(user: User, client: Client, section: str) -> None:
+    """403 where the user sees the client but not this part of the record."""
+    if section not in sections_for(user, client.access_ground):
+        raise PermissionDenied
+
+
+def authorise(client: Client, grounds: frozenset[str]) -> None:
+    """403 unless the user's ground on ``client`` (as ``client_for`` set it) is one of ``grounds``."""
+    if client.access_ground not in grounds:
+        raise PermissionDenied
+
+
+def may_change(client: Client) -> bool:
+    """Whether the user who opened ``client`` (``client_for`` set its ``access_ground``) may
+    change the record now: on a ground that may change it, while the relationship is open."""
+    return client.access_ground in Ground.MAY_CHANGE and not client.is_closed
+
+
+def is_staff(user: "User | AnonymousUser") -> bool:
+    return bool(user.is_authenticated and user.is_active and getattr(user, "role", Role.CLIENT) != Role.CLIENT)
+
+
+def active_on(day: date) -> Q:
+    return Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+
+
+def teams_led_by(user: User, *, on: date | None = None) -> QuerySet[TeamMembership, Any]:
+    day = on or timezone.localdate()
+    return TeamMembership.objects.filter(active_on(day), user=user, kind=TeamMembership.Kind.LEAD).values("team")
+
+
+def coordinators_led_by(user: User, *, on: date | None = None) -> QuerySet[User]:
+    """The coordinators who are members of a team that ``user`` leads, on the given day."""
+    day = on or timezone.localdate()
+    member_ids = TeamMembership.objects.filter(
+        active_on(day), team__in=teams_led_by(user, on=day), kind=TeamMembership.Kind.MEMBER
+    ).values("user")
+    return User.objects.filter(pk__in=member_ids, is_active=True, role=Role.COORDINATOR)
+
+
+def colleagues_of(user: User, *, on: date | None = None) -> QuerySet[User]:
+    """Coordinators who share a team with ``user`` (``user`` included)."""
+    day = on or timezone.localdate()
+    teams = TeamMembership.objects.filter(active_on(day), user=user).values("team")
+    member_ids = TeamMembership.objects.filter(active_on(day), team__in=teams, kind=TeamMembership.Kind.MEMBER).values(
+        "user"
+    )
+    return User.objects.filter(pk__in=member_ids, is_active=True, role=Role.COORDINATOR)
+
+
+def absent_coordinators_for(user: User, *, on: date | None = None) -> QuerySet[Substitution, Any]:
+    """The coordinators ``user`` substitutes for on the day."""
+    day = on or timezone.localdate()
+    return Substitution.objects.filter(substitute=user, starts_on__lte=day, ends_on__gte=day).values("absent")
+
+
+# The roles that carry clients: coordinators and the leads who stand in for their teams.
+WORKING_ROLES = frozenset({Role.COORDINATOR, Role.TEAM_LEAD})
+
+
+def works_caseloads(user: User) -> bool:
+    """Whether ``user`` carries clients (intake, handover, substitutions)."""
+    return user.role in WORKING_ROLES
+
+
+def assignable_coordinators(user: User) -> QuerySet[User]:
+    """Whom ``user`` may name as a client's named worker: a coordinator, the coordinators of
+    their own teams (themselves too); a team lead, those of the teams they lead."""
+    people = colleagues_of(user) if user.role == Role.COORDINATOR else coordinators_led_by(user)
+    return people.order_by("last_name", "first_name", "pk")
+
+
+def list_ground(user: User) -> str:
+    """The ground written for a list of the user's caseload (a team lead's: their teams')."""
+    return Ground.TEAM_LEAD if user.role == Role.TEAM_LEAD else Ground.DESIGNATED_COORDINATOR
+
+
+def visible_clients(user: User) -> QuerySet[Client]:
+    """Every client ``user`` may see, each annotated with ``access_ground``."""
+    if not is_staff(user):
+        return Client.objects.none()
+    open_assignments = Assignment.objects.filter(client=OuterRef("pk"), ended_on__isnull=True)
+    own = Exists(open_assignments.filter(coordinator=user))
+    substitute = Exists(open_assignments.filter(coordinator__in=absent_coordinators_for(user)))
+    led = ExpressionWrapper(
+        Q(Exists(open_assignments.filter(coordinator__in=coordinators_led_by(user)))) | Q(team__in=teams_led_by(user)),
+        output_field=BooleanField(),
+    )
+    closed_while_theirs = Assignment.objects.filter(
+        client=OuterRef("pk"), coordinator=user, end_reason=AssignmentEnd.CLOSURE, ended_on=OuterRef("closed_on")
+    )
+    former = ExpressionWrapper(Q(closed_on__isnull=False) & Q(Exists(closed_while_theirs)), output_field=BooleanField())
+    on_care_team = Exists(
+        CareTeamMember.objects.filter(active_on(timezone.localdate()), client=OuterRef("pk"), professional=user)
+    )
+    consultation = Exists(
+        UserObjectPermission.objects.filter(
+            user=user,
+            permission__codename="view_client",
+            content_type__app_label="clients",
+            content_type__model="client",
+            object_pk=Cast(OuterRef("pk"), CharField()),
+        )
+    )
+    return (
+        Client.objects.annotate(
+            own=own, substitute=substitute, led=led, former=former, on_care_team=on_care_team, consultation=consultation
+        )
+        .filter(
+            Q(own=True)
+            | Q(led=True)
+            | Q(substitute=True)
+            | Q(former=True)
+            | Q(on_care_team=True)
+            | Q(consultation=True)
+        )
+        .annotate(  # type: ignore[no-redef]  # declared on Client for the callers' sake
+            access_ground=Case(
+                When(own=True, then=Value(Ground.DESIGNATED_COORDINATOR)),
+                When(led=True, then=Value(Ground.TEAM_LEAD)),
+                When(substitute=True, then=Value(Ground.SUBSTITUTE)),
+                When(former=True, then=Value(Ground.FORMER_COORDINATOR)),
+                When(on_care_team=True, then=Value(Ground.CARE_TEAM)),
+                default=Value(Ground.CONSULTATION),
+            )
+        )
+    )
+
+
+def client_for(user: User, pk: int) -> Client:
+    """Fetches a client and authorises ``user`` for it in one call; 404 if not allowed."""
+    client = visible_clients(user).filter(pk=pk).first()
+    if client is None:
+        raise Http404
+    return client
+
+
+def caseload_owner_for(user: User, coordinator_pk: int) -> tuple[User, str]:
+    """The coordinator whose caseload ``user`` asks to see, with the ground; 404 if not
+    allowed. Everyone on the staff may see their own caseload."""
+    if not is_staff(user):
+        raise Http404
+    if coordinator_pk == user.pk:
+        return user, Ground.DESIGNATED_COORDINATOR
+    coordinator = coordinators_led_by(user).filter(pk=coordinator_pk).first()
+    if coordinator is not None:
+        return coordinator, Ground.TEAM_LEAD
+    coordinator = User.objects.filter(pk=coordinator_pk, pk__in=absent_coordinators_for(user)).first()
+    if coordinator is not None:
+        return coordinator, Ground.SUBSTITUTE
+    raise Http404
+
+
+class IsStaffUser(BasePermission):
+    """Signed-in, active staff. Object access is then decided by the functions above."""
+
+    def has_permission(self, request: "Request", view: "APIView") -> bool:
+        return is_staff(request.user)

@@ -1,0 +1,51 @@
+"""The one family of helpers that opens a client, or an object through its client, for a page
+or an endpoint: fetch, authorise and log the read in one call, so that none can forget the
+check or the log. 404 for what the user may not see; 403 for a part of the record or an
+action their ground does not allow."""
+
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.http import Http404
+
+from accounts.models import User
+from clients.models import Client
+
+from . import policy
+from .models import AccessEvent
+from .services import record_access
+
+M = TypeVar("M", bound=Model)
+
+
+def client_for_reading(
+    *, user: User, pk: int, what: str, section: str | None = None, may: frozenset[str] | None = None
+) -> Client:
+    """The client ``pk``, authorised for ``section`` of the record and (with ``may``) for an
+    action on one of those grounds, its read logged as ``what``."""
+    client = policy.client_for(user, pk)
+    if section is not None:
+        policy.require_section(user, client, section)
+    if may is not None and client.access_ground not in may:
+        raise PermissionDenied
+    record_access(actor=user, client=client, action=AccessEvent.Action.VIEW, what=what, ground=client.access_ground)
+    return client
+
+
+def client_of(
+    model: type[Model],
+    pk: int,
+    *,
+    user: User,
+    what: str,
+    section: str,
+    through: str = "client",
+    may: frozenset[str] | None = None,
+) -> Client:
+    """The client of ``model`` object ``pk`` (reached by the lookup ``through``), opened as
+    ``client_for_reading`` does; 404 as well where there is no such object."""
+    client_pk = model._default_manager.filter(pk=pk).values_list(through, flat=True).first()
+    if client_pk is None:
+        raise Http404
+    return client_for_reading(user=user, pk=client_pk, what=what, section=section, may=may)

@@ -1,0 +1,12 @@
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from access.decorators import StaffRequest, staff_required
+
+from . import selectors
+
+
+@staff_required
+def home(request: StaffRequest) -> HttpResponse:
+    page = selectors.start_page(request.user)
+    return redirect(page) if page else render(request, "administrator_home.html")

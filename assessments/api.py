@@ -1,0 +1,276 @@
+"""The needs-assessment API: thin views over the selectors and services."""
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from access import policy
+from access import selectors as access_selectors
+from access.decorators import staff_user
+from access.models import Section
+from accounts.models import Role, User
+from core.api import StrictSerializer
+from networks.models import NetworkMember
+
+from . import selectors, services
+from .models import Assessment, Coverage, DomainNeed, LifeDomain, NeedSlot, RaiInstrument, ScaleLevel, TimeOfDay
+
+
+class SlotSerializer(serializers.ModelSerializer[NeedSlot]):
+    class Meta:
+        model = NeedSlot
+        fields = ["weekday", "time_of_day", "coverage", "service", "network_member"]
+
+
+class NeedSerializer(serializers.ModelSerializer[DomainNeed]):
+    domain: serializers.SlugRelatedField[LifeDomain] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    slots = SlotSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DomainNeed
+        fields = ["domain", "level", "professional_text", "client_text", "icf_qualifier", "slots"]
+
+
+class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
+    class Meta:
+        model = Assessment
+        fields = ["id", "client", "contact", "previous", "status", "started_on", "completed_on", "complete_by"]
+        fields += ["reassess_on", *services.ASSESSMENT_FIELDS]
+
+
+class AssessmentDetailSerializer(AssessmentSerializer):
+    needs = NeedSerializer(many=True, read_only=True)
+    uncovered_slots = serializers.SerializerMethodField()
+    needed_slots = serializers.SerializerMethodField()
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [*AssessmentSerializer.Meta.fields, "relatives", "professionals", "needs"]
+        fields += ["needed_slots", "uncovered_slots"]
+
+    def get_uncovered_slots(self, assessment: Assessment) -> int:
+        return selectors.week_grid(assessment).uncovered
+
+    def get_needed_slots(self, assessment: Assessment) -> int:
+        return selectors.week_grid(assessment).needed
+
+
+class AssessmentUpdateSerializer(StrictSerializer):
+    client_took_part = serializers.BooleanField(required=False)
+    situation_summary = serializers.CharField(required=False, allow_blank=True)
+    professional_conclusion = serializers.CharField(required=False, allow_blank=True)
+    client_view = serializers.CharField(required=False, allow_blank=True)
+    named_worker_needed_professional = serializers.BooleanField(required=False, allow_null=True)
+    named_worker_needed_client = serializers.BooleanField(required=False, allow_null=True)
+    rai_instrument = serializers.ChoiceField(choices=RaiInstrument.choices, required=False, allow_blank=True)
+    rai_scores = serializers.DictField(child=serializers.IntegerField(), required=False)
+    relatives = serializers.PrimaryKeyRelatedField(queryset=NetworkMember.objects.all(), many=True, required=False)
+    professionals = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.exclude(role=Role.CLIENT), many=True, required=False
+    )
+
+
+class StartSerializer(StrictSerializer):
+    started_on = serializers.DateField(required=False)
+
+
+class ClientAssessmentsView(APIView):
+    """A client's needs assessments; start one (from the previous one, if any)."""
+
+    @extend_schema(responses=AssessmentSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        client = access_selectors.client_for_reading(
+            user=staff_user(request), pk=pk, what="api.client.assessments", section=Section.ASSESSMENT
+        )
+        return Response(AssessmentSerializer(selectors.assessments_of(client), many=True).data)
+
+    @extend_schema(request=StartSerializer, responses={201: AssessmentSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        client = access_selectors.client_for_reading(
+            user=staff_user(request), pk=pk, what="api.client.assessments", may=policy.Ground.MAY_CHANGE
+        )
+        serializer = StartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment = services.start_assessment(
+            client=client, by=staff_user(request), ground=client.access_ground, **serializer.validated_data
+        )
+        return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+
+
+class AssessmentDetailView(APIView):
+    """One assessment with its life-domain needs and time slots; completed ones are frozen (409)."""
+
+    @extend_schema(responses=AssessmentDetailSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(
+            AssessmentDetailSerializer(
+                selectors.assessment_for(user=staff_user(request), pk=pk, what="api.assessment")
+            ).data
+        )
+
+    @extend_schema(request=AssessmentUpdateSerializer, responses={200: AssessmentDetailSerializer})
+    def patch(self, request: Request, pk: int) -> Response:
+        assessment = selectors.assessment_for(
+            user=staff_user(request), pk=pk, what="api.assessment", may=policy.Ground.MAY_CHANGE
+        )
+        serializer = AssessmentUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        services.update_assessment(
+            assessment=assessment,
+            by=staff_user(request),
+            ground=assessment.client.access_ground,
+            relatives=fields.pop("relatives", None),
+            professionals=fields.pop("professionals", None),
+            fields=fields,
+        )
+        return Response(AssessmentDetailSerializer(selectors.assessment_with_needs(pk)).data)
+
+
+class SlotInputSerializer(StrictSerializer):
+    weekday = serializers.IntegerField(min_value=0, max_value=6)
+    time_of_day = serializers.ChoiceField(choices=TimeOfDay.choices)
+    coverage = serializers.ChoiceField(choices=Coverage.choices, required=False, allow_blank=True, default="")
+    service = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    network_member = serializers.IntegerField(required=False, allow_null=True)
+
+
+class NeedInputSerializer(StrictSerializer):
+    level = serializers.IntegerField()
+    professional_text = serializers.CharField(required=False, allow_blank=True, default="")
+    client_text = serializers.CharField(required=False, allow_blank=True, default="")
+    icf_qualifier = serializers.IntegerField(required=False, allow_null=True, default=None)
+    slots = SlotInputSerializer(many=True, required=False)
+
+
+class NeedView(APIView):
+    """Records the need in one life domain (by its code) and, given ``slots``, the times of
+    the week it needs help and who covers each."""
+
+    @extend_schema(request=NeedInputSerializer, responses={200: NeedSerializer})
+    def put(self, request: Request, pk: int, domain: str) -> Response:
+        assessment = selectors.assessment_for(
+            user=staff_user(request), pk=pk, what="api.assessment.need", may=policy.Ground.MAY_CHANGE
+        )
+        life_domain = get_object_or_404(LifeDomain, code=domain)
+        serializer = NeedInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        need = services.set_need(
+            assessment=assessment,
+            domain=life_domain,
+            by=staff_user(request),
+            ground=assessment.client.access_ground,
+            **serializer.validated_data,
+        )
+        return Response(NeedSerializer(need).data)
+
+
+class CompleteSerializer(StrictSerializer):
+    completed_on = serializers.DateField(required=False)
+
+
+class AssessmentCompleteView(APIView):
+    """Completes and freezes the assessment (the statutory fields must be there)."""
+
+    @extend_schema(request=CompleteSerializer, responses={200: AssessmentSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        assessment = selectors.assessment_for(
+            user=staff_user(request), pk=pk, what="api.assessment", may=policy.Ground.MAY_CHANGE
+        )
+        serializer = CompleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.complete_assessment(
+            assessment=assessment,
+            by=staff_user(request),
+            ground=assessment.client.access_ground,
+            **serializer.validated_data,
+        )
+        return Response(AssessmentSerializer(assessment).data)
+
+
+class ChangeSerializer(serializers.Serializer[Any]):
+    domain = serializers.CharField(source="domain.code")
+    before = serializers.IntegerField(allow_null=True)
+    after = serializers.IntegerField(allow_null=True)
+    direction = serializers.ChoiceField(choices=selectors.CHANGE_DIRECTIONS)
+
+
+class CompareView(APIView):
+    """Domain by domain, how the need for support changed: the two latest assessments, or
+    ``older`` and ``newer``."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("older", int), OpenApiParameter("newer", int)],
+        responses=ChangeSerializer(many=True),
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        client = access_selectors.client_for_reading(
+            user=staff_user(request), pk=pk, what="api.client.assessments.compare", section=Section.ASSESSMENT
+        )
+        own = Assessment.objects.filter(client=client)
+        params = request.query_params
+        if "older" in params or "newer" in params:
+            try:
+                older = own.get(pk=int(params.get("older", "")))
+                newer = own.get(pk=int(params.get("newer", "")))
+            except (ValueError, Assessment.DoesNotExist):
+                raise serializers.ValidationError({"older": ["Name two assessments of this client."]}) from None
+        else:
+            latest = list(own.order_by("-started_on", "-pk")[:2])
+            if len(latest) < 2:
+                raise serializers.ValidationError({"older": ["The client has fewer than two assessments."]})
+            newer, older = latest
+        return Response(ChangeSerializer(selectors.compare(older, newer), many=True).data)
+
+
+class DueSerializer(serializers.Serializer[Any]):
+    client = serializers.IntegerField(source="client.pk")
+    client_name = serializers.CharField(source="client.full_name")
+    kind = serializers.ChoiceField(choices=selectors.DUE_KINDS)
+    due_on = serializers.DateField()
+    days_left = serializers.IntegerField()
+
+
+class DueAssessmentsView(APIView):
+    """Your caseload's assessments to start, complete or repeat: overdue and coming up."""
+
+    @extend_schema(responses=DueSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(
+            DueSerializer(
+                selectors.due_assessments(
+                    user := staff_user(request), viewer=user, ground=policy.Ground.DESIGNATED_COORDINATOR
+                ),
+                many=True,
+            ).data
+        )
+
+
+class LevelSerializer(serializers.ModelSerializer[ScaleLevel]):
+    class Meta:
+        model = ScaleLevel
+        fields = ["value", "name"]
+
+
+class DomainSerializer(serializers.ModelSerializer[LifeDomain]):
+    class Meta:
+        model = LifeDomain
+        fields = ["code", "name", "order"]
+
+
+class ConfigurationSerializer(serializers.Serializer[Any]):
+    domains = DomainSerializer(many=True)
+    need_levels = LevelSerializer(many=True)
+    icf_levels = LevelSerializer(many=True)
+
+
+class ConfigurationView(APIView):
+    """The life domains and scales in use, in the request's language."""
+
+    @extend_schema(responses=ConfigurationSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(ConfigurationSerializer(selectors.configuration()).data)

@@ -1,0 +1,189 @@
+"""Reads of needs assessments: the list, one assessment with its needs and time slots, the
+week grid, the comparison of two assessments, and the coordinator's due/overdue list."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+
+from access import selectors as access_selectors
+from access.models import Section
+from access.services import record_list_access
+from accounts.models import User
+from clients.models import Assignment, Client, Contact
+
+from .models import Assessment, Coverage, DomainNeed, LifeDomain, NeedSlot, ScaleLevel, TimeOfDay
+
+# How far ahead the due list looks for deadlines coming up.
+COMING_UP_DAYS = 30
+CHANGE_DIRECTIONS = ("better", "worse", "same", "new", "gone")
+DUE_KINDS = ("start", "complete", "reassess")
+
+
+def assessments_of(client: Client) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(client=client)
+        .annotate(
+            need_count=Count("needs", distinct=True),
+            uncovered_slots=Count("needs__slots", filter=Q(needs__slots__coverage=Coverage.UNCOVERED), distinct=True),
+        )
+        .order_by("-started_on", "-pk")
+    )
+
+
+def assessment_with_needs(pk: int) -> Assessment:
+    """One assessment with its needs, domains, time slots and participants, in five queries."""
+    slots = NeedSlot.objects.select_related("network_member").order_by("weekday", "time_of_day")
+    needs = DomainNeed.objects.select_related("domain").prefetch_related(Prefetch("slots", queryset=slots))
+    return (
+        Assessment.objects.select_related("client", "contact", "previous", "created_by", "completed_by")
+        .prefetch_related(Prefetch("needs", queryset=needs), "relatives", "professionals")
+        .get(pk=pk)
+    )
+
+
+def configuration() -> dict[str, Any]:
+    """The life domains and scales in use (configuration data)."""
+    return {
+        "domains": list(LifeDomain.objects.filter(active=True)),
+        "need_levels": list(ScaleLevel.objects.filter(scale=ScaleLevel.Scale.NEED)),
+        "icf_levels": list(ScaleLevel.objects.filter(scale=ScaleLevel.Scale.ICF)),
+    }
+
+
+@dataclass
+class WeekGrid:
+    """Help needed by weekday × time of day across all needs: each cell lists who covers the
+    needs at that time; a cell with any uncovered need counts as uncovered."""
+
+    cells: dict[tuple[int, str], list[NeedSlot]] = field(default_factory=dict)
+
+    @property
+    def needed(self) -> int:
+        return len(self.cells)
+
+    @property
+    def uncovered(self) -> int:
+        return sum(self._uncovered(slots) for slots in self.cells.values())
+
+    @property
+    def days(self) -> list[str]:
+        return [str(WEEKDAYS[day]) for day in range(7)]
+
+    def rows(self) -> list[tuple[str, list[tuple[list[NeedSlot], bool]]]]:
+        """A row per time of day (its label first), a cell per weekday: its slots and whether
+        any of them is uncovered."""
+        rows = []
+        for time, label in TimeOfDay.choices:
+            cells = [self.cells.get((day, time), []) for day in range(7)]
+            rows.append((str(label), [(slots, self._uncovered(slots)) for slots in cells]))
+        return rows
+
+    @staticmethod
+    def _uncovered(slots: list[NeedSlot]) -> bool:
+        return any(slot.coverage == Coverage.UNCOVERED for slot in slots)
+
+
+def week_grid(assessment: Assessment) -> WeekGrid:
+    """Built from the prefetched needs of ``assessment_with_needs``: no further queries."""
+    grid = WeekGrid()
+    for need in assessment.needs.all():
+        for slot in need.slots.all():
+            grid.cells.setdefault((slot.weekday, slot.time_of_day), []).append(slot)
+    return grid
+
+
+@dataclass(frozen=True)
+class DomainChange:
+    domain: LifeDomain
+    before: int | None
+    after: int | None
+
+    @property
+    def direction(self) -> str:
+        """``better`` when the need for support fell, ``worse`` when it rose."""
+        if self.before is None:
+            return "new"
+        if self.after is None:
+            return "gone"
+        if self.after < self.before:
+            return "better"
+        if self.after > self.before:
+            return "worse"
+        return "same"
+
+
+def compare(older: Assessment, newer: Assessment) -> list[DomainChange]:
+    """Domain by domain, how the need for support changed between two assessments."""
+    levels: dict[int, dict[str, int]] = {}
+    domains: dict[int, LifeDomain] = {}
+    for label, assessment in (("before", older), ("after", newer)):
+        for need in DomainNeed.objects.filter(assessment=assessment).select_related("domain"):
+            levels.setdefault(need.domain_id, {})[label] = need.level
+            domains[need.domain_id] = need.domain
+    ordered = sorted(domains.values(), key=lambda d: (d.order, d.code))
+    return [DomainChange(d, levels[d.pk].get("before"), levels[d.pk].get("after")) for d in ordered]
+
+
+@dataclass(frozen=True)
+class DueItem:
+    client: Client
+    kind: str  # "start", "complete" or "reassess"
+    due_on: date
+
+    @property
+    def days_left(self) -> int:
+        return (self.due_on - timezone.localdate()).days
+
+
+def due_assessments(coordinator: User, *, viewer: User, ground: str, today: date | None = None) -> list[DueItem]:
+    """For the coordinator's caseload: assessments to start (the contact's statutory
+    deadline), a child's assessment to complete within 3 months, and RAI reassessments — the
+    overdue ones and those coming up within ``COMING_UP_DAYS``. Three queries whatever the
+    caseload size, and one more that logs the clients listed for ``viewer`` on ``ground``."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=COMING_UP_DAYS)
+    clients = Assignment.objects.filter(coordinator=coordinator, ended_on__isnull=True).values("client")
+    items = [
+        DueItem(contact.client, "start", contact.assessment_due_on)
+        for contact in Contact.objects.filter(
+            client__in=clients,
+            assessment_started_on__isnull=True,
+            cancelled_on__isnull=True,
+            assessment_due_on__lte=horizon,
+        ).select_related("client")
+    ]
+    items += [
+        DueItem(a.client, "complete", a.complete_by)
+        for a in Assessment.objects.filter(
+            client__in=clients, status=Assessment.Status.STARTED, complete_by__lte=horizon
+        ).select_related("client")
+        if a.complete_by is not None
+    ]
+    latest_completed = (
+        Assessment.objects.filter(client__in=clients, status=Assessment.Status.COMPLETED, reassess_on__isnull=False)
+        .exclude(client__assessments__status=Assessment.Status.STARTED)
+        .order_by("client_id", "-completed_on")
+        .distinct("client_id")
+        .select_related("client")
+    )
+    items += [
+        DueItem(a.client, "reassess", a.reassess_on)
+        for a in latest_completed
+        if a.reassess_on is not None and a.reassess_on <= horizon
+    ]
+    items.sort(key=lambda item: (item.due_on, item.client.last_name, item.kind))
+    listed = {item.client.pk: item.client for item in items}
+    record_list_access(actor=viewer, clients=listed.values(), what="assessments.due", ground=ground)
+    return items
+
+
+def assessment_for(*, user: User, pk: int, what: str, may: frozenset[str] | None = None) -> Assessment:
+    """The assessment with its needs, opened through its client: authorised and logged."""
+    client = access_selectors.client_of(Assessment, pk, user=user, what=what, section=Section.ASSESSMENT, may=may)
+    assessment = assessment_with_needs(pk)
+    assessment.client = client
+    return assessment

@@ -1,0 +1,320 @@
+"""The needs-assessment pages. Thin: parse a form, call a selector or a service, render. A
+rule broken in a service (ValidationError) shows the form again with its messages (400); a
+state that forbids the change (a completed assessment, a closed client) shows the message
+(409); a user who may read but not change gets 403."""
+
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from access import policy
+from access.decorators import StaffRequest, staff_required
+from access.models import Section
+from accounts.models import Role, User
+from clients import selectors as client_selectors
+from clients.models import Client
+from core.errors import ConflictError
+from core.pages import add_errors
+from networks import selectors as network_selectors
+
+from . import selectors, services
+from .forms import AssessmentForm, CompareForm, NeedForm, StartForm
+from .models import Assessment, DomainNeed, LifeDomain
+
+
+def _client(request: StaffRequest, pk: int, what: str) -> Client:
+    client = client_selectors.client_for_reading(user=request.user, pk=pk, what=what)
+    policy.require_section(request.user, client, Section.ASSESSMENT)
+    return client
+
+
+def _assessment(request: StaffRequest, pk: int, what: str) -> Assessment:
+    """The assessment with its needs, opened through its client: authorised and logged."""
+    client_pk = get_object_or_404(Assessment.objects.only("client_id"), pk=pk).client_id
+    client = _client(request, client_pk, what)
+    assessment = selectors.assessment_with_needs(pk)
+    assessment.client = client
+    return assessment
+
+
+def _may_change(assessment: Assessment) -> bool:
+    return policy.may_change(assessment.client) and not assessment.is_frozen
+
+
+def _professionals() -> Any:
+    return User.objects.filter(is_active=True).exclude(role__in=[Role.CLIENT, Role.ADMINISTRATOR])
+
+
+# A client's assessments
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def client_assessments(request: StaffRequest, pk: int) -> HttpResponse:
+    """A client's assessments, latest first; the coordinator starts a new one here."""
+    client = _client(request, pk, "client.assessments")
+    can_start = policy.may_change(client)
+    form = StartForm(request.POST or None, initial={"started_on": timezone.localdate()})
+    status, conflict = HTTPStatus.OK, ""
+    if request.method == "POST":
+        policy.authorise(client, policy.Ground.MAY_CHANGE)
+        status = HTTPStatus.BAD_REQUEST
+        if form.is_valid():
+            try:
+                assessment = services.start_assessment(
+                    client=client, by=request.user, ground=client.access_ground, **form.cleaned_data
+                )
+            except ConflictError as error:
+                status, conflict = HTTPStatus.CONFLICT, error.message
+            except ValidationError as error:
+                add_errors(error, form)
+            else:
+                messages.success(request, _("The assessment was started."))
+                return redirect("assessment-detail", pk=assessment.pk)
+    assessments = list(selectors.assessments_of(client))
+    context = {
+        "client": client,
+        "assessments": assessments,
+        "form": form if can_start else None,
+        "conflict": conflict,
+        "compare_form": _compare_form(assessments, None),
+        "continuity": client_selectors.continuity_of(client),
+        "today": timezone.localdate(),
+    }
+    return render(request, "assessments/client_assessments.html", context, status=status)
+
+
+def _compare_form(assessments: list[Assessment], data: Mapping[str, Any] | None) -> CompareForm | None:
+    if len(assessments) < 2:
+        return None
+    choices = [(a.pk, f"{date_format(a.started_on)} ({a.get_status_display()})") for a in assessments]
+    return CompareForm(data, choices=choices, initial={"newer": assessments[0].pk, "older": assessments[1].pk})
+
+
+# One assessment
+
+
+def _domain_form(assessment: Assessment, domain: LifeDomain, need: DomainNeed | None, data: Any = None) -> NeedForm:
+    config = selectors.configuration()
+    return NeedForm(
+        data,
+        need_levels=config["need_levels"],
+        icf_levels=config["icf_levels"],
+        members=list(network_selectors.network_of(assessment.client).prefetch_related(None)),
+        initial=NeedForm.initial_for(need),
+        prefix=f"need-{domain.code}",
+    )
+
+
+def _domain_rows(assessment: Assessment, editing: str = "", bound: NeedForm | None = None) -> list[dict[str, Any]]:
+    """Every life domain in use with the assessment's need in it (if any), and the form of the
+    one being edited."""
+    needs = {need.domain_id: need for need in assessment.needs.all()}
+    config = selectors.configuration()
+    need_names = {level.value: level.name for level in config["need_levels"]}
+    icf_names = {level.value: level.name for level in config["icf_levels"]}
+    rows = []
+    for domain in config["domains"]:
+        need = needs.get(domain.pk)
+        row: dict[str, Any] = {"domain": domain, "need": need}
+        if need is not None:
+            row["level_name"] = need_names.get(need.level, "")
+            row["icf_name"] = icf_names.get(need.icf_qualifier or 0, "")
+        if domain.code == editing:
+            row["form"] = bound or _domain_form(assessment, domain, need)
+        rows.append(row)
+    return rows
+
+
+def _detail_page(
+    request: StaffRequest,
+    assessment: Assessment,
+    *,
+    status: int = HTTPStatus.OK,
+    conflict: str = "",
+    form: AssessmentForm | None = None,
+    editing: str = "",
+    need_form: NeedForm | None = None,
+    complete_errors: list[str] | None = None,
+) -> HttpResponse:
+    can_change = _may_change(assessment)
+    if can_change and form is None:
+        form = AssessmentForm(
+            members=network_selectors.network_of(assessment.client).prefetch_related(None),
+            professionals=_professionals(),
+            initial=AssessmentForm.initial_for(assessment),
+        )
+    context = {
+        "client": assessment.client,
+        "assessment": assessment,
+        "grid": selectors.week_grid(assessment),
+        "rows": _domain_rows(assessment, editing if can_change else "", need_form),
+        "can_change": can_change,
+        "form": form if can_change else None,
+        "conflict": conflict,
+        "complete_errors": complete_errors or [],
+        "today": timezone.localdate(),
+    }
+    return render(request, "assessments/assessment_detail.html", context, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def assessment_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    """One assessment: who took part and the statutory fields, the life domains, the week
+    grid. ``?edit=<domain>`` opens a domain's form without script; with htmx the form opens
+    in place."""
+    assessment = _assessment(request, pk, "assessment")
+    if request.method == "GET":
+        return _detail_page(request, assessment, editing=request.GET.get("edit", ""))
+    policy.authorise(assessment.client, policy.Ground.MAY_CHANGE)
+    action = request.POST.get("action", "")
+    try:
+        if action == "save":
+            return _save(request, assessment)
+        if action == "complete":
+            return _complete(request, assessment)
+    except ConflictError as error:
+        return _detail_page(request, assessment, status=HTTPStatus.CONFLICT, conflict=error.message)
+    return _detail_page(request, assessment, status=HTTPStatus.BAD_REQUEST, conflict=_("Unknown form."))
+
+
+def _save(request: StaffRequest, assessment: Assessment) -> HttpResponse:
+    form = AssessmentForm(
+        request.POST,
+        members=network_selectors.network_of(assessment.client).prefetch_related(None),
+        professionals=_professionals(),
+    )
+    if form.is_valid():
+        try:
+            services.update_assessment(
+                assessment=assessment,
+                by=request.user,
+                ground=assessment.client.access_ground,
+                fields=form.fields_for_service(),
+                relatives=list(form.cleaned_data["relatives"]),
+                professionals=list(form.cleaned_data["professionals"]),
+            )
+        except ValidationError as error:
+            add_errors(error, form, rename={"rai_scores": "rai_instrument"})
+        else:
+            messages.success(request, _("The assessment was saved."))
+            return redirect("assessment-detail", pk=assessment.pk)
+    return _detail_page(request, assessment, status=HTTPStatus.BAD_REQUEST, form=form)
+
+
+def _complete(request: StaffRequest, assessment: Assessment) -> HttpResponse:
+    try:
+        services.complete_assessment(assessment=assessment, by=request.user, ground=assessment.client.access_ground)
+    except ValidationError as error:
+        problems = [message for messages_ in error.message_dict.values() for message in messages_]
+        return _detail_page(request, assessment, status=HTTPStatus.BAD_REQUEST, complete_errors=problems)
+    messages.success(request, _("The assessment was completed. It can no longer be changed."))
+    return redirect("assessment-detail", pk=assessment.pk)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def assessment_need(request: StaffRequest, pk: int, domain: str) -> HttpResponse:
+    """One life domain of an assessment. With htmx, GET gives its form (or, with ``?view``,
+    its summary) in place and POST answers with the saved summary and the refreshed week
+    grid; without script, POST goes back to the page."""
+    assessment = _assessment(request, pk, "assessment.need")
+    life_domain = get_object_or_404(LifeDomain, code=domain, active=True)
+    need = next((n for n in assessment.needs.all() if n.domain_id == life_domain.pk), None)
+    if request.method == "GET":
+        if not request.htmx:
+            return redirect(f"{reverse('assessment-detail', args=[pk])}?edit={domain}#domain-{domain}")
+        editing = "" if "view" in request.GET or not _may_change(assessment) else domain
+        return _domain_fragment(request, assessment, life_domain, editing=editing)
+    policy.authorise(assessment.client, policy.Ground.MAY_CHANGE)
+    form = _domain_form(assessment, life_domain, need, request.POST)
+    try:
+        if form.is_valid():
+            services.set_need(
+                assessment=assessment,
+                domain=life_domain,
+                by=request.user,
+                ground=assessment.client.access_ground,
+                **form.need_fields(),
+            )
+            if not request.htmx:
+                messages.success(request, _("The life domain was saved."))
+                return redirect(f"{reverse('assessment-detail', args=[pk])}#domain-{domain}")
+            fresh = selectors.assessment_with_needs(pk)
+            fresh.client = assessment.client
+            return _domain_fragment(request, fresh, life_domain, saved=True)
+    except ConflictError as error:
+        if request.htmx:
+            return _domain_fragment(request, assessment, life_domain, conflict=error.message, status=409)
+        return _detail_page(request, assessment, status=HTTPStatus.CONFLICT, conflict=error.message)
+    except ValidationError as error:
+        add_errors(error, form, rename={"slots": "service"})
+    if request.htmx:
+        return _domain_fragment(request, assessment, life_domain, editing=domain, form=form, status=400)
+    return _detail_page(request, assessment, status=HTTPStatus.BAD_REQUEST, editing=domain, need_form=form)
+
+
+def _domain_fragment(
+    request: StaffRequest,
+    assessment: Assessment,
+    domain: LifeDomain,
+    *,
+    editing: str = "",
+    form: NeedForm | None = None,
+    saved: bool = False,
+    conflict: str = "",
+    status: int = HTTPStatus.OK,
+) -> HttpResponse:
+    row = next(r for r in _domain_rows(assessment, editing, form) if r["domain"].pk == domain.pk)
+    context = {
+        "client": assessment.client,
+        "assessment": assessment,
+        "row": row,
+        "can_change": _may_change(assessment),
+        "grid": selectors.week_grid(assessment),
+        "refresh_grid": saved,
+        "conflict": conflict,
+    }
+    return render(request, "assessments/_domain.html", context, status=status)
+
+
+# Comparison
+
+
+@staff_required
+@require_GET
+def assessment_compare(request: StaffRequest, pk: int) -> HttpResponse:
+    """Two of a client's assessments side by side, domain by domain: which got better or worse."""
+    client = _client(request, pk, "client.assessments.compare")
+    assessments = list(selectors.assessments_of(client))
+    form = _compare_form(assessments, request.GET if "older" in request.GET else None)
+    changes, older, newer = [], None, None
+    status = HTTPStatus.OK
+    if form is not None:
+        if form.is_bound and not form.is_valid():
+            status = HTTPStatus.BAD_REQUEST
+        else:
+            by_pk = {a.pk: a for a in assessments}
+            values = form.cleaned_data if form.is_bound else form.initial
+            older, newer = by_pk[int(values["older"])], by_pk[int(values["newer"])]
+            changes = selectors.compare(older, newer)
+    context = {
+        "client": client,
+        "form": form,
+        "older": older,
+        "newer": newer,
+        "changes": changes,
+        "counts": {d: sum(c.direction == d for c in changes) for d in selectors.CHANGE_DIRECTIONS},
+    }
+    return render(request, "assessments/compare.html", context, status=status)

@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
-
-
-class RemindersConfig(AppConfig):
-    name = "caseflow.reminders"
-    label = "reminders"
-    verbose_name = _("Reminders")

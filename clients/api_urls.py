@@ -1,0 +1,21 @@
+"""The app's API routes, included under /api/v1/ by the project's urls."""
+
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("caseload/", api.CaseloadView.as_view(), name="api-caseload"),
+    path("clients/", api.ClientCreateView.as_view(), name="api-client-create"),
+    path("clients/search/", api.ClientSearchView.as_view(), name="api-client-search"),
+    path("clients/<int:pk>/", api.ClientDetailView.as_view(), name="api-client-detail"),
+    path("clients/<int:pk>/contacts/", api.ClientContactsView.as_view(), name="api-client-contacts"),
+    path("clients/<int:pk>/named-worker/", api.ClientNamedWorkerView.as_view(), name="api-client-named-worker"),
+    path("clients/<int:pk>/referrals/", api.ClientReferralsView.as_view(), name="api-client-referrals"),
+    path("clients/<int:pk>/closure/", api.ClientClosureView.as_view(), name="api-client-closure"),
+    path("clients/<int:pk>/reopen/", api.ClientReopenView.as_view(), name="api-client-reopen"),
+    path("intake/", api.IntakeView.as_view(), name="api-intake"),
+    path("handovers/", api.HandoverView.as_view(), name="api-handover"),
+    path("referrals/overdue/", api.OverdueReferralsView.as_view(), name="api-referrals-overdue"),
+    path("referrals/<int:pk>/", api.ReferralDetailView.as_view(), name="api-referral-detail"),
+]

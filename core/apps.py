@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """What every app uses and that knows no domain: calendar, errors, the API base, page
+    helpers, template tags, and the worker heartbeat behind /healthz."""
+
+    name = "core"
+    verbose_name = _("Core")

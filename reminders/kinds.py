@@ -1,0 +1,77 @@
+# the SQL is assembled from constants of this module; values go as parameters
+"""What is reminded: a registry of kinds, each one SQL query that reads the whole database at
+once (set-based, never a loop over clients) and yields rows of
+
+    subject_id, client_id, due_on, recipient_id
+
+for the reminders that should exist today. The sweep inserts them against the unique
+constraint, so that a row that exists already is skipped by the database.
+
+Each query has the placeholders ``%(today)s``, ``%(horizon)s`` (today + the kind's lead days)
+and ``%(lo)s``/``%(hi)s`` (the batch: client ids ``lo <= id < hi``), and reads only open
+clients (a closed client's reminders are cancelled). Whom a reminder goes to: the client's
+named worker; while the client has none, the leads of the client's team (``RESPONSIBLE``).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+# The named worker, or the leads of the client's team while there is none: someone is always
+# told. Joined LATERAL on ``c`` (clients_client).
+RESPONSIBLE = """
+JOIN LATERAL (
+    SELECT a.coordinator_id AS recipient_id FROM clients_assignment a
+    WHERE a.client_id = c.id AND a.ended_on IS NULL
+    UNION ALL
+    SELECT tm.user_id FROM teams_teammembership tm
+    WHERE tm.team_id = c.team_id AND tm.kind = 'lead'
+      AND tm.started_on <= %(today)s AND (tm.ended_on IS NULL OR tm.ended_on >= %(today)s)
+      AND NOT EXISTS (SELECT 1 FROM clients_assignment a2 WHERE a2.client_id = c.id AND a2.ended_on IS NULL)
+) responsible ON true
+"""
+OPEN_CLIENT = "c.closed_on IS NULL AND c.id >= %(lo)s AND c.id < %(hi)s"
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    kind: str
+    subject_type: str
+    # The query, or a function of the day that writes it (to include another app's selector).
+    sql: str | Callable[[date], str]
+    lead_days: int
+    escalation_days: int | None
+    by_email: bool
+
+
+REGISTRY: dict[str, KindSpec] = {}
+
+
+def register(*specs: KindSpec) -> None:
+    """Each app declares its kinds in its own ``reminders.py``; the reminders app imports those
+    modules when it starts (``RemindersConfig.ready``)."""
+    for spec in specs:
+        REGISTRY[spec.kind] = spec
+
+
+# The team leads of a reminder's client and of its recipient's teams, for an escalation.
+ESCALATE_TO = """
+SELECT DISTINCT s.subject_id, s.client_id, s.due_on, tm.user_id AS recipient_id
+FROM ({source}) AS s (subject_id, client_id, due_on, recipient_id)
+JOIN clients_client ec ON ec.id = s.client_id
+JOIN teams_teammembership tm
+  ON tm.kind = 'lead' AND tm.started_on <= %(today)s AND (tm.ended_on IS NULL OR tm.ended_on >= %(today)s)
+ AND (tm.team_id = ec.team_id OR tm.team_id IN (
+        SELECT m.team_id FROM teams_teammembership m
+        WHERE m.user_id = s.recipient_id AND m.kind = 'member'
+          AND m.started_on <= %(today)s AND (m.ended_on IS NULL OR m.ended_on >= %(today)s)))
+WHERE s.due_on <= %(escalate_before)s
+"""
+
+
+def available_kinds() -> list[KindSpec]:
+    return list(REGISTRY.values())
+
+
+def source_sql(spec: KindSpec, today: date) -> str:
+    return spec.sql if isinstance(spec.sql, str) else spec.sql(today)

@@ -1,0 +1,12 @@
+"""The app's API routes, included under /api/v1/ by the project's urls."""
+
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("substitutions/", api.SubstitutionsView.as_view(), name="api-substitutions"),
+    path("team/coordinators/", api.TeamReviewView.as_view(), name="api-team-review"),
+    path("teams/", api.TeamListView.as_view(), name="api-teams"),
+    path("teams/<int:pk>/members/", api.TeamMembersView.as_view(), name="api-team-members"),
+]

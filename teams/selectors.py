@@ -1,0 +1,100 @@
+from datetime import timedelta
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from access import policy
+from access.policy import active_on, teams_led_by
+from accounts.models import Role, User
+from clients.models import Assignment, AssignmentEnd
+from teams.models import Substitution, Team, TeamMembership
+
+
+def led_team_members(lead: User) -> QuerySet[TeamMembership]:
+    """The coordinators in the teams ``lead`` leads today, each with ``caseload_size`` and
+    ``handed_over_12m`` (clients they handed over in the last 12 months): the team lead's
+    review list, in one query whatever the number of teams and coordinators."""
+    today = timezone.localdate()
+    led_teams = teams_led_by(lead, on=today)
+    open_count = (
+        Assignment.objects.filter(coordinator=OuterRef("user"), ended_on__isnull=True)
+        .order_by()
+        .values("coordinator")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    handed_over = (
+        Assignment.objects.filter(
+            coordinator=OuterRef("user"), end_reason=AssignmentEnd.HANDOVER, ended_on__gte=today - timedelta(days=365)
+        )
+        .order_by()
+        .values("coordinator")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return (
+        TeamMembership.objects.filter(
+            active_on(today), team__in=led_teams, kind=TeamMembership.Kind.MEMBER, user__role=Role.COORDINATOR
+        )
+        .select_related("team", "user")
+        .annotate(
+            caseload_size=Coalesce(Subquery(open_count, output_field=IntegerField()), 0),
+            handed_over_12m=Coalesce(Subquery(handed_over, output_field=IntegerField()), 0),
+        )
+        .order_by("team__name", "user__last_name", "user__first_name")
+    )
+
+
+def teams_for(user: User) -> QuerySet[Team]:
+    """The teams ``user`` may review: all for an administrator, the led ones for a lead, their
+    own for everyone else; each with ``member_count`` (current members)."""
+    today = timezone.localdate()
+    if user.role == Role.ADMINISTRATOR:
+        teams = Team.objects.all()
+    else:
+        teams = Team.objects.filter(pk__in=TeamMembership.objects.filter(active_on(today), user=user).values("team"))
+    return teams.annotate(
+        member_count=Count(
+            "memberships",
+            filter=Q(memberships__started_on__lte=today)
+            & (Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gte=today)),
+        )
+    ).order_by("name")
+
+
+def team_members(team: Team) -> QuerySet[TeamMembership]:
+    """A team's memberships, current first, with the people."""
+    return team.memberships.select_related("user").order_by(
+        F("ended_on").desc(nulls_first=True), "kind", "user__last_name", "user__first_name"
+    )
+
+
+def substitutions_for(user: User) -> QuerySet[Substitution]:
+    """Substitutions ``user`` is part of or arranged, current and coming."""
+    today = timezone.localdate()
+    led = policy.coordinators_led_by(user).values("pk")
+    return (
+        Substitution.objects.filter(Q(absent=user) | Q(substitute=user) | Q(absent__in=led), ends_on__gte=today)
+        .select_related("absent", "substitute")
+        .order_by("starts_on", "pk")
+    )
+
+
+def team_of_coordinator(coordinator: User) -> Team | None:
+    """The team a coordinator works in today (the first, if several)."""
+    membership = (
+        TeamMembership.objects.filter(
+            policy.active_on(timezone.localdate()), user=coordinator, kind=TeamMembership.Kind.MEMBER
+        )
+        .select_related("team")
+        .order_by("started_on", "pk")
+        .first()
+    )
+    return membership.team if membership else None
+
+
+def team_led_by(lead: User) -> Team | None:
+    """The team ``lead`` leads today (the first by name, if several): where a client opened by
+    a team lead without a named worker belongs."""
+    return Team.objects.filter(pk__in=policy.teams_led_by(lead)).order_by("name", "pk").first()

@@ -1,0 +1,54 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from access.policy import Ground
+from accounts.models import User
+from assessments.models import Assessment, NeedSlot
+from assessments.selectors import due_assessments
+from clients.models import Assignment, Client, Contact, Referral
+from clients.selectors import caseload
+from networks.models import CareTeamMember, Consent, NetworkMeeting
+
+
+@pytest.mark.django_db
+def test_the_small_seed_builds_the_demo_once() -> None:
+    call_command("seed", size="small", stdout=StringIO())
+    assert Client.objects.count() == 200
+    assert set(User.objects.values_list("username", flat=True)) >= {
+        "coordinator",
+        "coordinator2",
+        "lead",
+        "member",
+        "admin",
+    }
+    assert User.objects.get(username="coordinator").check_password("caseflow-demo")
+    assert 20 <= caseload(coordinator=User.objects.get(username="coordinator")).count() <= 40
+    # One named worker at a time, and every kind of record the pages show.
+    assert Assignment.objects.filter(ended_on__isnull=True).values("client").distinct().count() == (
+        Assignment.objects.filter(ended_on__isnull=True).count()
+    )
+    for model in (Contact, Referral, Consent, CareTeamMember, NetworkMeeting):
+        assert model.objects.exists(), model
+    # Most open clients have been assessed; the older ones by RAI, so reassessments come due.
+    open_clients = Assignment.objects.filter(ended_on__isnull=True).values("client")
+    assessed = Assessment.objects.filter(client__in=open_clients).values("client").distinct().count()
+    assert assessed >= 0.7 * open_clients.count()
+    assert Assessment.objects.filter(status="completed", reassess_on__isnull=False).exists()
+    assert Assessment.objects.filter(status="started").exists()
+    assert NeedSlot.objects.filter(coverage="").exists()
+    coordinator = User.objects.get(username="coordinator")
+    assert due_assessments(coordinator, viewer=coordinator, ground=Ground.DESIGNATED_COORDINATOR)
+    call_command("seed", size="small", stdout=StringIO())
+    assert Client.objects.count() == 200
+
+
+@pytest.mark.django_db
+@override_settings(DEMO_USERS_ALLOWED=False)
+def test_the_seed_refuses_production_settings() -> None:
+    with pytest.raises(CommandError, match="refused"):
+        call_command("seed", size="small")
+    assert not Client.objects.exists()
