@@ -34,18 +34,20 @@ def _start_database() -> tuple[str, str]:
     return str(server.get_uri("postgres")), str(server.get_uri("caseflow"))
 
 
-def _start_over_if_stale(server_uri: str, database_uri: str) -> None:
+def start_over_if_stale(server_uri: str, database_uri: str, name: str = "caseflow") -> bool:
     """A demo database migrated by migrations that no longer exist (an older layout of the
-    apps) is made anew: there is no deployment to keep."""
+    apps) is made anew: there is no deployment to keep. Whether it was."""
     import psycopg
     from django.db.migrations.loader import MigrationLoader
+    from psycopg import sql
 
     if _applied_migrations(database_uri) <= set(MigrationLoader(None).disk_migrations):
-        return
+        return False
     sys.stdout.write("The demo database is from an older layout of the apps: starting it over.\n")
     with psycopg.connect(server_uri, autocommit=True) as connection:
-        connection.execute("DROP DATABASE caseflow")
-        connection.execute("CREATE DATABASE caseflow")
+        connection.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return True
 
 
 def main() -> None:
@@ -56,7 +58,7 @@ def main() -> None:
     from django.core.management import call_command
 
     django.setup()
-    _start_over_if_stale(server_uri, database_uri)
+    start_over_if_stale(server_uri, database_uri)
     # Compiled before anything loads a catalogue, so that the first run is in Finnish too.
     call_command("compilemessages", ignore_patterns=[".venv"], verbosity=0)
     call_command("migrate", interactive=False, verbosity=0)
