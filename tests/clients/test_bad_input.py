@@ -6,11 +6,12 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from access.models import AccessEvent
 from clients.identity_code import make_identity_code
-from clients.models import Assignment, Client
+from clients.models import Assignment, Client, Contact, RelationshipPeriod
 from tests.conftest import World
 
 BORN = datetime.date(1950, 6, 1)
@@ -72,6 +73,21 @@ def test_api_refuses_a_duplicate_identity_code(world: World, api: APIClient) -> 
     assert response.status_code == 400
     assert "identity_code" in response.json()
     assert _counts() == before
+
+
+def test_api_intake_of_a_new_client_with_a_refused_contact_saves_nothing(world: World, api: APIClient) -> None:
+    """The contact is refused only after the new client is made: the client, its relationship,
+    its named worker and the audit rows must go with it (the API once left the client behind)."""
+    api.force_login(world.coordinator)
+    tables = (Client, RelationshipPeriod, Assignment, Contact, AccessEvent)
+    before = [table.objects.count() for table in tables]
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    contact = {"contacted_on": tomorrow.isoformat(), "channel": "phone", "source": "client", "reason": "Kaatuilu"}
+    response = api.post(reverse("api-intake"), {"contact": contact, "client": valid()}, format="json")
+    assert response.status_code == 400
+    assert "contacted_on" in response.json(), response.json()
+    assert [table.objects.count() for table in tables] == before
+    assert not Client.objects.filter(identity_code=valid()["identity_code"]).exists()
 
 
 @pytest.mark.parametrize(("change", "field"), BAD_INPUTS)

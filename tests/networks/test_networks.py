@@ -19,6 +19,7 @@ from access.models import Section
 from access.policy import Ground, client_for, sections_for
 from accounts.factories import TeamMemberFactory
 from accounts.models import Profession
+from clients import services as client_services
 from networks import selectors, services
 from networks.models import Consent, Decision, NetworkMeeting, NetworkMember, Relationship
 from teams.factories import TeamMembershipFactory
@@ -226,6 +227,32 @@ class TestMeetings:
         assert response.status_code == 400
         assert field in response.json(), response.json()
         assert NetworkMeeting.objects.count() == before
+
+
+class TestMyDecisionsApi:
+    def test_a_client_handed_over_is_no_longer_named(self, world: World, api: APIClient) -> None:
+        """The decision stays the coordinator's to do; whose it was and at which meeting are
+        the client's data, shown only while the coordinator may still see the client."""
+        services.record_meeting(
+            meeting=world.meeting,
+            by=world.coordinator,
+            ground=COORDINATOR,
+            notes="",
+            decisions=[{"text": "Hakemus Kelaan", "responsible": f"professional:{world.coordinator.pk}"}],
+        )
+        api.force_login(world.coordinator)
+        url = reverse("api-my-decisions")
+        [row] = api.get(url).json()["results"]
+        assert (row["text"], row["client"], row["meeting"]) == ("Hakemus Kelaan", world.own_client.pk, world.meeting.pk)
+        client_services.assign_coordinator(
+            client=world.own_client,
+            coordinator=world.colleague,
+            started_on=timezone.localdate(),
+            by=world.coordinator,
+            ground=COORDINATOR,
+        )
+        [row] = api.get(url).json()["results"]
+        assert (row["text"], row["client"], row["meeting"]) == ("Hakemus Kelaan", None, None)
 
 
 class TestCareTeam:
