@@ -214,6 +214,37 @@ def complete_the_assessment(world: World) -> None:
     assessment_services.complete_assessment(assessment=assessment, by=world.coordinator, ground=COORDINATOR)
 
 
+def a_meeting_tomorrow(world: World) -> None:
+    start = timezone.now() + datetime.timedelta(days=1)
+    world.meeting_tomorrow = network_services.plan_meeting(  # type: ignore[attr-defined]
+        client=world.own_client,
+        by=world.coordinator,
+        ground=COORDINATOR,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        place="Koti",
+    )
+
+
+def withdraw_the_consent(world: World) -> None:
+    network_services.withdraw_consent(consent=world.relative_consent, by=world.coordinator, ground=COORDINATOR)
+
+
+def handover_before_the_current_worker(world: World) -> Form:
+    started = world.own_client.assignments.get(ended_on__isnull=True).started_on
+    return {
+        "clients": [world.own_client.pk],
+        "to": [world.colleague.pk],
+        "note": "Siirto",
+        "on": started - datetime.timedelta(days=1),
+    }
+
+
+def the_coordinator(world: World) -> int:
+    """The page hands over from a caseload, named by its owner."""
+    return int(world.coordinator.pk)
+
+
 USE_CASES = [
     pytest.param(
         UseCase(
@@ -422,6 +453,105 @@ USE_CASES = [
             reads=None,
         ),
         id="team membership of someone already a member",
+    ),
+    pytest.param(
+        UseCase(
+            by="coordinator",
+            bad=lambda w: {**new_person(), "date_of_birth": new_person()["date_of_birth"] - datetime.timedelta(days=1)},
+            page=on_page("client-create"),
+            api=on_api("post", "api-client-create"),
+            says="The date of birth does not match the personal identity code.",
+            reads=None,
+        ),
+        id="new client with a date of birth not in the identity code",
+    ),
+    pytest.param(
+        UseCase(
+            by="lead",
+            bad=handover_before_the_current_worker,
+            page=on_page("caseload-handover", owner=the_coordinator),
+            api=on_api("post", "api-handover", rename={"clients": "client_ids"}),
+            says="the current assignment starts later.",
+            reads=None,
+        ),
+        id="handover dated before the current named worker started",
+    ),
+    pytest.param(
+        UseCase(
+            by="coordinator",
+            bad=lambda w: {"status": "sent"},
+            page=on_page("referral-advance", "own_referral"),
+            api=on_api("patch", "api-referral-detail", "own_referral"),
+            says="A referral only moves forward.",
+        ),
+        id="referral moved back",
+    ),
+    pytest.param(
+        UseCase(
+            by="coordinator",
+            bad=lambda w: {},
+            page=on_page("client-network-consent-withdraw", "relative_consent"),
+            api=on_api("post", "api-consent-withdraw", "relative_consent"),
+            says="The consent was already withdrawn.",
+            status=409,
+            arrange=withdraw_the_consent,
+        ),
+        id="consent withdrawn twice",
+    ),
+    pytest.param(
+        UseCase(
+            by="coordinator",
+            bad=lambda w: {"notes": "Muistiinpanot"},
+            page=on_page(
+                "meeting-detail", "meeting_tomorrow", **{"decisions-TOTAL_FORMS": "0", "decisions-INITIAL_FORMS": "0"}
+            ),
+            api=on_api("patch", "api-meeting-detail", "meeting_tomorrow"),
+            says="A meeting can be recorded once it has started.",
+            arrange=a_meeting_tomorrow,
+        ),
+        id="meeting recorded before it starts",
+    ),
+    pytest.param(
+        UseCase(
+            by="coordinator",
+            bad=lambda w: {"started_on": days(1)},
+            page=on_page("client-assessments", "own_client"),
+            api=on_api("post", "api-client-assessments", "own_client"),
+            says="An assessment cannot start in the future.",
+        ),
+        id="assessment starting tomorrow",
+    ),
+    pytest.param(
+        UseCase(
+            by="coordinator",
+            bad=lambda w: {},
+            page=on_page("assessment-detail", "assessment", action="complete"),
+            api=on_api("post", "api-assessment-complete", "assessment"),
+            says="Summarise the situation.",
+        ),
+        id="assessment completed without its statutory fields",
+    ),
+    pytest.param(
+        UseCase(
+            by="coordinator",
+            bad=lambda w: {},
+            page=on_page("client-care-plan", "own_client"),
+            api=on_api("post", "api-client-care-plan", "own_client"),
+            says="The plan already has a draft: edit that one.",
+            status=409,
+        ),
+        id="care plan started beside its draft",
+    ),
+    pytest.param(
+        UseCase(
+            by="coordinator",
+            bad=lambda w: {"decided_on": today()},
+            page=on_page("budget-decision", "budget", decision="accept"),
+            api=on_api("post", "api-budget-decision", "budget", accepted=True),
+            says="The client has already answered this offer.",
+            status=409,
+        ),
+        id="budget offer answered twice",
     ),
 ]
 
