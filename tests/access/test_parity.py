@@ -245,6 +245,33 @@ def the_coordinator(world: World) -> int:
     return int(world.coordinator.pk)
 
 
+def rai_scores_api(world: World, bad: Form) -> tuple[str, str, Form]:
+    """The page has a field for each RAI scale; the API takes the scores by scale."""
+    scores = {name.removeprefix("rai_"): value for name, value in bad.items()}
+    return "patch", reverse("api-assessment-detail", args=[world.assessment.pk]), {"rai_scores": scores}
+
+
+def review_of_every_goal(world: World) -> Form:
+    outcomes = [
+        {"goal": str(goal.key), "client_rating": 4, "professional_rating": 3} for goal in world.plan_draft.goals.all()
+    ]
+    return {"held_on": today(), "notes": "Arvio", "outcomes": outcomes}
+
+
+def review_page(world: World, bad: Form) -> tuple[str, Form]:
+    """The page has two rating fields for each goal."""
+    ratings = {
+        f"{who}-{outcome['goal']}": outcome[f"{who}_rating"]
+        for outcome in bad["outcomes"]
+        for who in ("client", "professional")
+    }
+    return reverse("plan-version-review", args=[world.plan_draft.pk]), {
+        "held_on": bad["held_on"],
+        "notes": bad["notes"],
+        **ratings,
+    }
+
+
 USE_CASES = [
     pytest.param(
         UseCase(
@@ -552,6 +579,38 @@ USE_CASES = [
             status=409,
         ),
         id="budget offer answered twice",
+    ),
+    pytest.param(
+        UseCase(
+            by="coordinator",
+            bad=lambda w: {"rai_maple": 3},
+            page=on_page("assessment-detail", "assessment", action="save"),
+            api=rai_scores_api,
+            says="Name the RAI instrument the scores come from.",
+        ),
+        id="assessment with RAI scores and no instrument",
+    ),
+    pytest.param(
+        UseCase(
+            by="coordinator",
+            bad=lambda w: {"revision": w.plan_draft.revision + 1},
+            page=on_page("plan-version", "plan_draft", action="publish"),
+            api=on_api("post", "api-plan-version-publish", "plan_draft"),
+            says="Someone else saved this draft after you opened it.",
+            status=409,
+        ),
+        id="care plan published from a revision it is not at",
+    ),
+    pytest.param(
+        UseCase(
+            by="coordinator",
+            bad=review_of_every_goal,
+            page=review_page,
+            api=on_api("post", "api-plan-version-reviews", "plan_draft"),
+            says="Only a published version is reviewed.",
+            status=409,
+        ),
+        id="care plan draft reviewed",
     ),
 ]
 
