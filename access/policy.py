@@ -75,6 +75,9 @@ class Ground:
     # decisions about who works with the client (assign, hand over, close, reopen).
     MAY_CHANGE = frozenset({DESIGNATED_COORDINATOR})
     MAY_MANAGE = frozenset({DESIGNATED_COORDINATOR, TEAM_LEAD})
+    # A closed client has no designated coordinator: the coordinator it was closed under may
+    # start a new relationship, as may those who manage it.
+    MAY_REOPEN = MAY_MANAGE | {FORMER_COORDINATOR}
 
 
 ALL_SECTIONS = frozenset(Section.values)
@@ -119,6 +122,18 @@ def may_change(client: Client) -> bool:
     """Whether the user who opened ``client`` (``client_for`` set its ``access_ground``) may
     change the record now: on a ground that may change it, while the relationship is open."""
     return client.access_ground in Ground.MAY_CHANGE and not client.is_closed
+
+
+def may_manage(client: Client) -> bool:
+    """Whether the user who opened ``client`` may decide now who works with the client (the
+    named worker, the care team, meetings, a closure): on a ground that may manage it, while
+    the relationship is open."""
+    return client.access_ground in Ground.MAY_MANAGE and not client.is_closed
+
+
+def may_reopen(client: Client) -> bool:
+    """Whether the user who opened ``client`` may start a new relationship with it now."""
+    return client.is_closed and client.access_ground in Ground.MAY_REOPEN
 
 
 def is_staff(user: "User | AnonymousUser") -> bool:
@@ -166,6 +181,49 @@ WORKING_ROLES = frozenset({Role.COORDINATOR, Role.TEAM_LEAD})
 def works_caseloads(user: User) -> bool:
     """Whether ``user`` carries clients (intake, handover, substitutions)."""
     return user.role in WORKING_ROLES
+
+
+def may_create_clients(user: User) -> bool:
+    """Whether ``user`` registers a client directly, as its designated coordinator: a
+    coordinator; everyone else opens a client from a contact at intake."""
+    return user.role == Role.COORDINATOR
+
+
+def default_named_worker(user: User) -> User | None:
+    """Who becomes the named worker when ``user`` opens or reopens a client without naming
+    one: a coordinator, themselves; a team lead names someone or records why none is needed."""
+    return user if user.role == Role.COORDINATOR else None
+
+
+def may_review_teams(user: User) -> bool:
+    """Whether ``user`` sees the review of their teams' coordinators: a team lead."""
+    return user.role == Role.TEAM_LEAD
+
+
+def may_hand_over(user: User, ground: str) -> bool:
+    """Whether ``user`` may hand over clients of a caseload they see on ``ground``."""
+    return works_caseloads(user) and ground in Ground.MAY_MANAGE
+
+
+def may_hand_over_all(user: User, ground: str) -> bool:
+    """Whether ``user`` may hand over a whole caseload at once: a team lead's, of a coordinator
+    of the teams they lead."""
+    return works_caseloads(user) and ground == Ground.TEAM_LEAD
+
+
+def arranges_own_substitution(user: User) -> bool:
+    """A coordinator arranges a substitute for their own absence; a team lead for the
+    coordinators of the teams they lead."""
+    return user.role == Role.COORDINATOR
+
+
+def substitution_choices(user: User) -> tuple[QuerySet[User], QuerySet[User]]:
+    """Whom ``user`` may name as the absent coordinator and as the substitute (for anyone who
+    arranges no substitutions, no one: the service refuses)."""
+    if arranges_own_substitution(user):
+        return colleagues_of(user).filter(pk=user.pk), assignable_coordinators(user).exclude(pk=user.pk)
+    coordinators = assignable_coordinators(user)
+    return coordinators, coordinators
 
 
 def assignable_coordinators(user: User) -> QuerySet[User]:

@@ -24,3 +24,9 @@ def user_named(pk: int, *, field: str) -> User:
 def staff_people() -> QuerySet[User]:
     """Everyone on the staff, for pickers."""
     return User.objects.filter(is_active=True).exclude(role=Role.CLIENT).order_by("last_name", "first_name", "pk")
+
+
+def professionals() -> QuerySet[User]:
+    """Who can work with a client (on the care team, in an assessment, on a plan's action): the
+    staff, administrators excepted, for pickers."""
+    return staff_people().exclude(role=Role.ADMINISTRATOR)

@@ -17,7 +17,7 @@ from access import policy
 from access import selectors as access_selectors
 from access.decorators import staff_user
 from access.models import Section
-from accounts.models import Role, User
+from accounts.models import User
 from core.api import StrictModelSerializer, StrictSerializer
 from teams import selectors as team_selectors
 
@@ -164,7 +164,7 @@ class ClientCreateView(generics.CreateAPIView[Client]):
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = staff_user(request)
-        if user.role != Role.COORDINATOR:
+        if not policy.may_create_clients(user):
             raise PermissionDenied
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -557,7 +557,7 @@ class ClientReopenView(APIView):
             user=staff_user(request),
             pk=pk,
             what="api.client.reopen",
-            may=policy.Ground.MAY_MANAGE | {policy.Ground.FORMER_COORDINATOR},
+            may=policy.Ground.MAY_REOPEN,
         )
         serializer = ReopenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

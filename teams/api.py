@@ -9,9 +9,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from access import policy
 from access.decorators import staff_user
 from accounts import selectors as account_selectors
-from accounts.models import Role, User
+from accounts.models import User
 from core.api import StrictSerializer
 from teams.models import Substitution, Team, TeamMembership
 
@@ -36,9 +37,10 @@ class TeamReviewView(generics.ListAPIView[TeamMembership]):
     serializer_class = TeamCoordinatorSerializer
 
     def get_queryset(self) -> Any:
-        if self.request.user.role != Role.TEAM_LEAD:  # type: ignore[union-attr]
+        user = staff_user(self.request)
+        if not policy.may_review_teams(user):
             raise PermissionDenied
-        return selectors.led_team_members(self.request.user)  # type: ignore[arg-type]
+        return selectors.led_team_members(user)
 
 
 class TeamSerializer(serializers.ModelSerializer[Team]):
