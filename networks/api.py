@@ -161,13 +161,10 @@ class ConsentWithdrawView(APIView):
 
     @extend_schema(request=None, responses={200: ConsentSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        consent = get_object_or_404(Consent.objects.only("client_id"), pk=pk)
-        client = access_selectors.client_for_reading(
-            user=staff_user(request), pk=consent.client_id, what="api.consent", may=policy.Ground.MAY_CHANGE
+        consent = selectors.consent_for(
+            user=staff_user(request), pk=pk, what="api.consent", may=policy.Ground.MAY_CHANGE
         )
-        consent = get_object_or_404(Consent, pk=pk)
-        consent.client = client
-        services.withdraw_consent(consent=consent, by=staff_user(request), ground=client.access_ground)
+        services.withdraw_consent(consent=consent, by=staff_user(request), ground=consent.client.access_ground)
         return Response(ConsentSerializer(consent).data)
 
 

@@ -132,3 +132,11 @@ def meeting_for(*, user: User, pk: int, what: str, may: frozenset[str] | None = 
     meeting = meetings_of(client).get(pk=pk)
     meeting.client = client
     return meeting
+
+
+def consent_for(*, user: User, pk: int, what: str, may: frozenset[str] | None = None) -> Consent:
+    """A consent, opened through its client's network: authorised and logged."""
+    client = access_selectors.client_of(Consent, pk, user=user, what=what, section=Section.NETWORK, may=may)
+    consent = consents_of(client).get(pk=pk)
+    consent.client = client
+    return consent

@@ -1,31 +1,31 @@
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from http import HTTPStatus
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access import policy
+from access import selectors as access_selectors
 from access.decorators import StaffRequest, staff_required
 from access.models import Section
 from accounts import selectors as account_selectors
 from accounts.forms import person_label
-from accounts.models import Role, User
+from accounts.models import User
 from clients import selectors as client_selectors
 from clients import services as client_services
 from clients.models import Client
-from core.errors import ConflictError
-from core.pages import add_errors
+from core.pages import NOT_SENT, Undone, submit
 
 from . import selectors, services
 from .forms import (
@@ -42,14 +42,6 @@ from .models import Consent, Decision, NetworkMeeting, NetworkMember
 # form, call a selector or a service, render. A rule broken in a service (ValidationError)
 # shows the form again with its messages (400); a state that forbids the change (ConflictError,
 # a closed client) shows the message (409); a role that may read but not act gets 403.
-
-
-def _professionals() -> QuerySet[User]:
-    """Who can join a client's care team: the staff, administrators excepted."""
-    return account_selectors.staff_people().exclude(role=Role.ADMINISTRATOR)
-
-
-# Teams
 
 
 # The client's care team, own network and consents
@@ -91,12 +83,6 @@ def _shared_with(member: NetworkMember, today: date) -> list[str]:
     return [value for value in Section.values if value in shared]
 
 
-def _network_client(request: StaffRequest, pk: int, what: str) -> Client:
-    client = client_selectors.client_for_reading(user=request.user, pk=pk, what=what)
-    policy.require_section(request.user, client, Section.NETWORK)
-    return client
-
-
 def _network_url(client: Client, anchor: str) -> str:
     return f"{reverse('client-network', kwargs={'pk': client.pk})}#{anchor}"
 
@@ -108,15 +94,16 @@ def _member_choices(client: Client) -> QuerySet[NetworkMember]:
 def _network_page(
     request: StaffRequest,
     client: Client,
+    outcome: Undone = NOT_SENT,
     *,
-    status: int = HTTPStatus.OK,
-    conflict: str = "",
     status_message: str = "",
     bound: Mapping[str, forms.BaseForm] | None = None,
 ) -> HttpResponse:
+    """The client's network page, after a refused change with its ``conflict`` message (409)
+    or with the form sent (``bound``) showing its errors (400)."""
     today = timezone.localdate()
     can_change = policy.may_change(client)
-    can_manage = client.access_ground in policy.Ground.MAY_MANAGE and not client.is_closed
+    can_manage = policy.may_manage(client)
     context: dict[str, Any] = {
         "client": client,
         "today": today,
@@ -131,90 +118,98 @@ def _network_page(
         "can_change": can_change,
         "can_manage": can_manage,
         "shows_meetings": Section.MEETINGS in policy.sections_for(request.user, client.access_ground),
-        "conflict": conflict,
+        "conflict": outcome.conflict,
         "status_message": status_message,
     }
     if can_manage:
         context["care_team_form"] = CareTeamForm(
-            prefix="care", professionals=_professionals(), initial={"started_on": today}
+            prefix="care", professionals=account_selectors.professionals(), initial={"started_on": today}
         )
     if can_change:
         context["member_form"] = NetworkMemberForm(prefix="member")
         context["consent_form"] = ConsentForm(
             prefix="consent", members=_member_choices(client), initial={"given_on": today}
         )
-    context.update(bound or {})
-    return render(request, "networks/client_network.html", context, status=status)
+    if outcome.status == HTTPStatus.BAD_REQUEST:
+        context.update(bound or {})
+    return render(request, "networks/client_network.html", context, status=outcome.status)
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def client_network(request: StaffRequest, pk: int) -> HttpResponse:
     """The client's care team, own network and consents; each form posts here with its
-    ``action``."""
-    client = _network_client(request, pk, "client.network")
+    ``action``, which the user's ground must allow."""
+    action = NETWORK_ACTIONS.get(request.POST.get("action", "")) if request.method == "POST" else None
+    client = access_selectors.client_for_reading(
+        user=request.user,
+        pk=pk,
+        what="client.network",
+        section=Section.NETWORK,
+        may=action.may if action is not None else None,
+    )
     if request.method == "GET":
         return _network_page(request, client)
-    action = NETWORK_ACTIONS.get(request.POST.get("action", ""))
     if action is None:
-        return _network_page(request, client, status=HTTPStatus.BAD_REQUEST, conflict=_("Unknown form."))
-    return action(request, client)
+        return _network_page(request, client, Undone(status=HTTPStatus.BAD_REQUEST, conflict=_("Unknown form.")))
+    return action.handle(request, client)
 
 
 def _add_care_team_member(request: StaffRequest, client: Client) -> HttpResponse:
-    policy.authorise(client, policy.Ground.MAY_MANAGE)
-    form = CareTeamForm(request.POST, prefix="care", professionals=_professionals())
-    try:
-        client_services.ensure_open(client)
-        if form.is_valid():
-            services.add_to_care_team(client=client, by=request.user, ground=client.access_ground, **form.cleaned_data)
-            messages.success(request, _("The professional was added to the care team."))
-            return redirect(_network_url(client, "care-team"))
-    except ConflictError as error:
-        return _network_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
-    except ValidationError as error:
-        add_errors(error, form)
-    return _network_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={"care_team_form": form})
+    form = CareTeamForm(request.POST, prefix="care", professionals=account_selectors.professionals())
+    outcome = submit(
+        lambda: services.add_to_care_team(
+            client=client, by=request.user, ground=client.access_ground, **form.cleaned_data
+        ),
+        form,
+        check=partial(client_services.ensure_open, client),
+    )
+    if not outcome.done:
+        return _network_page(request, client, outcome, bound={"care_team_form": form})
+    messages.success(request, _("The professional was added to the care team."))
+    return redirect(_network_url(client, "care-team"))
 
 
 def _add_network_member(request: StaffRequest, client: Client) -> HttpResponse:
-    policy.authorise(client, policy.Ground.MAY_CHANGE)
     form = NetworkMemberForm(request.POST, prefix="member")
-    try:
-        client_services.ensure_open(client)
-        if form.is_valid():
-            services.add_network_member(
-                client=client, by=request.user, ground=client.access_ground, fields=form.cleaned_data
-            )
-            messages.success(request, _("The person was added to the client's network."))
-            return redirect(_network_url(client, "network"))
-    except ConflictError as error:
-        return _network_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
-    except ValidationError as error:
-        add_errors(error, form)
-    return _network_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={"member_form": form})
+    outcome = submit(
+        lambda: services.add_network_member(
+            client=client, by=request.user, ground=client.access_ground, fields=form.cleaned_data
+        ),
+        form,
+        check=partial(client_services.ensure_open, client),
+    )
+    if not outcome.done:
+        return _network_page(request, client, outcome, bound={"member_form": form})
+    messages.success(request, _("The person was added to the client's network."))
+    return redirect(_network_url(client, "network"))
 
 
 def _give_consent(request: StaffRequest, client: Client) -> HttpResponse:
-    policy.authorise(client, policy.Ground.MAY_CHANGE)
     form = ConsentForm(request.POST, prefix="consent", members=_member_choices(client))
-    try:
-        client_services.ensure_open(client)
-        if form.is_valid():
-            services.give_consent(client=client, by=request.user, ground=client.access_ground, **form.cleaned_data)
-            messages.success(request, _("The consent was recorded."))
-            return redirect(_network_url(client, "consents"))
-    except ConflictError as error:
-        return _network_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
-    except ValidationError as error:
-        add_errors(error, form)
-    return _network_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={"consent_form": form})
+    outcome = submit(
+        lambda: services.give_consent(client=client, by=request.user, ground=client.access_ground, **form.cleaned_data),
+        form,
+        check=partial(client_services.ensure_open, client),
+    )
+    if not outcome.done:
+        return _network_page(request, client, outcome, bound={"consent_form": form})
+    messages.success(request, _("The consent was recorded."))
+    return redirect(_network_url(client, "consents"))
 
 
-NETWORK_ACTIONS: dict[str, Callable[[StaffRequest, Client], HttpResponse]] = {
-    "care-team": _add_care_team_member,
-    "member": _add_network_member,
-    "consent": _give_consent,
+@dataclass(frozen=True)
+class NetworkAction:
+    """A form of the network page: the grounds that may send it, and what it does."""
+
+    may: frozenset[str]
+    handle: Callable[[StaffRequest, Client], HttpResponse]
+
+
+NETWORK_ACTIONS = {
+    "care-team": NetworkAction(policy.Ground.MAY_MANAGE, _add_care_team_member),
+    "member": NetworkAction(policy.Ground.MAY_CHANGE, _add_network_member),
+    "consent": NetworkAction(policy.Ground.MAY_CHANGE, _give_consent),
 }
 
 
@@ -223,18 +218,15 @@ NETWORK_ACTIONS: dict[str, Callable[[StaffRequest, Client], HttpResponse]] = {
 def consent_withdraw(request: StaffRequest, pk: int) -> HttpResponse:
     """The client withdraws a consent, effective at once. With htmx, only the network and
     consents part of the page is replaced."""
-    client_pk = get_object_or_404(Consent.objects.only("client_id"), pk=pk).client_id
-    client = _network_client(request, client_pk, "client.consent")
-    policy.authorise(client, policy.Ground.MAY_CHANGE)
-    consent = get_object_or_404(selectors.consents_of(client), pk=pk)
-    try:
-        services.withdraw_consent(consent=consent, by=request.user, ground=client.access_ground)
-    except ConflictError as error:
-        if request.htmx:
-            # htmx swaps no error response: the message waits for the reloaded page.
-            messages.error(request, error.message)
-            return HttpResponse(status=HTTPStatus.CONFLICT, headers={"HX-Refresh": "true"})
-        return _network_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
+    consent = selectors.consent_for(user=request.user, pk=pk, what="client.consent", may=policy.Ground.MAY_CHANGE)
+    client = consent.client
+    outcome = submit(lambda: services.withdraw_consent(consent=consent, by=request.user, ground=client.access_ground))
+    if not outcome.done and request.htmx:
+        # htmx swaps no error response: the message waits for the reloaded page.
+        messages.error(request, outcome.conflict)
+        return HttpResponse(status=outcome.status, headers={"HX-Refresh": "true"})
+    if not outcome.done:
+        return _network_page(request, client, outcome)
     done = _("The consent was withdrawn; nothing more is shared under it.")
     if request.htmx:
         return _network_page(request, client, status_message=done)
@@ -243,12 +235,6 @@ def consent_withdraw(request: StaffRequest, pk: int) -> HttpResponse:
 
 
 # Network meetings
-
-
-def _meetings_client(request: StaffRequest, pk: int, what: str) -> Client:
-    client = client_selectors.client_for_reading(user=request.user, pk=pk, what=what)
-    policy.require_section(request.user, client, Section.MEETINGS)
-    return client
 
 
 def _meeting_professionals(client: Client, organiser: User) -> QuerySet[User]:
@@ -263,32 +249,30 @@ def _meeting_professionals(client: Client, organiser: User) -> QuerySet[User]:
 
 
 def _meetings_page(
-    request: StaffRequest,
-    client: Client,
-    *,
-    form: MeetingForm | None = None,
-    status: int = HTTPStatus.OK,
-    conflict: str = "",
+    request: StaffRequest, client: Client, outcome: Undone = NOT_SENT, *, form: MeetingForm | None = None
 ) -> HttpResponse:
+    """The client's meetings, after a refused plan with its ``conflict`` message (409) or with
+    the ``form`` sent showing its errors (400)."""
     today = timezone.localdate()
     now = timezone.now()
     meetings = list(selectors.meetings_of(client))
-    can_manage = client.access_ground in policy.Ground.MAY_MANAGE and not client.is_closed
+    can_manage = policy.may_manage(client)
     context: dict[str, Any] = {
         "client": client,
         "coming": [m for m in meetings if m.status == NetworkMeeting.Status.PLANNED and m.ends_at >= now],
         "earlier": [m for m in reversed(meetings) if m.status != NetworkMeeting.Status.PLANNED or m.ends_at < now],
         "can_manage": can_manage,
         "shows_network": Section.NETWORK in policy.sections_for(request.user, client.access_ground),
-        "conflict": conflict,
+        "conflict": outcome.conflict,
     }
     if can_manage:
         members = list(selectors.network_of(client))
         invitable = [member for member in members if Section.MEETINGS in _shared_with(member, today)]
         context["has_invitable"] = bool(invitable)
         context["not_invitable"] = [member for member in members if member not in invitable]
-        context["form"] = form or _meeting_form(request, client, invitable)
-    return render(request, "networks/client_meetings.html", context, status=status)
+        sent = form if outcome.status == HTTPStatus.BAD_REQUEST else None
+        context["form"] = sent or _meeting_form(request, client, invitable)
+    return render(request, "networks/client_meetings.html", context, status=outcome.status)
 
 
 def _meeting_form(
@@ -313,44 +297,43 @@ def _invitable(client: Client) -> list[NetworkMember]:
 @require_http_methods(["GET", "POST"])
 def client_meetings(request: StaffRequest, pk: int) -> HttpResponse:
     """A client's network meetings; the named worker or their team lead plans one."""
-    client = _meetings_client(request, pk, "client.meetings")
+    client = access_selectors.client_for_reading(
+        user=request.user,
+        pk=pk,
+        what="client.meetings",
+        section=Section.MEETINGS,
+        may=policy.Ground.MAY_MANAGE if request.method == "POST" else None,
+    )
     if request.method == "GET":
         return _meetings_page(request, client)
-    policy.authorise(client, policy.Ground.MAY_MANAGE)
     form = _meeting_form(request, client, _invitable(client), request.POST)
-    try:
-        client_services.ensure_open(client)
-        if form.is_valid():
-            data = form.cleaned_data
-            meeting = services.plan_meeting(
-                client=client,
-                by=request.user,
-                ground=client.access_ground,
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                place=data["place"],
-                call_link=data["call_link"],
-                agenda=data["agenda"],
-                client_attends=data["client_attends"],
-                professionals=list(data["professionals"]),
-                network_members=list(data["network_members"]),
-            )
-            messages.success(request, _("The meeting was planned."))
-            return redirect("meeting-detail", pk=meeting.pk)
-    except ConflictError as error:
-        return _meetings_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
-    except ValidationError as error:
-        add_errors(error, form, rename={"starts_at": "starts", "ends_at": "ends"})
-    return _meetings_page(request, client, form=form, status=HTTPStatus.BAD_REQUEST)
 
+    def plan() -> NetworkMeeting:
+        data = form.cleaned_data
+        return services.plan_meeting(
+            client=client,
+            by=request.user,
+            ground=client.access_ground,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            place=data["place"],
+            call_link=data["call_link"],
+            agenda=data["agenda"],
+            client_attends=data["client_attends"],
+            professionals=list(data["professionals"]),
+            network_members=list(data["network_members"]),
+        )
 
-def _meeting_for(request: StaffRequest, pk: int, what: str) -> NetworkMeeting:
-    """Fetches a meeting and authorises the user for its client's meetings; 404 if not visible."""
-    client_pk = get_object_or_404(NetworkMeeting.objects.only("client_id"), pk=pk).client_id
-    client = _meetings_client(request, client_pk, what)
-    meeting = get_object_or_404(selectors.meetings_of(client), pk=pk)
-    meeting.client = client
-    return meeting
+    outcome = submit(
+        plan,
+        form,
+        rename={"starts_at": "starts", "ends_at": "ends"},
+        check=partial(client_services.ensure_open, client),
+    )
+    if not outcome.done:
+        return _meetings_page(request, client, outcome, form=form)
+    messages.success(request, _("The meeting was planned."))
+    return redirect("meeting-detail", pk=outcome.result.pk)
 
 
 def _responsible_choices(meeting: NetworkMeeting) -> list[Any]:
@@ -382,40 +365,34 @@ def _responsible_name(decision: Decision) -> str:
 def meeting_detail(request: StaffRequest, pk: int) -> HttpResponse:
     """One network meeting; recording it (notes, the client's own view, decisions) marks it
     held."""
-    meeting = _meeting_for(request, pk, "meeting")
-    client = meeting.client
     post = request.POST if request.method == "POST" else None
-    if post is not None:
-        policy.authorise(client, policy.Ground.MAY_MANAGE)
+    meeting = selectors.meeting_for(
+        user=request.user, pk=pk, what="meeting", may=policy.Ground.MAY_MANAGE if post is not None else None
+    )
+    client = meeting.client
     record_form = RecordMeetingForm(post, initial={"notes": meeting.notes, "client_view": meeting.client_view})
     decision_forms = DecisionFormSet(
         post, prefix="decisions", form_kwargs={"responsible_choices": _responsible_choices(meeting)}
     )
-    status, conflict = HTTPStatus.OK, ""
-    try:
-        if post is not None:
-            client_services.ensure_open(client)
-            status = HTTPStatus.BAD_REQUEST
-            if all([record_form.is_valid(), decision_forms.is_valid()]):
-                services.record_meeting(
-                    meeting=meeting,
-                    by=request.user,
-                    ground=client.access_ground,
-                    notes=record_form.cleaned_data["notes"],
-                    client_view=record_form.cleaned_data["client_view"],
-                    decisions=[form.cleaned_data for form in decision_forms if form.cleaned_data.get("text")],
-                )
-                messages.success(request, _("The meeting was recorded."))
-                return redirect(f"{reverse('meeting-detail', kwargs={'pk': meeting.pk})}#decisions")
-    except ConflictError as error:
-        status, conflict = HTTPStatus.CONFLICT, error.message
-    except ValidationError as error:
-        add_errors(error, record_form)
-    can_record = (
-        client.access_ground in policy.Ground.MAY_MANAGE
-        and not client.is_closed
-        and meeting.status != NetworkMeeting.Status.CANCELLED
+    outcome = submit(
+        lambda: services.record_meeting(
+            meeting=meeting,
+            by=request.user,
+            ground=client.access_ground,
+            notes=record_form.cleaned_data["notes"],
+            client_view=record_form.cleaned_data["client_view"],
+            decisions=[form.cleaned_data for form in decision_forms if form.cleaned_data.get("text")],
+        ),
+        record_form,
+        decision_forms,
+        # Only a record sent is refused for a closed client: its meetings stay readable.
+        check=partial(client_services.ensure_open, client) if post is not None else None,
+        sent=post is not None,
     )
+    if outcome.done:
+        messages.success(request, _("The meeting was recorded."))
+        return redirect(f"{reverse('meeting-detail', kwargs={'pk': meeting.pk})}#decisions")
+    can_record = policy.may_manage(client) and meeting.status != NetworkMeeting.Status.CANCELLED
     context = {
         "meeting": meeting,
         "client": client,
@@ -425,10 +402,10 @@ def meeting_detail(request: StaffRequest, pk: int) -> HttpResponse:
         "record_form": record_form,
         "decision_forms": decision_forms,
         "shows_network": Section.NETWORK in policy.sections_for(request.user, client.access_ground),
-        "conflict": conflict,
+        "conflict": outcome.conflict,
         "today": timezone.localdate(),
     }
-    return render(request, "networks/meeting_detail.html", context, status=status)
+    return render(request, "networks/meeting_detail.html", context, status=outcome.status)
 
 
 @staff_required
