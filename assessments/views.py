@@ -3,12 +3,11 @@ rule broken in a service (ValidationError) shows the form again with its message
 state that forbids the change (a completed assessment, a closed client) shows the message
 (409); a user who may read but not change gets 403."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,13 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from access import policy
+from access import selectors as access_selectors
 from access.decorators import StaffRequest, staff_required
 from access.models import Section
-from accounts.models import Role, User
+from accounts import selectors as account_selectors
 from clients import selectors as client_selectors
-from clients.models import Client
-from core.errors import ConflictError
-from core.pages import add_errors
+from core.pages import NOT_SENT, Undone, submit
 from networks import selectors as network_selectors
 
 from . import selectors, services
@@ -32,27 +30,8 @@ from .forms import AssessmentForm, CompareForm, NeedForm, StartForm
 from .models import Assessment, DomainNeed, LifeDomain
 
 
-def _client(request: StaffRequest, pk: int, what: str) -> Client:
-    client = client_selectors.client_for_reading(user=request.user, pk=pk, what=what)
-    policy.require_section(request.user, client, Section.ASSESSMENT)
-    return client
-
-
-def _assessment(request: StaffRequest, pk: int, what: str) -> Assessment:
-    """The assessment with its needs, opened through its client: authorised and logged."""
-    client_pk = get_object_or_404(Assessment.objects.only("client_id"), pk=pk).client_id
-    client = _client(request, client_pk, what)
-    assessment = selectors.assessment_with_needs(pk)
-    assessment.client = client
-    return assessment
-
-
 def _may_change(assessment: Assessment) -> bool:
     return policy.may_change(assessment.client) and not assessment.is_frozen
-
-
-def _professionals() -> Any:
-    return User.objects.filter(is_active=True).exclude(role__in=[Role.CLIENT, Role.ADMINISTRATOR])
 
 
 # A client's assessments
@@ -62,36 +41,37 @@ def _professionals() -> Any:
 @require_http_methods(["GET", "POST"])
 def client_assessments(request: StaffRequest, pk: int) -> HttpResponse:
     """A client's assessments, latest first; the coordinator starts a new one here."""
-    client = _client(request, pk, "client.assessments")
+    sent = request.method == "POST"
+    client = access_selectors.client_for_reading(
+        user=request.user,
+        pk=pk,
+        what="client.assessments",
+        section=Section.ASSESSMENT,
+        may=policy.Ground.MAY_CHANGE if sent else None,
+    )
     can_start = policy.may_change(client)
     form = StartForm(request.POST or None, initial={"started_on": timezone.localdate()})
-    status, conflict = HTTPStatus.OK, ""
-    if request.method == "POST":
-        policy.authorise(client, policy.Ground.MAY_CHANGE)
-        status = HTTPStatus.BAD_REQUEST
-        if form.is_valid():
-            try:
-                assessment = services.start_assessment(
-                    client=client, by=request.user, ground=client.access_ground, **form.cleaned_data
-                )
-            except ConflictError as error:
-                status, conflict = HTTPStatus.CONFLICT, error.message
-            except ValidationError as error:
-                add_errors(error, form)
-            else:
-                messages.success(request, _("The assessment was started."))
-                return redirect("assessment-detail", pk=assessment.pk)
+    outcome = submit(
+        lambda: services.start_assessment(
+            client=client, by=request.user, ground=client.access_ground, **form.cleaned_data
+        ),
+        form,
+        sent=sent,
+    )
+    if outcome.done:
+        messages.success(request, _("The assessment was started."))
+        return redirect("assessment-detail", pk=outcome.result.pk)
     assessments = list(selectors.assessments_of(client))
     context = {
         "client": client,
         "assessments": assessments,
         "form": form if can_start else None,
-        "conflict": conflict,
+        "conflict": outcome.conflict,
         "compare_form": _compare_form(assessments, None),
         "continuity": client_selectors.continuity_of(client),
         "today": timezone.localdate(),
     }
-    return render(request, "assessments/client_assessments.html", context, status=status)
+    return render(request, "assessments/client_assessments.html", context, status=outcome.status)
 
 
 def _compare_form(assessments: list[Assessment], data: Mapping[str, Any] | None) -> CompareForm | None:
@@ -139,19 +119,20 @@ def _domain_rows(assessment: Assessment, editing: str = "", bound: NeedForm | No
 def _detail_page(
     request: StaffRequest,
     assessment: Assessment,
+    outcome: Undone = NOT_SENT,
     *,
-    status: int = HTTPStatus.OK,
-    conflict: str = "",
     form: AssessmentForm | None = None,
     editing: str = "",
     need_form: NeedForm | None = None,
-    complete_errors: list[str] | None = None,
+    complete_errors: Sequence[str] = (),
 ) -> HttpResponse:
+    """The assessment's page, after a refused change with its ``conflict`` message (409) or
+    with the form sent showing its errors (400)."""
     can_change = _may_change(assessment)
     if can_change and form is None:
         form = AssessmentForm(
             members=network_selectors.network_of(assessment.client).prefetch_related(None),
-            professionals=_professionals(),
+            professionals=account_selectors.professionals(),
             initial=AssessmentForm.initial_for(assessment),
         )
     context = {
@@ -161,11 +142,11 @@ def _detail_page(
         "rows": _domain_rows(assessment, editing if can_change else "", need_form),
         "can_change": can_change,
         "form": form if can_change else None,
-        "conflict": conflict,
-        "complete_errors": complete_errors or [],
+        "conflict": outcome.conflict,
+        "complete_errors": complete_errors,
         "today": timezone.localdate(),
     }
-    return render(request, "assessments/assessment_detail.html", context, status=status)
+    return render(request, "assessments/assessment_detail.html", context, status=outcome.status)
 
 
 @staff_required
@@ -174,53 +155,58 @@ def assessment_detail(request: StaffRequest, pk: int) -> HttpResponse:
     """One assessment: who took part and the statutory fields, the life domains, the week
     grid. ``?edit=<domain>`` opens a domain's form without script; with htmx the form opens
     in place."""
-    assessment = _assessment(request, pk, "assessment")
+    assessment = selectors.assessment_for(
+        user=request.user,
+        pk=pk,
+        what="assessment",
+        may=policy.Ground.MAY_CHANGE if request.method == "POST" else None,
+    )
     if request.method == "GET":
         return _detail_page(request, assessment, editing=request.GET.get("edit", ""))
-    policy.authorise(assessment.client, policy.Ground.MAY_CHANGE)
     action = request.POST.get("action", "")
-    try:
-        if action == "save":
-            return _save(request, assessment)
-        if action == "complete":
-            return _complete(request, assessment)
-    except ConflictError as error:
-        return _detail_page(request, assessment, status=HTTPStatus.CONFLICT, conflict=error.message)
-    return _detail_page(request, assessment, status=HTTPStatus.BAD_REQUEST, conflict=_("Unknown form."))
+    if action == "save":
+        return _save(request, assessment)
+    if action == "complete":
+        return _complete(request, assessment)
+    return _detail_page(request, assessment, Undone(status=HTTPStatus.BAD_REQUEST, conflict=_("Unknown form.")))
 
 
 def _save(request: StaffRequest, assessment: Assessment) -> HttpResponse:
     form = AssessmentForm(
         request.POST,
         members=network_selectors.network_of(assessment.client).prefetch_related(None),
-        professionals=_professionals(),
+        professionals=account_selectors.professionals(),
     )
-    if form.is_valid():
-        try:
-            services.update_assessment(
-                assessment=assessment,
-                by=request.user,
-                ground=assessment.client.access_ground,
-                fields=form.fields_for_service(),
-                relatives=list(form.cleaned_data["relatives"]),
-                professionals=list(form.cleaned_data["professionals"]),
-            )
-        except ValidationError as error:
-            add_errors(error, form, rename={"rai_scores": "rai_instrument"})
-        else:
-            messages.success(request, _("The assessment was saved."))
-            return redirect("assessment-detail", pk=assessment.pk)
-    return _detail_page(request, assessment, status=HTTPStatus.BAD_REQUEST, form=form)
+    outcome = submit(
+        lambda: services.update_assessment(
+            assessment=assessment,
+            by=request.user,
+            ground=assessment.client.access_ground,
+            fields=form.fields_for_service(),
+            relatives=list(form.cleaned_data["relatives"]),
+            professionals=list(form.cleaned_data["professionals"]),
+        ),
+        form,
+        rename={"rai_scores": "rai_instrument"},
+    )
+    if outcome.done:
+        messages.success(request, _("The assessment was saved."))
+        return redirect("assessment-detail", pk=assessment.pk)
+    if outcome.status == HTTPStatus.CONFLICT:
+        return _detail_page(request, assessment, outcome)
+    return _detail_page(request, assessment, outcome, form=form)
 
 
 def _complete(request: StaffRequest, assessment: Assessment) -> HttpResponse:
-    try:
-        services.complete_assessment(assessment=assessment, by=request.user, ground=assessment.client.access_ground)
-    except ValidationError as error:
-        problems = [message for messages_ in error.message_dict.values() for message in messages_]
-        return _detail_page(request, assessment, status=HTTPStatus.BAD_REQUEST, complete_errors=problems)
-    messages.success(request, _("The assessment was completed. It can no longer be changed."))
-    return redirect("assessment-detail", pk=assessment.pk)
+    outcome = submit(
+        lambda: services.complete_assessment(
+            assessment=assessment, by=request.user, ground=assessment.client.access_ground
+        )
+    )
+    if outcome.done:
+        messages.success(request, _("The assessment was completed. It can no longer be changed."))
+        return redirect("assessment-detail", pk=assessment.pk)
+    return _detail_page(request, assessment, outcome, complete_errors=outcome.problems)
 
 
 @staff_required
@@ -229,7 +215,12 @@ def assessment_need(request: StaffRequest, pk: int, domain: str) -> HttpResponse
     """One life domain of an assessment. With htmx, GET gives its form (or, with ``?view``,
     its summary) in place and POST answers with the saved summary and the refreshed week
     grid; without script, POST goes back to the page."""
-    assessment = _assessment(request, pk, "assessment.need")
+    assessment = selectors.assessment_for(
+        user=request.user,
+        pk=pk,
+        what="assessment.need",
+        may=policy.Ground.MAY_CHANGE if request.method == "POST" else None,
+    )
     life_domain = get_object_or_404(LifeDomain, code=domain, active=True)
     need = next((n for n in assessment.needs.all() if n.domain_id == life_domain.pk), None)
     if request.method == "GET":
@@ -237,32 +228,32 @@ def assessment_need(request: StaffRequest, pk: int, domain: str) -> HttpResponse
             return redirect(f"{reverse('assessment-detail', args=[pk])}?edit={domain}#domain-{domain}")
         editing = "" if "view" in request.GET or not _may_change(assessment) else domain
         return _domain_fragment(request, assessment, life_domain, editing=editing)
-    policy.authorise(assessment.client, policy.Ground.MAY_CHANGE)
     form = _domain_form(assessment, life_domain, need, request.POST)
-    try:
-        if form.is_valid():
-            services.set_need(
-                assessment=assessment,
-                domain=life_domain,
-                by=request.user,
-                ground=assessment.client.access_ground,
-                **form.need_fields(),
-            )
-            if not request.htmx:
-                messages.success(request, _("The life domain was saved."))
-                return redirect(f"{reverse('assessment-detail', args=[pk])}#domain-{domain}")
-            fresh = selectors.assessment_with_needs(pk)
-            fresh.client = assessment.client
-            return _domain_fragment(request, fresh, life_domain, saved=True)
-    except ConflictError as error:
-        if request.htmx:
-            return _domain_fragment(request, assessment, life_domain, conflict=error.message, status=409)
-        return _detail_page(request, assessment, status=HTTPStatus.CONFLICT, conflict=error.message)
-    except ValidationError as error:
-        add_errors(error, form, rename={"slots": "service"})
+    outcome = submit(
+        lambda: services.set_need(
+            assessment=assessment,
+            domain=life_domain,
+            by=request.user,
+            ground=assessment.client.access_ground,
+            **form.need_fields(),
+        ),
+        form,
+        rename={"slots": "service"},
+    )
+    if outcome.done and not request.htmx:
+        messages.success(request, _("The life domain was saved."))
+        return redirect(f"{reverse('assessment-detail', args=[pk])}#domain-{domain}")
+    if outcome.done:
+        fresh = selectors.assessment_with_needs(pk)
+        fresh.client = assessment.client
+        return _domain_fragment(request, fresh, life_domain, saved=True)
+    if outcome.status == HTTPStatus.CONFLICT and request.htmx:
+        return _domain_fragment(request, assessment, life_domain, conflict=outcome.conflict, status=outcome.status)
+    if outcome.status == HTTPStatus.CONFLICT:
+        return _detail_page(request, assessment, outcome)
     if request.htmx:
-        return _domain_fragment(request, assessment, life_domain, editing=domain, form=form, status=400)
-    return _detail_page(request, assessment, status=HTTPStatus.BAD_REQUEST, editing=domain, need_form=form)
+        return _domain_fragment(request, assessment, life_domain, editing=domain, form=form, status=outcome.status)
+    return _detail_page(request, assessment, outcome, editing=domain, need_form=form)
 
 
 def _domain_fragment(
@@ -296,7 +287,9 @@ def _domain_fragment(
 @require_GET
 def assessment_compare(request: StaffRequest, pk: int) -> HttpResponse:
     """Two of a client's assessments side by side, domain by domain: which got better or worse."""
-    client = _client(request, pk, "client.assessments.compare")
+    client = access_selectors.client_for_reading(
+        user=request.user, pk=pk, what="client.assessments.compare", section=Section.ASSESSMENT
+    )
     assessments = list(selectors.assessments_of(client))
     form = _compare_form(assessments, request.GET if "older" in request.GET else None)
     changes, older, newer = [], None, None
