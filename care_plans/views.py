@@ -7,21 +7,18 @@ from http import HTTPStatus
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access import policy
+from access import selectors as access_selectors
 from access.decorators import StaffRequest, staff_required
 from access.models import Section
-from accounts.models import Role, User
-from clients import selectors as client_selectors
-from clients.models import Client
-from core.errors import ConflictError
-from core.pages import add_errors
+from accounts import selectors as account_selectors
+from core.pages import NOT_SENT, Undone, submit
 from networks import selectors as network_selectors
 
 from . import api, selectors, services
@@ -38,26 +35,6 @@ from .forms import (
 )
 from .models import PlanVersion
 
-
-def _client(request: StaffRequest, pk: int, what: str) -> Client:
-    client = client_selectors.client_for_reading(user=request.user, pk=pk, what=what)
-    policy.require_section(request.user, client, Section.PLAN)
-    return client
-
-
-def _version(request: StaffRequest, pk: int, what: str) -> PlanVersion:
-    """The version with its content, opened through its client: authorised and logged."""
-    client_pk = get_object_or_404(PlanVersion.objects.select_related("plan").only("plan__client_id"), pk=pk)
-    client = _client(request, client_pk.plan.client_id, what)
-    version = selectors.version_with_content(pk)
-    version.plan.client = client
-    return version
-
-
-def _professionals() -> Any:
-    return User.objects.filter(is_active=True).exclude(role__in=[Role.CLIENT, Role.ADMINISTRATOR])
-
-
 # The client's plan
 
 
@@ -66,17 +43,20 @@ def _professionals() -> Any:
 def client_plan(request: StaffRequest, pk: int) -> HttpResponse:
     """The client's plan: the draft and the published versions; the coordinator starts the plan
     here (a draft proposed from the assessment and the meetings' decisions)."""
-    client = _client(request, pk, "client.care_plan")
-    conflict = ""
-    if request.method == "POST":
-        policy.authorise(client, policy.Ground.MAY_CHANGE)
-        try:
-            draft = services.start_plan(client=client, by=request.user, ground=client.access_ground)
-        except ConflictError as error:
-            conflict = error.message
-        else:
-            messages.success(request, _("A draft plan was made from what is known. Go through it with the client."))
-            return redirect("plan-version", pk=draft.pk)
+    sent = request.method == "POST"
+    client = access_selectors.client_for_reading(
+        user=request.user,
+        pk=pk,
+        what="client.care_plan",
+        section=Section.PLAN,
+        may=policy.Ground.MAY_CHANGE if sent else None,
+    )
+    outcome = submit(
+        lambda: services.start_plan(client=client, by=request.user, ground=client.access_ground), sent=sent
+    )
+    if outcome.done:
+        messages.success(request, _("A draft plan was made from what is known. Go through it with the client."))
+        return redirect("plan-version", pk=outcome.result.pk)
     versions = list(selectors.versions_of(client))
     context = {
         "client": client,
@@ -84,11 +64,9 @@ def client_plan(request: StaffRequest, pk: int) -> HttpResponse:
         "draft": next((v for v in versions if not v.is_frozen), None),
         "can_start": policy.may_change(client) and not any(not v.is_frozen for v in versions),
         "compare_form": _compare_form(versions, None),
-        "conflict": conflict,
+        "conflict": outcome.conflict,
     }
-    return render(
-        request, "care_plans/plan_client.html", context, status=HTTPStatus.CONFLICT if conflict else HTTPStatus.OK
-    )
+    return render(request, "care_plans/plan_client.html", context, status=outcome.status)
 
 
 def _compare_form(versions: list[PlanVersion], data: Any) -> CompareForm | None:
@@ -104,12 +82,13 @@ def _compare_form(versions: list[PlanVersion], data: Any) -> CompareForm | None:
 def _page(
     request: StaffRequest,
     version: PlanVersion,
+    outcome: Undone = NOT_SENT,
     *,
-    status: int = HTTPStatus.OK,
     bound: dict[str, Any] | None = None,
-    conflict: str = "",
     submitted: list[tuple[str, str]] | None = None,
 ) -> HttpResponse:
+    """The version's page, after a refused change with its ``conflict`` message (409, a 400
+    without a form to show it on) or with the form sent (``bound``) showing its errors."""
     client = version.plan.client
     editing = not version.is_frozen and policy.may_change(client)
     goals = list(version.goals.all())
@@ -123,7 +102,7 @@ def _page(
         "editing": editing,
         "pdf": selectors.pdf_status(version) if version.is_frozen else None,
         "may_change": policy.may_change(client),
-        "conflict": conflict,
+        "conflict": outcome.conflict,
         "submitted": submitted or [],
         "today": timezone.localdate(),
     }
@@ -135,7 +114,7 @@ def _page(
                 initial={"revision": version.revision},
                 prefix="action",
                 goals=goals,
-                professionals=_professionals(),
+                professionals=account_selectors.professionals(),
                 members=network_selectors.network_of(client).prefetch_related(None),
             ),
             "service": ServiceForm(initial={"revision": version.revision}, prefix="service"),
@@ -149,7 +128,7 @@ def _page(
             (goal, GoalForm(initial=GoalForm.initial_for(version, goal), prefix=f"goal-{goal.key}")) for goal in goals
         ]
         context["decisions"] = selectors.decisions_not_in_plan(client)
-    return render(request, "care_plans/plan_version.html", context, status=status)
+    return render(request, "care_plans/plan_version.html", context, status=outcome.status)
 
 
 @staff_required
@@ -157,15 +136,23 @@ def _page(
 def plan_version(request: StaffRequest, pk: int) -> HttpResponse:
     """One version. A draft is edited part by part (each form saves the draft from the revision
     the page showed); a published one shows its content, its PDF and its reviews."""
-    version = _version(request, pk, "care_plan_version")
+    version = selectors.version_for(
+        user=request.user,
+        pk=pk,
+        what="care_plan_version",
+        may=policy.Ground.MAY_CHANGE if request.method == "POST" else None,
+    )
     if request.method == "GET":
         return _page(request, version)
-    policy.authorise(version.plan.client, policy.Ground.MAY_CHANGE)
-    action = request.POST.get("action", "")
-    handler = ACTIONS.get(action)
+    handler = ACTIONS.get(request.POST.get("action", ""))
     if handler is None:
-        return _page(request, version, status=HTTPStatus.BAD_REQUEST, conflict=_("Unknown form."))
+        return _refused(request, version, _("Unknown form."))
     return handler(request, version)
+
+
+def _refused(request: StaffRequest, version: PlanVersion, message: str) -> HttpResponse:
+    """The page again with ``message``, for what was sent wrong without a form to show it on."""
+    return _page(request, version, Undone(status=HTTPStatus.BAD_REQUEST, conflict=message))
 
 
 def _save(
@@ -176,37 +163,43 @@ def _save(
     content: dict[str, Any],
     done: str,
 ) -> HttpResponse:
-    """Saves ``content`` from the form's revision; puts errors on the form, a stale save as a
-    conflict showing what was submitted."""
-    try:
-        services.save_draft(
+    """Saves ``content`` from the form's revision; puts errors on the form (``name`` in the
+    page's forms, or none: then they are said as a whole), a stale save as a conflict showing
+    what was submitted."""
+    outcome = submit(
+        lambda: services.save_draft(
             version=version,
             by=request.user,
             ground=version.plan.client.access_ground,
             revision=form.cleaned_data["revision"],
             content=content,
-        )
-    except ConflictError as error:
+        ),
+        form,
+    )
+    if outcome.done:
+        messages.success(request, done)
+        return redirect("plan-version", pk=version.pk)
+    if outcome.status == HTTPStatus.CONFLICT:
         submitted = [
             (str(form.fields[field].label), str(value))
             for field, value in form.cleaned_data.items()
             if field not in ("revision", "key") and value not in (None, "", [])
         ]
-        fresh = selectors.version_with_content(version.pk)
-        fresh.plan.client = version.plan.client
-        return _page(request, fresh, status=HTTPStatus.CONFLICT, conflict=error.message, submitted=submitted)
-    except ValidationError as error:
-        if not name:
-            problems = [message for messages_ in error.message_dict.values() for message in messages_]
-            return _page(request, version, status=HTTPStatus.BAD_REQUEST, conflict=" ".join(problems))
-        add_errors(error, form)
-        return _page(request, version, status=HTTPStatus.BAD_REQUEST, bound={name: form})
-    messages.success(request, done)
-    return redirect("plan-version", pk=version.pk)
+        return _page(request, _fresh(version), outcome, submitted=submitted)
+    if not name:
+        return _refused(request, version, " ".join(outcome.problems))
+    return _page(request, version, outcome, bound={name: form})
+
+
+def _fresh(version: PlanVersion) -> PlanVersion:
+    """The version as saved now, for a page that shows a stale change refused."""
+    fresh = selectors.version_with_content(version.pk)
+    fresh.plan.client = version.plan.client
+    return fresh
 
 
 def _invalid(request: StaffRequest, version: PlanVersion, name: str, form: RevisionForm) -> HttpResponse:
-    return _page(request, version, status=HTTPStatus.BAD_REQUEST, bound={name: form})
+    return _page(request, version, Undone(status=HTTPStatus.BAD_REQUEST), bound={name: form})
 
 
 def _save_fields(request: StaffRequest, version: PlanVersion) -> HttpResponse:
@@ -240,7 +233,7 @@ def _save_action(request: StaffRequest, version: PlanVersion) -> HttpResponse:
         request.POST,
         prefix="action",
         goals=list(version.goals.all()),
-        professionals=_professionals(),
+        professionals=account_selectors.professionals(),
         members=network_selectors.network_of(version.plan.client).prefetch_related(None),
     )
     if not form.is_valid():
@@ -272,7 +265,7 @@ def _take_decision(request: StaffRequest, version: PlanVersion) -> HttpResponse:
     content = selectors.draft_content(version)
     goal = next((g for g in content["goals"] if g["key"] == goal_key), None)
     if not form.is_valid() or decision is None or goal is None:
-        return _page(request, version, status=HTTPStatus.BAD_REQUEST, conflict=_("Choose a decision and a goal."))
+        return _refused(request, version, _("Choose a decision and a goal."))
     goal["actions"].append(
         {
             "text": decision.text,
@@ -331,7 +324,7 @@ def _remove(request: StaffRequest, version: PlanVersion) -> HttpResponse:
     """Removes a goal, an action, a service or a disagreement of the draft, by its key."""
     form = RemoveForm(request.POST)
     if not form.is_valid():
-        return _page(request, version, status=HTTPStatus.BAD_REQUEST, conflict=_("Unknown form."))
+        return _refused(request, version, _("Unknown form."))
     key = str(form.cleaned_data["key"])
     content = selectors.draft_content(version)
     goals = [g for g in content["goals"] if g["key"] != key]
@@ -348,23 +341,22 @@ def _remove(request: StaffRequest, version: PlanVersion) -> HttpResponse:
 def _publish(request: StaffRequest, version: PlanVersion) -> HttpResponse:
     form = RevisionForm(request.POST)
     if not form.is_valid():
-        return _page(request, version, status=HTTPStatus.BAD_REQUEST, conflict=_("Unknown form."))
-    try:
-        services.publish_version(
+        return _refused(request, version, _("Unknown form."))
+    outcome = submit(
+        lambda: services.publish_version(
             version=version,
             by=request.user,
             ground=version.plan.client.access_ground,
             revision=form.cleaned_data["revision"],
-        )
-    except ConflictError as error:
-        fresh = selectors.version_with_content(version.pk)
-        fresh.plan.client = version.plan.client
-        return _page(request, fresh, status=HTTPStatus.CONFLICT, conflict=error.message)
-    except ValidationError as error:
-        problems = [message for messages_ in error.message_dict.values() for message in messages_]
-        return _page(request, version, status=HTTPStatus.BAD_REQUEST, conflict=" ".join(problems))
-    messages.success(request, _("The version was published. Its PDF is being prepared."))
-    return redirect("plan-version", pk=version.pk)
+        ),
+        form,
+    )
+    if outcome.done:
+        messages.success(request, _("The version was published. Its PDF is being prepared."))
+        return redirect("plan-version", pk=version.pk)
+    if outcome.status == HTTPStatus.CONFLICT:
+        return _page(request, _fresh(version), outcome)
+    return _refused(request, version, " ".join(outcome.problems))
 
 
 ACTIONS = {
@@ -386,7 +378,7 @@ ACTIONS = {
 @require_GET
 def plan_pdf_status(request: StaffRequest, pk: int) -> HttpResponse:
     """The PDF's state as a fragment; htmx polls it while the PDF is being prepared."""
-    version = _version(request, pk, "care_plan_version.pdf")
+    version = selectors.version_for(user=request.user, pk=pk, what="care_plan_version.pdf")
     context = {
         "version": version,
         "pdf": selectors.pdf_status(version),
@@ -399,19 +391,21 @@ def plan_pdf_status(request: StaffRequest, pk: int) -> HttpResponse:
 @require_GET
 def plan_pdf(request: StaffRequest, pk: int) -> HttpResponse:
     """The ready PDF as a download."""
-    return api.pdf_response(_version(request, pk, "care_plan_version.pdf"), request)
+    return api.pdf_response(selectors.version_for(user=request.user, pk=pk, what="care_plan_version.pdf"), request)
 
 
 @staff_required
 @require_POST
 def plan_pdf_render(request: StaffRequest, pk: int) -> HttpResponse:
     """Asks for the PDF again (after a failure, or for a version that never had one)."""
-    version = _version(request, pk, "care_plan_version.pdf")
-    policy.authorise(version.plan.client, policy.Ground.MAY_CHANGE)
-    try:
-        services.request_pdf(version=version, by=request.user, ground=version.plan.client.access_ground)
-    except ConflictError as error:
-        return _page(request, version, status=HTTPStatus.CONFLICT, conflict=error.message)
+    version = selectors.version_for(
+        user=request.user, pk=pk, what="care_plan_version.pdf", may=policy.Ground.MAY_CHANGE
+    )
+    outcome = submit(
+        lambda: services.request_pdf(version=version, by=request.user, ground=version.plan.client.access_ground)
+    )
+    if not outcome.done:
+        return _page(request, version, outcome)
     if request.htmx:
         return plan_pdf_status(request, pk)
     return redirect("plan-version", pk=pk)
@@ -424,7 +418,9 @@ def plan_pdf_render(request: StaffRequest, pk: int) -> HttpResponse:
 @require_GET
 def plan_compare(request: StaffRequest, pk: int) -> HttpResponse:
     """Two versions of the client's plan: what was added, removed or changed."""
-    client = _client(request, pk, "client.care_plan.compare")
+    client = access_selectors.client_for_reading(
+        user=request.user, pk=pk, what="client.care_plan.compare", section=Section.PLAN
+    )
     versions = list(selectors.versions_of(client))
     form = _compare_form(versions, request.GET if "older" in request.GET else None)
     changes, older, newer = [], None, None
@@ -445,35 +441,36 @@ def plan_compare(request: StaffRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_review(request: StaffRequest, pk: int) -> HttpResponse:
     """Reviews a published version with the client: each goal rated 1–5 by both."""
-    version = _version(request, pk, "care_plan_version.review")
+    sent = request.method == "POST"
+    version = selectors.version_for(
+        user=request.user,
+        pk=pk,
+        what="care_plan_version.review",
+        may=policy.Ground.MAY_CHANGE if sent else None,
+    )
     client = version.plan.client
     goals = list(version.goals.all())
     form = ReviewForm(request.POST or None, goals=goals, initial={"held_on": timezone.localdate()})
-    status, conflict = HTTPStatus.OK, ""
-    if request.method == "POST":
-        policy.authorise(client, policy.Ground.MAY_CHANGE)
-        status = HTTPStatus.BAD_REQUEST
-        if form.is_valid():
-            try:
-                services.record_review(
-                    version=version,
-                    by=request.user,
-                    ground=client.access_ground,
-                    held_on=form.cleaned_data["held_on"],
-                    notes=form.cleaned_data["notes"],
-                    outcomes=form.outcomes(),
-                )
-            except ConflictError as error:
-                status, conflict = HTTPStatus.CONFLICT, error.message
-            except ValidationError as error:
-                add_errors(error, form, rename={"outcomes": "notes"})
-            else:
-                messages.success(request, _("The review was recorded."))
-                return redirect("plan-version", pk=pk)
+    outcome = submit(
+        lambda: services.record_review(
+            version=version,
+            by=request.user,
+            ground=client.access_ground,
+            held_on=form.cleaned_data["held_on"],
+            notes=form.cleaned_data["notes"],
+            outcomes=form.outcomes(),
+        ),
+        form,
+        rename={"outcomes": "notes"},
+        sent=sent,
+    )
+    if outcome.done:
+        messages.success(request, _("The review was recorded."))
+        return redirect("plan-version", pk=pk)
     context = {
         "client": client,
         "version": version,
         "form": form if version.is_frozen and policy.may_change(client) else None,
-        "conflict": conflict or ("" if version.is_frozen else _("Only a published version is reviewed.")),
+        "conflict": outcome.conflict or ("" if version.is_frozen else _("Only a published version is reviewed.")),
     }
-    return render(request, "care_plans/plan_review.html", context, status=status)
+    return render(request, "care_plans/plan_review.html", context, status=outcome.status)
