@@ -1,10 +1,8 @@
 """The inbox pages: the list, the header's unread count (polled with htmx), read / snooze /
 done, and the email preferences. htmx requests get the row or the badge; others a redirect."""
 
-from http import HTTPStatus
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access.decorators import StaffRequest, staff_required
-from core.pages import add_errors
+from core.pages import submit
 
 from . import selectors, services
 from .forms import PreferencesForm, SnoozeForm
@@ -69,15 +67,11 @@ def mark_done(request: StaffRequest, pk: int) -> HttpResponse:
 def snooze(request: StaffRequest, pk: int) -> HttpResponse:
     reminder = selectors.reminder_with_client(request.user, pk, what="reminder")
     form = SnoozeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.snooze(reminder=reminder, until=form.cleaned_data["snoozed_until"])
-        except ValidationError as error:
-            add_errors(error, form)
-    if form.errors:
+    outcome = submit(lambda: services.snooze(reminder=reminder, until=form.cleaned_data["snoozed_until"]), form)
+    if not outcome.done:
         message = " ".join(str(e) for errors in form.errors.values() for e in errors)
         if request.htmx:
-            response = HttpResponse(message, status=HTTPStatus.BAD_REQUEST)
+            response = HttpResponse(message, status=outcome.status)
             response["HX-Reswap"] = "none"
             return response
         messages.error(request, message)
@@ -88,10 +82,12 @@ def snooze(request: StaffRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: StaffRequest) -> HttpResponse:
-    current = selectors.email_preferences(request.user)
-    form = PreferencesForm(request.POST if request.method == "POST" else None, current=current)
-    if request.method == "POST" and form.is_valid():
-        services.set_email_preferences(user=request.user, by_email=form.cleaned_data)
+    sent = request.method == "POST"
+    form = PreferencesForm(request.POST if sent else None, current=selectors.email_preferences(request.user))
+    outcome = submit(
+        lambda: services.set_email_preferences(user=request.user, by_email=form.cleaned_data), form, sent=sent
+    )
+    if outcome.done:
         messages.success(request, _("Your reminder settings were saved."))
         return redirect("reminder-preferences")
-    return render(request, "reminders/preferences.html", {"form": form})
+    return render(request, "reminders/preferences.html", {"form": form}, status=outcome.status)

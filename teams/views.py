@@ -1,7 +1,5 @@
-from http import HTTPStatus
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,8 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from access import policy
 from access.decorators import StaffRequest, staff_required
 from accounts import selectors as account_selectors
-from accounts.models import Role
-from core.pages import add_errors
+from core.pages import submit
 
 from . import selectors, services
 from .forms import (
@@ -24,7 +21,7 @@ from .forms import (
 @staff_required
 def team_review(request: StaffRequest) -> HttpResponse:
     """The team lead's list of their teams' coordinators with caseload sizes."""
-    if request.user.role != Role.TEAM_LEAD:
+    if not policy.may_review_teams(request.user):
         raise PermissionDenied
     memberships = list(selectors.led_team_members(request.user))
     return render(request, "teams/team_review.html", {"memberships": memberships})
@@ -45,29 +42,24 @@ def team_detail(request: StaffRequest, pk: int) -> HttpResponse:
     user = request.user
     team = get_object_or_404(selectors.teams_for(user), pk=pk)
     may_manage = services.may_manage_team(user, team)
-    if request.method == "POST" and not may_manage:
+    sent = request.method == "POST"
+    if sent and not may_manage:
         raise PermissionDenied
     today = timezone.localdate()
-    form = None
-    status = HTTPStatus.OK
-    if may_manage:
-        form = TeamMembershipForm(
-            request.POST if request.method == "POST" else None,
-            people=account_selectors.staff_people(),
-            initial={"started_on": today},
-        )
-    if request.method == "POST" and form is not None:
-        status = HTTPStatus.BAD_REQUEST
-        if form.is_valid():
-            try:
-                services.add_team_membership(team=team, by=user, **form.cleaned_data)
-            except ValidationError as error:
-                add_errors(error, form)
-            else:
-                messages.success(request, _("The member was added to the team."))
-                return redirect("team-detail", pk=team.pk)
-    context = {"team": team, "memberships": list(selectors.team_members(team)), "form": form, "today": today}
-    return render(request, "teams/team_detail.html", context, status=status)
+    form = TeamMembershipForm(
+        request.POST if sent else None, people=account_selectors.staff_people(), initial={"started_on": today}
+    )
+    outcome = submit(lambda: services.add_team_membership(team=team, by=user, **form.cleaned_data), form, sent=sent)
+    if outcome.done:
+        messages.success(request, _("The member was added to the team."))
+        return redirect("team-detail", pk=team.pk)
+    context = {
+        "team": team,
+        "memberships": list(selectors.team_members(team)),
+        "form": form if may_manage else None,
+        "today": today,
+    }
+    return render(request, "teams/team_detail.html", context, status=outcome.status)
 
 
 @staff_required
@@ -77,31 +69,25 @@ def substitutions(request: StaffRequest) -> HttpResponse:
     a coordinator for themselves, a team lead for the coordinators of their teams; for anyone
     else there is no one to choose, and the service refuses."""
     user = request.user
-    if user.role == Role.COORDINATOR:
-        absent, substitutes = (
-            policy.colleagues_of(user).filter(pk=user.pk),
-            policy.assignable_coordinators(user).exclude(pk=user.pk),
-        )
-    else:
-        absent = substitutes = policy.assignable_coordinators(user)
+    sent = request.method == "POST"
+    absent, substitutes = policy.substitution_choices(user)
     form = SubstitutionForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if sent else None,
         absent=absent,
         substitutes=substitutes,
-        initial={"absent": user.pk if user.role == Role.COORDINATOR else None, "starts_on": timezone.localdate()},
+        initial={
+            "absent": user.pk if policy.arranges_own_substitution(user) else None,
+            "starts_on": timezone.localdate(),
+        },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_substitution(by=user, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(error, form)
-        else:
-            messages.success(request, _("The substitution was arranged."))
-            return redirect("substitutions")
+    outcome = submit(lambda: services.create_substitution(by=user, **form.cleaned_data), form, sent=sent)
+    if outcome.done:
+        messages.success(request, _("The substitution was arranged."))
+        return redirect("substitutions")
     context = {
         "form": form,
         "may_arrange": policy.works_caseloads(user) or form.is_bound,
         "substitutions": selectors.substitutions_for(user),
         "today": timezone.localdate(),
     }
-    return render(request, "teams/substitutions.html", context, status=400 if form.errors else 200)
+    return render(request, "teams/substitutions.html", context, status=outcome.status)
