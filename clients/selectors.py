@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from access.models import AccessEvent
+from access import selectors as access_selectors
+from access.models import AccessEvent, Section
 from access.services import record_access, record_list_access
 from accounts.models import User
 
@@ -103,14 +104,6 @@ def unread_handover_notes(coordinator: User) -> QuerySet[Assignment]:
         .select_related("client", "handed_over_by")
         .order_by("-started_on", "pk")
     )
-
-
-def client_for_reading(*, user: User, pk: int, what: str) -> Client:
-    """Fetches, authorises and logs one read of a client's record: the one way a page or an
-    endpoint opens a client, so that none can forget the check or the log."""
-    client = policy.client_for(user, pk)
-    record_access(actor=user, client=client, action=AccessEvent.Action.VIEW, what=what, ground=client.access_ground)
-    return client
 
 
 def continuity_of(client: Client) -> dict[str, Any]:
@@ -253,11 +246,10 @@ def received_assignment(*, user: User, pk: int) -> Assignment:
     return assignment
 
 
-def referral_for(*, user: User, pk: int, what: str) -> Referral:
-    """Fetches a referral and authorises ``user`` through its client (404 as for the client),
-    logging the read; the referral's ``client`` carries the ``access_ground``."""
-    referral = Referral.objects.filter(pk=pk).first()
-    if referral is None:
-        raise Http404
-    referral.client = client_for_reading(user=user, pk=referral.client_id, what=what)
+def referral_for(*, user: User, pk: int, what: str, may: frozenset[str] | None = None) -> Referral:
+    """A referral, opened through its client (its contacts and referrals): authorised and
+    logged; the referral's ``client`` carries the ``access_ground``."""
+    client = access_selectors.client_of(Referral, pk, user=user, what=what, section=Section.CONTACTS, may=may)
+    referral = Referral.objects.get(pk=pk)
+    referral.client = client
     return referral

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from access import selectors as access_selectors
 from access.models import AccessEvent
 from access.policy import Ground
 from access.services import record_access
@@ -39,7 +40,7 @@ from .models import (
     RelationshipPeriod,
     RetentionClass,
 )
-from .selectors import client_for_reading, find_by_identity_code
+from .selectors import find_by_identity_code
 
 EDITABLE_FIELDS = (
     "first_name",
@@ -299,7 +300,7 @@ def intake(
             raise
     elif client_id is not None:
         try:
-            client = client_for_reading(user=by, pk=client_id, what="intake")
+            client = access_selectors.client_for_reading(user=by, pk=client_id, what="intake")
         except Http404 as error:
             raise ValidationError({"client_id": _("Choose the client from the search results.")}) from error
     else:

@@ -3,12 +3,13 @@ in a service (``ValidationError``) shows the form again with its messages (400);
 client's record (``ConflictError``) shows the page again with the message (409)."""
 
 from collections.abc import Iterable, Mapping
+from functools import partial
 from http import HTTPStatus
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -21,12 +22,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access import policy
+from access import selectors as access_selectors
 from access.decorators import StaffRequest, staff_required
 from access.models import Section
-from accounts.models import Role, User
+from accounts.models import User
 from assessments import selectors as assessment_selectors
-from core.errors import ConflictError
-from core.pages import add_errors
+from core.pages import NOT_SENT, Outcome, Undone, submit
 from networks import selectors as network_selectors
 from teams import selectors as team_selectors
 
@@ -45,14 +46,10 @@ from .forms import (
     NoNamedWorkerForm,
     OutgoingReferralForm,
 )
-from .models import Client, Referral
+from .models import Assignment, Client, Referral
 
 CASELOAD_PAGE_SIZE = 50
 LIST_PAGE_SIZE = 50
-# Who opens clients and arranges the work around them; team members and administrators do not.
-# A closed client has no designated coordinator: the coordinator it was closed under may start
-# a new relationship, as may those who manage it.
-REOPENERS = policy.Ground.MAY_MANAGE | {policy.Ground.FORMER_COORDINATOR}
 
 
 def _next_or(request: StaffRequest, default: str) -> str:
@@ -80,10 +77,6 @@ def caseload_of(request: StaffRequest, coordinator_id: int) -> HttpResponse:
     return _caseload(request, coordinator_id)
 
 
-def _may_hand_over(user: User, ground: str) -> bool:
-    return policy.works_caseloads(user) and ground in policy.Ground.MAY_MANAGE
-
-
 def _handover_targets(user: User, owner: User) -> QuerySet[User]:
     return selectors.handover_targets(user).exclude(pk=owner.pk)
 
@@ -108,7 +101,7 @@ def _caseload(
     unread = list(selectors.unread_handover_notes(user)) if is_own else []
     shown = {a.client.pk: a for a in [*unread, *page]}
     selectors.log_caseload_shown(viewer=user, assignments=list(shown.values()), ground=ground)
-    may_hand_over = _may_hand_over(user, ground)
+    may_hand_over = policy.may_hand_over(user, ground)
     if may_hand_over and handover_form is None:
         handover_form = HandoverForm(
             targets=_handover_targets(user, coordinator),
@@ -128,7 +121,7 @@ def _caseload(
         if request.htmx
         else assessment_selectors.due_assessments(coordinator, viewer=user, ground=ground),
         "handover_form": handover_form if may_hand_over else None,
-        "may_hand_over_all": may_hand_over and ground == policy.Ground.TEAM_LEAD,
+        "may_hand_over_all": policy.may_hand_over_all(user, ground),
         "select_all": request.GET.get("select") == "page",
         "selected": {pk for pk in map(_as_pk, request.POST.getlist("clients")) if pk is not None},
     }
@@ -146,33 +139,32 @@ def caseload_handover(request: StaffRequest) -> HttpResponse:
         raise PermissionDenied
     owner_pk = request.POST.get("owner", "")
     coordinator, ground = policy.caseload_owner_for(user, int(owner_pk) if owner_pk.isdigit() else user.pk)
-    if not _may_hand_over(user, ground):
+    if not policy.may_hand_over(user, ground):
         raise PermissionDenied
     form = HandoverForm(request.POST, targets=_handover_targets(user, coordinator))
-    if form.is_valid():
+
+    def hand_over() -> list[Assignment]:
         data = form.cleaned_data
         ids = data["clients"]
         if data["scope"] == HandoverScope.ALL:
-            if ground != policy.Ground.TEAM_LEAD:
+            if not policy.may_hand_over_all(user, ground):
                 raise PermissionDenied
             ids = [row["client"] for row in selectors.caseload_client_ids(coordinator)]
-        try:
-            clients, client_ground = selectors.clients_for_handover(user=user, client_ids=ids)
-            created = services.hand_over(
-                clients=clients, to=list(data["to"]), by=user, ground=client_ground, note=data["note"], on=data["on"]
-            )
-        except ValidationError as error:
-            add_errors(error, form)
-        else:
-            count = len(created)
-            messages.success(
-                request,
-                ngettext("%(count)d client handed over.", "%(count)d clients handed over.", count) % {"count": count},
-            )
-            if coordinator.pk == user.pk:
-                return redirect("caseload")
-            return redirect("caseload-of", coordinator_id=coordinator.pk)
-    return _caseload(request, coordinator.pk, handover_form=form, status=HTTPStatus.BAD_REQUEST)
+        clients, client_ground = selectors.clients_for_handover(user=user, client_ids=ids)
+        return services.hand_over(
+            clients=clients, to=list(data["to"]), by=user, ground=client_ground, note=data["note"], on=data["on"]
+        )
+
+    outcome = submit(hand_over, form)
+    if not outcome.done:
+        return _caseload(request, coordinator.pk, handover_form=form, status=outcome.status)
+    count = len(outcome.result)
+    messages.success(
+        request, ngettext("%(count)d client handed over.", "%(count)d clients handed over.", count) % {"count": count}
+    )
+    if coordinator.pk == user.pk:
+        return redirect("caseload")
+    return redirect("caseload-of", coordinator_id=coordinator.pk)
 
 
 @staff_required
@@ -187,15 +179,10 @@ def assignment_note_read(request: StaffRequest, pk: int) -> HttpResponse:
 
 
 def _client_page(
-    request: StaffRequest,
-    client: Client,
-    *,
-    status: int = HTTPStatus.OK,
-    conflict: str = "",
-    bound: Mapping[str, Any] | None = None,
+    request: StaffRequest, client: Client, outcome: Undone = NOT_SENT, *, bound: Mapping[str, Any] | None = None
 ) -> HttpResponse:
-    """The client's page; ``bound`` holds the forms sent with their errors, ``conflict`` the
-    message of a refused change."""
+    """The client's page, after a refused change with its ``conflict`` message (409) or with
+    the forms sent (``bound``) showing their errors (400)."""
     today = timezone.localdate()
     assignments = list(selectors.assignment_history(client))
     current = next((a for a in assignments if a.ended_on is None), None)
@@ -226,85 +213,88 @@ def _client_page(
         "periods": selectors.relationship_periods_of(client),
         "client_messages": selectors.messages_to(client) if shows_contacts else [],
         "can_change": can_change,
-        "can_manage": client.access_ground in policy.Ground.MAY_MANAGE,
-        "can_reopen": client.is_closed and client.access_ground in REOPENERS,
+        "can_manage": policy.may_manage(client),
+        "can_reopen": policy.may_reopen(client),
         "ground_label": policy.Ground.LABELS[client.access_ground],
         "today": today,
-        "conflict": conflict,
+        "conflict": outcome.conflict,
     }
     if can_change:
         context["contact_form"] = ContactForm(prefix="contact", initial={"contacted_on": today})
         context["outgoing_form"] = OutgoingReferralForm(prefix="outgoing", initial={"sent_on": today})
         context["incoming_form"] = IncomingReferralForm(prefix="incoming", initial={"received_on": today})
-    context.update(bound or {})
-    return render(request, "clients/detail.html", context, status=status)
+    if outcome.status == HTTPStatus.BAD_REQUEST:
+        context.update(bound or {})
+    return render(request, "clients/detail.html", context, status=outcome.status)
 
 
 @staff_required
 def client_detail(request: StaffRequest, pk: int) -> HttpResponse:
-    client = selectors.client_for_reading(user=request.user, pk=pk, what="client.overview")
+    client = access_selectors.client_for_reading(user=request.user, pk=pk, what="client.overview")
     return _client_page(request, client)
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def client_create(request: StaffRequest) -> HttpResponse:
-    if request.user.role != Role.COORDINATOR:
+    user = request.user
+    if not policy.may_create_clients(user):
         raise PermissionDenied
     form = ClientForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            client = services.create_client(
-                by=request.user, fields=form.cleaned_data, team=team_selectors.team_of_coordinator(request.user)
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect("client-detail", pk=client.pk)
-    return render(request, "clients/form.html", {"form": form, "client": None}, status=400 if form.errors else 200)
+    outcome = submit(
+        lambda: services.create_client(
+            by=user, fields=form.cleaned_data, team=team_selectors.team_of_coordinator(user)
+        ),
+        form,
+        sent=request.method == "POST",
+    )
+    if outcome.done:
+        return redirect("client-detail", pk=outcome.result.pk)
+    return render(request, "clients/form.html", {"form": form, "client": None}, status=outcome.status)
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def client_edit(request: StaffRequest, pk: int) -> HttpResponse:
-    client = selectors.client_for_reading(user=request.user, pk=pk, what="client.edit")
-    policy.authorise(client, policy.Ground.MAY_CHANGE)
+    client = access_selectors.client_for_reading(
+        user=request.user, pk=pk, what="client.edit", may=policy.Ground.MAY_CHANGE
+    )
     form = ClientForm(request.POST or None, instance=client)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            services.update_client(client=client, by=request.user, ground=client.access_ground, fields=changed)
-        except ConflictError as error:
-            return _client_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect("client-detail", pk=client.pk)
-    return render(request, "clients/form.html", {"form": form, "client": client}, status=400 if form.errors else 200)
-
-
-def _client_to_change(request: StaffRequest, pk: int, what: str) -> Client:
-    client = selectors.client_for_reading(user=request.user, pk=pk, what=what)
-    policy.authorise(client, policy.Ground.MAY_CHANGE)
-    return client
+    outcome = submit(
+        lambda: services.update_client(
+            client=client,
+            by=request.user,
+            ground=client.access_ground,
+            fields={name: form.cleaned_data[name] for name in form.changed_data},
+        ),
+        form,
+        sent=request.method == "POST",
+    )
+    if outcome.done:
+        return redirect("client-detail", pk=client.pk)
+    if outcome.status == HTTPStatus.CONFLICT:
+        return _client_page(request, client, outcome)
+    return render(request, "clients/form.html", {"form": form, "client": client}, status=outcome.status)
 
 
 @staff_required
 @require_POST
 def client_contact_create(request: StaffRequest, pk: int) -> HttpResponse:
-    client = _client_to_change(request, pk, "client.contact")
+    client = access_selectors.client_for_reading(
+        user=request.user, pk=pk, what="client.contact", may=policy.Ground.MAY_CHANGE
+    )
     form = ContactForm(request.POST, prefix="contact")
-    try:
-        services.ensure_open(client)
-        if form.is_valid():
-            services.record_contact(client=client, by=request.user, ground=client.access_ground, **form.cleaned_data)
-            messages.success(request, _("The contact was recorded."))
-            return redirect(_client_url(client, "contacts"))
-    except ConflictError as error:
-        return _client_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
-    except ValidationError as error:
-        add_errors(error, form)
-    return _client_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={"contact_form": form})
+    outcome = submit(
+        lambda: services.record_contact(
+            client=client, by=request.user, ground=client.access_ground, **form.cleaned_data
+        ),
+        form,
+        check=partial(services.ensure_open, client),
+    )
+    if not outcome.done:
+        return _client_page(request, client, outcome, bound={"contact_form": form})
+    messages.success(request, _("The contact was recorded."))
+    return redirect(_client_url(client, "contacts"))
 
 
 @staff_required
@@ -312,26 +302,26 @@ def client_contact_create(request: StaffRequest, pk: int) -> HttpResponse:
 def client_referral_create(request: StaffRequest, pk: int) -> HttpResponse:
     """An outgoing referral, followed up until answered; or an incoming one, which is a
     contact too and starts the assessment clock."""
-    client = _client_to_change(request, pk, "client.referral")
+    client = access_selectors.client_for_reading(
+        user=request.user, pk=pk, what="client.referral", may=policy.Ground.MAY_CHANGE
+    )
     incoming = request.POST.get("direction") == Referral.Direction.INCOMING
     form: forms.Form = (
         IncomingReferralForm(request.POST, prefix="incoming")
         if incoming
         else OutgoingReferralForm(request.POST, prefix="outgoing")
     )
-    try:
-        services.ensure_open(client)
-        if form.is_valid():
-            _save_referral(request, client, form.cleaned_data, incoming=incoming)
-            messages.success(request, _("The referral was recorded."))
-            return redirect(_client_url(client, "referrals"))
-    except ConflictError as error:
-        return _client_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
-    except ValidationError as error:
+    outcome = submit(
+        lambda: _save_referral(request, client, form.cleaned_data, incoming=incoming),
+        form,
         # An incoming referral is saved as a contact: the contact's names of the fields.
-        add_errors(error, form, rename={"contacted_on": "received_on", "source_name": "counterpart"})
-    name = "incoming_form" if incoming else "outgoing_form"
-    return _client_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={name: form})
+        rename={"contacted_on": "received_on", "source_name": "counterpart"},
+        check=partial(services.ensure_open, client),
+    )
+    if not outcome.done:
+        return _client_page(request, client, outcome, bound={"incoming_form" if incoming else "outgoing_form": form})
+    messages.success(request, _("The referral was recorded."))
+    return redirect(_client_url(client, "referrals"))
 
 
 def _save_referral(request: StaffRequest, client: Client, data: dict[str, Any], *, incoming: bool) -> None:
@@ -353,23 +343,20 @@ def _save_referral(request: StaffRequest, client: Client, data: dict[str, Any], 
 @staff_required
 @require_POST
 def referral_advance(request: StaffRequest, pk: int) -> HttpResponse:
-    referral = selectors.referral_for(user=request.user, pk=pk, what="referral.advance")
+    referral = selectors.referral_for(user=request.user, pk=pk, what="referral.advance", may=policy.Ground.MAY_CHANGE)
     client = referral.client
-    policy.authorise(client, policy.Ground.MAY_CHANGE)
     form = AdvanceReferralForm(request.POST)
-    try:
-        services.ensure_open(client)
-        if form.is_valid():
-            services.advance_referral(
-                referral=referral, status=form.cleaned_data["status"], by=request.user, ground=client.access_ground
-            )
-            messages.success(request, _("The referral was updated."))
-            return redirect(_next_or(request, _client_url(client, "referrals")))
-    except ConflictError as error:
-        return _client_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
-    except ValidationError as error:
-        add_errors(error, form)
-    return _client_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={"advance_form": form})
+    outcome = submit(
+        lambda: services.advance_referral(
+            referral=referral, status=form.cleaned_data["status"], by=request.user, ground=client.access_ground
+        ),
+        form,
+        check=partial(services.ensure_open, client),
+    )
+    if not outcome.done:
+        return _client_page(request, client, outcome, bound={"advance_form": form})
+    messages.success(request, _("The referral was updated."))
+    return redirect(_next_or(request, _client_url(client, "referrals")))
 
 
 @staff_required
@@ -378,48 +365,52 @@ def client_named_worker(request: StaffRequest, pk: int) -> HttpResponse:
     """Names a coordinator as the client's named worker (SHL §42), or records why none is
     needed."""
     user = request.user
-    client = selectors.client_for_reading(user=user, pk=pk, what="client.named_worker")
-    policy.authorise(client, policy.Ground.MAY_MANAGE)
-    today = timezone.localdate()
-    assign_form = AssignForm(
-        prefix="assign", coordinators=policy.assignable_coordinators(user), initial={"started_on": today}
+    client = access_selectors.client_for_reading(
+        user=user, pk=pk, what="client.named_worker", may=policy.Ground.MAY_MANAGE
     )
-    none_form = NoNamedWorkerForm(prefix="none")
-    status, conflict = HTTPStatus.OK, ""
-    try:
-        services.ensure_open(client)
-        if request.method == "POST":
-            status = HTTPStatus.BAD_REQUEST
-            if request.POST.get("action") == "none":
-                none_form = NoNamedWorkerForm(request.POST, prefix="none")
-                if none_form.is_valid():
-                    services.record_no_named_worker(
-                        client=client, by=user, ground=client.access_ground, reason=none_form.cleaned_data["reason"]
-                    )
-                    messages.success(request, _("The reason why no named worker is needed was recorded."))
-                    return redirect(_client_url(client, "named-worker"))
-            else:
-                assign_form = AssignForm(
-                    request.POST, prefix="assign", coordinators=policy.assignable_coordinators(user)
-                )
-                if assign_form.is_valid():
-                    services.assign_coordinator(
-                        client=client, by=user, ground=client.access_ground, **assign_form.cleaned_data
-                    )
-                    messages.success(request, _("The named worker was changed."))
-                    return _after_change(request, client)
-    except ConflictError as error:
-        status, conflict = HTTPStatus.CONFLICT, error.message
-    except ValidationError as error:
-        add_errors(error, none_form if request.POST.get("action") == "none" else assign_form)
+    sent = request.method == "POST"
+    no_one = request.POST.get("action") == "none"
+    assign_form = AssignForm(
+        request.POST if sent and not no_one else None,
+        prefix="assign",
+        coordinators=policy.assignable_coordinators(user),
+        initial={"started_on": timezone.localdate()},
+    )
+    none_form = NoNamedWorkerForm(request.POST if sent and no_one else None, prefix="none")
+    check = partial(services.ensure_open, client)
+    outcome: Outcome[object]
+    if no_one:
+        outcome = submit(
+            lambda: services.record_no_named_worker(
+                client=client, by=user, ground=client.access_ground, reason=none_form.cleaned_data["reason"]
+            ),
+            none_form,
+            check=check,
+            sent=sent,
+        )
+        if outcome.done:
+            messages.success(request, _("The reason why no named worker is needed was recorded."))
+            return redirect(_client_url(client, "named-worker"))
+    else:
+        outcome = submit(
+            lambda: services.assign_coordinator(
+                client=client, by=user, ground=client.access_ground, **assign_form.cleaned_data
+            ),
+            assign_form,
+            check=check,
+            sent=sent,
+        )
+        if outcome.done:
+            messages.success(request, _("The named worker was changed."))
+            return _after_change(request, client)
     context = {
         "client": client,
         "current": selectors.assignment_history(client).filter(ended_on__isnull=True).first(),
         "assign_form": assign_form,
         "none_form": none_form,
-        "conflict": conflict,
+        "conflict": outcome.conflict,
     }
-    return render(request, "clients/named_worker.html", context, status=status)
+    return render(request, "clients/named_worker.html", context, status=outcome.status)
 
 
 def _after_change(request: StaffRequest, client: Client) -> HttpResponse:
@@ -434,31 +425,27 @@ def _after_change(request: StaffRequest, client: Client) -> HttpResponse:
 def client_close(request: StaffRequest, pk: int) -> HttpResponse:
     """Ends the client relationship deliberately, with a reason and a closing summary."""
     user = request.user
-    client = selectors.client_for_reading(user=user, pk=pk, what="client.close")
-    policy.authorise(client, policy.Ground.MAY_MANAGE)
-    form = ClosureForm(request.POST if request.method == "POST" else None, initial={"closed_on": timezone.localdate()})
-    status, conflict = HTTPStatus.OK, ""
-    try:
-        services.ensure_open(client)
-        if request.method == "POST":
-            status = HTTPStatus.BAD_REQUEST
-            if form.is_valid():
-                data = form.cleaned_data
-                services.close_client(
-                    client=client,
-                    by=user,
-                    ground=client.access_ground,
-                    closed_on=data["closed_on"],
-                    reason=data["reason"],
-                    summary=data["summary"],
-                )
-                messages.success(request, _("The client relationship was closed."))
-                return _after_change(request, client)
-    except ConflictError as error:
-        status, conflict = HTTPStatus.CONFLICT, error.message
-    except ValidationError as error:
-        add_errors(error, form)
-    return render(request, "clients/close.html", {"client": client, "form": form, "conflict": conflict}, status=status)
+    client = access_selectors.client_for_reading(user=user, pk=pk, what="client.close", may=policy.Ground.MAY_MANAGE)
+    sent = request.method == "POST"
+    form = ClosureForm(request.POST if sent else None, initial={"closed_on": timezone.localdate()})
+    outcome = submit(
+        lambda: services.close_client(
+            client=client,
+            by=user,
+            ground=client.access_ground,
+            closed_on=form.cleaned_data["closed_on"],
+            reason=form.cleaned_data["reason"],
+            summary=form.cleaned_data["summary"],
+        ),
+        form,
+        check=partial(services.ensure_open, client),
+        sent=sent,
+    )
+    if outcome.done:
+        messages.success(request, _("The client relationship was closed."))
+        return _after_change(request, client)
+    context = {"client": client, "form": form, "conflict": outcome.conflict}
+    return render(request, "clients/close.html", context, status=outcome.status)
 
 
 @staff_required
@@ -466,20 +453,18 @@ def client_close(request: StaffRequest, pk: int) -> HttpResponse:
 def client_reopen(request: StaffRequest, pk: int) -> HttpResponse:
     """Starts a new relationship today; a coordinator who reopens becomes the named worker."""
     user = request.user
-    client = selectors.client_for_reading(user=user, pk=pk, what="client.reopen")
-    policy.authorise(client, REOPENERS)
-    try:
-        services.reopen_client(
+    client = access_selectors.client_for_reading(user=user, pk=pk, what="client.reopen", may=policy.Ground.MAY_REOPEN)
+    outcome = submit(
+        lambda: services.reopen_client(
             client=client,
             by=user,
             ground=client.access_ground,
             opened_on=timezone.localdate(),
-            coordinator=user if user.role == Role.COORDINATOR else None,
+            coordinator=policy.default_named_worker(user),
         )
-    except ConflictError as error:
-        return _client_page(request, client, status=HTTPStatus.CONFLICT, conflict=error.message)
-    except ValidationError as error:
-        return _client_page(request, client, status=HTTPStatus.BAD_REQUEST, bound={"reopen_errors": error.messages})
+    )
+    if not outcome.done:
+        return _client_page(request, client, outcome, bound={"reopen_errors": outcome.problems})
     messages.success(request, _("The client relationship was reopened."))
     return _after_change(request, client)
 
@@ -505,10 +490,9 @@ def intake(request: StaffRequest) -> HttpResponse:
     coordinators = policy.assignable_coordinators(user)
     if request.method == "GET":
         query = request.GET.get("q", "").strip()[:100]
+        worker = policy.default_named_worker(user)
         # Searched for someone: most likely an existing client.
-        initial: dict[str, object] = {"mode": IntakeMode.EXISTING if query else None}
-        if user.role == Role.COORDINATOR:
-            initial["coordinator"] = user.pk
+        initial = {"mode": IntakeMode.EXISTING if query else None, "coordinator": worker.pk if worker else None}
         return _intake_page(
             request,
             contact_form=ContactForm(initial={"contacted_on": timezone.localdate()}),
@@ -522,46 +506,35 @@ def intake(request: StaffRequest) -> HttpResponse:
     new = request.POST.get("mode") == IntakeMode.NEW
     # A client's fields matter only for a new client; otherwise they are kept as typed.
     client_form = ClientForm(request.POST) if new else ClientForm(initial=request.POST.dict())
-    valid = [contact_form.is_valid(), intake_form.is_valid(), not new or client_form.is_valid()]
-    picked: list[Client] = []
-    if all(valid):
-        try:
-            client = _record_intake(user, contact_form, intake_form, client_form, picked)
-        except ValidationError:
-            pass  # already on the forms
-        else:
-            return _after_intake(request, client)
+    outcome = submit(
+        lambda: _record_intake(user, contact_form, intake_form, client_form if new else None),
+        contact_form,
+        *([client_form] if new else []),
+        intake_form,
+        rename=INTAKE_FIELDS,
+    )
+    if outcome.done:
+        return _after_intake(request, outcome.result)
     return _intake_page(
-        request,
-        contact_form=contact_form,
-        intake_form=intake_form,
-        client_form=client_form,
-        results=picked,
-        status=HTTPStatus.BAD_REQUEST,
+        request, contact_form=contact_form, intake_form=intake_form, client_form=client_form, status=outcome.status
     )
 
 
 def _record_intake(
-    user: User, contact_form: ContactForm, intake_form: IntakeForm, client_form: ClientForm, picked: list[Client]
+    user: User, contact_form: ContactForm, intake_form: IntakeForm, client_form: ClientForm | None
 ) -> Client:
-    """One service records it all or nothing; its refusals go on the forms."""
+    """One service records it all or nothing."""
     data = intake_form.cleaned_data
-    new = data["mode"] == IntakeMode.NEW
-    try:
-        client, _contact = services.intake(
-            by=user,
-            contact=contact_form.cleaned_data,
-            client_id=None if new else data["existing_client"],
-            identity_code="" if new else data["existing_identity_code"],
-            new_client=client_form.cleaned_data if new else None,
-            coordinator=data["coordinator"],
-            no_named_worker_reason=data["no_named_worker_reason"],
-        )
-    except ValidationError as error:
-        add_errors(error, contact_form, client_form, intake_form, rename=INTAKE_FIELDS)
-        raise
-    if data["existing_client"]:
-        picked.append(client)
+    new = client_form is not None
+    client, _contact = services.intake(
+        by=user,
+        contact=contact_form.cleaned_data,
+        client_id=None if new else data["existing_client"],
+        identity_code="" if new else data["existing_identity_code"],
+        new_client=client_form.cleaned_data if client_form is not None else None,
+        coordinator=data["coordinator"],
+        no_named_worker_reason=data["no_named_worker_reason"],
+    )
     return client
 
 

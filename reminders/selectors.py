@@ -8,9 +8,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from access import policy
+from access import selectors as access_selectors
 from access.services import record_list_access
 from accounts.models import User
-from clients import selectors as client_selectors
 
 from . import kinds
 from .models import EmailPreference, Reminder
@@ -72,5 +72,5 @@ def reminder_with_client(user: User, pk: int, *, what: str) -> Reminder:
     """One of the user's own reminders with its client, fetched, authorised and logged as a
     read of the client; 404 when the reminder is not theirs or the client no longer visible."""
     reminder = reminder_for(user, pk)
-    reminder.client = client_selectors.client_for_reading(user=user, pk=reminder.client_id, what=what)
+    reminder.client = access_selectors.client_for_reading(user=user, pk=reminder.client_id, what=what)
     return reminder
