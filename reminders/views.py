@@ -1,7 +1,6 @@
 """The inbox pages: the list, the header's unread count (polled with htmx), read / snooze /
 done, and the email preferences. htmx requests get the row or the badge; others a redirect."""
 
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
