@@ -1,7 +1,10 @@
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -54,7 +57,11 @@ class World:
         self.substitute = CoordinatorFactory(username="substitute")
         self.past_substitute = CoordinatorFactory(username="past-substitute")
         self.admin = AdministratorFactory(username="admin")
-        start = datetime.date(2024, 1, 1)
+        # Every date is counted back from today, so that no test ages (quality.md): the teams
+        # have existed for years, the clients' relationships began 600 days ago.
+        today = timezone.localdate()
+        self.team_since = start = today - datetime.timedelta(days=1000)
+        self.relationships_since = today - datetime.timedelta(days=600)
         for user in (self.coordinator, self.colleague, self.member, self.substitute, self.past_substitute):
             TeamMembershipFactory(team=self.team_a, user=user, started_on=start)
         TeamMembershipFactory(team=self.team_b, user=self.other_coordinator, started_on=start)
@@ -68,7 +75,7 @@ class World:
             client=self.closed_client,
             by=self.coordinator,
             ground=Ground.DESIGNATED_COORDINATOR,
-            closed_on=datetime.date(2026, 6, 30),
+            closed_on=today - datetime.timedelta(days=150),
             reason=ClosureReason.GOALS_MET,
             summary="Tavoitteet saavutettu.",
         )
@@ -78,10 +85,9 @@ class World:
             ground=Ground.DESIGNATED_COORDINATOR,
             counterpart="Kela",
             reason="Hoitotuen hakeminen",
-            sent_on=datetime.date(2026, 9, 1),
-            follow_up_on=datetime.date(2026, 10, 1),
+            sent_on=today - datetime.timedelta(days=87),
+            follow_up_on=today - datetime.timedelta(days=57),
         )
-        today = datetime.date.today()
         team_services.create_substitution(
             absent=self.coordinator,
             substitute=self.substitute,
@@ -102,7 +108,7 @@ class World:
             client=self.own_client,
             professional=self.member,
             role="Kotihoidon sairaanhoitaja",
-            started_on=datetime.date(2025, 3, 1),
+            started_on=self.relationships_since,
             by=self.coordinator,
             ground=Ground.DESIGNATED_COORDINATOR,
         )
@@ -119,7 +125,7 @@ class World:
             network_member=self.relative,
             sections=[Section.BASIC, Section.MEETINGS],
             purpose="Verkostopalaverit",
-            given_on=datetime.date(2025, 3, 1),
+            given_on=self.relationships_since,
             valid_until=today + datetime.timedelta(days=365),
         )
         now = timezone.now()
@@ -188,7 +194,7 @@ class World:
             subject_id=self.own_referral.pk,
             client=self.own_client,
             recipient=self.coordinator,
-            due_on=datetime.date(2026, 10, 1),
+            due_on=today - datetime.timedelta(days=57),
         )
 
     def team_of(self, coordinator: User) -> Team | None:
@@ -198,11 +204,30 @@ class World:
     def give(self, coordinator: User, count: int = 1) -> Client:
         client = None
         for _ in range(count):
-            client = ClientFactory(relationship_started_on=datetime.date(2025, 3, 1), team=self.team_of(coordinator))
+            client = ClientFactory(relationship_started_on=self.relationships_since, team=self.team_of(coordinator))
             RelationshipPeriodFactory(client=client)
-            AssignmentFactory(client=client, coordinator=coordinator, started_on=datetime.date(2025, 3, 1))
+            AssignmentFactory(client=client, coordinator=coordinator, started_on=self.relationships_since)
         assert client is not None
         return client
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "today(day): run the test with today pinned to this date (see pinned_today)")
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Runs a test marked ``@pytest.mark.today(day)`` (its class's, its module's) with the clock
+    at noon of ``day`` in Helsinki, going on from there: for a test that needs its place in the
+    calendar, a weekend or a holiday. Other tests count their dates from today. Only Python's
+    clock is set: PostgreSQL's ``now()`` is not, and no comparison with today may rest on it."""
+    marker = request.node.get_closest_marker("today")
+    if marker is None:
+        yield
+        return
+    noon = datetime.datetime.combine(marker.args[0], datetime.time(12), tzinfo=ZoneInfo("Europe/Helsinki"))
+    with time_machine.travel(noon):
+        yield
 
 
 @pytest.fixture

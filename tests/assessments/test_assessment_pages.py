@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from access.policy import Ground
 from assessments import services
@@ -39,7 +40,7 @@ def test_the_list_shows_each_assessment_in_a_constant_number_of_queries(world: W
     url = reverse("client-assessments", args=[world.own_client.pk])
     with CaptureQueriesContext(connection) as one:
         assert browser.get(url).status_code == 200
-    fill_and_complete(world, world.assessment, datetime.date.today())
+    fill_and_complete(world, world.assessment, timezone.localdate())
     for _ in range(3):
         fill_and_complete(
             world, services.start_assessment(client=world.own_client, by=world.coordinator, ground=COORDINATOR)
@@ -145,7 +146,7 @@ def test_completing_lists_what_is_missing_and_a_completed_one_is_frozen(world: W
 
 
 def test_the_comparison_page_says_which_domains_got_better_or_worse(world: World) -> None:
-    fill_and_complete(world, world.assessment, datetime.date.today())
+    fill_and_complete(world, world.assessment, timezone.localdate())
     newer = services.start_assessment(client=world.own_client, by=world.coordinator, ground=COORDINATOR)
     old_level = DomainNeed.objects.get(assessment=newer, domain__code="daily_living").level
     services.set_need(
@@ -171,7 +172,7 @@ def test_the_comparison_page_says_which_domains_got_better_or_worse(world: World
 def test_the_caseload_shows_assessments_due(world: World) -> None:
     world.own_client.child_special_support = True
     world.own_client.save(update_fields=["child_special_support"])
-    Assessment.objects.filter(pk=world.assessment.pk).update(complete_by=datetime.date.today() - datetime.timedelta(3))
+    Assessment.objects.filter(pk=world.assessment.pk).update(complete_by=timezone.localdate() - datetime.timedelta(3))
     page = text(signed_in(world).get(reverse("caseload")))
     assert "Needs assessments due" in page
     assert "Complete the assessment (child, 3 months)" in page
@@ -186,7 +187,7 @@ def test_with_htmx_a_refused_domain_comes_back_in_place_with_its_message(world: 
     assert 'id="domain-safety"' in text(bad)
     assert "data-swap-errors" in text(bad)
     assert "<html" not in text(bad)
-    fill_and_complete(world, world.assessment, datetime.date.today())
+    fill_and_complete(world, world.assessment, timezone.localdate())
     frozen = browser.post(url, {"need-safety-level": "1"}, headers=HTMX)
     assert frozen.status_code == 409
     assert "A completed assessment cannot be changed" in text(frozen)

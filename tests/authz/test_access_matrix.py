@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
@@ -37,8 +38,14 @@ STAFF = ROLES[1:]
 NOT_IN_MATRIX_NAMESPACES = {"admin"}
 
 
+def day(n: int) -> str:
+    """The day ``n`` days from today, as the forms and the API take it: a date written out
+    would age (a substitution that has ended can no longer be arranged)."""
+    return (timezone.localdate() + datetime.timedelta(days=n)).isoformat()
+
+
 def _client_payload() -> dict[str, Any]:
-    born = datetime.date(1948, 5, 17)
+    born = timezone.localdate() - datetime.timedelta(days=78 * 365)
     return {
         "first_name": "Eino",
         "last_name": "Laine",
@@ -71,7 +78,7 @@ def no_kwargs(_: World) -> dict[str, Any]:
 
 
 def _contact_payload() -> dict[str, Any]:
-    return {"contacted_on": "2026-11-02", "channel": "phone", "source": "relative", "reason": "Kotona pärjääminen"}
+    return {"contacted_on": day(-25), "channel": "phone", "source": "relative", "reason": "Kotona pärjääminen"}
 
 
 def closed_client(w: World) -> dict[str, Any]:
@@ -127,7 +134,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         own_client,
         {**EDITS_OWN, "coordinator": 302},
         data=lambda: {
-            "contact-contacted_on": "2026-11-02",
+            "contact-contacted_on": day(-25),
             "contact-channel": "phone",
             "contact-source": "client",
             "contact-reason": "Uusi tarve",
@@ -151,7 +158,7 @@ MATRIX: dict[tuple[str, str], Row] = {
             "direction": "outgoing",
             "outgoing-counterpart": "Kela",
             "outgoing-reason": "Hoitotuki",
-            "outgoing-sent_on": "2026-11-02",
+            "outgoing-sent_on": day(-25),
         },
     ),
     ("referral-advance", "own"): Row(
@@ -185,7 +192,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("client-assessments", "other"): Row("GET", other_client, SEES_OTHER),
     # own_client has an assessment in progress: a second one is a conflict.
     ("client-assessments", "start-own"): Row(
-        "POST", own_client, {**EDITS_OWN, "coordinator": 409}, data=lambda: {"started_on": str(datetime.date.today())}
+        "POST", own_client, {**EDITS_OWN, "coordinator": 409}, data=lambda: {"started_on": str(timezone.localdate())}
     ),
     ("assessment-detail", "own"): Row("GET", lambda w: {"pk": w.assessment.pk}, SEES_OWN),
     ("assessment-detail", "save"): Row(
@@ -279,7 +286,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         "POST",
         own_client,
         {**staff_only(404, coordinator=201, lead=403, substitute=403, member=403), **API_DENIES_ANONYMOUS},
-        data=lambda: {"direction": "outgoing", "counterpart": "Kela", "reason": "Hoitotuki", "sent_on": "2026-11-02"},
+        data=lambda: {"direction": "outgoing", "counterpart": "Kela", "reason": "Hoitotuki", "sent_on": day(-25)},
     ),
     ("api-referral-detail", "own"): Row(
         "PATCH",
@@ -292,7 +299,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         "POST",
         own_client,
         {**staff_only(404, coordinator=200, lead=200, substitute=403, member=403), **API_DENIES_ANONYMOUS},
-        data=lambda: {"closed_on": "2026-11-02", "reason": "moved", "summary": "Muutti Ouluun."},
+        data=lambda: {"closed_on": day(-25), "reason": "moved", "summary": "Muutti Ouluun."},
     ),
     ("api-client-reopen", "open"): Row(
         "POST",
@@ -340,8 +347,8 @@ MATRIX: dict[tuple[str, str], Row] = {
         data=lambda: {
             "absent": World.current.coordinator.pk,
             "substitute": World.current.colleague.pk,
-            "starts_on": "2026-12-01",
-            "ends_on": "2026-12-14",
+            "starts_on": day(4),
+            "ends_on": day(17),
         },
     ),
     ("api-teams", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
@@ -354,7 +361,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         "POST",
         lambda w: {"pk": w.team_a.pk},
         {**staff_only(400, other_coordinator=404, other_lead=404, lead=201, admin=201), **API_DENIES_ANONYMOUS},
-        data=lambda: {"user": World.current.other_coordinator.pk, "started_on": "2026-11-01"},
+        data=lambda: {"user": World.current.other_coordinator.pk, "started_on": day(-26)},
     ),
     ("api-client-care-team", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
     ("api-client-care-team", "other"): Row("GET", other_client, {**SEES_OTHER, **API_DENIES_ANONYMOUS}),
@@ -365,7 +372,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         data=lambda: {
             "professional": World.current.colleague.pk,
             "role": "Sosiaaliohjaaja",
-            "started_on": "2026-11-01",
+            "started_on": day(-26),
         },
     ),
     ("api-client-network", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
@@ -384,8 +391,8 @@ MATRIX: dict[tuple[str, str], Row] = {
             "outside_party": "Kela",
             "sections": ["basic"],
             "purpose": "Hoitotuen hakemus",
-            "given_on": "2026-11-01",
-            "valid_until": "2027-11-01",
+            "given_on": day(-26),
+            "valid_until": day(339),
         },
     ),
     ("api-consent-withdraw", "own"): Row(
@@ -398,8 +405,8 @@ MATRIX: dict[tuple[str, str], Row] = {
         own_client,
         {**staff_only(404, coordinator=201, lead=201, substitute=403, member=403), **API_DENIES_ANONYMOUS},
         data=lambda: {
-            "starts_at": "2026-12-01T10:00:00+02:00",
-            "ends_at": "2026-12-01T11:00:00+02:00",
+            "starts_at": f"{day(4)}T10:00:00+02:00",
+            "ends_at": f"{day(4)}T11:00:00+02:00",
             "place": "Palvelukeskus",
         },
     ),
@@ -534,7 +541,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         "POST",
         lambda w: {"pk": w.reminder.pk},
         staff_only(404, coordinator=302),
-        data=lambda: {"snoozed_until": (datetime.date.today() + datetime.timedelta(days=7)).isoformat()},
+        data=lambda: {"snoozed_until": (timezone.localdate() + datetime.timedelta(days=7)).isoformat()},
     ),
     ("api-reminders", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
     ("api-reminders-unread-count", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
@@ -558,7 +565,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("client-budgets", "own"): Row("GET", own_client, {**SEES_OWN, "member": 403}),
     ("client-budgets", "other"): Row("GET", other_client, SEES_OTHER),
     ("client-budgets", "offer"): Row(
-        "POST", own_client, {**EDITS_OWN, "coordinator": 302}, data=lambda: {"period_start": "2030-01-01"}
+        "POST", own_client, {**EDITS_OWN, "coordinator": 302}, data=lambda: {"period_start": day(1000)}
     ),
     ("budget-detail", "own"): Row("GET", lambda w: {"pk": w.budget.pk}, {**SEES_OWN, "member": 403}),
     # Already accepted: a second answer is a conflict, for the one who may give it.
@@ -566,7 +573,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         "POST",
         lambda w: {"pk": w.budget.pk},
         {**EDITS_OWN, "coordinator": 409},
-        data=lambda: {"decision": "accept", "decided_on": datetime.date.today().isoformat()},
+        data=lambda: {"decision": "accept", "decided_on": timezone.localdate().isoformat()},
     ),
     ("budget-calculation", "own"): Row("GET", lambda w: {"pk": w.budget.pk}, {**SEES_OWN, "member": 403}),
     ("budget-spending", "own"): Row(
@@ -577,7 +584,7 @@ MATRIX: dict[tuple[str, str], Row] = {
             "spending-line": World.current.budget_line.pk,
             "spending-kind": "invoice",
             "spending-amount": "10.00",
-            "spending-delivered_on": datetime.date.today().isoformat(),
+            "spending-delivered_on": timezone.localdate().isoformat(),
         },
     ),
     ("budget-reallocation", "own"): Row(
@@ -599,7 +606,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         "POST",
         own_client,
         {**EDITS_OWN, "coordinator": 201, **API_DENIES_ANONYMOUS},
-        data=lambda: {"period_start": "2030-01-01"},
+        data=lambda: {"period_start": day(1000)},
     ),
     ("api-budget-detail", "own"): Row(
         "GET", lambda w: {"pk": w.budget.pk}, {**SEES_OWN, "member": 403, **API_DENIES_ANONYMOUS}
@@ -639,7 +646,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         "POST",
         lambda w: {"pk": w.budget_line.pk},
         {**EDITS_OWN, "coordinator": 201, **API_DENIES_ANONYMOUS},
-        data=lambda: {"amount": "10.00", "delivered_on": datetime.date.today().isoformat()},
+        data=lambda: {"amount": "10.00", "delivered_on": timezone.localdate().isoformat()},
     ),
     ("api-providers", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
     ("api-service-types", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),

@@ -2,6 +2,7 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
 from access.policy import Ground
 from assessments import services as assessment_services
@@ -13,7 +14,12 @@ from clients.models import Client
 from tests.conftest import World
 
 GROUND = Ground.DESIGNATED_COORDINATOR
-PERIOD_START = datetime.date(2026, 1, 1)  # 365 days to 31.12.2026
+
+
+def period_start() -> datetime.date:
+    """1 January of this year; the rules make the budget run to 31 December. The amounts the
+    tests expect are for a year of 365 days: the budget tests pin today in one."""
+    return datetime.date(timezone.localdate().year, 1, 1)
 
 
 def install_configuration() -> None:
@@ -36,7 +42,7 @@ def completed_assessment(world: World, client: Client) -> Assessment:
     Home help 5 × 1.5 h + 1 × 1.0 h = 8.5 h/week; meals 7/week."""
     coordinator = world.coordinator
     assessment = assessment_services.start_assessment(
-        client=client, by=coordinator, ground=GROUND, started_on=datetime.date(2025, 12, 1)
+        client=client, by=coordinator, ground=GROUND, started_on=period_start() - datetime.timedelta(days=31)
     )
     daily = [{"weekday": d, "time_of_day": "morning", "coverage": "service", "service": "Kotiapu"} for d in range(5)]
     daily.append({"weekday": 0, "time_of_day": "midday", "coverage": ""})
@@ -69,7 +75,7 @@ def completed_assessment(world: World, client: Client) -> Assessment:
         },
     )
     return assessment_services.complete_assessment(
-        assessment=assessment, by=coordinator, ground=GROUND, completed_on=datetime.date(2025, 12, 10)
+        assessment=assessment, by=coordinator, ground=GROUND, completed_on=period_start() - datetime.timedelta(days=22)
     )
 
 
@@ -88,11 +94,15 @@ def accepted_budget(world: World, *, calculate: bool = True) -> Setup:
         client=client,
         by=world.coordinator,
         ground=GROUND,
-        period_start=PERIOD_START,
-        offered_on=datetime.date(2025, 12, 15),
+        period_start=period_start(),
+        offered_on=period_start() - datetime.timedelta(days=17),
     )
     budget_services.decide_budget(
-        budget=budget, accepted=True, by=world.coordinator, ground=GROUND, decided_on=datetime.date(2025, 12, 20)
+        budget=budget,
+        accepted=True,
+        by=world.coordinator,
+        ground=GROUND,
+        decided_on=period_start() - datetime.timedelta(days=12),
     )
     if calculate:
         budget = budget_services.calculate_budget(budget=budget, by=world.coordinator, ground=GROUND)

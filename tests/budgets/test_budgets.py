@@ -18,9 +18,10 @@ from budgets.money import euros, to_cents
 from core.errors import ConflictError
 from tests.conftest import World
 
-from .conftest import GROUND, PERIOD_START, Setup, accepted_budget
+from .conftest import GROUND, Setup, accepted_budget, period_start
 
-pytestmark = pytest.mark.django_db
+# The ledger, the burn rate and the forecasts are for days of 2026: the tests run on a pinned day.
+pytestmark = [pytest.mark.django_db, pytest.mark.today(datetime.date(2026, 11, 27))]
 
 
 def _line(budget: Budget, code: str) -> BudgetLine:
@@ -174,7 +175,7 @@ def test_an_increase_raises_the_total(setup: Setup) -> None:
 
 def test_a_declined_budget_takes_no_spending(world: World, api: APIClient) -> None:
     client = world.give(world.coordinator)
-    budget = services.offer_budget(client=client, by=world.coordinator, ground=GROUND, period_start=PERIOD_START)
+    budget = services.offer_budget(client=client, by=world.coordinator, ground=GROUND, period_start=period_start())
     services.decide_budget(budget=budget, accepted=False, by=world.coordinator, ground=GROUND, decline_reason="Ei nyt.")
     # A line left over from elsewhere (say, a stale form): the service still refuses it.
     line = BudgetLine.objects.create(
@@ -182,7 +183,7 @@ def test_a_declined_budget_takes_no_spending(world: World, api: APIClient) -> No
     )
     with pytest.raises(ConflictError):
         services.record_spending(
-            line=line, amount=Decimal("1.00"), delivered_on=PERIOD_START, by=world.coordinator, ground=GROUND
+            line=line, amount=Decimal("1.00"), delivered_on=period_start(), by=world.coordinator, ground=GROUND
         )
     api.force_login(world.coordinator)
     url = reverse("api-budget-line-spending", kwargs={"pk": line.pk})

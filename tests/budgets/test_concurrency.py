@@ -17,6 +17,9 @@ from tests.conftest import World
 
 from .conftest import GROUND, accepted_budget
 
+# The budget's year is 2026 (see conftest.period_start).
+pytestmark = pytest.mark.today(datetime.date(2026, 11, 27))
+
 WRITERS = 24
 AMOUNT = Decimal("7.35")
 ALLOCATION = Decimal("100.00")  # 13 × 7.35 = 95.55 fits; a 14th would make 102.90

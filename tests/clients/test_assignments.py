@@ -5,6 +5,7 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from access.policy import Ground
 from accounts.factories import CoordinatorFactory
@@ -18,20 +19,21 @@ def test_a_new_assignment_closes_the_open_one(world: World) -> None:
     services.assign_coordinator(
         client=world.own_client,
         coordinator=world.colleague,
-        started_on=datetime.date(2026, 1, 5),
+        started_on=world.relationships_since + datetime.timedelta(days=30),
         by=world.lead,
         ground=Ground.TEAM_LEAD,
         reason="Vaihto",
     )
     periods = list(world.own_client.assignments.order_by("started_on").values_list("coordinator", "ended_on"))
-    assert periods == [(world.coordinator.pk, datetime.date(2026, 1, 5)), (world.colleague.pk, None)]
+    assert periods == [
+        (world.coordinator.pk, world.relationships_since + datetime.timedelta(days=30)),
+        (world.colleague.pk, None),
+    ]
 
 
 def test_the_database_allows_one_open_assignment_per_client(world: World) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
-        Assignment.objects.create(
-            client=world.own_client, coordinator=world.colleague, started_on=datetime.date.today()
-        )
+        Assignment.objects.create(client=world.own_client, coordinator=world.colleague, started_on=timezone.localdate())
 
 
 def test_an_assignment_cannot_start_before_the_open_one(world: World) -> None:
@@ -39,7 +41,7 @@ def test_an_assignment_cannot_start_before_the_open_one(world: World) -> None:
         services.assign_coordinator(
             client=world.own_client,
             coordinator=world.colleague,
-            started_on=datetime.date(2020, 1, 1),
+            started_on=world.relationships_since - datetime.timedelta(days=1),
             by=world.lead,
             ground=Ground.TEAM_LEAD,
         )
@@ -66,7 +68,7 @@ def test_two_concurrent_assignments_leave_one_open() -> None:
         services.assign_coordinator(
             client=world.own_client,
             coordinator=coordinator,
-            started_on=datetime.date(2026, 2, 1),
+            started_on=world.relationships_since + datetime.timedelta(days=30),
             by=world.lead,
             ground=Ground.TEAM_LEAD,
         )

@@ -35,7 +35,10 @@ from teams.models import Substitution
 from tests.conftest import World
 
 TODAY = timezone.localdate()
-BORN = datetime.date(1940, 5, 17)
+BORN = TODAY - datetime.timedelta(days=86 * 365)
+CHILD_BORN = TODAY - datetime.timedelta(days=11 * 365)
+# Before any relationship or assignment of the world.
+LONG_AGO = (TODAY - datetime.timedelta(days=2000)).isoformat()
 
 
 def signed_in(user: User) -> Browser:
@@ -90,7 +93,7 @@ def new_client_data(**changes: Any) -> dict[str, Any]:
 
 def social_worker(world: World) -> User:
     worker: User = CoordinatorFactory(username="social-worker", profession="social_worker")
-    TeamMembershipFactory(team=world.team_a, user=worker, started_on=datetime.date(2024, 1, 1))
+    TeamMembershipFactory(team=world.team_a, user=worker, started_on=world.team_since)
     return worker
 
 
@@ -191,8 +194,8 @@ class TestIntake:
                      id="both a worker and a reason"),
         pytest.param({"coordinator": ""}, "intake", "coordinator", id="neither a worker nor a reason"),
         pytest.param({"coordinator": "other"}, "intake", "coordinator", id="a coordinator of another team"),
-        pytest.param({"child_special_support": "on", "date_of_birth": "2015-05-17",
-                      "identity_code": make_identity_code(datetime.date(2015, 5, 17), 955)},
+        pytest.param({"child_special_support": "on", "date_of_birth": CHILD_BORN.isoformat(),
+                      "identity_code": make_identity_code(CHILD_BORN, 955)},
                      "intake", "coordinator", id="a child needs a social worker (service)"),
         pytest.param({"mode": "existing", "existing_identity_code": make_identity_code(BORN, 977)}, "intake",
                      "existing_identity_code", id="no client with the identity code"),
@@ -396,7 +399,7 @@ class TestNamedWorker:
         if data == "other team":
             data = self.assign(world.other_coordinator)
         elif data == "before the current":
-            data = self.assign(world.colleague, **{"assign-started_on": "2020-01-01"})
+            data = self.assign(world.colleague, **{"assign-started_on": LONG_AGO})
         before = counts()
         response = signed_in(world.coordinator).post(self.url(world.own_client), data)
         assert response.status_code == 400
@@ -435,7 +438,7 @@ class TestCaseload:
         assert f"Select {world.own_client.full_name}" in page
         row = response.context["page"].object_list[0]
         assert row.client == world.own_client
-        assert (row.worker_changes_12m, row.relationship_days) == (0, (TODAY - datetime.date(2025, 3, 1)).days)
+        assert (row.worker_changes_12m, row.relationship_days) == (0, (TODAY - world.relationships_since).days)
 
     def test_select_all_on_this_page_checks_every_box(self, world: World) -> None:
         world.give(world.coordinator, count=2)
@@ -572,7 +575,7 @@ class TestHandover:
             pytest.param({"on": "2026-02-30"}, id="no such date"),
             pytest.param("colleague's client", id="a client that is not theirs"),
             pytest.param("other team", id="a coordinator of another team"),
-            pytest.param({"on": "2020-01-01"}, id="before the current assignment (service)"),
+            pytest.param({"on": LONG_AGO}, id="before the current assignment (service)"),
         ],
     )
     def test_bad_input_shows_the_caseload_again_and_moves_nobody(self, world: World, change: Any) -> None:
@@ -752,7 +755,7 @@ class TestClosure:
             ({"summary": ""}, "summary"),
             ({"reason": "bored"}, "reason"),
             ({"closed_on": (TODAY + datetime.timedelta(days=1)).isoformat()}, "closed_on"),
-            ({"closed_on": "2020-01-01"}, "closed_on"),
+            ({"closed_on": LONG_AGO}, "closed_on"),
         ],
     )
     def test_bad_input_closes_nothing(self, world: World, change: dict[str, Any], field: str) -> None:

@@ -10,7 +10,7 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from access.policy import Ground, client_for
@@ -35,7 +35,13 @@ from teams.factories import TeamMembershipFactory
 from teams.models import Substitution
 from tests.conftest import World
 
-THURSDAY_BEFORE_CHRISTMAS = datetime.date(2025, 12, 18)
+# The deadline tests need Christmas: they run on a pinned day (tests/conftest.py), the rest count
+# their dates from today.
+PINNED = pytest.mark.today(datetime.date(2026, 11, 27))
+
+
+def ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +56,6 @@ def _contact(world: World, client, **overrides):
         "client": client,
         "by": world.coordinator,
         "ground": Ground.DESIGNATED_COORDINATOR,
-        "contacted_on": THURSDAY_BEFORE_CHRISTMAS,
         "channel": "phone",
         "source": ContactSource.RELATIVE,
         "reason": "Muistisairaus etenee",
@@ -58,10 +63,19 @@ def _contact(world: World, client, **overrides):
     return services.record_contact(**values)
 
 
+@PINNED
 class TestAssessmentStartDeadline:
+    THURSDAY_BEFORE_CHRISTMAS = datetime.date(2025, 12, 18)
+
+    def contact(self, world: World, client, **overrides):
+        return _contact(world, client, **{"contacted_on": self.THURSDAY_BEFORE_CHRISTMAS, **overrides})
+
     def test_urgent_need_is_the_same_day(self, world: World) -> None:
-        contact = _contact(world, world.own_client, urgent=True)
-        assert (contact.deadline_rule, contact.assessment_due_on) == (DeadlineRule.URGENT, THURSDAY_BEFORE_CHRISTMAS)
+        contact = self.contact(world, world.own_client, urgent=True)
+        assert (contact.deadline_rule, contact.assessment_due_on) == (
+            DeadlineRule.URGENT,
+            self.THURSDAY_BEFORE_CHRISTMAS,
+        )
 
     @pytest.mark.parametrize(
         "attributes",
@@ -74,18 +88,18 @@ class TestAssessmentStartDeadline:
     )
     def test_statutory_groups_get_the_seventh_working_day(self, world: World, attributes: dict[str, object]) -> None:
         client = ClientFactory(**attributes, identity_code="")
-        contact = _contact(world, client)
+        contact = self.contact(world, client)
         # 19, 22, 23, 29, 30, 31 December and 2 January: Christmas and New Year skipped.
         assert (contact.deadline_rule, contact.assessment_due_on) == (DeadlineRule.STATUTORY, datetime.date(2026, 1, 2))
 
     def test_aged_74_on_the_contact_day_is_not_in_the_statutory_group(self, world: World) -> None:
         client = ClientFactory(date_of_birth=datetime.date(1950, 12, 19), identity_code="")
-        assert _contact(world, client).deadline_rule == DeadlineRule.DEFAULT
+        assert self.contact(world, client).deadline_rule == DeadlineRule.DEFAULT
 
     @override_settings(ASSESSMENT_DEFAULT_WORKING_DAYS=3)
     def test_others_get_the_configured_default(self, world: World) -> None:
         client = ClientFactory(date_of_birth=datetime.date(1990, 5, 5), identity_code="")
-        contact = _contact(world, client)
+        contact = self.contact(world, client)
         assert (contact.deadline_rule, contact.assessment_due_on) == (DeadlineRule.DEFAULT, datetime.date(2025, 12, 23))
 
     def test_the_caseload_shows_the_earliest_pending_deadline(self, world: World) -> None:
@@ -96,7 +110,7 @@ class TestAssessmentStartDeadline:
 
     def test_a_future_contact_date_is_refused(self, world: World) -> None:
         with pytest.raises(ValidationError, match="future"):
-            _contact(world, world.own_client, contacted_on=datetime.date.today() + datetime.timedelta(days=1))
+            _contact(world, world.own_client, contacted_on=timezone.localdate() + datetime.timedelta(days=1))
 
 
 class TestNamedWorker:
@@ -107,7 +121,7 @@ class TestNamedWorker:
             services.assign_coordinator(
                 client=world.own_client,
                 coordinator=world.colleague,
-                started_on=datetime.date.today(),
+                started_on=timezone.localdate(),
                 by=world.lead,
                 ground=Ground.TEAM_LEAD,
             )
@@ -116,7 +130,7 @@ class TestNamedWorker:
         services.assign_coordinator(
             client=world.own_client,
             coordinator=social_worker,
-            started_on=datetime.date.today(),
+            started_on=timezone.localdate(),
             by=world.lead,
             ground=Ground.TEAM_LEAD,
         )
@@ -128,7 +142,7 @@ class TestNamedWorker:
         services.assign_coordinator(
             client=world.own_client,
             coordinator=world.colleague,
-            started_on=datetime.date.today(),
+            started_on=timezone.localdate(),
             by=world.lead,
             ground=Ground.TEAM_LEAD,
         )
@@ -209,7 +223,7 @@ class TestHandover:
 
 class TestSubstitution:
     def test_access_starts_and_ends_on_its_dates(self, world: World) -> None:
-        today = datetime.date.today()
+        today = timezone.localdate()
         substitution = team_services.create_substitution(
             absent=world.coordinator,
             substitute=world.colleague,
@@ -228,7 +242,7 @@ class TestSubstitution:
             client_for(world.colleague, world.own_client.pk)
 
     def test_only_for_yourself_or_your_team_and_with_a_colleague(self, world: World) -> None:
-        today = datetime.date.today()
+        today = timezone.localdate()
         with pytest.raises(ValidationError, match="yourself or your team"):
             team_services.create_substitution(
                 absent=world.coordinator,
@@ -283,35 +297,34 @@ class TestReferrals:
             counterpart="Kela, Kuopion toimisto",
             source=ContactSource.KELA,
             reason="Kuntoutustarve",
-            received_on=datetime.date(2026, 11, 2),
+            received_on=ago(25),
         )
         assert referral.direction == Referral.Direction.INCOMING
         assert referral.contact is not None
         assert referral.contact.source == ContactSource.KELA
-        assert referral.contact.assessment_due_on > datetime.date(2026, 11, 2)
+        assert referral.contact.assessment_due_on > ago(25)
 
 
 class TestClosure:
     def test_closure_ends_the_assignment_stops_deadlines_and_starts_retention(self, world: World) -> None:
-        contact = _contact(world, world.own_client, contacted_on=datetime.date(2026, 11, 2))
+        contact = _contact(world, world.own_client, contacted_on=ago(25))
+        closed_on = ago(7)
         period = services.close_client(
             client=world.own_client,
             by=world.coordinator,
             ground=Ground.DESIGNATED_COORDINATOR,
-            closed_on=datetime.date(2026, 11, 20),
+            closed_on=closed_on,
             reason=ClosureReason.MOVED,
             summary="Muutti Ouluun tyttären luo.",
         )
-        assert world.own_client.assignments.get(end_reason=AssignmentEnd.CLOSURE).ended_on == datetime.date(
-            2026, 11, 20
-        )
+        assert world.own_client.assignments.get(end_reason=AssignmentEnd.CLOSURE).ended_on == closed_on
         contact.refresh_from_db()
-        assert contact.cancelled_on == datetime.date(2026, 11, 20)
-        assert period.retention_starts_on == datetime.date(2026, 11, 20)
-        expected_class = services.retention_class(world.own_client, datetime.date(2026, 11, 20))
+        assert contact.cancelled_on == closed_on
+        assert period.retention_starts_on == closed_on
+        expected_class = services.retention_class(world.own_client, closed_on)
         assert period.retention_class == expected_class
         assert period.retention_ends_on is not None
-        assert period.retention_ends_on.year - 2026 in (10, 12)
+        assert period.retention_ends_on.year - closed_on.year in (10, 12)
         assert selectors.caseload(coordinator=world.coordinator).filter(client=world.own_client).count() == 0
         # The former coordinator still reads the record.
         assert client_for(world.coordinator, world.own_client.pk).access_ground == Ground.FORMER_COORDINATOR
@@ -323,21 +336,22 @@ class TestClosure:
         api.force_login(world.lead)
         response = api.post(
             reverse("api-client-contacts", kwargs={"pk": client.pk}),
-            {"contacted_on": "2026-11-02", "channel": "phone", "source": "client", "reason": "x"},
+            {"contacted_on": ago(25).isoformat(), "channel": "phone", "source": "client", "reason": "x"},
             format="json",
         )
         assert response.status_code == 403
         response = api.post(
             reverse("api-client-closure", kwargs={"pk": client.pk}),
-            {"closed_on": "2026-11-02", "reason": "moved", "summary": "x"},
+            {"closed_on": ago(25).isoformat(), "reason": "moved", "summary": "x"},
             format="json",
         )
         assert response.status_code == 409
+        closed_on = client.closed_on
         services.reopen_client(
             client=client,
             by=world.lead,
             ground=Ground.TEAM_LEAD,
-            opened_on=datetime.date(2026, 11, 2),
+            opened_on=ago(25),
             coordinator=world.colleague,
         )
         client.refresh_from_db()
@@ -345,17 +359,17 @@ class TestClosure:
         periods = list(
             RelationshipPeriod.objects.filter(client=client).order_by("opened_on").values_list("closed_on", flat=True)
         )
-        assert periods == [datetime.date(2026, 6, 30), None]
+        assert periods == [closed_on, None]
         assert client.assignments.get(ended_on__isnull=True).coordinator == world.colleague
 
     @pytest.mark.parametrize(
         ("payload", "field"),
         [
-            ({"closed_on": "2026-11-02", "reason": "bored", "summary": "x"}, "reason"),
-            ({"closed_on": "2026-11-02", "reason": "moved", "summary": "   "}, "summary"),
-            ({"closed_on": "2999-01-01", "reason": "moved", "summary": "x"}, "closed_on"),
-            ({"closed_on": "2020-01-01", "reason": "moved", "summary": "x"}, "closed_on"),
-            ({"closed_on": "2026-11-02", "reason": "moved", "summary": "x", "extra": 1}, "extra"),
+            ({"closed_on": ago(25).isoformat(), "reason": "bored", "summary": "x"}, "reason"),
+            ({"closed_on": ago(25).isoformat(), "reason": "moved", "summary": "   "}, "summary"),
+            ({"closed_on": ago(-1).isoformat(), "reason": "moved", "summary": "x"}, "closed_on"),
+            ({"closed_on": ago(2000).isoformat(), "reason": "moved", "summary": "x"}, "closed_on"),
+            ({"closed_on": ago(25).isoformat(), "reason": "moved", "summary": "x", "extra": 1}, "extra"),
         ],
     )
     def test_bad_closure_input_is_a_400_and_changes_nothing(self, world: World, api: APIClient, payload, field) -> None:
@@ -370,7 +384,7 @@ class TestClosure:
 
 class TestContinuity:
     def test_changes_gaps_and_length_from_sql(self, world: World) -> None:
-        today = datetime.date.today()
+        today = timezone.localdate()
         client = ClientFactory(
             relationship_started_on=today - datetime.timedelta(days=400), team=world.team_a, identity_code=""
         )
@@ -392,7 +406,7 @@ class TestContinuity:
         assert figures["worker_changes_12m"] == 1  # the current worker, 280 days ago; the first was not a change
 
     def test_a_first_naming_after_intake_is_not_a_change(self, world: World) -> None:
-        today = datetime.date.today()
+        today = timezone.localdate()
         client = ClientFactory(relationship_started_on=today - datetime.timedelta(days=30), identity_code="")
         Assignment.objects.create(
             client=client, coordinator=world.coordinator, started_on=today - datetime.timedelta(days=20)
@@ -402,6 +416,7 @@ class TestContinuity:
 
 
 class TestIntakeAndSearch:
+    @PINNED
     def test_intake_opens_a_relationship_with_a_deadline(self, world: World, api: APIClient) -> None:
         api.force_login(world.lead)
         born = datetime.date(1944, 3, 3)
@@ -438,7 +453,7 @@ class TestIntakeAndSearch:
             reverse("api-intake"),
             {
                 "contact": {
-                    "contacted_on": "2026-11-02",
+                    "contacted_on": ago(25).isoformat(),
                     "channel": "visit",
                     "source": "client",
                     "reason": "Uusi tarve",
@@ -450,7 +465,7 @@ class TestIntakeAndSearch:
         assert response.status_code == 201, response.json()
         world.closed_client.refresh_from_db()
         assert not world.closed_client.is_closed
-        assert world.closed_client.relationship_started_on == datetime.date(2026, 11, 2)
+        assert world.closed_client.relationship_started_on == ago(25)
 
     @pytest.mark.parametrize("typed", ["Öhman", "ohman", "Ohmann", "öhman åke", "OHMAN"])
     def test_search_by_name_tolerates_typos_and_finnish_letters(self, world: World, typed: str) -> None:

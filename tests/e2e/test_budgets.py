@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
 from budgets.models import Budget, BudgetLine, Provider, Spending
@@ -20,7 +20,8 @@ from tests.conftest import World
 
 from .conftest import assert_accessible, sign_in
 
-pytestmark = pytest.mark.browser
+# The amounts are for a budget year of 365 days, 2026: the test runs on a pinned day.
+pytestmark = [pytest.mark.browser, pytest.mark.today(datetime.date(2026, 11, 27))]
 
 SCREENSHOTS = Path(tempfile.gettempdir()) / "caseflow-e2e"
 
@@ -51,7 +52,7 @@ def test_offer_accept_calculate_choose_spend_and_follow(page: Page, base_url: st
 
     # The client accepts.
     page.get_by_label(fi("Accepts the personal budget")).check()
-    page.locator("#id_decided_on").fill(datetime.date.today().isoformat())
+    page.locator("#id_decided_on").fill(timezone.localdate().isoformat())
     page.get_by_role("button", name=fi("Record the answer")).click()
     expect(page).to_have_url(re.compile(rf"^{re.escape(base_url)}/budgets/{budget.pk}/calculation/(#\w+)?$"))
     expect(page.locator("#proposal-caption")).to_be_visible()

@@ -24,7 +24,8 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(tempfile.gettempdir()) / "caseflow-e2e"  # looked at by people, not committed
 PHONE = {"width": 375, "height": 800}
-IDENTITY_CODE = make_identity_code(datetime.date(1940, 5, 17), 955)
+BORN = timezone.localdate() - datetime.timedelta(days=86 * 365)
+IDENTITY_CODE = make_identity_code(BORN, 955)
 
 
 def fi(message: str, **values: object) -> str:
@@ -62,7 +63,7 @@ def test_intake_of_a_new_client_for_a_coordinator_of_the_team(page: Page, base_u
     page.locator("#id_mode_1").check()
     page.locator("#id_first_name").fill("Eino")
     page.locator("#id_last_name").fill("Laine")
-    page.locator("#id_date_of_birth").fill("1940-05-17")
+    page.locator("#id_date_of_birth").fill(BORN.isoformat())
     page.locator("#id_identity_code").fill(IDENTITY_CODE)
     page.locator("#id_municipality").fill("Kuopio")
     page.locator("#id_coordinator").select_option(str(world.coordinator.pk))

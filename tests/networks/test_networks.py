@@ -31,6 +31,11 @@ NO_CONSENT = "Pentti Naapuri"
 COORDINATOR = Ground.DESIGNATED_COORDINATOR
 
 
+def on(days: int) -> datetime.date:
+    """The day ``days`` from today: the dates here are counted from it, so that none ages."""
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
 def _member(world: World, name: str = "Pentti Naapuri") -> NetworkMember:
     return services.add_network_member(
         client=world.own_client,
@@ -48,7 +53,7 @@ def _consent(world: World, member: NetworkMember, *, until: datetime.date) -> Co
         network_member=member,
         sections=[Section.MEETINGS],
         purpose="Verkostopalaveri",
-        given_on=datetime.date(2026, 1, 1),
+        given_on=on(-300),
         valid_until=until,
     )
 
@@ -56,21 +61,19 @@ def _consent(world: World, member: NetworkMember, *, until: datetime.date) -> Co
 class TestConsent:
     def test_sharing_is_allowed_until_the_end_date_and_refused_after_it(self, world: World) -> None:
         member = _member(world)
-        consent = _consent(world, member, until=datetime.date(2026, 12, 31))
-        assert (
-            services.valid_consent(member=member, section=Section.MEETINGS, on=datetime.date(2026, 12, 31)) == consent
-        )
-        assert services.valid_consent(member=member, section=Section.MEETINGS, on=datetime.date(2027, 1, 1)) is None
-        assert services.valid_consent(member=member, section=Section.PLAN, on=datetime.date(2026, 6, 1)) is None
+        consent = _consent(world, member, until=on(30))
+        assert services.valid_consent(member=member, section=Section.MEETINGS, on=on(30)) == consent
+        assert services.valid_consent(member=member, section=Section.MEETINGS, on=on(31)) is None
+        assert services.valid_consent(member=member, section=Section.PLAN, on=on(0)) is None
 
     def test_withdrawal_stops_sharing_at_once_and_history_is_kept(self, world: World) -> None:
         member = _member(world)
-        consent = _consent(world, member, until=datetime.date.today() + datetime.timedelta(days=30))
+        consent = _consent(world, member, until=timezone.localdate() + datetime.timedelta(days=30))
         assert services.valid_consent(member=member, section=Section.MEETINGS) == consent
         services.withdraw_consent(consent=consent, by=world.coordinator, ground=COORDINATOR)
         assert services.valid_consent(member=member, section=Section.MEETINGS) is None
         history = Consent.pgh_event_model.objects.filter(pgh_obj=consent).order_by("pgh_id")  # type: ignore[attr-defined]
-        assert [event.withdrawn_on for event in history] == [None, datetime.date.today()]
+        assert [event.withdrawn_on for event in history] == [None, timezone.localdate()]
 
     def test_a_meeting_with_a_network_member_needs_consent_at_that_moment(self, world: World) -> None:
         member = _member(world)
@@ -86,7 +89,7 @@ class TestConsent:
         }
         with pytest.raises(ValidationError, match=NO_CONSENT):
             services.plan_meeting(**plan)
-        consent = _consent(world, member, until=datetime.date.today() + datetime.timedelta(days=30))
+        consent = _consent(world, member, until=timezone.localdate() + datetime.timedelta(days=30))
         services.plan_meeting(**plan)
         services.withdraw_consent(consent=consent, by=world.coordinator, ground=COORDINATOR)
         with pytest.raises(ValidationError, match=NO_CONSENT):
@@ -97,8 +100,8 @@ class TestConsent:
         [
             ({"sections": ["secrets"]}, "sections"),
             ({"sections": []}, "sections"),
-            ({"valid_until": "2025-01-01"}, "valid_until"),
-            ({"given_on": "2999-01-01", "valid_until": "2999-02-01"}, "given_on"),
+            ({"valid_until": on(-400).isoformat()}, "valid_until"),
+            ({"given_on": on(1).isoformat(), "valid_until": on(30).isoformat()}, "given_on"),
             ({"outside_party": ""}, "network_member"),
             ({"network_member": 999999}, "network_member"),
             ({"purpose": ["x"]}, "purpose"),
@@ -111,8 +114,8 @@ class TestConsent:
             "outside_party": "Kela",
             "sections": ["basic"],
             "purpose": "Hoitotuki",
-            "given_on": "2026-01-01",
-            "valid_until": "2026-12-31",
+            "given_on": on(-300).isoformat(),
+            "valid_until": on(30).isoformat(),
         }
         before = Consent.objects.count()
         response = api.post(
@@ -135,7 +138,7 @@ class TestMeetings:
                     {
                         "text": "Kotihoidon iltakäynti",
                         "responsible": f"professional:{world.member.pk}",
-                        "due_on": "2026-12-01",
+                        "due_on": on(4).isoformat(),
                     },
                     {"text": "Kauppa-asiat", "responsible": f"member:{world.relative.pk}"},
                     {"text": "Kokeilee turvaranneketta", "responsible": "client"},
@@ -176,7 +179,7 @@ class TestMeetings:
         assert (world.meeting.status, world.meeting.notes) == (NetworkMeeting.Status.PLANNED, "")
 
     def test_the_invitation_parses_back_in_helsinki_time(self, world: World, api: APIClient) -> None:
-        start = datetime.datetime(2026, 12, 3, 13, 30, tzinfo=HELSINKI)
+        start = datetime.datetime.combine(on(6), datetime.time(13, 30), tzinfo=HELSINKI)
         meeting = services.plan_meeting(
             client=world.own_client,
             by=world.coordinator,
@@ -211,7 +214,7 @@ class TestMeetings:
     @pytest.mark.parametrize(
         ("change", "field"),
         [
-            ({"ends_at": "2026-12-01T09:00:00+02:00"}, "ends_at"),
+            ({"ends_at": f"{on(4)}T09:00:00+02:00"}, "ends_at"),
             ({"place": "", "call_link": ""}, "place"),
             ({"call_link": "not a link"}, "call_link"),
             ({"starts_at": "tomorrow"}, "starts_at"),
@@ -219,7 +222,7 @@ class TestMeetings:
     )
     def test_bad_meeting_input_is_a_400(self, world: World, api: APIClient, change, field) -> None:
         api.force_login(world.coordinator)
-        valid = {"starts_at": "2026-12-01T10:00:00+02:00", "ends_at": "2026-12-01T11:00:00+02:00", "place": "Koti"}
+        valid = {"starts_at": f"{on(4)}T10:00:00+02:00", "ends_at": f"{on(4)}T11:00:00+02:00", "place": "Koti"}
         before = NetworkMeeting.objects.count()
         response = api.post(
             reverse("api-client-meetings", kwargs={"pk": world.own_client.pk}), {**valid, **change}, format="json"
@@ -265,7 +268,7 @@ class TestCareTeam:
             client=world.own_client,
             professional=physio,
             role="Fysioterapeutti",
-            started_on=datetime.date(2026, 1, 1),
+            started_on=on(-300),
             by=world.coordinator,
             ground=COORDINATOR,
         )
@@ -274,7 +277,7 @@ class TestCareTeam:
     def test_the_role_ends_and_access_with_it(self, world: World) -> None:
         services.end_care_team_membership(
             member=world.care_team_role,
-            ended_on=datetime.date.today() - datetime.timedelta(days=1),
+            ended_on=timezone.localdate() - datetime.timedelta(days=1),
             by=world.coordinator,
             ground=COORDINATOR,
         )
@@ -317,12 +320,12 @@ def test_list_query_counts_do_not_grow(world: World, api: APIClient) -> None:
             client=world.own_client,
             professional=professional,
             role="Hoitaja",
-            started_on=datetime.date(2026, 1, 1),
+            started_on=on(-300),
             by=world.coordinator,
             ground=COORDINATOR,
         )
         member = _member(world, name=f"Naapuri {index}")
-        _consent(world, member, until=datetime.date.today() + datetime.timedelta(days=10))
+        _consent(world, member, until=timezone.localdate() + datetime.timedelta(days=10))
         start = timezone.now() - datetime.timedelta(days=index + 1)
         meeting = services.plan_meeting(
             client=world.own_client,

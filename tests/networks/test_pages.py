@@ -27,6 +27,17 @@ from tests.conftest import World
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 TODAY = timezone.localdate()
+# Meetings are planned on days of next year: in winter Helsinki is at UTC+2, in summer at UTC+3.
+WINTER_DAY = datetime.date(TODAY.year + 1, 1, 15)
+SUMMER_DAY = datetime.date(TODAY.year + 1, 6, 10)
+
+
+def summer_time_starts(year: int) -> datetime.date:
+    """The last Sunday of March, when Helsinki's clocks skip from 3:00 to 4:00."""
+    last_of_march = datetime.date(year, 3, 31)
+    return last_of_march - datetime.timedelta(days=(last_of_march.weekday() - 6) % 7)
+
+
 COORDINATOR = Ground.DESIGNATED_COORDINATOR
 
 
@@ -73,7 +84,7 @@ def physiotherapist_on_care_team(world: World) -> User:
         client=world.own_client,
         professional=physio,
         role="Fysioterapeutti",
-        started_on=datetime.date(2025, 3, 1),
+        started_on=world.relationships_since,
         by=world.coordinator,
         ground=COORDINATOR,
     )
@@ -95,7 +106,7 @@ def add_member(world: World, name: str, *, consent_for: list[str] | None = None)
             network_member=member,
             sections=consent_for,
             purpose="Verkostopalaverit",
-            given_on=datetime.date(2025, 3, 1),
+            given_on=world.relationships_since,
             valid_until=TODAY + datetime.timedelta(days=90),
         )
     return member
@@ -172,8 +183,8 @@ class TestClientNetwork:
             network_member=friend,
             sections=[Section.MEETINGS],
             purpose="Vanha palaveri",
-            given_on=datetime.date(2025, 1, 1),
-            valid_until=datetime.date(2025, 6, 30),
+            given_on=TODAY - datetime.timedelta(days=400),
+            valid_until=TODAY - datetime.timedelta(days=220),
         )
         services.withdraw_consent(consent=world.relative_consent, by=world.coordinator, ground=COORDINATOR)
         response = signed_in(world.coordinator).get(self.url(world))
@@ -239,9 +250,18 @@ class TestClientNetwork:
             pytest.param({"consent-purpose": ""}, "purpose", id="no purpose"),
             pytest.param({"consent-network_member": ""}, "network_member", id="no recipient"),
             pytest.param({"consent-outside_party": "Kela"}, "network_member", id="two recipients"),
-            pytest.param({"consent-valid_until": "2020-01-01"}, "valid_until", id="ends before given"),
             pytest.param(
-                {"consent-given_on": "2099-01-01", "consent-valid_until": "2099-12-31"}, "given_on", id="future"
+                {"consent-valid_until": (TODAY - datetime.timedelta(days=1)).isoformat()},
+                "valid_until",
+                id="ends before given",
+            ),
+            pytest.param(
+                {
+                    "consent-given_on": (TODAY + datetime.timedelta(days=1)).isoformat(),
+                    "consent-valid_until": (TODAY + datetime.timedelta(days=30)).isoformat(),
+                },
+                "given_on",
+                id="future",
             ),
         ],
     )
@@ -411,7 +431,7 @@ class TestConsentWithdrawal:
 
 def meeting_data(world: World, **changes: Any) -> dict[str, Any]:
     data = {
-        "on": "2026-11-20",
+        "on": WINTER_DAY.isoformat(),
         "starts": "10:00",
         "ends": "11:30",
         "place": "Asiakkaan koti",
@@ -441,15 +461,17 @@ class TestClientMeetings:
         meeting = NetworkMeeting.objects.exclude(pk=world.meeting.pk).get()
         assert response.status_code == 302
         assert response["Location"] == reverse("meeting-detail", args=[meeting.pk])
-        assert meeting.starts_at == datetime.datetime(2026, 11, 20, 10, 0, tzinfo=HELSINKI)
-        assert meeting.ends_at == datetime.datetime(2026, 11, 20, 11, 30, tzinfo=HELSINKI)
+        assert meeting.starts_at == datetime.datetime.combine(WINTER_DAY, datetime.time(10, 0), tzinfo=HELSINKI)
+        assert meeting.ends_at == datetime.datetime.combine(WINTER_DAY, datetime.time(11, 30), tzinfo=HELSINKI)
         assert meeting.starts_at.astimezone(datetime.UTC).hour == 8
         assert set(meeting.professionals.all()) == {world.coordinator, world.member}
         assert list(meeting.network_members.all()) == [world.relative]
         assert (meeting.organiser, meeting.client_attends) == (world.coordinator, True)
 
     def test_summer_time_is_helsinki_time_too(self, world: World) -> None:
-        data = meeting_data(world, on="2026-06-10", starts="09:00", ends="10:00", call_link="https://meet.example.fi/x")
+        data = meeting_data(
+            world, on=SUMMER_DAY.isoformat(), starts="09:00", ends="10:00", call_link="https://meet.example.fi/x"
+        )
         assert signed_in(world.coordinator).post(self.url(world), data).status_code == 302
         meeting = NetworkMeeting.objects.exclude(pk=world.meeting.pk).get()
         assert meeting.starts_at.astimezone(datetime.UTC).hour == 6
@@ -486,7 +508,11 @@ class TestClientMeetings:
             pytest.param({"call_link": "not a link"}, "call_link", id="bad link"),
             pytest.param({"on": "2026-02-30"}, "on", id="no such date"),
             pytest.param({"starts": "25:00"}, "starts", id="no such time"),
-            pytest.param({"on": "2026-03-29", "starts": "03:30", "ends": "05:00"}, "starts", id="skipped hour"),
+            pytest.param(
+                {"on": summer_time_starts(TODAY.year + 1).isoformat(), "starts": "03:30", "ends": "05:00"},
+                "starts",
+                id="skipped hour",
+            ),
             pytest.param({"professionals": ["999999"]}, "professionals", id="unknown professional"),
         ],
     )

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from accounts.factories import CoordinatorFactory, TeamLeadFactory
 from accounts.models import User
@@ -11,7 +12,9 @@ from clients.models import Client
 from teams.factories import TeamFactory, TeamMembershipFactory
 from teams.models import Team, TeamMembership
 
-START = datetime.date(2024, 1, 1)
+
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
 
 
 @dataclass
@@ -23,10 +26,10 @@ class Desk:
     coordinator: User
 
     def client(self, *, with_worker: bool = True, **fields: Any) -> Client:
-        client = ClientFactory(relationship_started_on=datetime.date(2025, 3, 1), team=self.team, **fields)
+        client = ClientFactory(relationship_started_on=days_ago(600), team=self.team, **fields)
         RelationshipPeriodFactory(client=client)
         if with_worker:
-            AssignmentFactory(client=client, coordinator=self.coordinator, started_on=datetime.date(2025, 3, 1))
+            AssignmentFactory(client=client, coordinator=self.coordinator, started_on=days_ago(600))
         return client
 
 
@@ -34,8 +37,8 @@ def make_desk(name: str = "Tiimi R") -> Desk:
     team = TeamFactory(name=name)
     lead = TeamLeadFactory(username=f"lead-{name}", language="sv")
     coordinator = CoordinatorFactory(username=f"coordinator-{name}", language="fi")
-    TeamMembershipFactory(team=team, user=coordinator, started_on=START)
-    TeamMembershipFactory(team=team, user=lead, kind=TeamMembership.Kind.LEAD, started_on=START)
+    TeamMembershipFactory(team=team, user=coordinator, started_on=days_ago(1000))
+    TeamMembershipFactory(team=team, user=lead, kind=TeamMembership.Kind.LEAD, started_on=days_ago(1000))
     return Desk(team, lead, coordinator)
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.db import DatabaseError
 from django.test import override_settings
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from clients.factories import ReferralFactory
@@ -16,7 +17,7 @@ from reminders.models import Delivery, DeliveryAttempt, EmailPreference, Kind, R
 from .backends import FailOnceBackend
 from .conftest import Desk
 
-DUE = datetime.date.today()
+DUE = timezone.localdate()
 
 
 def make_reminder(desk: Desk) -> Reminder:

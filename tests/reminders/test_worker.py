@@ -5,7 +5,6 @@ Each test starts its own redis-server on a free port of 127.0.0.1 (the shared on
 never stopped), and runs the worker, beat and sweep as subprocesses against the test database.
 """
 
-import datetime
 import os
 import socket
 import subprocess
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from clients.factories import ReferralFactory
 from reminders.models import Delivery, EmailPreference, Kind, Reminder
@@ -138,7 +138,7 @@ def reminder_due_today() -> Reminder | None:
 
 def make_referral_due_today() -> None:
     desk = make_desk("Työntekijä")
-    today = datetime.date.today()
+    today = timezone.localdate()
     ReferralFactory(client=desk.client(), created_by=desk.lead, sent_on=today, follow_up_on=today)
     EmailPreference.objects.create(user=desk.coordinator, kind=Kind.REFERRAL_FOLLOW_UP, by_email=True)
 

@@ -42,7 +42,7 @@ class TestTeams:
         few = query_count(browser, self.url)
         for number in range(12):
             team = TeamFactory(name=f"Lisätiimi {number}")
-            TeamMembershipFactory(team=team, user=world.colleague, started_on=datetime.date(2024, 1, 1))
+            TeamMembershipFactory(team=team, user=world.colleague, started_on=world.team_since)
         assert query_count(browser, self.url) == few
 
 
@@ -60,7 +60,8 @@ class TestTeamDetail:
         }
 
     def test_members_over_time_with_profession_kind_role_and_dates(self, world: World) -> None:
-        TeamMembership.objects.filter(user=world.past_substitute).update(ended_on=datetime.date(2025, 12, 31))
+        left = TODAY - datetime.timedelta(days=30)
+        TeamMembership.objects.filter(user=world.past_substitute).update(ended_on=left)
         response = signed_in(world.coordinator).get(self.url(world))
         assert response.status_code == 200
         page = text(response)
@@ -69,7 +70,7 @@ class TestTeamDetail:
         with translation.override("fi"):
             assert world.member.get_profession_display() in page
             assert str(TeamMembership.Kind.LEAD.label) in page
-        assert "31.12.2025" in page
+        assert f"{left.day}.{left.month}.{left.year}" in page
         assert response.context["memberships"][-1].user == world.past_substitute
         # A member of the team reads it but does not manage it.
         assert response.context["form"] is None
