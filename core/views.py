@@ -1,10 +1,11 @@
-from celery import current_app as celery_app
 from django.conf import settings
 from django.db import connection
 from django.db.models import Max
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+
+from caseflow.celery import app as celery_app
 
 from .models import WorkerHeartbeat
 
