@@ -3,8 +3,6 @@ or an endpoint: fetch, authorise and log the read in one call, so that none can 
 check or the log. 404 for what the user may not see; 403 for a part of the record or an
 action their ground does not allow."""
 
-from typing import TypeVar
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404
@@ -15,8 +13,6 @@ from clients.models import Client
 from . import policy
 from .models import AccessEvent
 from .services import record_access
-
-M = TypeVar("M", bound=Model)
 
 
 def client_for_reading(
