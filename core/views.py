@@ -22,8 +22,9 @@ def _database_ok() -> bool:
 def _broker_status() -> str:
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         return "in-process"
+    # The URL from settings, read now: a fresh connection, never one of the app's pooled ones.
     try:
-        with celery_app.connection_for_write() as conn:
+        with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return "ok"
     except Exception:

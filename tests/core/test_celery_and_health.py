@@ -1,12 +1,12 @@
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 
-from caseflow.celery import app as celery_app
 from core.models import WorkerHeartbeat
 from core.tasks import record_heartbeat
 from tests.workers import start_worker
@@ -39,10 +39,10 @@ def test_healthz_reports_database_and_broker() -> None:
 
 
 @pytest.mark.django_db
-def test_healthz_is_unavailable_when_the_broker_is_down(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Both: the web's connection for writing reads broker_write_url once it has been set.
-    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
-    monkeypatch.setattr(celery_app.conf, "broker_write_url", "redis://127.0.0.1:1/0")
+def test_healthz_is_unavailable_when_the_broker_is_down(settings: Any) -> None:
+    # Settings, not the Celery app's configuration: changing the app's would leave its pooled
+    # connections pointing at the dead port for the tests after this one.
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = Client().get("/healthz")
     assert response.status_code == 503, response.json()
     assert response.json()["broker"] == "down"
