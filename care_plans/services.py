@@ -261,9 +261,9 @@ def _validated_rows(version: PlanVersion, content: Mapping[str, Any]) -> dict[st
     if "disagreements" in content:
         # A disagreement names a goal or a service of the draft as it will be after the save.
         if "goals" not in content:
-            goal_keys = set(version.goals.values_list("key", flat=True))
+            goal_keys = set(PlanGoal.objects.filter(version=version).values_list("key", flat=True))
         if "services" not in content:
-            service_keys = set(version.services.values_list("key", flat=True))
+            service_keys = set(PlanService.objects.filter(version=version).values_list("key", flat=True))
         result["disagreements"] = _disagreement_rows(content["disagreements"], goal_keys, service_keys, errors)
     if errors:
         raise ValidationError(errors)
@@ -451,10 +451,11 @@ def _as_uuid(value: Any) -> uuid.UUID | None:
 
 def _write_rows(version: PlanVersion, content: Mapping[str, Any], rows: dict[str, Any]) -> None:
     """Replaces the named lists of the draft. Disagreements point at goals and services by key,
-    so they are written last, against the rows as they now are."""
+    so they are written last, against the rows as they now are. Every read here goes to the
+    database, never to rows the caller may have prefetched before this save replaced them."""
     if not rows:
         return
-    old_disagreements = list(version.disagreements.select_related("goal", "service"))
+    old_disagreements = list(Disagreement.objects.filter(version=version).select_related("goal", "service"))
     Disagreement.objects.filter(version=version).delete()
     if "goals" in rows:
         PlanGoal.objects.filter(version=version).delete()
@@ -473,8 +474,8 @@ def _write_rows(version: PlanVersion, content: Mapping[str, Any], rows: dict[str
         for service in rows["services"]:
             service.version = version
         PlanService.objects.bulk_create(rows["services"])
-    goals_by_key = {goal.key: goal for goal in version.goals.all()}
-    services_by_key = {service.key: service for service in version.services.all()}
+    goals_by_key = {goal.key: goal for goal in PlanGoal.objects.filter(version=version)}
+    services_by_key = {service.key: service for service in PlanService.objects.filter(version=version)}
     if "disagreements" in rows:
         items = rows["disagreements"]
     else:

@@ -371,6 +371,67 @@ class TestBadInput:
         assert not world.plan_published.reviews.exists()
 
 
+class TestSavingWithDisagreements:
+    """A save rewrites the goals and services a disagreement points at; the disagreement must
+    follow the new rows, whatever the caller had prefetched."""
+
+    @pytest.fixture
+    def draft(self, world: World) -> PlanVersion:
+        version = world.plan_draft
+        service = {"key": None, "service": "kotihoito", "provider": "", "amount": "", "starts_on": None}
+        save(world, version, services=[service])
+        content = content_of(version)
+        about_goal = {"subject": "goal", "goal": content["goals"][0]["key"], "service": None}
+        about_service = {"subject": "service", "goal": None, "service": content["services"][0]["key"]}
+        positions = {"client_position": "En tarvitse", "professional_position": "Tarvitset", "reasons": "Syy"}
+        save(world, version, disagreements=[{**about_goal, **positions}, {**about_service, **positions}])
+        return version
+
+    def test_the_api_takes_back_the_goals_and_services_it_gave(
+        self, world: World, api: APIClient, draft: PlanVersion
+    ) -> None:
+        api.force_login(world.coordinator)
+        url = reverse("api-plan-version", kwargs={"pk": draft.pk})
+        given = api.get(url).json()
+        for part in ("goals", "services"):
+            response = api.put(url, {"revision": given["revision"], part: given[part]}, format="json")
+            assert response.status_code == 200, response.json()
+            given = response.json()
+        kept = Disagreement.objects.filter(version=draft)
+        assert sorted(d.subject for d in kept) == ["goal", "service"]
+        assert {d.goal_id for d in kept} - {None} == set(
+            PlanGoal.objects.filter(version=draft).values_list("pk", flat=True)
+        )
+
+    def test_the_page_adds_a_goal(self, world: World, draft: PlanVersion) -> None:
+        from django.test import Client
+
+        page = Client()
+        page.force_login(world.coordinator)
+        draft.refresh_from_db()
+        response = page.post(
+            reverse("plan-version", kwargs={"pk": draft.pk}),
+            {"action": "goal", "goal-revision": draft.revision, "goal-client_words": "Käyn kaupassa itse"},
+        )
+        assert response.status_code == 302
+        assert PlanGoal.objects.filter(version=draft).count() == 2
+        assert Disagreement.objects.filter(version=draft, subject="goal", goal__isnull=False).count() == 1
+
+    def test_the_service_keeps_the_disagreements_of_a_prefetched_version(
+        self, world: World, draft: PlanVersion
+    ) -> None:
+        version = plan_selectors.version_with_content(draft.pk)
+        content = plan_selectors.draft_content(version)
+        plan_services.save_draft(
+            version=version,
+            by=world.coordinator,
+            ground=COORDINATOR,
+            revision=version.revision,
+            content={"goals": content["goals"], "services": content["services"]},
+        )
+        assert Disagreement.objects.filter(version=draft).count() == 2
+
+
 class TestReview:
     def test_each_goal_is_rated_by_the_client_and_the_professional(self, world: World, api: APIClient) -> None:
         api.force_login(world.coordinator)
