@@ -15,6 +15,7 @@ from access.decorators import staff_user
 from access.models import Section
 from accounts.models import Role, User
 from core.api import StrictSerializer
+from core.params import as_pk
 from networks.models import NetworkMember
 
 from . import selectors, services
@@ -215,8 +216,8 @@ class CompareView(APIView):
         params = request.query_params
         if "older" in params or "newer" in params:
             try:
-                older = own.get(pk=int(params.get("older", "")))
-                newer = own.get(pk=int(params.get("newer", "")))
+                older = own.get(pk=as_pk(params.get("older")) or 0)
+                newer = own.get(pk=as_pk(params.get("newer")) or 0)
             except (ValueError, Assessment.DoesNotExist):
                 raise serializers.ValidationError({"older": ["Name two assessments of this client."]}) from None
         else:

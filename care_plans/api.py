@@ -18,6 +18,7 @@ from access.models import AccessEvent, Section
 from access.services import record_access
 from assessments.models import TimeOfDay
 from core.api import StrictSerializer
+from core.params import as_pk
 
 from . import selectors, services
 from .models import Disagreement, PlanPdf, PlanVersion, Responsible
@@ -280,7 +281,7 @@ class PlanCompareView(APIView):
         params = request.query_params
         try:
             if "older" in params or "newer" in params:
-                pks = [own.get(pk=int(params.get("older", ""))).pk, own.get(pk=int(params.get("newer", ""))).pk]
+                pks = [own.get(pk=as_pk(params.get("older")) or 0).pk, own.get(pk=as_pk(params.get("newer")) or 0).pk]
             else:
                 pks = list(own.order_by("-number").values_list("pk", flat=True)[:2])[::-1]
         except (ValueError, PlanVersion.DoesNotExist):

@@ -19,6 +19,7 @@ from access.decorators import staff_user
 from access.models import Section
 from accounts.models import User
 from core.api import StrictModelSerializer, StrictSerializer
+from core.params import as_pk
 from teams import selectors as team_selectors
 
 from . import selectors, services
@@ -136,10 +137,10 @@ class CaseloadView(generics.ListAPIView[Assignment]):
 
     def _owner(self) -> tuple[User, str]:
         user = staff_user(self.request)
-        raw = self.request.query_params.get("coordinator", str(user.pk))
-        if not raw.isdigit():
+        owner = as_pk(self.request.query_params.get("coordinator", user.pk))
+        if owner is None:
             raise serializers.ValidationError({"coordinator": ["A valid integer is required."]})
-        return policy.caseload_owner_for(user, int(raw))
+        return policy.caseload_owner_for(user, owner)
 
     def get_queryset(self) -> QuerySet[Assignment]:
         self.coordinator, self.ground = self._owner()

@@ -28,6 +28,7 @@ from access.models import Section
 from accounts.models import User
 from assessments import selectors as assessment_selectors
 from core.pages import NOT_SENT, Outcome, Undone, submit
+from core.params import as_pk
 from networks import selectors as network_selectors
 from teams import selectors as team_selectors
 
@@ -123,7 +124,7 @@ def _caseload(
         "handover_form": handover_form if may_hand_over else None,
         "may_hand_over_all": policy.may_hand_over_all(user, ground),
         "select_all": request.GET.get("select") == "page",
-        "selected": {pk for pk in map(_as_pk, request.POST.getlist("clients")) if pk is not None},
+        "selected": {pk for pk in map(as_pk, request.POST.getlist("clients")) if pk is not None},
     }
     template = "clients/_caseload_table.html" if request.htmx else "clients/caseload.html"
     return render(request, template, context, status=status)
@@ -138,7 +139,7 @@ def caseload_handover(request: StaffRequest) -> HttpResponse:
     if not policy.works_caseloads(user):
         raise PermissionDenied
     owner_pk = request.POST.get("owner", "")
-    coordinator, ground = policy.caseload_owner_for(user, int(owner_pk) if owner_pk.isdigit() else user.pk)
+    coordinator, ground = policy.caseload_owner_for(user, as_pk(owner_pk) or user.pk)
     if not policy.may_hand_over(user, ground):
         raise PermissionDenied
     form = HandoverForm(request.POST, targets=_handover_targets(user, coordinator))
@@ -566,15 +567,11 @@ def _intake_page(
         "client_form": client_form,
         "query": query,
         "results": list(results),
-        "picked": _as_pk(intake_form["existing_client"].value()),
+        "picked": as_pk(intake_form["existing_client"].value()),
         "pick": True,
         "today": timezone.localdate(),
     }
     return render(request, "clients/intake.html", context, status=status)
-
-
-def _as_pk(value: object) -> int | None:
-    return int(value) if isinstance(value, int | str) and str(value).isdigit() else None
 
 
 @staff_required

@@ -18,6 +18,7 @@ from accounts.models import Role, User
 from clients.models import Client
 from clients.services import ensure_open
 from core.errors import ConflictError
+from core.params import as_pk
 
 from .models import CareTeamMember, Consent, Decision, NetworkMeeting, NetworkMember
 
@@ -221,12 +222,13 @@ def _decision(meeting: NetworkMeeting, data: dict[str, Any], people: dict[int, U
     responsible = data.get("responsible", "")
     decision = Decision(meeting=meeting, text=data.get("text", "").strip(), due_on=data.get("due_on"))
     kind, _sep, ident = str(responsible).partition(":")
+    pk = as_pk(ident)
     if kind == "client":
         decision.responsible_client = True
-    elif kind == "professional" and ident.isdigit() and int(ident) in people:
-        decision.responsible_professional = people[int(ident)]
-    elif kind == "member" and ident.isdigit():
-        decision.responsible_member = meeting.network_members.filter(pk=int(ident)).first()
+    elif kind == "professional" and pk in people:
+        decision.responsible_professional = people[pk]
+    elif kind == "member" and pk:
+        decision.responsible_member = meeting.network_members.filter(pk=pk).first()
     if not decision.text:
         raise ValidationError({"decisions": _("Every decision needs its text.")})
     if not (decision.responsible_client or decision.responsible_professional or decision.responsible_member):
