@@ -288,6 +288,8 @@ class PlanPdf(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     requested_at = models.DateTimeField()
+    # When the broker took the render task; empty while a broker outage kept it from being sent.
+    queued_at = models.DateTimeField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -616,8 +616,9 @@ def _next_draft(published: PlanVersion, by: User) -> PlanVersion:
 
 
 def queue_pdf(version_pk: int) -> bool:
-    """Sends the render task to its queue. With the broker down the request is not lost: the
-    PDF stays pending and ``requeue_pending_pdfs`` (beat) or the page's button sends it again."""
+    """Sends the render task to its queue and notes when. With the broker down or hung (its
+    socket timeouts bound the wait) the request is not lost: the PDF stays pending, unqueued,
+    and ``requeue_pending_pdfs`` (beat, every minute) or the page's button sends it again."""
     from .tasks import render_plan_pdf
 
     try:
@@ -625,6 +626,7 @@ def queue_pdf(version_pk: int) -> bool:
     except Exception:  # the broker's connection errors vary by transport
         logger.warning("Could not queue the PDF of plan version %s; it stays pending.", version_pk, exc_info=True)
         return False
+    PlanPdf.objects.filter(version_id=version_pk, status=PlanPdf.Status.PENDING).update(queued_at=timezone.now())
     return True
 
 
@@ -641,7 +643,8 @@ def request_pdf(*, version: PlanVersion, by: User, ground: str) -> PlanPdf:
         return pdf
     pdf.status = PlanPdf.Status.PENDING
     pdf.requested_at = timezone.now()
-    pdf.save(update_fields=["status", "requested_at"])
+    pdf.queued_at = None
+    pdf.save(update_fields=["status", "requested_at", "queued_at"])
     transaction.on_commit(lambda: queue_pdf(version.pk))
     _audit(version, by, ground)
     return pdf

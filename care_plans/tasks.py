@@ -4,14 +4,18 @@ again the requests a broker outage left pending."""
 from datetime import timedelta
 
 from celery import Task, shared_task
+from django.db.models import Q
 from django.utils import timezone
 
 from . import pdf, selectors, services
 from .models import PlanPdf, PlanVersion
 
 MAX_RETRIES = 4
-# A request still pending after this long was probably never queued (the broker was down).
-STALE_AFTER = timedelta(minutes=10)
+# A request the broker did not take is sent again after this long (the publishing request's
+# own on-commit send comes first); one it took but no worker finished in STALE_AFTER was lost
+# with a killed worker. A 5-page plan renders in about half a second.
+UNQUEUED_AFTER = timedelta(seconds=30)
+STALE_AFTER = timedelta(minutes=3)
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
@@ -46,11 +50,17 @@ def render_pdf(version_pk: int) -> bytes:
 
 @shared_task
 def requeue_pending_pdfs() -> int:
-    """Sends again the PDF requests pending for longer than ``STALE_AFTER`` (lost while the
-    broker was down). Rendering is idempotent, so a duplicate costs only time."""
-    stale = PlanPdf.objects.filter(status=PlanPdf.Status.PENDING, requested_at__lt=timezone.now() - STALE_AFTER)
+    """Sends again the PDF requests that a broker outage kept from the queue, and those queued
+    but not rendered in ``STALE_AFTER`` (a killed worker). Rendering is idempotent, so a
+    duplicate costs only time."""
+    now = timezone.now()
+    unqueued = Q(queued_at__isnull=True, requested_at__lt=now - UNQUEUED_AFTER)
+    lost = Q(queued_at__lt=now - STALE_AFTER)
+    stale = PlanPdf.objects.filter(unqueued | lost, status=PlanPdf.Status.PENDING)
     pks = list(stale.values_list("version_id", flat=True)[:500])
-    PlanPdf.objects.filter(version_id__in=pks).update(requested_at=timezone.now())
+    sent = 0
     for pk in pks:
-        services.queue_pdf(pk)
-    return len(pks)
+        if not services.queue_pdf(pk):
+            break  # the broker is still away: the next sweep tries again, without waiting on each
+        sent += 1
+    return sent

@@ -25,7 +25,7 @@ def _broker_status() -> str:
     # The URL from settings, read now: a fresh connection, never one of the app's pooled ones.
     try:
         with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            conn.ensure_connection(max_retries=0, timeout=1)
         return "ok"
     except Exception:
         return "down"

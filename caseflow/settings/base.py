@@ -191,11 +191,21 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that is down or hung (accepting connections, never answering) costs a web request
+# at most these seconds; the work is saved first and sent again by beat (quality.md).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": 1.0,
+    "socket_connect_timeout": 1.0,
+    # Longer than the longest task with its retry countdown (a PDF: 300 s), so that a slow task
+    # is not delivered twice; a killed worker's tasks are sent again by the sweeps sooner.
+    "visibility_timeout": 15 * 60,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.record_heartbeat", "schedule": 60.0},
-    "requeue-pending-plan-pdfs": {"task": "care_plans.tasks.requeue_pending_pdfs", "schedule": 300.0},
+    "requeue-pending-plan-pdfs": {"task": "care_plans.tasks.requeue_pending_pdfs", "schedule": 60.0},
     # Creates the reminders due and queues deliveries the broker missed; safe to overlap.
     "sweep-reminders": {
         "task": "reminders.tasks.sweep_reminders",

@@ -530,14 +530,35 @@ class TestPdfLifeCycle:
             publish(world, world.plan_draft)
         assert PlanVersion.objects.get(pk=world.plan_draft.pk).status == PlanVersion.Status.PUBLISHED
         assert PlanPdf.objects.get(version=world.plan_draft).status == PlanPdf.Status.PENDING
-        # The sweep sends it again once it is stale.
-        PlanPdf.objects.filter(version=world.plan_draft).update(
-            requested_at=timezone.now() - datetime.timedelta(hours=1)
-        )
-        sent: list[int] = []
-        monkeypatch.setattr(plan_services, "queue_pdf", sent.append)
         from care_plans.tasks import requeue_pending_pdfs
 
+        # The broker never took it: the sweep after the next minute sends it again, and while
+        # the broker is still away it stops at the first refusal.
+        assert PlanPdf.objects.get(version=world.plan_draft).queued_at is None
+        PlanPdf.objects.filter(version=world.plan_draft).update(
+            requested_at=timezone.now() - datetime.timedelta(minutes=1)
+        )
+        assert requeue_pending_pdfs() == 0
+        sent: list[int] = []
+        monkeypatch.setattr(plan_services, "queue_pdf", lambda pk: sent.append(pk) or True)
+        assert requeue_pending_pdfs() == 1
+        assert sent == [world.plan_draft.pk]
+
+    def test_a_render_queued_but_never_finished_is_sent_again(
+        self, world: World, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from care_plans.tasks import STALE_AFTER, requeue_pending_pdfs
+
+        with django_capture_on_commit_callbacks(execute=True):
+            publish(world, world.plan_draft)
+        pdf = PlanPdf.objects.get(version=world.plan_draft)
+        assert pdf.queued_at is not None  # the test broker took it; no worker listens
+        now = timezone.now()
+        sent: list[int] = []
+        monkeypatch.setattr(plan_services, "queue_pdf", lambda pk: sent.append(pk) or True)
+        PlanPdf.objects.filter(pk=pdf.pk).update(requested_at=now - STALE_AFTER, queued_at=now - STALE_AFTER / 2)
+        assert requeue_pending_pdfs() == 0  # a worker may still be on it
+        PlanPdf.objects.filter(pk=pdf.pk).update(queued_at=now - STALE_AFTER - datetime.timedelta(seconds=1))
         assert requeue_pending_pdfs() == 1
         assert sent == [world.plan_draft.pk]
 
