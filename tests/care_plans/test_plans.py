@@ -4,6 +4,7 @@ input. ``world`` gives own_client a plan: version 1 published (PDF ready), versi
 
 import datetime
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -38,6 +39,16 @@ def save(world: World, version: PlanVersion, **content: Any) -> PlanVersion:
     return plan_services.save_draft(
         version=version, by=world.coordinator, ground=COORDINATOR, revision=version.revision, content=content
     )
+
+
+def _taken_into(sent: list[int]) -> Callable[[int], bool]:
+    """A ``queue_pdf`` whose broker takes every task, noting which."""
+
+    def queue(version_pk: int) -> bool:
+        sent.append(version_pk)
+        return True
+
+    return queue
 
 
 def publish(world: World, version: PlanVersion) -> PlanVersion:
@@ -540,7 +551,7 @@ class TestPdfLifeCycle:
         )
         assert requeue_pending_pdfs() == 0
         sent: list[int] = []
-        monkeypatch.setattr(plan_services, "queue_pdf", lambda pk: sent.append(pk) or True)
+        monkeypatch.setattr(plan_services, "queue_pdf", _taken_into(sent))
         assert requeue_pending_pdfs() == 1
         assert sent == [world.plan_draft.pk]
 
@@ -555,7 +566,7 @@ class TestPdfLifeCycle:
         assert pdf.queued_at is not None  # the test broker took it; no worker listens
         now = timezone.now()
         sent: list[int] = []
-        monkeypatch.setattr(plan_services, "queue_pdf", lambda pk: sent.append(pk) or True)
+        monkeypatch.setattr(plan_services, "queue_pdf", _taken_into(sent))
         PlanPdf.objects.filter(pk=pdf.pk).update(requested_at=now - STALE_AFTER, queued_at=now - STALE_AFTER / 2)
         assert requeue_pending_pdfs() == 0  # a worker may still be on it
         PlanPdf.objects.filter(pk=pdf.pk).update(queued_at=now - STALE_AFTER - datetime.timedelta(seconds=1))
