@@ -13,3 +13,5 @@ STORAGES = {
 # Serve static files from the source folders, as in development, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The tests send many requests a minute from one address; a test of throttling sets its own rate.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"}}  # noqa: F405

@@ -652,8 +652,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api-service-types", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
     # Wrong credentials for everyone: a token is only ever handed for a correct password.
     ("api-token", "-"): Row("POST", no_kwargs, everyone(400), data=lambda: {"username": "x", "password": "y"}),
-    ("api-schema", "-"): Row("GET", no_kwargs, everyone(200)),
-    ("api-docs", "-"): Row("GET", no_kwargs, everyone(200)),
+    ("api-schema", "-"): Row("GET", no_kwargs, {**everyone(200), **API_DENIES_ANONYMOUS}),
+    ("api-docs", "-"): Row("GET", no_kwargs, {**everyone(200), **API_DENIES_ANONYMOUS}),
     ("admin:index", "-"): Row("GET", no_kwargs, staff_only(302, admin=200)),
 }
 
