@@ -314,6 +314,12 @@ def caseload_owner_for(user: User, coordinator_pk: int) -> tuple[User, str]:
     raise Http404
 
 
+def may_use_api(user: User) -> bool:
+    """Whether ``user`` is handed API tokens: the roles that work with clients. The
+    administrator works in the admin site, and clients in their portal."""
+    return user.is_active and user.role in (Role.COORDINATOR, Role.TEAM_LEAD, Role.TEAM_MEMBER)
+
+
 class IsStaffUser(BasePermission):
     """Signed-in, active staff. Object access is then decided by the functions above."""
 

@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from knox.models import AuthToken
 
 from .models import Role, User
 
@@ -30,3 +32,9 @@ def professionals() -> QuerySet[User]:
     """Who can work with a client (on the care team, in an assessment, on a plan's action): the
     staff, administrators excepted, for pickers."""
     return staff_people().exclude(role=Role.ADMINISTRATOR)
+
+
+def api_tokens_of(user: User) -> QuerySet[AuthToken]:
+    """``user``'s tokens still in force, newest first."""
+    tokens: QuerySet[AuthToken] = AuthToken.objects.filter(user=user, expiry__gt=timezone.now())
+    return tokens.order_by("-created")

@@ -4,16 +4,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from accounts import views as account_views
 from core import views as core_views
 
 APPS = ["clients", "teams", "networks", "assessments", "care_plans", "budgets", "reminders"]
 
-api_v1 = [path("", include(f"{app}.api_urls")) for app in APPS] + [
-    path("auth/token/", obtain_auth_token, name="api-token"),
-]
+api_v1 = [path("", include(f"{app}.api_urls")) for app in ["accounts", *APPS]]
 
 urlpatterns = [
     path("", account_views.home, name="home"),

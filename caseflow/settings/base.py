@@ -1,6 +1,7 @@
 """Settings shared by every environment; each value that differs between deployments is
 read from the environment (django-environ)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
@@ -27,7 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -149,7 +150,7 @@ SECURE_CSP = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["access.policy.IsStaffUser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -163,6 +164,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# API tokens expire; a user may hold a few at once (one per tool), each listed and revocable.
+API_TOKENS_PER_USER = 10
+REST_KNOX = {"TOKEN_TTL": timedelta(hours=10), "TOKEN_LIMIT_PER_USER": API_TOKENS_PER_USER, "AUTO_REFRESH": False}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Caseflow API",
     "DESCRIPTION": "Client-centred service coordination (palveluohjaus).",
