@@ -1,12 +1,40 @@
-from django.http import HttpResponse
+from base64 import b32encode
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from access.decorators import StaffRequest, staff_required
 
+from . import second_factor as second_factor_flow
 from . import selectors
+from .models import User
 
 
 @staff_required
 def home(request: StaffRequest) -> HttpResponse:
     page = selectors.start_page(request.user)
     return redirect(page) if page else render(request, "administrator_home.html")
+
+
+@login_required
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """The code from the authenticator app after the password; on the first visit, the key to
+    add to the app (enrolment), confirmed by its first code."""
+    user = request.user
+    assert isinstance(user, User)
+    device = second_factor_flow.pending_device(user)
+    status, error = 200, ""
+    if request.method == "POST":
+        if second_factor_flow.verify(request, user, request.POST.get("code", "").strip()):
+            return redirect(second_factor_flow.safe_next(request))
+        status, error = 400, _("The code was not right. Give the six digits your app shows now.")
+    context = {
+        "enrolling": not device.confirmed,
+        "secret": b32encode(device.bin_key).decode(),
+        "config_url": device.config_url,
+        "next": second_factor_flow.safe_next(request),
+        "error": error,
+    }
+    return render(request, "registration/second_factor.html", context, status=status)

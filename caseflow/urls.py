@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("second-factor/", account_views.second_factor, name="second-factor"),
     path("i18n/", include("django.conf.urls.i18n")),
     *[path("", include(f"{app}.urls")) for app in APPS],
     path("api/v1/", include(api_v1)),

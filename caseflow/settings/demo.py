@@ -7,3 +7,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 # Reminder emails are printed by the demo, not sent.
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The demo users sign in with a password alone; production requires the second factor.
+SECOND_FACTOR_REQUIRED = False

@@ -15,3 +15,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # The tests send many requests a minute from one address; a test of throttling sets its own rate.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"}}  # noqa: F405
+# Off for the tests that sign in by password; its own tests turn it on.
+SECOND_FACTOR_REQUIRED = False
