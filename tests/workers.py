@@ -1,17 +1,38 @@
-"""A real Celery worker for the tests whose behaviour depends on one: a subprocess on a queue of
-its own, against the test database and the test broker."""
+"""A real Celery worker for the tests whose behaviour depends on one: a subprocess started with
+the compose file's own worker command line (its queues included), against the test database
+and this test process's own broker database."""
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
+import yaml
 from django.conf import settings
+from kombu import Queue
+
+from caseflow.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def start_worker(queue: str, log: Path) -> subprocess.Popen[bytes]:
+def compose_worker_command() -> list[str]:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return shlex.split(compose["services"]["worker"]["command"])
+
+
+def _purge(queues: list[str]) -> None:
+    """Empties the queues before the worker starts (not at its start, which would race with
+    what the test sends next)."""
+    with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as connection:
+        for queue in queues:
+            Queue(queue, channel=connection.default_channel).purge()
+
+
+def start_worker(name: str, log: Path) -> subprocess.Popen[bytes]:
+    """The compose worker as node ``name@test``, logging to ``log``; it starts from empty queues,
+    dropping what earlier tests sent to a broker no worker listened on."""
     database = settings.DATABASES["default"]
     env = {
         **os.environ,
@@ -19,28 +40,12 @@ def start_worker(queue: str, log: Path) -> subprocess.Popen[bytes]:
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
     }
+    command = compose_worker_command()
+    assert command[0] == "celery"
+    _purge(command[command.index("-Q") + 1].split(","))
     with log.open("wb") as output:
         return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "caseflow",
-                "worker",
-                "-Q",
-                queue,
-                "-c",
-                "1",
-                "--pool",
-                "solo",
-                "-n",
-                f"{queue}@test",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel",
-                "WARNING",
-            ],
+            [sys.executable, "-m", *command, "-n", f"{name}@test", "--without-gossip", "--without-mingle"],
             cwd=ROOT,
             env=env,
             stdout=output,

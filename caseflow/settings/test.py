@@ -1,3 +1,5 @@
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -5,7 +7,10 @@ DEMO_USERS_ALLOWED = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests sign in many times from one address; a test of the lockout sets its own limit.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
+# A Redis database per test process (pytest-xdist's gw0, gw1 …), so that a real worker started by
+# one process consumes the project's own queues without taking the other's tasks.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw-1")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=f"redis://127.0.0.1:6379/{14 - int(_XDIST_WORKER[2:])}")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

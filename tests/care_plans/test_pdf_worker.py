@@ -12,7 +12,6 @@ import pytest
 from access.policy import Ground
 from care_plans import selectors, services
 from care_plans.models import PlanPdf, PlanVersion
-from care_plans.tasks import render_plan_pdf
 from clients.models import Client
 from tests.conftest import World
 from tests.workers import start_worker
@@ -58,15 +57,11 @@ def swedish_plan(world: World) -> PlanVersion:
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_published_plan_is_rendered_by_the_worker_in_the_clients_language(
-    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    queue = f"test-pdf-{uuid.uuid4().hex[:8]}"
-    # The task's own queue is "pdf"; this test's worker listens on a queue of its own.
-    monkeypatch.setattr(services, "queue_pdf", lambda pk: render_plan_pdf.apply_async((pk,), queue=queue))
+def test_a_published_plan_is_rendered_by_the_worker_in_the_clients_language(world: World, tmp_path: Path) -> None:
+    # The render takes its real route: on commit, to the "pdf" queue, which the compose worker consumes.
     draft = swedish_plan(world)
     log = tmp_path / "worker.log"
-    worker = start_worker(queue, log)
+    worker = start_worker(f"pdf-{uuid.uuid4().hex[:8]}", log)
     try:
         services.publish_version(version=draft, by=world.coordinator, ground=COORDINATOR, revision=draft.revision)
         deadline = time.monotonic() + 90

@@ -3,6 +3,8 @@ conflict of concurrent edits, comparison of versions, review, the PDF's life cyc
 input. ``world`` gives own_client a plan: version 1 published (PDF ready), version 2 the draft."""
 
 import datetime
+import threading
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -239,6 +241,57 @@ class TestConcurrentEdits:
                 content={"strengths_client": "Sinnikkyys"},
             )
         assert caught.value.current_revision == started_at + 1
+        assert PlanVersion.objects.get(pk=draft.pk).strengths_client == "Huumorintaju"
+
+    @pytest.mark.django_db(transaction=True)
+    def test_two_saves_at_once_give_one_winner_and_one_conflict(self, world: World) -> None:
+        """The second save is sent while the first holds its row uncommitted, on another
+        connection: it waits for the lock, then finds the revision gone."""
+        draft = PlanVersion.objects.get(pk=world.plan_draft.pk)
+        saved, release = threading.Event(), threading.Event()
+        outcomes: dict[str, object] = {}
+
+        def edit(name: str, words: str, hold: bool) -> None:
+            try:
+                with transaction.atomic():
+                    plan_services.save_draft(
+                        version=PlanVersion.objects.get(pk=draft.pk),
+                        by=world.coordinator,
+                        ground=COORDINATOR,
+                        revision=draft.revision,
+                        content={"strengths_client": words},
+                    )
+                    if hold:
+                        saved.set()
+                        release.wait(timeout=30)
+                outcomes[name] = "saved"
+            except DraftConflictError as error:
+                outcomes[name] = error
+            finally:
+                connection.close()
+
+        first = threading.Thread(target=edit, args=("first", "Huumorintaju", True))
+        second = threading.Thread(target=edit, args=("second", "Sinnikkyys", False))
+        first.start()
+        assert saved.wait(timeout=30)
+        second.start()
+        waited = False
+        for _ in range(100):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
+                waited = (cursor.fetchone() or (0,))[0] > 0
+            if waited:
+                break
+            time.sleep(0.1)
+        release.set()
+        first.join(timeout=30)
+        second.join(timeout=30)
+        assert waited, "the second save never waited for the first"
+        assert outcomes["first"] == "saved"
+        assert isinstance(outcomes["second"], DraftConflictError)
         assert PlanVersion.objects.get(pk=draft.pk).strengths_client == "Huumorintaju"
 
     def test_the_api_answers_409(self, world: World, api: APIClient) -> None:

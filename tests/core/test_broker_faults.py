@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 
-from tests.workers import ROOT
+from tests.workers import ROOT, compose_worker_command
 
 WEB = """
 import json, time
@@ -98,8 +98,7 @@ def test_a_broker_that_is_down_answers_503_and_keeps_the_pdf_request(
 
 
 def test_the_compose_worker_consumes_every_queue_a_task_is_routed_to() -> None:
-    compose = (ROOT / "docker-compose.yml").read_text()
-    [worker] = [line for line in compose.splitlines() if "celery -A caseflow worker" in line]
-    consumed = set(worker.split(" -Q ")[1].split()[0].split(",")) if " -Q " in worker else {"celery"}
+    command = compose_worker_command()
+    consumed = set(command[command.index("-Q") + 1].split(",")) if "-Q" in command else {"celery"}
     routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()} | {"celery"}
     assert routed <= consumed

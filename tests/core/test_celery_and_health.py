@@ -15,16 +15,16 @@ from tests.workers import start_worker
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_task_goes_through_redis_to_a_real_worker_and_back(tmp_path: Path) -> None:
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+    name = f"test-{uuid.uuid4().hex[:8]}"
     log = tmp_path / "worker.log"
-    worker = start_worker(queue, log)
+    worker = start_worker(name, log)
     try:
-        record_heartbeat.apply_async(queue=queue)
+        record_heartbeat.delay()
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not WorkerHeartbeat.objects.filter(worker=f"{queue}@test").exists():
+        while time.monotonic() < deadline and not WorkerHeartbeat.objects.filter(worker=f"{name}@test").exists():
             assert worker.poll() is None, log.read_text()
             time.sleep(0.2)
-        assert WorkerHeartbeat.objects.filter(worker=f"{queue}@test").exists(), log.read_text()
+        assert WorkerHeartbeat.objects.filter(worker=f"{name}@test").exists(), log.read_text()
     finally:
         worker.terminate()
         worker.wait(timeout=20)
