@@ -7,13 +7,14 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from access.decorators import staff_user
+
 from . import selectors, services
-from .models import User
 
 TokenSerializer = inline_serializer(
     "IssuedToken", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
@@ -24,12 +25,6 @@ class TokenListSerializer(serializers.Serializer[Any]):
     token_key = serializers.CharField()
     created = serializers.DateTimeField()
     expiry = serializers.DateTimeField()
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 class TokenView(APIView):
@@ -49,18 +44,14 @@ class TokenView(APIView):
 class TokensView(APIView):
     """The signed-in user's tokens in force (their keys only: the tokens are kept hashed)."""
 
-    permission_classes = [IsAuthenticated]
-
     @extend_schema(responses=TokenListSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return Response(TokenListSerializer(selectors.api_tokens_of(_user(request)), many=True).data)
+        return Response(TokenListSerializer(selectors.api_tokens_of(staff_user(request)), many=True).data)
 
 
 class TokenDetailView(APIView):
-    permission_classes = [IsAuthenticated]
-
     @extend_schema(responses={204: None})
     def delete(self, request: Request, key: str) -> Response:
-        if not services.revoke_api_token(user=_user(request), token_key=key):
+        if not services.revoke_api_token(user=staff_user(request), token_key=key):
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,7 +1,6 @@
 from base64 import b32encode
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -9,7 +8,6 @@ from access.decorators import StaffRequest, staff_required
 
 from . import second_factor as second_factor_flow
 from . import selectors
-from .models import User
 
 
 @staff_required
@@ -18,12 +16,11 @@ def home(request: StaffRequest) -> HttpResponse:
     return redirect(page) if page else render(request, "administrator_home.html")
 
 
-@login_required
-def second_factor(request: HttpRequest) -> HttpResponse:
+@staff_required
+def second_factor(request: StaffRequest) -> HttpResponse:
     """The code from the authenticator app after the password; on the first visit, the key to
     add to the app (enrolment), confirmed by its first code."""
     user = request.user
-    assert isinstance(user, User)
     device = second_factor_flow.pending_device(user)
     status, error = 200, ""
     if request.method == "POST":

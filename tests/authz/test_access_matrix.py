@@ -653,9 +653,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     # Wrong credentials for everyone: a token is only ever handed for a correct password.
     ("api-token", "-"): Row("POST", no_kwargs, everyone(400), data=lambda: {"username": "x", "password": "y"}),
     ("second-factor", "-"): Row("GET", no_kwargs, staff_only(200)),
-    ("api-tokens", "-"): Row("GET", no_kwargs, {**everyone(200), **API_DENIES_ANONYMOUS}),
+    ("api-tokens", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
     # Only one's own tokens are revoked: a key that is not theirs is not found.
-    ("api-token-detail", "-"): Row("DELETE", lambda w: {"key": "0123abcd"}, {**everyone(404), **API_DENIES_ANONYMOUS}),
+    ("api-token-detail", "-"): Row(
+        "DELETE", lambda w: {"key": "0123abcd"}, {**staff_only(404), **API_DENIES_ANONYMOUS}
+    ),
     ("api-schema", "-"): Row("GET", no_kwargs, {**everyone(200), **API_DENIES_ANONYMOUS}),
     ("api-docs", "-"): Row("GET", no_kwargs, {**everyone(200), **API_DENIES_ANONYMOUS}),
     ("admin:index", "-"): Row("GET", no_kwargs, staff_only(302, admin=200)),
