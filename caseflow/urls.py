@@ -9,7 +9,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from accounts import views as account_views
 from core import views as core_views
 
-APPS = ["clients", "teams", "networks", "assessments", "care_plans", "budgets", "reminders"]
+APPS = ["clients", "teams", "networks", "assessments", "care_plans", "budgets", "reminders", "portal"]
 
 api_v1 = [path("", include(f"{app}.api_urls")) for app in APPS] + [
     path("auth/token/", obtain_auth_token, name="api-token"),
