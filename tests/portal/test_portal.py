@@ -70,7 +70,7 @@ class TestHomeAndSession:
         assert signed_in(world.coordinator).get(reverse("portal-home")).status_code == 404
         assert signed_in(world.citizen).get(reverse("client-detail", args=[world.own_client.pk])).status_code == 404
         assert signed_in(world.citizen).get(reverse("caseload")).status_code == 404
-        assert signed_in(world.citizen).get(reverse("home")).url == reverse("portal-home")
+        assert signed_in(world.citizen).get(reverse("home"))["Location"] == reverse("portal-home")
 
     def test_sign_out_is_one_post(self, world: World) -> None:
         browser = signed_in(world.citizen)
