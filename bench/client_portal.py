@@ -16,7 +16,10 @@ years. Figures also go to ``bench/results/portal.json``.
 
 Run from the project root::
 
-    .venv/bin/python bench/portal.py [--requests N] [--database-url URL]
+    .venv/bin/python bench/client_portal.py [--requests N] [--database-url URL]
+
+(Not ``bench/portal.py``: the other benches put ``bench/`` first on ``sys.path``, where a
+``portal.py`` would shadow the ``portal`` app.)
 """
 
 from __future__ import annotations
@@ -31,10 +34,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench.caseload import (  # noqa: E402  # the shared set-up of the benches
+from caseload import (  # noqa: E402  # the shared set-up of the benches
     DEFAULT_DATABASE_URL,
     WARMUP_REQUESTS,
     ensure_database,
@@ -143,6 +145,7 @@ def main() -> None:
     if missing > 0:
         spread_new_rows(account.client, missing)
     browser = TestClient(HTTP_HOST=request_host())
+    assert account.user is not None
     browser.force_login(account.user)
     home, log = reverse("portal-home"), reverse("portal-log")
     rows_at_2000 = staff_rows(account.client)
