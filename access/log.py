@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -89,17 +88,15 @@ def events_about(client: Client, *, month: date | None = None) -> QuerySet[Acces
     return events.select_related("actor").order_by("-at", "-pk")
 
 
-def months_with_events(client: Client) -> list[date]:
-    """The months that have entries, newest first, for the month filter (one query)."""
-    months = (
-        AccessEvent.objects.filter(client=client, at__gte=_since())
-        .exclude(ground=portal.OWN_PORTAL)
-        .annotate(month=TruncMonth("at"))
-        .values_list("month", flat=True)
-        .distinct()
-        .order_by("-month")
-    )
-    return [timezone.localtime(month).date() if isinstance(month, datetime) else month for month in months]
+def months_in_look_back() -> list[date]:
+    """The months of the look-back period, newest first, for the month filter (no query)."""
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    months = []
+    for _step in range(LOOK_BACK_DAYS // 30 + 1):
+        months.append(month)
+        month = (month - timedelta(days=1)).replace(day=1)
+    return months
 
 
 def _row(event: AccessEvent) -> LogRow:

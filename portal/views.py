@@ -238,7 +238,7 @@ def _log(request: PortalRequest, client: Client) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": rows,
-        "months": access_log.months_with_events(client),
+        "months": access_log.months_in_look_back(),
         "month": form.cleaned_data.get("month") or "",
     }
     return _page(request, client, "portal/log.html", context)
