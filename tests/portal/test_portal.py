@@ -355,3 +355,11 @@ class TestOtherParts:
         ics = browser.get(reverse("portal-meeting-ics", args=[world.meeting.pk]))
         assert ics.status_code == 200
         assert b"BEGIN:VCALENDAR" in ics.content
+
+
+def test_the_clients_view_is_beside_the_next_draft(world: World) -> None:
+    publish_with_goals(world)
+    signed_in(world.citizen).post(reverse("portal-view"), {"text": "Omin sanoin: haluan lisää ulkoilua."})
+    draft = PlanVersion.objects.get(plan__client=world.own_client, status=PlanVersion.Status.DRAFT)
+    page = signed_in(world.coordinator).get(reverse("plan-version", args=[draft.pk])).content.decode()
+    assert "Omin sanoin: haluan lisää ulkoilua." in page
