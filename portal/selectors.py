@@ -10,6 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from access.models import Section
+from access.policy import Ground
+from access.services import record_list_access
 from accounts.models import User
 from assessments import selectors as assessment_selectors
 from assessments.models import Assessment
@@ -341,3 +343,39 @@ def demo_people(limit: int = 8) -> list[DemoPerson]:
             label = f"{representative.name} ({representative.get_basis_display()}: {representative.client.full_name})"
             people.append(DemoPerson(representative.user, label))  # type: ignore[arg-type]
     return people
+
+
+@dataclass(frozen=True)
+class FromClient:
+    """A client with new things sent in the portal for their named worker to read."""
+
+    client: Client
+    messages: int
+    views: int
+
+
+def unread_from_clients(worker: User) -> list[FromClient]:
+    """The worker's current clients who have sent messages or views in the portal that the
+    worker has not read yet; the worker's inbox lists them, and the list is logged."""
+    current = Assignment.objects.filter(coordinator=worker, ended_on__isnull=True).values("client")
+    messages = MessageToWorker.objects.filter(client__in=current, read_at__isnull=True).values_list(
+        "client_id", flat=True
+    )
+    views = ClientView.objects.filter(client__in=current, read_at__isnull=True).values_list("client_id", flat=True)
+    counts: dict[int, list[int]] = {}
+    for client_id in messages:
+        counts.setdefault(client_id, [0, 0])[0] += 1
+    for client_id in views:
+        counts.setdefault(client_id, [0, 0])[1] += 1
+    clients = Client.objects.in_bulk(list(counts))
+    rows = [
+        FromClient(client=clients[pk], messages=m, views=v)
+        for pk, (m, v) in sorted(counts.items(), key=lambda item: clients[item[0]].last_name)
+    ]
+    record_list_access(
+        actor=worker,
+        clients=[row.client for row in rows],
+        what="reminders.portal",
+        ground=Ground.DESIGNATED_COORDINATOR,
+    )
+    return rows

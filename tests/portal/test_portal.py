@@ -363,3 +363,18 @@ def test_the_clients_view_is_beside_the_next_draft(world: World) -> None:
     draft = PlanVersion.objects.get(plan__client=world.own_client, status=PlanVersion.Status.DRAFT)
     page = signed_in(world.coordinator).get(reverse("plan-version", args=[draft.pk])).content.decode()
     assert "Omin sanoin: haluan lisää ulkoilua." in page
+
+
+def test_what_the_client_sends_reaches_the_workers_inbox_until_read(world: World) -> None:
+    signed_in(world.citizen).post(reverse("portal-messages"), {"text": "Voitko soittaa?"})
+    coordinator = signed_in(world.coordinator)
+    inbox = coordinator.get(reverse("reminders")).content.decode()
+    assert reverse("client-portal", args=[world.own_client.pk]) in inbox
+    assert AccessEvent.objects.filter(
+        actor=world.coordinator, what="reminders.portal", client=world.own_client
+    ).exists()
+    coordinator.get(reverse("client-portal", args=[world.own_client.pk]))
+    assert (
+        reverse("client-portal", args=[world.own_client.pk])
+        not in coordinator.get(reverse("reminders")).content.decode()
+    )
