@@ -34,7 +34,7 @@ def _open(request: Request, what: str) -> Client:
     return portal_access.portal_client_reading(user=user, pk=request.session.get(SESSION_CLIENT), what=what)
 
 
-class WorkerSerializer(serializers.Serializer[Any]):
+class PortalWorkerSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     title = serializers.CharField()
     phone = serializers.CharField()
@@ -42,17 +42,17 @@ class WorkerSerializer(serializers.Serializer[Any]):
     reachable = serializers.CharField()
 
 
-class MeetingSerializer(serializers.Serializer[Any]):
+class PortalMeetingSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="pk")
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     place = serializers.CharField()
 
 
-class HomeSerializer(serializers.Serializer[Any]):
-    worker = WorkerSerializer(allow_null=True)
-    substitute = WorkerSerializer(allow_null=True)
-    next_meeting = MeetingSerializer(allow_null=True)
+class PortalHomeSerializer(serializers.Serializer[Any]):
+    worker = PortalWorkerSerializer(allow_null=True)
+    substitute = PortalWorkerSerializer(allow_null=True)
+    next_meeting = PortalMeetingSerializer(allow_null=True)
     review_on = serializers.DateField(allow_null=True)
     new_message_count = serializers.IntegerField()
 
@@ -60,25 +60,25 @@ class HomeSerializer(serializers.Serializer[Any]):
 class HomeView(APIView):
     permission_classes = [IsPortalUser]
 
-    @extend_schema(responses=HomeSerializer, operation_id="portal_home")
+    @extend_schema(responses=PortalHomeSerializer, operation_id="portal_home")
     def get(self, request: Request) -> Response:
         client = _open(request, "api.portal.home")
-        return Response(HomeSerializer(selectors.home(client)).data)
+        return Response(PortalHomeSerializer(selectors.home(client)).data)
 
 
-class ActionSerializer(serializers.Serializer[Any]):
+class PortalActionSerializer(serializers.Serializer[Any]):
     text = serializers.CharField()
     responsible = serializers.CharField(source="get_responsible_display")
     due_on = serializers.DateField(allow_null=True)
 
 
-class GoalSerializer(serializers.Serializer[Any]):
+class PortalGoalSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="pk")
     client_words = serializers.CharField()
-    actions = ActionSerializer(many=True, source="actions.all")
+    actions = PortalActionSerializer(many=True, source="actions.all")
 
 
-class ServiceSerializer(serializers.Serializer[Any]):
+class PortalServiceSerializer(serializers.Serializer[Any]):
     service = serializers.CharField()
     provider = serializers.CharField()
     amount = serializers.CharField()
@@ -86,13 +86,13 @@ class ServiceSerializer(serializers.Serializer[Any]):
     backup = serializers.CharField()
 
 
-class DisagreementSerializer(serializers.Serializer[Any]):
+class PortalDisagreementSerializer(serializers.Serializer[Any]):
     client_position = serializers.CharField()
     professional_position = serializers.CharField()
     reasons = serializers.CharField()
 
 
-class PlanSerializer(serializers.Serializer[Any]):
+class PortalPlanSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="pk")
     number = serializers.IntegerField()
     published_at = serializers.DateTimeField()
@@ -100,21 +100,21 @@ class PlanSerializer(serializers.Serializer[Any]):
     client_wishes = serializers.CharField()
     strengths_client = serializers.CharField()
     backup_plan = serializers.CharField()
-    goals = GoalSerializer(many=True, source="goals.all")
-    services = ServiceSerializer(many=True, source="services.all")
-    disagreements = DisagreementSerializer(many=True, source="disagreements.all")
+    goals = PortalGoalSerializer(many=True, source="goals.all")
+    services = PortalServiceSerializer(many=True, source="services.all")
+    disagreements = PortalDisagreementSerializer(many=True, source="disagreements.all")
 
 
 class PlanView(APIView):
     permission_classes = [IsPortalUser]
 
-    @extend_schema(responses=PlanSerializer, operation_id="portal_plan")
+    @extend_schema(responses=PortalPlanSerializer, operation_id="portal_plan")
     def get(self, request: Request) -> Response:
         client = _open(request, "api.portal.care_plan")
-        return Response(PlanSerializer(selectors.plan_version(client)).data)
+        return Response(PortalPlanSerializer(selectors.plan_version(client)).data)
 
 
-class LogRowSerializer(serializers.Serializer[Any]):
+class PortalLogRowSerializer(serializers.Serializer[Any]):
     at = serializers.DateTimeField()
     name = serializers.CharField()
     profession = serializers.CharField()
@@ -123,11 +123,11 @@ class LogRowSerializer(serializers.Serializer[Any]):
     why = serializers.CharField()
 
 
-class LogPageSerializer(serializers.Serializer[Any]):
+class PortalLogPageSerializer(serializers.Serializer[Any]):
     count = serializers.IntegerField()
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
-    results = LogRowSerializer(many=True)
+    results = PortalLogRowSerializer(many=True)
 
 
 class LogView(APIView):
@@ -136,7 +136,7 @@ class LogView(APIView):
     permission_classes = [IsPortalUser]
 
     @extend_schema(
-        responses=LogPageSerializer,
+        responses=PortalLogPageSerializer,
         operation_id="portal_access_log",
         parameters=[
             OpenApiParameter("month", str, description="YYYY-MM"),
@@ -152,4 +152,4 @@ class LogView(APIView):
         client = _open(request, "api.portal.access_log")
         page, rows = access_log.who_has_looked(client, month=form.month_start(), page=int(page_number))
         data = {"count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages, "results": rows}
-        return Response(LogPageSerializer(data).data)
+        return Response(PortalLogPageSerializer(data).data)
