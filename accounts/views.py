@@ -1,17 +1,25 @@
 from base64 import b32encode
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from access.decorators import StaffRequest, staff_required
+from access.portal import is_portal_user
 
 from . import second_factor as second_factor_flow
 from . import selectors
 
 
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: a client's is their portal; staff go to their role's start page."""
+    if is_portal_user(request.user):
+        return redirect("portal-home")
+    return _staff_home(request)
+
+
 @staff_required
-def home(request: StaffRequest) -> HttpResponse:
+def _staff_home(request: StaffRequest) -> HttpResponse:
     page = selectors.start_page(request.user)
     return redirect(page) if page else render(request, "administrator_home.html")
 

@@ -20,6 +20,7 @@ from access.models import Section
 from accounts import selectors as account_selectors
 from core.pages import NOT_SENT, Undone, submit
 from networks import selectors as network_selectors
+from portal import selectors as portal_selectors
 
 from . import api, selectors, services
 from .forms import (
@@ -105,6 +106,8 @@ def _page(
         "conflict": outcome.conflict,
         "submitted": submitted or [],
         "today": timezone.localdate(),
+        # What the client wrote in the portal, beside the draft as their own words.
+        "portal_views": list(portal_selectors.views_of(client)[:3]) if not version.is_frozen else [],
     }
     if editing:
         forms = {

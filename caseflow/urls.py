@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import views as account_views
 from core import views as core_views
 
-APPS = ["clients", "teams", "networks", "assessments", "care_plans", "budgets", "reminders"]
+APPS = ["clients", "teams", "networks", "assessments", "care_plans", "budgets", "reminders", "portal"]
 
 api_v1 = [path("", include(f"{app}.api_urls")) for app in ["accounts", *APPS]]
 

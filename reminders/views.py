@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from access.decorators import StaffRequest, staff_required
 from core.pages import submit
+from portal import selectors as portal_selectors
 
 from . import selectors, services
 from .forms import PreferencesForm, SnoozeForm
@@ -26,7 +27,13 @@ CHANGED = "remindersChanged"
 def inbox(request: StaffRequest) -> HttpResponse:
     page = Paginator(selectors.inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.log_shown(user=request.user, reminders=list(page.object_list), what="reminders")
-    context = {"page": page, "today": timezone.localdate(), "snooze_form": SnoozeForm()}
+    context = {
+        "page": page,
+        "today": timezone.localdate(),
+        "snooze_form": SnoozeForm(),
+        # What the worker's clients have sent in the portal (messages, their views).
+        "from_clients": portal_selectors.unread_from_clients(request.user),
+    }
     return render(request, "reminders/inbox.html", context)
 
 

@@ -10,8 +10,14 @@ from rest_framework.test import APIClient
 
 from access.models import AccessEvent, Section
 from access.policy import Ground
-from accounts.factories import AdministratorFactory, CoordinatorFactory, TeamLeadFactory, TeamMemberFactory
-from accounts.models import User
+from accounts.factories import (
+    AdministratorFactory,
+    CoordinatorFactory,
+    TeamLeadFactory,
+    TeamMemberFactory,
+    UserFactory,
+)
+from accounts.models import Role, User
 from assessments import configuration as assessment_configuration
 from assessments import services as assessment_services
 from assessments.models import LifeDomain, ScaleLevel
@@ -21,9 +27,11 @@ from budgets.models import BudgetLine, BudgetRules, Provider, ServiceType
 from care_plans import services as plan_services
 from clients import services
 from clients.factories import AssignmentFactory, ClientFactory, RelationshipPeriodFactory
+from clients.identity_code import make_identity_code
 from clients.models import Client, ClosureReason
 from networks import services as network_services
 from networks.models import Relationship
+from portal.models import Basis, PortalAccount, Representative
 from reminders.models import Kind, Reminder
 from teams import services as team_services
 from teams.factories import TeamFactory, TeamMembershipFactory
@@ -185,6 +193,19 @@ class World:
             service_type=ServiceType.objects.get(code="home_help"),
             provider=self.budget_provider,
             allocated=Decimal("1000.00"),
+        )
+        # own_client uses the portal (portal/); ``representative`` acts for them by a mandate.
+        self.citizen = UserFactory(username="citizen", role=Role.CLIENT, profession="")
+        PortalAccount.objects.create(client=self.own_client, user=self.citizen, enabled=True)
+        self.representative = UserFactory(username="representative", role=Role.CLIENT, profession="")
+        Representative.objects.create(
+            client=self.own_client,
+            user=self.representative,
+            name=self.representative.get_full_name(),
+            identity_code=make_identity_code(today - datetime.timedelta(days=50 * 365), 935),
+            basis=Basis.MANDATE,
+            starts_on=self.relationships_since,
+            recorded_by=self.coordinator,
         )
         self.last_event_pk = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         # A reminder in the coordinator's inbox (caseflow/reminders), about own_client's referral.

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "care_plans",
     "budgets",
     "reminders",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "pghistory.middleware.HistoryMiddleware",
     # Last, as django-axes asks, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
+    # After authentication: restarts a portal session's idle clock and marks responses no-store.
+    "portal.middleware.PortalSessionMiddleware",
 ]
 
 ROOT_URLCONF = "caseflow.urls"
@@ -105,6 +108,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
+    "portal.auth.PortalOIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -278,3 +282,33 @@ EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Caseflow <noreply@caseflow.invalid>")
+
+# The client portal (/oma/). Portal sessions end after 20 minutes idle.
+PORTAL_IDLE_SECONDS = env.int("PORTAL_IDLE_SECONDS", default=20 * 60)
+# The demo's stand-in for strong identification; never in production.
+PORTAL_DEMO_SIGN_IN = False
+# Strong sign-in through the organisation's identity broker (OpenID Connect, mozilla-django-oidc).
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/oma/sign-in/?failed=1"
+# The claims of the broker: the assurance level (substantial or high) and the identity code.
+PORTAL_OIDC_ACR_CLAIM = env("PORTAL_OIDC_ACR_CLAIM", default="acr")
+PORTAL_OIDC_ACCEPTED_ACR = env.list(
+    "PORTAL_OIDC_ACCEPTED_ACR",
+    default=[
+        "http://ftn.ficora.fi/2017/loa3",
+        "http://ftn.ficora.fi/2017/loa2",
+        "http://eidas.europa.eu/LoA/substantial",
+        "http://eidas.europa.eu/LoA/high",
+    ],
+)
+PORTAL_OIDC_IDENTITY_CLAIM = env("PORTAL_OIDC_IDENTITY_CLAIM", default="urn:oid:1.2.246.21")

@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEMO_USERS_ALLOWED = True
+PORTAL_DEMO_SIGN_IN = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests sign in many times from one address; a test of the lockout sets its own limit.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)

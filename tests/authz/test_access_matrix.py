@@ -18,7 +18,9 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from care_plans.models import PlanReview
 from clients.identity_code import make_identity_code
+from networks.models import Consent, NetworkMember, Relationship
 from tests.conftest import World
 
 ROLES = (
@@ -32,8 +34,13 @@ ROLES = (
     "past_substitute",
     "member",
     "admin",
+    "citizen",
+    "representative",
 )
-STAFF = ROLES[1:]
+STAFF = ROLES[1:-2]
+# The portal's users: own_client and the representative acting for them. A staff route they
+# are not in a row for answers them as it answers anyone outside the staff: 404 a page, 403 the API.
+PORTAL_USERS = ROLES[-2:]
 # The admin site is Django's own, guarded by is_staff; its index stands for all of it.
 NOT_IN_MATRIX_NAMESPACES = {"admin"}
 
@@ -61,7 +68,40 @@ def everyone(status: int, **overrides: int) -> dict[str, int]:
 
 
 def staff_only(status: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
-    return {"anonymous": anonymous, **{role: overrides.get(role, status) for role in STAFF}}
+    return {
+        "anonymous": anonymous,
+        **{role: overrides.get(role, status) for role in STAFF},
+        **{role: overrides[role] for role in PORTAL_USERS if role in overrides},
+    }
+
+
+def portal_only(status: int, anonymous: int = 302, staff: int = 404) -> dict[str, int]:
+    """A portal route: the client and their representative get ``status``; staff nothing."""
+    return {"anonymous": anonymous, **dict.fromkeys(STAFF, staff), **dict.fromkeys(PORTAL_USERS, status)}
+
+
+PORTAL_API = 403
+
+
+def _review(w: World) -> dict[str, Any]:
+    review = PlanReview.objects.create(
+        version=w.plan_published, held_on=timezone.localdate(), reviewed_by=w.coordinator
+    )
+    return {"pk": review.pk}
+
+
+def _other_clients_consent(w: World) -> dict[str, Any]:
+    member = NetworkMember.objects.create(client=w.other_client, name="Matti Muu", relationship=Relationship.FRIEND)
+    consent = Consent.objects.create(
+        client=w.other_client,
+        network_member=member,
+        sections=["basic"],
+        purpose="Muu",
+        given_on=timezone.localdate(),
+        valid_until=timezone.localdate(),
+        recorded_by=w.other_coordinator,
+    )
+    return {"pk": consent.pk}
 
 
 @dataclass(frozen=True)
@@ -101,7 +141,7 @@ EDITS_OTHER = staff_only(404, other_coordinator=200, other_lead=403)
 API_DENIES_ANONYMOUS = {"anonymous": 403}
 
 MATRIX: dict[tuple[str, str], Row] = {
-    ("home", "-"): Row("GET", no_kwargs, staff_only(302, admin=200)),
+    ("home", "-"): Row("GET", no_kwargs, staff_only(302, admin=200, citizen=302, representative=302)),
     ("healthz", "-"): Row("GET", no_kwargs, everyone(200)),
     ("login", "-"): Row("GET", no_kwargs, everyone(302, anonymous=200)),
     ("logout", "-"): Row("POST", no_kwargs, everyone(302)),
@@ -660,7 +700,46 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("api-schema", "-"): Row("GET", no_kwargs, {**everyone(200), **API_DENIES_ANONYMOUS}),
     ("api-docs", "-"): Row("GET", no_kwargs, {**everyone(200), **API_DENIES_ANONYMOUS}),
-    ("admin:index", "-"): Row("GET", no_kwargs, staff_only(302, admin=200)),
+    ("admin:index", "-"): Row("GET", no_kwargs, staff_only(302, admin=200, citizen=302, representative=302)),
+    # The client's portal (portal/): the client and their representative; staff get nothing.
+    ("portal-home", "-"): Row("GET", no_kwargs, portal_only(200)),
+    ("portal-sign-in", "-"): Row("GET", no_kwargs, everyone(200, citizen=302, representative=302)),
+    ("portal-demo-sign-in", "-"): Row("GET", no_kwargs, everyone(200)),
+    ("oidc_authentication_init", "-"): Row("GET", no_kwargs, everyone(302)),
+    ("oidc_authentication_callback", "-"): Row("GET", no_kwargs, everyone(302)),
+    ("portal-sign-out", "-"): Row("POST", no_kwargs, everyone(302)),
+    # One client to open: straight on to its home.
+    ("portal-choose", "-"): Row("GET", no_kwargs, portal_only(302)),
+    ("portal-plan", "-"): Row("GET", no_kwargs, portal_only(200)),
+    ("portal-plan-version", "own"): Row("GET", lambda w: {"pk": w.plan_published.pk}, portal_only(200)),
+    ("portal-plan-version", "draft"): Row("GET", lambda w: {"pk": w.plan_draft.pk}, portal_only(404)),
+    ("portal-plan-pdf", "own"): Row("GET", lambda w: {"pk": w.plan_published.pk}, portal_only(200)),
+    ("portal-plan-pdf", "draft"): Row("GET", lambda w: {"pk": w.plan_draft.pk}, portal_only(404)),
+    ("portal-view", "-"): Row("GET", no_kwargs, portal_only(200)),
+    ("portal-view", "write"): Row("POST", no_kwargs, portal_only(302), data=lambda: {"text": "Menee hyvin."}),
+    ("portal-heard", "own"): Row("GET", _review, portal_only(200)),
+    ("portal-log", "-"): Row("GET", no_kwargs, portal_only(200)),
+    ("portal-consents", "-"): Row("GET", no_kwargs, portal_only(200)),
+    ("portal-consent-withdraw", "own"): Row("POST", lambda w: {"pk": w.relative_consent.pk}, portal_only(302)),
+    ("portal-consent-withdraw", "other"): Row("POST", _other_clients_consent, portal_only(404)),
+    ("portal-messages", "-"): Row("GET", no_kwargs, portal_only(200)),
+    ("portal-assessments", "-"): Row("GET", no_kwargs, portal_only(200)),
+    # Still in progress: the portal shows completed assessments only.
+    ("portal-assessment", "in-progress"): Row("GET", lambda w: {"pk": w.assessment.pk}, portal_only(404)),
+    # One budget: straight on to it.
+    ("portal-budgets", "-"): Row("GET", no_kwargs, portal_only(302)),
+    ("portal-budget", "own"): Row("GET", lambda w: {"pk": w.budget.pk}, portal_only(200)),
+    # The meeting began an hour ago: no calendar invitation for the past.
+    ("portal-meeting-ics", "past"): Row("GET", lambda w: {"pk": w.meeting.pk}, portal_only(404)),
+    ("portal-meetings", "-"): Row("GET", no_kwargs, portal_only(200)),
+    ("client-portal", "own"): Row("GET", own_client, SEES_OWN),
+    ("client-portal", "other"): Row("GET", other_client, SEES_OTHER),
+    ("client-portal", "switch"): Row(
+        "POST", own_client, {**EDITS_OWN, "coordinator": 302}, data=lambda: {"action": "switch", "switch-enabled": ""}
+    ),
+    ("api-portal-home", "-"): Row("GET", no_kwargs, portal_only(200, anonymous=403, staff=PORTAL_API)),
+    ("api-portal-plan", "-"): Row("GET", no_kwargs, portal_only(200, anonymous=403, staff=PORTAL_API)),
+    ("api-portal-log", "-"): Row("GET", no_kwargs, portal_only(200, anonymous=403, staff=PORTAL_API)),
 }
 
 
@@ -720,4 +799,5 @@ def test_access(world: World, name: str, variant: str, role: str) -> None:
         response = client.generic(
             row.method, url, data=urlencode(data), content_type="application/x-www-form-urlencoded"
         )
-    assert response.status_code == row.expected[role], f"{row.method} {url} as {role}: {response.content[:300]!r}"
+    expected = row.expected.get(role, 403 if is_api else 404)
+    assert response.status_code == expected, f"{row.method} {url} as {role}: {response.content[:300]!r}"

@@ -45,6 +45,7 @@ from clients.models import (
 from clients.services import assessment_deadline, retention_class
 from core.calendar import is_working_day
 from networks.models import CareTeamMember, Consent, Decision, NetworkMeeting, NetworkMember, Relationship
+from portal.demo_data import seed_portal
 from reminders.demo_data import seed_reminders
 from teams.factories import SubstitutionFactory, TeamFactory, TeamMembershipFactory
 from teams.models import Team, TeamMembership
@@ -461,6 +462,7 @@ class Command(BaseCommand):
         seed_budgets(rng=self.rng, today=self.today, stories=stories)
         seed_reminders(today=self.today)
         seed_plans(rng=self.rng, today=self.today, stories=stories, demo=self.demo)
+        seed_portal(rng=self.rng, today=self.today, demo=self.demo)
 
     def _stories(self, count: int, teams: list[Team]) -> list[Story]:
         """The clients, not yet saved, each with a team and the kind of history they get."""
