@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import F, Prefetch, QuerySet
@@ -140,3 +141,8 @@ def consent_for(*, user: User, pk: int, what: str, may: frozenset[str] | None = 
     consent = consents_of(client).get(pk=pk)
     consent.client = client
     return consent
+
+
+def undone_decisions_of(professionals: QuerySet[User, Any]) -> QuerySet[Decision]:
+    """Meeting decisions ``professionals`` are responsible for and have not done."""
+    return Decision.objects.filter(responsible_professional__in=professionals, done_on__isnull=True)

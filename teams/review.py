@@ -1,0 +1,414 @@
+"""The team lead's review (knowledge-based management): caseloads and their weighted load,
+overdue and coming work, clients without a named worker, continuity, outcomes and unmet
+needs, for the teams a lead leads, each alone or together.
+
+Composed from the other apps' selectors (never their models). Every figure is one grouped
+query over all the coordinators and clients in scope, so that the review costs the same
+number of queries for 2 coordinators or 200 (``tests/teams/test_review.py``)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
+from django.http import Http404
+from django.utils import timezone
+
+from access import policy
+from accounts.models import Role, User
+from assessments import selectors as assessment_selectors
+from budgets import selectors as budget_selectors
+from care_plans import selectors as plan_selectors
+from clients import selectors as client_selectors
+from reminders import selectors as reminder_selectors
+
+from .models import (
+    DEFAULT_LOAD_THRESHOLD,
+    DEFAULT_LOAD_WEIGHTS,
+    ClientKind,
+    LoadWeight,
+    ReviewSettings,
+    Substitution,
+    Team,
+    TeamMembership,
+)
+
+# How far ahead "coming" work looks.
+COMING_DAYS = 30
+# A referral unanswered this long counts as left waiting by its counterpart.
+REFERRAL_UNANSWERED_DAYS = 30
+YEAR = 365
+# The columns of the work table, in the order of the issue.
+WORK_KINDS: tuple[str, ...] = tuple(dict.fromkeys(reminder_selectors.WORK_KIND_OF.values()))
+# Buckets of days without a named worker.
+WITHOUT_WORKER_BUCKETS = ((0, 7), (8, 30), (31, None))
+
+
+@dataclass
+class CoordinatorRow:
+    """One coordinator of one team: caseload, weighted load, work and continuity."""
+
+    team: Team
+    coordinator: User
+    open_clients: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+    weighted_load: Decimal = Decimal(0)
+    threshold: Decimal = DEFAULT_LOAD_THRESHOLD
+    away_until: date | None = None
+    substitutes: list[str] = field(default_factory=list)
+    overdue: dict[str, int] = field(default_factory=dict)
+    coming: dict[str, int] = field(default_factory=dict)
+    worker_changes: int = 0
+    client_years: float = 0.0
+    days_without_worker: int = 0
+    long_clients: int = 0
+    same_worker_12m: int = 0
+    handovers: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def over_threshold(self) -> bool:
+        return self.weighted_load > self.threshold
+
+    @property
+    def changes_per_client_year(self) -> float | None:
+        return round(self.worker_changes / self.client_years, 2) if self.client_years else None
+
+    @property
+    def same_worker_share(self) -> int | None:
+        return round(100 * self.same_worker_12m / self.long_clients) if self.long_clients else None
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(self.overdue.values())
+
+    @property
+    def coming_total(self) -> int:
+        return sum(self.coming.values())
+
+
+@dataclass
+class TeamTotals:
+    team: Team
+    threshold: Decimal
+    rows: list[CoordinatorRow]
+    without_worker: int = 0
+    without_worker_buckets: list[int] = field(default_factory=list)
+    longest_without_worker: int = 0
+    # Work falling to the team's leads while a client has no named worker.
+    unassigned_overdue: int = 0
+    unassigned_coming: int = 0
+
+    def _sum(self, name: str) -> Any:
+        return sum(getattr(row, name) for row in self.rows)
+
+    @property
+    def open_clients(self) -> int:
+        return int(self._sum("open_clients"))
+
+    @property
+    def weighted_load(self) -> Decimal:
+        return Decimal(self._sum("weighted_load"))
+
+    @property
+    def over_threshold(self) -> int:
+        return sum(1 for row in self.rows if row.over_threshold)
+
+    @property
+    def overdue_total(self) -> int:
+        return int(self._sum("overdue_total")) + self.unassigned_overdue
+
+    @property
+    def coming_total(self) -> int:
+        return int(self._sum("coming_total")) + self.unassigned_coming
+
+    @property
+    def changes_per_client_year(self) -> float | None:
+        years = self._sum("client_years")
+        return round(self._sum("worker_changes") / years, 2) if years else None
+
+    @property
+    def days_without_worker(self) -> int:
+        return int(self._sum("days_without_worker"))
+
+    @property
+    def same_worker_share(self) -> int | None:
+        long_clients = self._sum("long_clients")
+        return round(100 * self._sum("same_worker_12m") / long_clients) if long_clients else None
+
+    @property
+    def handovers(self) -> dict[str, int]:
+        totals: dict[str, int] = defaultdict(int)
+        for row in self.rows:
+            for reason, n in row.handovers.items():
+                totals[reason] += n
+        return dict(totals)
+
+
+@dataclass
+class OutcomeRow:
+    domain: str
+    goals: int
+    client_reached: int
+    professional_reached: int
+    client_average: float | None
+    professional_average: float | None
+
+    @property
+    def client_share(self) -> int:
+        return round(100 * self.client_reached / self.goals) if self.goals else 0
+
+    @property
+    def professional_share(self) -> int:
+        return round(100 * self.professional_reached / self.goals) if self.goals else 0
+
+
+@dataclass
+class Review:
+    today: date
+    teams: list[TeamTotals]
+    weights: dict[str, Decimal]
+    outcomes: list[OutcomeRow]
+    uncovered: list[tuple[str, dict[str, int]]]
+    times_of_day: list[tuple[str, str]]
+    services_not_started: int
+    referrals_unanswered: list[dict[str, Any]]
+
+    @property
+    def rows(self) -> list[CoordinatorRow]:
+        return [row for team in self.teams for row in team.rows]
+
+    @property
+    def max_load(self) -> Decimal:
+        loads = [row.weighted_load for row in self.rows] + [team.threshold for team in self.teams]
+        return max(loads, default=Decimal(1)) or Decimal(1)
+
+
+def load_weights() -> dict[str, Decimal]:
+    """The added weight of each client kind: the administrator's, or the default."""
+    configured = dict(LoadWeight.objects.values_list("kind", "weight"))
+    return {kind: configured.get(kind, DEFAULT_LOAD_WEIGHTS[kind]) for kind in ClientKind.values}
+
+
+def reviewed_teams(lead: User, team_id: int | None = None) -> QuerySet[Team]:
+    """The teams ``lead`` leads today, or the one of them asked for; 404 for any other."""
+    teams = Team.objects.filter(pk__in=policy.teams_led_by(lead)).order_by("name", "pk")
+    if team_id is not None:
+        teams = teams.filter(pk=team_id)
+        if not teams.exists():
+            raise Http404
+    return teams
+
+
+def team_coordinators(teams: QuerySet[Team], today: date) -> QuerySet[TeamMembership]:
+    """The coordinators' current memberships of ``teams``, with the people."""
+    return (
+        TeamMembership.objects.filter(
+            policy.active_on(today),
+            team__in=teams,
+            kind=TeamMembership.Kind.MEMBER,
+            user__role=Role.COORDINATOR,
+            user__is_active=True,
+        )
+        .select_related("team", "user")
+        .order_by("team__name", "user__last_name", "user__first_name", "user_id")
+    )
+
+
+def _coordinator_ids(teams: QuerySet[Team], today: date) -> QuerySet[TeamMembership, Any]:
+    return team_coordinators(teams, today).values("user")
+
+
+def scope_clients(teams: QuerySet[Team], today: date) -> QuerySet[Any, Any]:
+    """The open clients of ``teams``: assigned to their coordinators, or the teams' own without a
+    named worker; as a queryset of client ids. All of them are clients the teams' leads see
+    (``access.policy.visible_clients``: ``led``)."""
+    assigned = client_selectors.open_assignments_of(_coordinator_ids(teams, today)).values("client")
+    unassigned = client_selectors.clients_without_named_worker(teams).values("pk")
+    return client_selectors.open_clients().filter(Q(pk__in=assigned) | Q(pk__in=unassigned)).values("pk")
+
+
+def _caseload_figures(coordinators: QuerySet[Any, Any], today: date) -> dict[int, dict[str, Any]]:
+    """Per coordinator: open clients, clients of each weighted kind and continuity, one query."""
+    year_ago = today - timedelta(days=YEAR)
+    annotations = client_selectors.client_annotations(today)
+    long_relationship = Q(client__relationship_started_on__lte=year_ago)
+    rows = (
+        client_selectors.open_assignments_of(coordinators)
+        .order_by()
+        .values("coordinator")
+        .annotate(
+            open_clients=Count("pk"),
+            child_special_support=Count("pk", filter=Q(client__child_special_support=True)),
+            rai=Count("pk", filter=Q(client__in=assessment_selectors.rai_clients())),
+            personal_budget=Count("pk", filter=Q(client__in=budget_selectors.clients_with_running_budget(today))),
+            no_finished_plan=Count("pk", filter=~Q(client__in=plan_selectors.clients_with_published_plan())),
+            worker_changes=Sum(annotations["worker_changes_12m"]),
+            days_without_worker=Sum(annotations["days_without_worker"]),
+            client_days=Sum(
+                RawSQL("LEAST(%s - clients_client.relationship_started_on, %s)", (today, YEAR)),
+                output_field=IntegerField(),
+            ),
+            long_clients=Count("pk", filter=long_relationship),
+            same_worker_12m=Count("pk", filter=long_relationship & Q(started_on__lte=year_ago)),
+        )
+    )
+    return {row["coordinator"]: dict(row) for row in rows}
+
+
+def _absences(coordinators: QuerySet[Any, Any], today: date) -> dict[int, tuple[date, list[str]]]:
+    """Who is away today, until when, and who substitutes."""
+    away: dict[int, tuple[date, list[str]]] = {}
+    for sub in Substitution.objects.filter(
+        absent__in=coordinators, starts_on__lte=today, ends_on__gte=today
+    ).select_related("substitute"):
+        until, names = away.get(sub.absent_id, (sub.ends_on, []))
+        names.append(sub.substitute.get_full_name() or sub.substitute.username)
+        away[sub.absent_id] = (max(until, sub.ends_on), names)
+    return away
+
+
+def _weighted(figures: dict[str, Any], weights: dict[str, Decimal]) -> Decimal:
+    extra = sum((Decimal(figures.get(kind, 0)) * weight for kind, weight in weights.items()), Decimal(0))
+    return (Decimal(figures.get("open_clients", 0)) + extra).quantize(Decimal("0.1"))
+
+
+def _fill_row(row: CoordinatorRow, figures: dict[str, Any], weights: dict[str, Decimal]) -> None:
+    row.open_clients = figures.get("open_clients", 0)
+    row.kinds = {kind: figures.get(kind, 0) for kind in ClientKind.values}
+    row.weighted_load = _weighted(figures, weights)
+    row.worker_changes = figures.get("worker_changes") or 0
+    row.days_without_worker = figures.get("days_without_worker") or 0
+    row.client_years = (figures.get("client_days") or 0) / YEAR
+    row.long_clients = figures.get("long_clients", 0)
+    row.same_worker_12m = figures.get("same_worker_12m", 0)
+
+
+type Counts = dict[str, int]
+
+
+def _work_by_recipient(work: list[reminder_selectors.DueWork], today: date) -> dict[int, tuple[Counts, Counts]]:
+    """Per recipient, the work overdue and coming by kind."""
+    counted: dict[int, tuple[Counts, Counts]] = defaultdict(lambda: (defaultdict(int), defaultdict(int)))
+    seen: set[tuple[str, int, int]] = set()
+    for item in work:
+        # A piece of work of a client without a named worker reaches each lead: count it once.
+        key = (item.kind, item.client_id, item.due_on.toordinal())
+        if key in seen:
+            continue
+        seen.add(key)
+        overdue, coming = counted[item.recipient_id]
+        (overdue if item.due_on < today else coming)[item.kind] += 1
+    return counted
+
+
+def _without_worker(teams: QuerySet[Team], today: date) -> dict[int, list[int]]:
+    """Per team, the days each client has been without a named worker."""
+    days: dict[int, list[int]] = defaultdict(list)
+    rows = client_selectors.clients_without_named_worker(teams)
+    for team_id, since in rows.values_list("team_id", "without_worker_since"):  # type: ignore[misc]  # annotated
+        days[team_id].append((today - since).days)
+    return days
+
+
+def _bucket(days: list[int]) -> list[int]:
+    return [sum(1 for d in days if lo <= d and (hi is None or d <= hi)) for lo, hi in WITHOUT_WORKER_BUCKETS]
+
+
+def build_review(teams: QuerySet[Team], *, today: date | None = None) -> Review:
+    """The review of ``teams`` (already limited to those the viewer leads): a fixed number of
+    queries whatever the number of teams, coordinators and clients."""
+    today = today or timezone.localdate()
+    weights = load_weights()
+    team_list = list(teams)
+    thresholds = dict(ReviewSettings.objects.filter(team__in=team_list).values_list("team_id", "load_threshold"))
+    memberships = list(team_coordinators(teams, today))
+    coordinators = _coordinator_ids(teams, today)
+    figures = _caseload_figures(coordinators, today)
+    away = _absences(coordinators, today)
+    scope = scope_clients(teams, today)
+    work = _work_by_recipient(reminder_selectors.due_work(clients=scope, today=today, days=COMING_DAYS), today)
+    ends: dict[int, dict[str, int]] = defaultdict(dict)
+    for end in client_selectors.assignment_ends(coordinators=coordinators, since=today - timedelta(days=YEAR)):
+        ends[end["coordinator"]][end["end_reason"]] = end["n"]
+    rows_by_team: dict[int, list[CoordinatorRow]] = defaultdict(list)
+    coordinator_ids = set()
+    for membership in memberships:
+        row = CoordinatorRow(
+            team=membership.team,
+            coordinator=membership.user,
+            threshold=thresholds.get(membership.team_id, DEFAULT_LOAD_THRESHOLD),
+        )
+        _fill_row(row, figures.get(membership.user_id, {}), weights)
+        row.away_until, row.substitutes = away.get(membership.user_id, (None, []))
+        overdue, coming = work.get(membership.user_id, ({}, {}))
+        row.overdue, row.coming = dict(overdue), dict(coming)
+        row.handovers = ends.get(membership.user_id, {})
+        coordinator_ids.add(membership.user_id)
+        rows_by_team[membership.team_id].append(row)
+    without = _without_worker(teams, today)
+    names = _domain_names()
+    totals = []
+    for team in team_list:
+        days = without.get(team.pk, [])
+        total = TeamTotals(
+            team=team,
+            threshold=thresholds.get(team.pk, DEFAULT_LOAD_THRESHOLD),
+            rows=rows_by_team.get(team.pk, []),
+            without_worker=len(days),
+            without_worker_buckets=_bucket(days),
+            longest_without_worker=max(days, default=0),
+        )
+        totals.append(total)
+    # Work that fell to a lead (no named worker): shown on the teams together.
+    if totals:
+        for recipient, (overdue, coming) in work.items():
+            if recipient not in coordinator_ids:
+                totals[0].unassigned_overdue += sum(overdue.values())
+                totals[0].unassigned_coming += sum(coming.values())
+    return Review(
+        today=today,
+        teams=totals,
+        weights=weights,
+        outcomes=_outcomes(scope, names),
+        uncovered=_uncovered(scope, names),
+        times_of_day=assessment_selectors.times_of_day(),
+        services_not_started=sum(
+            overdue.get(reminder_selectors.SERVICE_NOT_STARTED, 0) for overdue, _ in work.values()
+        ),
+        referrals_unanswered=list(
+            client_selectors.unanswered_referrals_by_counterpart(
+                clients=scope, before=today - timedelta(days=REFERRAL_UNANSWERED_DAYS)
+            )
+        ),
+    )
+
+
+def _domain_names() -> dict[int, str]:
+    return {domain.pk: domain.name for domain in assessment_selectors.life_domains()}
+
+
+def _outcomes(scope: QuerySet[Any, Any], names: dict[int, str]) -> list[OutcomeRow]:
+    rows = [
+        OutcomeRow(
+            domain=names.get(row["goal__domain"], "") if row["goal__domain"] else "",
+            goals=row["goals"],
+            client_reached=row["client_reached"],
+            professional_reached=row["professional_reached"],
+            client_average=round(row["client_average"], 1) if row["client_average"] is not None else None,
+            professional_average=round(row["professional_average"], 1)
+            if row["professional_average"] is not None
+            else None,
+        )
+        for row in plan_selectors.goal_outcomes_by_domain(scope)
+    ]
+    return sorted(rows, key=lambda row: (row.domain == "", row.domain))
+
+
+def _uncovered(scope: QuerySet[Any, Any], names: dict[int, str]) -> list[tuple[str, dict[str, int]]]:
+    by_domain: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in assessment_selectors.uncovered_slots(scope):
+        by_domain[names.get(row["need__domain"], "")][row["time_of_day"]] = row["slots"]
+    return sorted(by_domain.items())
