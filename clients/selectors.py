@@ -35,7 +35,17 @@ from access.models import AccessEvent, Section
 from access.services import record_access, record_list_access
 from accounts.models import User
 
-from .models import Assignment, Client, ClientMessage, Contact, Referral, ReferralStatus, RelationshipPeriod, SearchName
+from .models import (
+    Assignment,
+    AssignmentEnd,
+    Client,
+    ClientMessage,
+    Contact,
+    Referral,
+    ReferralStatus,
+    RelationshipPeriod,
+    SearchName,
+)
 
 CASELOAD_ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
     "name": ("client__last_name", "client__first_name", "pk"),
@@ -338,3 +348,23 @@ def unanswered_referral_clients(*, clients: QuerySet[Any, Any], before: date) ->
 def open_clients() -> QuerySet[Client]:
     """Clients whose relationship is open. Callers narrow it to what a user may see."""
     return Client.objects.filter(closed_on__isnull=True)
+
+
+def with_named_worker(clients: QuerySet[Client]) -> QuerySet[Client]:
+    """``clients`` each with ``named_worker_name`` and ``named_worker_id`` (empty without one)."""
+    current = Assignment.objects.filter(client=OuterRef("pk"), ended_on__isnull=True)
+    return clients.annotate(
+        named_worker_id=Subquery(current.values("coordinator")[:1]),
+        named_worker_first=Subquery(current.values("coordinator__first_name")[:1]),
+        named_worker_last=Subquery(current.values("coordinator__last_name")[:1]),
+    )
+
+
+def log_list_shown(*, viewer: User, clients: Iterable[Client], what: str) -> None:
+    """Logs a list of clients (each on its own ``access_ground``) as read by ``viewer``."""
+    record_list_access(actor=viewer, clients=clients, what=what)
+
+
+def assignment_end_reasons() -> list[tuple[str, str]]:
+    """Why an assignment ended, with the names: the reasons of the handover figures."""
+    return [(str(value), str(label)) for value, label in AssignmentEnd.choices]

@@ -138,3 +138,8 @@ def due_work(*, clients: QuerySet[Any, Any], today: date, days: int) -> list[Due
             DueWork(WORK_KIND_OF[kind], client_id, due_on, recipient_id)
             for kind, client_id, due_on, recipient_id in cursor.fetchall()
         ]
+
+
+def work_kind_labels() -> dict[str, str]:
+    """The names of the kinds of work the team review counts."""
+    return {kind: str(Kind(kind).label) for kind in dict.fromkeys(WORK_KIND_OF.values())}

@@ -12,13 +12,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, IntegerField, Q, QuerySet, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
 from access import policy
-from accounts.models import Role, User
+from accounts.models import Profession, Role, User
 from assessments import selectors as assessment_selectors
 from budgets import selectors as budget_selectors
 from care_plans import selectors as plan_selectors
@@ -85,6 +85,19 @@ class CoordinatorRow:
         return sum(self.overdue.values())
 
     @property
+    def work_cells(self) -> list[tuple[str, int, int]]:
+        """Per kind of work in the table's order: (kind, overdue, coming)."""
+        return [(kind, self.overdue.get(kind, 0), self.coming.get(kind, 0)) for kind in WORK_KINDS]
+
+    @property
+    def kind_cells(self) -> list[int]:
+        return [self.kinds.get(kind, 0) for kind in ClientKind.values]
+
+    @property
+    def handover_cells(self) -> list[int]:
+        return [self.handovers.get(reason, 0) for reason, _ in client_selectors.assignment_end_reasons()]
+
+    @property
     def coming_total(self) -> int:
         return sum(self.coming.values())
 
@@ -139,6 +152,22 @@ class TeamTotals:
         return round(100 * self._sum("same_worker_12m") / long_clients) if long_clients else None
 
     @property
+    def work_cells(self) -> list[tuple[str, int, int]]:
+        return [
+            (
+                kind,
+                sum(row.overdue.get(kind, 0) for row in self.rows),
+                sum(row.coming.get(kind, 0) for row in self.rows),
+            )
+            for kind in WORK_KINDS
+        ]
+
+    @property
+    def handover_cells(self) -> list[int]:
+        totals = self.handovers
+        return [totals.get(reason, 0) for reason, _ in client_selectors.assignment_end_reasons()]
+
+    @property
     def handovers(self) -> dict[str, int]:
         totals: dict[str, int] = defaultdict(int)
         for row in self.rows:
@@ -171,7 +200,7 @@ class Review:
     teams: list[TeamTotals]
     weights: dict[str, Decimal]
     outcomes: list[OutcomeRow]
-    uncovered: list[tuple[str, dict[str, int]]]
+    uncovered: list[tuple[str, list[int]]]
     times_of_day: list[tuple[str, str]]
     services_not_started: int
     referrals_unanswered: list[dict[str, Any]]
@@ -407,8 +436,224 @@ def _outcomes(scope: QuerySet[Any, Any], names: dict[int, str]) -> list[OutcomeR
     return sorted(rows, key=lambda row: (row.domain == "", row.domain))
 
 
-def _uncovered(scope: QuerySet[Any, Any], names: dict[int, str]) -> list[tuple[str, dict[str, int]]]:
+def _uncovered(scope: QuerySet[Any, Any], names: dict[int, str]) -> list[tuple[str, list[int]]]:
+    """Uncovered slots per life domain, a count for each time of day in the grid's order."""
     by_domain: dict[str, dict[str, int]] = defaultdict(dict)
     for row in assessment_selectors.uncovered_slots(scope):
         by_domain[names.get(row["need__domain"], "")][row["time_of_day"]] = row["slots"]
-    return sorted(by_domain.items())
+    times = [value for value, _ in assessment_selectors.times_of_day()]
+    return sorted((domain, [counts.get(t, 0) for t in times]) for domain, counts in by_domain.items())
+
+
+# The load chart: one horizontal bar per coordinator, the threshold marked on each row.
+CHART_WIDTH = 640
+CHART_LABEL_WIDTH = 180
+CHART_VALUE_WIDTH = 70
+CHART_ROW = 26
+CHART_BAR = 18
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    label: str
+    value: Decimal
+    threshold: Decimal
+    over: bool
+    y: int
+    width: int
+    threshold_x: int
+    value_x: int
+
+
+@dataclass(frozen=True)
+class LoadChart:
+    width: int
+    height: int
+    plot_x: int
+    bars: list[ChartBar]
+
+
+def load_chart(result: Review) -> LoadChart:
+    """The spread of weighted loads as server-rendered SVG geometry; the page shows the same
+    figures in a table beside it and says what the chart shows in words."""
+    plot = CHART_WIDTH - CHART_LABEL_WIDTH - CHART_VALUE_WIDTH
+    top = result.max_load
+    bars = []
+    for index, row in enumerate(result.rows):
+        bars.append(
+            ChartBar(
+                label=row.coordinator.get_full_name() or row.coordinator.username,
+                value=row.weighted_load,
+                threshold=row.threshold,
+                over=row.over_threshold,
+                y=8 + index * CHART_ROW,
+                width=max(1, int(plot * row.weighted_load / top)),
+                threshold_x=CHART_LABEL_WIDTH + int(plot * row.threshold / top),
+                value_x=CHART_LABEL_WIDTH + max(1, int(plot * row.weighted_load / top)) + 6,
+            )
+        )
+    return LoadChart(width=CHART_WIDTH, height=16 + len(bars) * CHART_ROW, plot_x=CHART_LABEL_WIDTH, bars=bars)
+
+
+@dataclass(frozen=True)
+class Summary:
+    coordinators: int
+    lowest: Decimal
+    highest: Decimal
+    median: Decimal
+    over: list[str]
+
+
+def summary(result: Review) -> Summary | None:
+    """The load spread in words: the range, the median and who is over their threshold."""
+    loads = sorted(row.weighted_load for row in result.rows)
+    if not loads:
+        return None
+    middle = len(loads) // 2
+    median = loads[middle] if len(loads) % 2 else (loads[middle - 1] + loads[middle]) / 2
+    return Summary(
+        coordinators=len(loads),
+        lowest=loads[0],
+        highest=loads[-1],
+        median=median.quantize(Decimal("0.1")),
+        over=[row.coordinator.get_full_name() or row.coordinator.username for row in result.rows if row.over_threshold],
+    )
+
+
+# The numbers of the review that open the list of clients behind them.
+DRILL_METRICS = ("open", "overdue", "coming", "without_worker", "uncovered", "referrals")
+
+
+def drill_client_ids(
+    teams: QuerySet[Team], *, metric: str, coordinator_id: int | None = None, kind: str = "", today: date | None = None
+) -> QuerySet[Any, Any] | list[int]:
+    """The ids of the clients behind one number of the review of ``teams``."""
+    today = today or timezone.localdate()
+    coordinators = _coordinator_ids(teams, today)
+    if coordinator_id is not None:
+        coordinators = coordinators.filter(user_id=coordinator_id)
+    scope = scope_clients(teams, today)
+    if metric == "open":
+        return client_selectors.open_assignments_of(coordinators).values("client")
+    if metric in ("overdue", "coming"):
+        work = reminder_selectors.due_work(clients=scope, today=today, days=COMING_DAYS)
+        wanted = set(coordinators.values_list("user_id", flat=True)) if coordinator_id is not None else None
+        return sorted(
+            {
+                item.client_id
+                for item in work
+                if (item.due_on < today) == (metric == "overdue")
+                and (not kind or item.kind == kind)
+                and (wanted is None or item.recipient_id in wanted)
+            }
+        )
+    if metric == "without_worker":
+        return client_selectors.clients_without_named_worker(teams).values("pk")
+    if metric == "uncovered":
+        return assessment_selectors.uncovered_slot_clients(scope)
+    return client_selectors.unanswered_referral_clients(
+        clients=scope, before=today - timedelta(days=REFERRAL_UNANSWERED_DAYS)
+    )
+
+
+def clients_behind(
+    lead: User, teams: QuerySet[Team], *, metric: str, coordinator_id: int | None = None, kind: str = ""
+) -> list[Any]:
+    """The clients behind one number, only those ``lead`` may see (``access.policy``), each with
+    its named worker; the list is logged as read."""
+    ids = drill_client_ids(teams, metric=metric, coordinator_id=coordinator_id, kind=kind)
+    clients = client_selectors.with_named_worker(policy.visible_clients(lead).filter(pk__in=ids))
+    shown = list(clients.order_by("last_name", "first_name", "pk"))
+    client_selectors.log_list_shown(viewer=lead, clients=shown, what=f"team_review.{metric}")
+    return shown
+
+
+@dataclass
+class Move:
+    client_id: int
+    weight: Decimal
+    source: User
+    target: User
+    client: Any = None
+
+
+# The balance view stops proposing after this many moves: a lead confirms them one by one.
+MAX_MOVES = 30
+
+
+def _client_weights(coordinators: QuerySet[Any, Any], weights: dict[str, Decimal], today: date) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in client_selectors.open_assignments_of(coordinators)
+        .annotate(
+            rai=Exists(assessment_selectors.rai_clients().filter(client=OuterRef("client"))),
+            budget=Exists(budget_selectors.clients_with_running_budget(today).filter(client=OuterRef("client"))),
+            plan=Exists(plan_selectors.clients_with_published_plan().filter(client=OuterRef("client"))),
+        )
+        .values("client", "coordinator", "client__child_special_support", "rai", "budget", "plan")
+    ]
+    for row in rows:
+        weight = Decimal(1)
+        weight += weights[ClientKind.CHILD_SPECIAL_SUPPORT] if row["client__child_special_support"] else 0
+        weight += weights[ClientKind.RAI] if row["rai"] else 0
+        weight += weights[ClientKind.PERSONAL_BUDGET] if row["budget"] else 0
+        weight += weights[ClientKind.NO_FINISHED_PLAN] if not row["plan"] else 0
+        row["weight"] = weight
+    return rows
+
+
+def _best_move(clients: list[dict[str, Any]], gap: Decimal, target: User, moved: set[int]) -> dict[str, Any] | None:
+    """The client whose move narrows the gap most without turning it round; a child needing
+    special support only to a social worker (SHL §42)."""
+    candidates = [
+        c
+        for c in clients
+        if c["client"] not in moved
+        and c["weight"] < gap
+        and (not c["client__child_special_support"] or target.profession == Profession.SOCIAL_WORKER)
+    ]
+    return min(candidates, key=lambda c: (abs(gap / 2 - c["weight"]), c["client"]), default=None)
+
+
+def propose_moves(teams: QuerySet[Team], *, today: date | None = None) -> list[Move]:
+    """Moves of clients within each team that even out the weighted load: from the heaviest
+    caseload to the lightest, while a move narrows the gap by more than an ordinary client."""
+    today = today or timezone.localdate()
+    weights = load_weights()
+    memberships = list(team_coordinators(teams, today))
+    rows = _client_weights(_coordinator_ids(teams, today), weights, today)
+    by_coordinator: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_coordinator[row["coordinator"]].append(row)
+    moves: list[Move] = []
+    moved: set[int] = set()
+    teams_members: dict[int, list[User]] = defaultdict(list)
+    for membership in memberships:
+        teams_members[membership.team_id].append(membership.user)
+    for members in teams_members.values():
+        load = {u.pk: sum((c["weight"] for c in by_coordinator[u.pk]), Decimal(0)) for u in members}
+        while len(members) > 1 and len(moves) < MAX_MOVES:
+            heavy = max(members, key=lambda u: (load[u.pk], -u.pk))
+            light = min(members, key=lambda u: (load[u.pk], u.pk))
+            gap = load[heavy.pk] - load[light.pk]
+            best = _best_move(by_coordinator[heavy.pk], gap, light, moved) if gap > 1 else None
+            if best is None:
+                break
+            moved.add(best["client"])
+            by_coordinator[heavy.pk].remove(best)
+            by_coordinator[light.pk].append(best)
+            load[heavy.pk] -= best["weight"]
+            load[light.pk] += best["weight"]
+            moves.append(Move(best["client"], best["weight"], heavy, light))
+    return moves
+
+
+def proposed_moves_for(lead: User, teams: QuerySet[Team]) -> list[Move]:
+    """The balance view's proposals with the clients the lead may see, logged as read."""
+    moves = propose_moves(teams)
+    visible = {c.pk: c for c in policy.visible_clients(lead).filter(pk__in=[m.client_id for m in moves])}
+    shown = [m for m in moves if m.client_id in visible]
+    for move in shown:
+        move.client = visible[move.client_id]
+    client_selectors.log_list_shown(viewer=lead, clients=[m.client for m in shown], what="team_review.balance")
+    return shown

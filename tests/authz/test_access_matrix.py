@@ -99,6 +99,7 @@ SEES_OTHER = staff_only(404, other_coordinator=200, other_lead=200)
 EDITS_OWN = staff_only(404, coordinator=200, lead=403, substitute=403, member=403)
 EDITS_OTHER = staff_only(404, other_coordinator=200, other_lead=403)
 API_DENIES_ANONYMOUS = {"anonymous": 403}
+LEADS_ONLY = staff_only(403, lead=200, other_lead=200)
 
 MATRIX: dict[tuple[str, str], Row] = {
     ("home", "-"): Row("GET", no_kwargs, staff_only(302, admin=200)),
@@ -127,6 +128,33 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("client-edit", "own"): Row("GET", own_client, EDITS_OWN),
     ("client-edit", "other"): Row("GET", other_client, EDITS_OTHER),
     ("team-review", "-"): Row("GET", no_kwargs, staff_only(403, lead=200, other_lead=200)),
+    # The team lead's review: a lead sees their own teams' figures; nobody else has a review.
+    ("team-review-figures", "-"): Row("GET", no_kwargs, LEADS_ONLY),
+    ("team-review-figures", "own-team"): Row(
+        "GET", no_kwargs, staff_only(403, lead=200, other_lead=400), query=lambda w: {"team": w.team_a.pk}
+    ),
+    ("team-review-threshold", "own-team"): Row(
+        "POST",
+        no_kwargs,
+        staff_only(403, lead=302, other_lead=400),
+        data=lambda: {"team": World.current.team_a.pk, "load_threshold": "40"},
+    ),
+    ("team-review-digest", "-"): Row("POST", no_kwargs, staff_only(403, lead=302, other_lead=302)),
+    ("team-review-clients", "own-team"): Row(
+        "GET", no_kwargs, LEADS_ONLY, query=lambda w: {"metric": "open", "coordinator": w.coordinator.pk}
+    ),
+    ("team-review-clients", "reassign-own"): Row(
+        "POST",
+        no_kwargs,
+        staff_only(403, lead=302, other_lead=400),
+        data=lambda: {"clients": World.current.colleague_client.pk, "to": World.current.coordinator.pk, "note": "x"},
+        query=lambda w: {"metric": "open"},
+    ),
+    ("team-review-balance", "-"): Row("GET", no_kwargs, LEADS_ONLY),
+    ("team-review-export", "caseloads"): Row("GET", lambda w: {"table": "caseloads", "fmt": "csv"}, LEADS_ONLY),
+    ("team-review-export", "clients"): Row(
+        "GET", lambda w: {"table": "clients", "fmt": "xlsx"}, LEADS_ONLY, query=lambda w: {"metric": "open"}
+    ),
     ("intake", "-"): Row("GET", no_kwargs, staff_only(200, member=403, admin=403)),
     ("client-search", "-"): Row("GET", no_kwargs, staff_only(200), query=lambda w: {"q": w.own_client.last_name}),
     ("client-contact-create", "own"): Row(
