@@ -657,3 +657,40 @@ def proposed_moves_for(lead: User, teams: QuerySet[Team]) -> list[Move]:
         move.client = visible[move.client_id]
     client_selectors.log_list_shown(viewer=lead, clients=[m.client for m in shown], what="team_review.balance")
     return shown
+
+
+def snapshot_figures(result: Review) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    """The figures a monthly snapshot keeps: the team's (``result`` of one team) and each
+    coordinator's, as JSON-ready numbers."""
+    team = result.teams[0]
+    per_coordinator = {
+        row.coordinator.pk: {
+            "open_clients": row.open_clients,
+            "weighted_load": float(row.weighted_load),
+            "overdue": row.overdue_total,
+            "coming": row.coming_total,
+            "worker_changes": row.worker_changes,
+            "days_without_worker": row.days_without_worker,
+            "same_worker_share": row.same_worker_share,
+            "overdue_by_kind": dict(row.overdue),
+        }
+        for row in team.rows
+    }
+    figures = {
+        "open_clients": team.open_clients,
+        "weighted_load": float(team.weighted_load),
+        "overdue": team.overdue_total,
+        "coming": team.coming_total,
+        "without_worker": team.without_worker,
+        "worker_changes": sum(row.worker_changes for row in team.rows),
+        "days_without_worker": team.days_without_worker,
+        "same_worker_share": team.same_worker_share,
+        "handovers": team.handovers,
+        "goals_rated": sum(o.goals for o in result.outcomes),
+        "goals_reached_client": sum(o.client_reached for o in result.outcomes),
+        "goals_reached_professional": sum(o.professional_reached for o in result.outcomes),
+        "uncovered_slots": sum(sum(counts) for _, counts in result.uncovered),
+        "services_not_started": result.services_not_started,
+        "referrals_unanswered": sum(r["n"] for r in result.referrals_unanswered),
+    }
+    return figures, per_coordinator
