@@ -143,3 +143,8 @@ def due_work(*, clients: QuerySet[Any, Any], today: date, days: int) -> list[Due
 def work_kind_labels() -> dict[str, str]:
     """The names of the kinds of work the team review counts."""
     return {kind: str(Kind(kind).label) for kind in dict.fromkeys(WORK_KIND_OF.values())}
+
+
+def open_reminders_of(user: User) -> QuerySet[Reminder]:
+    """Reminders to ``user`` neither done nor cancelled (snoozed ones too): work still theirs."""
+    return Reminder.objects.filter(recipient=user, done_at__isnull=True, cancelled_at__isnull=True)

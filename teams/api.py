@@ -2,6 +2,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -12,7 +14,7 @@ from rest_framework.views import APIView
 from access import policy
 from access.decorators import staff_user
 from accounts import selectors as account_selectors
-from accounts.models import User
+from accounts.models import Role, User
 from core.api import StrictSerializer
 from teams.models import Substitution, Team, TeamMembership
 
@@ -137,3 +139,58 @@ class SubstitutionsView(APIView):
             by=staff_user(request),
         )
         return Response(SubstitutionSerializer(substitution).data, status=status.HTTP_201_CREATED)
+
+
+class WorkLeftSerializer(serializers.Serializer[Any]):
+    open_clients = serializers.IntegerField()
+    open_reminders = serializers.IntegerField()
+    undone_decisions = serializers.IntegerField()
+
+
+def _refusal(error: services.WorkLeftError) -> Response:
+    """The no-orphans refusal: what is left, and where to hand it over."""
+    body = {
+        "user": error.messages,
+        "left": WorkLeftSerializer(error.left).data,
+        "handover": reverse("caseload-of", kwargs={"coordinator_id": error.coordinator.pk}),
+    }
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+
+
+class MembershipActionView(APIView):
+    def _membership(self, request: Request, pk: int, membership_pk: int) -> TeamMembership:
+        team = get_object_or_404(selectors.teams_for(staff_user(request)), pk=pk)
+        return get_object_or_404(selectors.team_members(team), pk=membership_pk)
+
+
+class MembershipEndView(MembershipActionView):
+    """End a membership today (the team's lead or an administrator). A coordinator's is refused
+    while open clients, reminders or meeting decisions are left: the answer lists them."""
+
+    @extend_schema(request=None, responses={200: MembershipSerializer})
+    def post(self, request: Request, pk: int, membership_pk: int) -> Response:
+        user = staff_user(request)
+        membership = self._membership(request, pk, membership_pk)
+        if not services.may_manage_team(user, membership.team):
+            raise PermissionDenied
+        try:
+            services.end_team_membership(membership=membership, ended_on=timezone.localdate(), by=user)
+        except services.WorkLeftError as error:
+            return _refusal(error)
+        return Response(MembershipSerializer(membership).data)
+
+
+class MemberDeactivateView(MembershipActionView):
+    """An administrator deactivates a member, refused while work is left with them."""
+
+    @extend_schema(request=None, responses={200: MembershipSerializer})
+    def post(self, request: Request, pk: int, membership_pk: int) -> Response:
+        user = staff_user(request)
+        membership = self._membership(request, pk, membership_pk)
+        if user.role != Role.ADMINISTRATOR:
+            raise PermissionDenied
+        try:
+            services.deactivate_staff(person=membership.user, by=user)
+        except services.WorkLeftError as error:
+            return _refusal(error)
+        return Response(MembershipSerializer(membership).data)

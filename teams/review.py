@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from access import policy
 from accounts.models import Profession, Role, User
@@ -23,6 +24,7 @@ from assessments import selectors as assessment_selectors
 from budgets import selectors as budget_selectors
 from care_plans import selectors as plan_selectors
 from clients import selectors as client_selectors
+from networks import selectors as network_selectors
 from reminders import selectors as reminder_selectors
 
 from .models import (
@@ -694,3 +696,39 @@ def snapshot_figures(result: Review) -> tuple[dict[str, Any], dict[int, dict[str
         "referrals_unanswered": sum(r["n"] for r in result.referrals_unanswered),
     }
     return figures, per_coordinator
+
+
+@dataclass(frozen=True)
+class WorkLeft:
+    """What a coordinator still carries: the no-orphans check before they leave."""
+
+    open_clients: int
+    open_reminders: int
+    undone_decisions: int
+
+    @property
+    def any(self) -> bool:
+        return bool(self.open_clients or self.open_reminders or self.undone_decisions)
+
+    def describe(self) -> str:
+        parts = []
+        if self.open_clients:
+            parts.append(ngettext("%(n)d open client", "%(n)d open clients", self.open_clients))
+        if self.open_reminders:
+            parts.append(ngettext("%(n)d open reminder", "%(n)d open reminders", self.open_reminders))
+        if self.undone_decisions:
+            parts.append(
+                ngettext("%(n)d undone meeting decision", "%(n)d undone meeting decisions", self.undone_decisions)
+            )
+        counts = [self.open_clients, self.open_reminders, self.undone_decisions]
+        return ", ".join(part % {"n": n} for part, n in zip(parts, [c for c in counts if c], strict=True))
+
+
+def work_left(person: User) -> WorkLeft:
+    """The open clients, open reminders and undone meeting decisions of ``person``."""
+    people = User.objects.filter(pk=person.pk)
+    return WorkLeft(
+        open_clients=client_selectors.open_assignments_of(people).count(),
+        open_reminders=reminder_selectors.open_reminders_of(person).count(),
+        undone_decisions=network_selectors.undone_decisions_of(people).count(),
+    )

@@ -56,6 +56,8 @@ def end_team_membership(*, membership: TeamMembership, ended_on: date, by: User)
         raise ValidationError({"team": _("Only the team's lead or an administrator manages its members.")})
     if ended_on < membership.started_on:
         raise ValidationError({"ended_on": _("A membership cannot end before it started.")})
+    if membership.kind == TeamMembership.Kind.MEMBER:
+        refuse_orphans(membership.user)
     membership.ended_on = ended_on
     membership.save(update_fields=["ended_on"])
     return membership
@@ -228,3 +230,38 @@ def send_weekly_digests(*, today: date | None = None) -> int:
         DigestDelivery.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
         sent += 1
     return sent
+
+
+# No orphaned clients: a coordinator leaves only once their work is handed over.
+
+
+class WorkLeftError(ValidationError):
+    """A coordinator still has work; ``left`` says what (the refusal lists it and links to the
+    handover of their caseload)."""
+
+    def __init__(self, coordinator: User, left: review.WorkLeft) -> None:
+        self.coordinator = coordinator
+        self.left = left
+        super().__init__({"user": [_("Hand over their work first: %(left)s.") % {"left": left.describe()}]})
+
+
+def refuse_orphans(person: User) -> None:
+    """Refuses, listing what is left, while ``person`` has open clients, open reminders or
+    undone meeting decisions: none of them may be left without someone to carry them."""
+    left = review.work_left(person)
+    if left.any:
+        raise WorkLeftError(person, left)
+
+
+@transaction.atomic
+def deactivate_staff(*, person: User, by: User) -> User:
+    """An administrator deactivates a staff user (who can then no longer sign in), once no
+    client, reminder or meeting decision is left with them."""
+    if by.role != Role.ADMINISTRATOR:
+        raise ValidationError({"user": _("Only an administrator deactivates people.")})
+    if person.pk == by.pk:
+        raise ValidationError({"user": _("You cannot deactivate yourself.")})
+    refuse_orphans(person)
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    return person

@@ -12,5 +12,11 @@ urlpatterns = [
     path("team/review/export/<str:table>.<str:fmt>", views.review_export, name="team-review-export"),
     path("teams/", views.teams, name="teams"),
     path("teams/<int:pk>/", views.team_detail, name="team-detail"),
+    path("teams/<int:pk>/members/<int:membership_pk>/end/", views.team_membership_end, name="team-membership-end"),
+    path(
+        "teams/<int:pk>/members/<int:membership_pk>/deactivate/",
+        views.team_member_deactivate,
+        name="team-member-deactivate",
+    ),
     path("substitutions/", views.substitutions, name="substitutions"),
 ]

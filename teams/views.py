@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access import policy
 from access.decorators import StaffRequest, staff_required
 from accounts import selectors as account_selectors
-from accounts.models import User
+from accounts.models import Role, User
 from clients import selectors as client_selectors
 from core.pages import submit
 from reminders import selectors as reminder_selectors
@@ -30,7 +30,7 @@ from .forms import (
     SubstitutionForm,
     TeamMembershipForm,
 )
-from .models import ClientKind
+from .models import ClientKind, Team, TeamMembership
 
 
 @staff_required
@@ -68,13 +68,78 @@ def team_detail(request: StaffRequest, pk: int) -> HttpResponse:
     if outcome.done:
         messages.success(request, _("The member was added to the team."))
         return redirect("team-detail", pk=team.pk)
+    return _team_page(request, team, form=form if may_manage else None, status=outcome.status)
+
+
+def _team_page(
+    request: StaffRequest,
+    team: Team,
+    *,
+    form: forms.Form | None = None,
+    refusal: services.WorkLeftError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """A team's page; after a refused removal, with what the person still carries."""
+    user = request.user
     context = {
         "team": team,
         "memberships": list(selectors.team_members(team)),
-        "form": form if may_manage else None,
-        "today": today,
+        "form": form,
+        "today": timezone.localdate(),
+        "may_manage": services.may_manage_team(user, team),
+        "may_deactivate": user.role == Role.ADMINISTRATOR,
+        "refusal": refusal,
     }
-    return render(request, "teams/team_detail.html", context, status=outcome.status)
+    return render(request, "teams/team_detail.html", context, status=status)
+
+
+def _membership(request: StaffRequest, pk: int, membership_pk: int) -> TeamMembership:
+    team = get_object_or_404(selectors.teams_for(request.user), pk=pk)
+    return get_object_or_404(selectors.team_members(team), pk=membership_pk)
+
+
+def _refused_or_done(request: StaffRequest, membership: TeamMembership, action: Any, done: str) -> HttpResponse:
+    try:
+        action()
+    except services.WorkLeftError as refusal:
+        return _team_page(request, membership.team, refusal=refusal, status=400)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _team_page(request, membership.team, status=400)
+    messages.success(request, done)
+    return redirect("team-detail", pk=membership.team.pk)
+
+
+@staff_required
+@require_POST
+def team_membership_end(request: StaffRequest, pk: int, membership_pk: int) -> HttpResponse:
+    """The team's lead (or an administrator) ends a membership today; a coordinator's only once
+    nothing is left with them."""
+    membership = _membership(request, pk, membership_pk)
+    if not services.may_manage_team(request.user, membership.team):
+        raise PermissionDenied
+    return _refused_or_done(
+        request,
+        membership,
+        lambda: services.end_team_membership(membership=membership, ended_on=timezone.localdate(), by=request.user),
+        _("The membership was ended."),
+    )
+
+
+@staff_required
+@require_POST
+def team_member_deactivate(request: StaffRequest, pk: int, membership_pk: int) -> HttpResponse:
+    """An administrator deactivates a member, once nothing is left with them."""
+    membership = _membership(request, pk, membership_pk)
+    if request.user.role != Role.ADMINISTRATOR:
+        raise PermissionDenied
+    return _refused_or_done(
+        request,
+        membership,
+        lambda: services.deactivate_staff(person=membership.user, by=request.user),
+        _("The person was deactivated."),
+    )
 
 
 @staff_required

@@ -100,6 +100,15 @@ EDITS_OWN = staff_only(404, coordinator=200, lead=403, substitute=403, member=40
 EDITS_OTHER = staff_only(404, other_coordinator=200, other_lead=403)
 API_DENIES_ANONYMOUS = {"anonymous": 403}
 LEADS_ONLY = staff_only(403, lead=200, other_lead=200)
+# Team A's page is its members' and the administrator's; its lead and the administrator manage it.
+TEAM_A_MANAGED = staff_only(403, other_coordinator=404, other_lead=404, lead=400, admin=400)
+TEAM_A_ADMIN_ONLY = staff_only(403, other_coordinator=404, other_lead=404, admin=400)
+
+
+def coordinators_membership(w: World) -> dict[str, Any]:
+    membership = w.coordinator.team_memberships.get(team=w.team_a, kind="member")
+    return {"pk": w.team_a.pk, "membership_pk": membership.pk}
+
 
 MATRIX: dict[tuple[str, str], Row] = {
     ("home", "-"): Row("GET", no_kwargs, staff_only(302, admin=200)),
@@ -151,6 +160,16 @@ MATRIX: dict[tuple[str, str], Row] = {
         query=lambda w: {"metric": "open"},
     ),
     ("team-review-balance", "-"): Row("GET", no_kwargs, LEADS_ONLY),
+    # No orphaned clients: the coordinator still has a client, a reminder and a decision, so
+    # whoever may end the membership or deactivate them is refused with what is left (400).
+    ("team-membership-end", "with-work"): Row("POST", coordinators_membership, TEAM_A_MANAGED),
+    ("team-member-deactivate", "with-work"): Row("POST", coordinators_membership, TEAM_A_ADMIN_ONLY),
+    ("api-membership-end", "with-work"): Row(
+        "POST", coordinators_membership, {**TEAM_A_MANAGED, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-member-deactivate", "with-work"): Row(
+        "POST", coordinators_membership, {**TEAM_A_ADMIN_ONLY, **API_DENIES_ANONYMOUS}
+    ),
     ("team-review-export", "caseloads"): Row("GET", lambda w: {"table": "caseloads", "fmt": "csv"}, LEADS_ONLY),
     ("team-review-export", "clients"): Row(
         "GET", lambda w: {"table": "clients", "fmt": "xlsx"}, LEADS_ONLY, query=lambda w: {"metric": "open"}
