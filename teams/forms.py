@@ -125,3 +125,7 @@ class BalanceForm(forms.Form):
     def chosen_moves(self) -> list[tuple[int, User]]:
         data = self.cleaned_data
         return [(m.client_id, data[f"to_{m.client_id}"]) for m in self.moves if data.get(f"move_{m.client_id}")]
+
+
+class MyClientsSearchForm(forms.Form):
+    q = forms.CharField(label=_("Find among my clients"), max_length=100, required=False)

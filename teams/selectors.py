@@ -8,7 +8,9 @@ from django.utils import timezone
 from access import policy
 from access.policy import active_on, teams_led_by
 from accounts.models import Role, User
-from clients.models import Assignment, AssignmentEnd
+from clients import selectors as client_selectors
+from clients.models import Assignment, AssignmentEnd, Client
+from networks import selectors as network_selectors
 from teams.models import DigestSubscription, MonthlySnapshot, Substitution, Team, TeamMembership
 
 
@@ -142,3 +144,25 @@ TREND_FIGURES = (
     "services_not_started",
     "referrals_unanswered",
 )
+
+
+def my_clients(member: User, *, search: str = "") -> list[Client]:
+    """The clients on whose care team ``member`` is (and whom they may see), with their next
+    planned meeting and the sections of the record the member may open; a search by name
+    stays within them. One query, and one that logs the list."""
+    clients = (
+        policy.visible_clients(member)
+        .filter(pk__in=network_selectors.care_teams_of(member))
+        .annotate(
+            next_meeting=Subquery(
+                network_selectors.next_meetings().filter(client=OuterRef("pk")).values("starts_at")[:1]
+            )
+        )
+    )
+    for word in search.split():
+        clients = clients.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
+    shown: list[Client] = list(clients.order_by("last_name", "first_name", "pk"))
+    for client in shown:
+        client.sections = sorted(policy.sections_for(member, client.access_ground))  # type: ignore[attr-defined]
+    client_selectors.log_list_shown(viewer=member, clients=shown, what="my_clients")
+    return shown

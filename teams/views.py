@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from access import policy
 from access.decorators import StaffRequest, staff_required
+from access.models import Section
 from accounts import selectors as account_selectors
 from accounts.models import Role, User
 from clients import selectors as client_selectors
@@ -24,6 +25,7 @@ from .forms import (
     BalanceForm,
     DigestForm,
     DrillDownForm,
+    MyClientsSearchForm,
     ReassignForm,
     ReviewFilterForm,
     ReviewSettingsForm,
@@ -373,3 +375,38 @@ def review_export(request: StaffRequest, table: str, fmt: str) -> HttpResponse:
 def _filters_in_force(led: list[Any], team_id: int | None) -> list[tuple[str, str]]:
     names = [team.name for team in led if team_id is None or team.pk == team_id]
     return [(_("Teams"), ", ".join(names)), (_("Date"), timezone.localdate().isoformat())]
+
+
+# The page of each section a team member may open, in the order of the record.
+SECTION_PAGES = (
+    (Section.BASIC, "client-detail"),
+    (Section.NETWORK, "client-network"),
+    (Section.MEETINGS, "client-meetings"),
+    (Section.ASSESSMENT, "client-assessments"),
+    (Section.PLAN, "client-care-plan"),
+    (Section.BUDGET, "client-budgets"),
+)
+
+
+@staff_required
+@require_GET
+def my_clients(request: StaffRequest) -> HttpResponse:
+    """A team member's clients: those on whose care team they are, with the next meeting and
+    a link to each part of the record their profession may open; the search stays within them."""
+    form = MyClientsSearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "teams/my_clients.html", {"form": form, "clients": []}, status=400)
+    clients = selectors.my_clients(request.user, search=form.cleaned_data["q"])
+    labels = dict(Section.choices)
+    rows = [
+        (
+            client,
+            [
+                (labels[section], reverse(name, args=[client.pk]))
+                for section, name in SECTION_PAGES
+                if section in client.sections  # type: ignore[attr-defined]
+            ],
+        )
+        for client in clients
+    ]
+    return render(request, "teams/my_clients.html", {"form": form, "rows": rows, "clients": clients})

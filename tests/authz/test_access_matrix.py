@@ -160,6 +160,8 @@ MATRIX: dict[tuple[str, str], Row] = {
         query=lambda w: {"metric": "open"},
     ),
     ("team-review-balance", "-"): Row("GET", no_kwargs, LEADS_ONLY),
+    # Everyone on the staff has a list of the clients whose care team they are on.
+    ("my-clients", "-"): Row("GET", no_kwargs, staff_only(200)),
     # No orphaned clients: the coordinator still has a client, a reminder and a decision, so
     # whoever may end the membership or deactivate them is refused with what is left (400).
     ("team-membership-end", "with-work"): Row("POST", coordinators_membership, TEAM_A_MANAGED),
