@@ -160,6 +160,13 @@ MATRIX: dict[tuple[str, str], Row] = {
         query=lambda w: {"metric": "open"},
     ),
     ("team-review-balance", "-"): Row("GET", no_kwargs, LEADS_ONLY),
+    ("api-team-review-figures", "-"): Row("GET", no_kwargs, {**LEADS_ONLY, **API_DENIES_ANONYMOUS}),
+    ("api-team-review-figures", "other-team"): Row(
+        "GET",
+        no_kwargs,
+        {**staff_only(403, lead=404, other_lead=200), **API_DENIES_ANONYMOUS},
+        query=lambda w: {"team": w.team_b.pk},
+    ),
     # Everyone on the staff has a list of the clients whose care team they are on.
     ("my-clients", "-"): Row("GET", no_kwargs, staff_only(200)),
     # No orphaned clients: the coordinator still has a client, a reminder and a decision, so

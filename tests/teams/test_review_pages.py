@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from access.models import AccessEvent
 from accounts.factories import CoordinatorFactory
@@ -191,3 +192,38 @@ class TestSettings:
     def test_the_lead_turns_the_digest_off(self, world: World) -> None:
         assert signed_in(world.lead).post(reverse("team-review-digest"), {}).status_code == 302
         assert DigestSubscription.objects.get(lead=world.lead).enabled is False
+
+
+class TestReviewApi:
+    url = reverse("api-team-review-figures")
+
+    def test_the_same_figures_as_the_page(self, world: World) -> None:
+        api = APIClient()
+        api.force_login(world.lead)
+        body = api.get(self.url).json()
+        coordinators = {c["coordinator_id"]: c for c in body["coordinators"]}
+        assert coordinators[world.coordinator.pk]["open_clients"] == 1
+        assert coordinators[world.coordinator.pk]["overdue"] == {"referral_follow_up": 1}
+        assert [t["name"] for t in body["teams"]] == ["Tiimi A"]
+        assert body["referrals_unanswered"][0]["counterpart"] == "Kela"
+
+    @pytest.mark.parametrize("query", [{"team": "x"}, {"team": "0"}, {"team": "9" * 400}, {"unknown": "1"}])
+    def test_bad_input_is_a_400(self, world: World, query: dict[str, str]) -> None:
+        api = APIClient()
+        api.force_login(world.lead)
+        assert api.get(self.url, query).status_code == 400
+
+    def test_queries_do_not_grow(self, world: World) -> None:
+        api = APIClient()
+        api.force_login(world.lead)
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                assert api.get(self.url).status_code == 200
+            return len(queries)
+
+        small = count()
+        coordinator = CoordinatorFactory()
+        TeamMembershipFactory(team=world.team_a, user=coordinator, started_on=world.team_since)
+        world.give(coordinator, 6)
+        assert count() == small
