@@ -195,7 +195,7 @@ def rai_clients() -> QuerySet[Assessment, Any]:
     return Assessment.objects.exclude(rai_instrument="").values("client")
 
 
-def uncovered_slots(clients: QuerySet[Any, Any]) -> QuerySet[NeedSlot, Any]:
+def uncovered_slots(clients: QuerySet[Any, Any] | list[int]) -> QuerySet[NeedSlot, Any]:
     """Times of the week nobody covers, in the latest assessment of each of ``clients``, counted
     per life domain and time of day (unmet need, reported upward): one grouped query."""
     latest = (
@@ -212,7 +212,7 @@ def uncovered_slots(clients: QuerySet[Any, Any]) -> QuerySet[NeedSlot, Any]:
     )
 
 
-def uncovered_slot_clients(clients: QuerySet[Any, Any]) -> QuerySet[NeedSlot, Any]:
+def uncovered_slot_clients(clients: QuerySet[Any, Any] | list[int]) -> QuerySet[NeedSlot, Any]:
     """The client ids behind ``uncovered_slots``."""
     latest = (
         Assessment.objects.filter(client__in=clients)

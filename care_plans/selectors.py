@@ -235,7 +235,7 @@ def clients_with_published_plan() -> QuerySet[CarePlan, Any]:
 GOAL_REACHED_FROM = 3
 
 
-def goal_outcomes_by_domain(clients: QuerySet[Any, Any]) -> QuerySet[GoalOutcome, Any]:
+def goal_outcomes_by_domain(clients: QuerySet[Any, Any] | list[int]) -> QuerySet[GoalOutcome, Any]:
     """The outcomes of goals at the latest review of each of ``clients``' plans, per life domain
     of the goal: how many were rated, how many the client and the professional count as reached
     or improved (rating ≥ ``GOAL_REACHED_FROM``), and both average ratings side by side."""

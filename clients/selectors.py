@@ -318,7 +318,9 @@ def assignment_ends(*, coordinators: QuerySet[Any, Any], since: date) -> QuerySe
     )
 
 
-def unanswered_referrals_by_counterpart(*, clients: QuerySet[Any, Any], before: date) -> QuerySet[Referral, Any]:
+def unanswered_referrals_by_counterpart(
+    *, clients: QuerySet[Any, Any] | list[int], before: date
+) -> QuerySet[Referral, Any]:
     """Outgoing referrals of ``clients`` sent before ``before`` and still neither answered nor
     closed, counted per counterpart (pompottelu: who leaves our clients waiting)."""
     return (
@@ -335,7 +337,7 @@ def unanswered_referrals_by_counterpart(*, clients: QuerySet[Any, Any], before: 
     )
 
 
-def unanswered_referral_clients(*, clients: QuerySet[Any, Any], before: date) -> QuerySet[Referral, Any]:
+def unanswered_referral_clients(*, clients: QuerySet[Any, Any] | list[int], before: date) -> QuerySet[Referral, Any]:
     """The client ids behind ``unanswered_referrals_by_counterpart``."""
     return Referral.objects.filter(
         client__in=clients,

@@ -95,7 +95,6 @@ WORK_KINDS = (
 WORK_KIND_OF = {str(kind): str(kind) for kind in WORK_KINDS} | {
     str(Kind.ASSESSMENT_START_OVERDUE): str(Kind.ASSESSMENT_START_DUE)
 }
-_NO_CLIENT_LIMIT = 2**62
 SERVICE_NOT_STARTED = str(Kind.SERVICE_NOT_STARTED)
 
 
@@ -107,21 +106,19 @@ class DueWork:
     recipient_id: int
 
 
-def due_work(*, clients: QuerySet[Any, Any], today: date, days: int) -> list[DueWork]:
-    """Every piece of work due by ``today + days`` (the overdue too) on ``clients`` (a queryset
-    of client ids), by the engine's own queries of each kind, with whom it falls to (the named
+def due_work(*, client_ids: list[int], today: date, days: int) -> list[DueWork]:
+    """Every piece of work due by ``today + days`` (the overdue too) on the clients
+    ``client_ids``, by the engine's own queries of each kind, with whom it falls to (the named
     worker, or the team's leads while there is none): one query, whatever the number of
     coordinators and clients. The team review counts these per coordinator and kind."""
-    sql, params = clients.order_by().query.sql_with_params()
-    scope = connection.ops.compose_sql(sql, params).replace("%", "%%")  # type: ignore[attr-defined]  # PostgreSQL's
     branches = [
         f"SELECT '{spec.kind}' AS kind, s.client_id, s.due_on, s.recipient_id"  # noqa: S608  # kinds are constants
         f" FROM ({kinds.source_sql(spec, today)}) AS s (subject_id, client_id, due_on, recipient_id)"
-        f" WHERE s.client_id IN ({scope})"
+        " WHERE s.client_id IN (SELECT id FROM scope)"
         for spec in kinds.available_kinds()
         if spec.kind in WORK_KIND_OF
     ]
-    if not branches:
+    if not branches or not client_ids:
         return []
     # A plan review held within the kind's lead days before its date settles it, as in the sweep.
     review_spec = kinds.REGISTRY.get(Kind.PLAN_REVIEW_DUE)
@@ -129,11 +126,15 @@ def due_work(*, clients: QuerySet[Any, Any], today: date, days: int) -> list[Due
         "today": today,
         "horizon": today + timedelta(days=days),
         "lead": review_spec.lead_days if review_spec else 0,
-        "lo": 0,
-        "hi": _NO_CLIENT_LIMIT,
+        # The kinds' batch bounds narrow each query to the range of these clients.
+        "lo": min(client_ids),
+        "hi": max(client_ids) + 1,
+        "client_ids": client_ids,
     }
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(branches), query_params)
+        # The ids once, in a CTE that every kind's branch reads.
+        scope = "WITH scope AS MATERIALIZED (SELECT unnest(%(client_ids)s::bigint[]) AS id) "
+        cursor.execute(scope + " UNION ALL ".join(branches), query_params)
         return [
             DueWork(WORK_KIND_OF[kind], client_id, due_on, recipient_id)
             for kind, client_id, due_on, recipient_id in cursor.fetchall()

@@ -360,7 +360,9 @@ def build_review(teams: QuerySet[Team], *, today: date | None = None) -> Review:
     figures = _caseload_figures(coordinators, today)
     away = _absences(coordinators, today)
     scope = scope_clients(teams, today)
-    work = _work_by_recipient(reminder_selectors.due_work(clients=scope, today=today, days=COMING_DAYS), today)
+    # The work queries take the ids (their batch bounds narrow each kind's scan to them).
+    scope_ids = list(scope.values_list("pk", flat=True))
+    work = _work_by_recipient(reminder_selectors.due_work(client_ids=scope_ids, today=today, days=COMING_DAYS), today)
     ends: dict[int, dict[str, int]] = defaultdict(dict)
     for end in client_selectors.assignment_ends(coordinators=coordinators, since=today - timedelta(days=YEAR)):
         ends[end["coordinator"]][end["end_reason"]] = end["n"]
@@ -538,7 +540,8 @@ def drill_client_ids(
     if metric == "open":
         return client_selectors.open_assignments_of(coordinators).values("client")
     if metric in ("overdue", "coming"):
-        work = reminder_selectors.due_work(clients=scope, today=today, days=COMING_DAYS)
+        ids = list(scope.values_list("pk", flat=True))
+        work = reminder_selectors.due_work(client_ids=ids, today=today, days=COMING_DAYS)
         wanted = set(coordinators.values_list("user_id", flat=True)) if coordinator_id is not None else None
         return sorted(
             {
