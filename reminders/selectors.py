@@ -147,5 +147,11 @@ def work_kind_labels() -> dict[str, str]:
 
 
 def open_reminders_of(user: User) -> QuerySet[Reminder]:
-    """Reminders to ``user`` neither done nor cancelled (snoozed ones too): work still theirs."""
-    return Reminder.objects.filter(recipient=user, done_at__isnull=True, cancelled_at__isnull=True)
+    """Reminders to ``user`` neither done nor cancelled (snoozed ones too) about clients they
+    still see: work still theirs. A client handed over takes its reminders out of the inbox."""
+    return Reminder.objects.filter(
+        recipient=user,
+        done_at__isnull=True,
+        cancelled_at__isnull=True,
+        client__in=policy.visible_clients(user).values("pk"),
+    )
