@@ -101,6 +101,7 @@ SERVICE_NOT_STARTED = str(Kind.SERVICE_NOT_STARTED)
 @dataclass(frozen=True)
 class DueWork:
     kind: str
+    subject_id: int
     client_id: int
     due_on: date
     recipient_id: int
@@ -112,7 +113,7 @@ def due_work(*, client_ids: list[int], today: date, days: int) -> list[DueWork]:
     worker, or the team's leads while there is none): one query, whatever the number of
     coordinators and clients. The team review counts these per coordinator and kind."""
     branches = [
-        f"SELECT '{spec.kind}' AS kind, s.client_id, s.due_on, s.recipient_id"  # noqa: S608  # kinds are constants
+        f"SELECT '{spec.kind}' AS kind, s.subject_id, s.client_id, s.due_on, s.recipient_id"  # noqa: S608  # kinds are constants
         f" FROM ({kinds.source_sql(spec, today)}) AS s (subject_id, client_id, due_on, recipient_id)"
         " WHERE s.client_id IN (SELECT id FROM scope)"
         for spec in kinds.available_kinds()
@@ -136,8 +137,8 @@ def due_work(*, client_ids: list[int], today: date, days: int) -> list[DueWork]:
         scope = "WITH scope AS MATERIALIZED (SELECT unnest(%(client_ids)s::bigint[]) AS id) "
         cursor.execute(scope + " UNION ALL ".join(branches), query_params)
         return [
-            DueWork(WORK_KIND_OF[kind], client_id, due_on, recipient_id)
-            for kind, client_id, due_on, recipient_id in cursor.fetchall()
+            DueWork(WORK_KIND_OF[kind], subject_id, client_id, due_on, recipient_id)
+            for kind, subject_id, client_id, due_on, recipient_id in cursor.fetchall()
         ]
 
 

@@ -326,7 +326,7 @@ def _work_by_recipient(work: list[reminder_selectors.DueWork], today: date) -> d
     seen: set[tuple[str, int, int]] = set()
     for item in work:
         # A piece of work of a client without a named worker reaches each lead: count it once.
-        key = (item.kind, item.client_id, item.due_on.toordinal())
+        key = (item.kind, item.subject_id, item.due_on.toordinal())
         if key in seen:
             continue
         seen.add(key)

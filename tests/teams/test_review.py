@@ -72,6 +72,20 @@ class TestWork:
         assert row.overdue.get("referral_follow_up") == 1
         assert row.coming.get("referral_follow_up", 0) == 0
 
+    def test_two_pieces_of_work_of_one_client_on_one_day_count_twice(self, world: World) -> None:
+        follow_up = world.own_referral.follow_up_on
+        ReferralFactory(client=world.own_client, follow_up_on=follow_up, sent_on=follow_up - datetime.timedelta(30))
+        row = _row(_review(world), world.coordinator)
+        assert row.overdue.get("referral_follow_up") == 2
+
+    def test_work_of_a_client_without_a_named_worker_is_counted_once(self, world: World) -> None:
+        client = ClientFactory(team=world.team_a, relationship_started_on=world.relationships_since)
+        ReferralFactory(client=client, follow_up_on=timezone.localdate() - datetime.timedelta(days=3))
+        # The team's one lead gets it; a second lead would too, and it still counts once.
+        TeamMembershipFactory(team=world.team_a, user=world.other_lead, kind="lead", started_on=world.team_since)
+        team = _review(world).teams[0]
+        assert team.unassigned_overdue == 1
+
     def test_clients_without_a_named_worker_and_for_how_long(self, world: World) -> None:
         client = ClientFactory(team=world.team_a, relationship_started_on=timezone.localdate() - datetime.timedelta(10))
         assert client.pk
