@@ -74,6 +74,7 @@ class TestWork:
 
     def test_two_pieces_of_work_of_one_client_on_one_day_count_twice(self, world: World) -> None:
         follow_up = world.own_referral.follow_up_on
+        assert follow_up is not None
         ReferralFactory(client=world.own_client, follow_up_on=follow_up, sent_on=follow_up - datetime.timedelta(30))
         row = _row(_review(world), world.coordinator)
         assert row.overdue.get("referral_follow_up") == 2
