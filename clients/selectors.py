@@ -281,7 +281,7 @@ def referral_for(*, user: User, pk: int, what: str, may: frozenset[str] | None =
     return referral
 
 
-def open_assignments_of(coordinators: QuerySet[Any, Any]) -> QuerySet[Assignment]:
+def open_assignments_of(coordinators: QuerySet[Any, Any] | list[int]) -> QuerySet[Assignment]:
     """The open assignments of ``coordinators`` (a queryset of users or of their ids), with the
     client table joined under its own name, so that ``client_annotations`` and kind filters
     compose on it: the team review groups these per coordinator in one query."""
@@ -307,7 +307,7 @@ def clients_without_named_worker(teams: QuerySet[Any, Any]) -> QuerySet[Client]:
     )
 
 
-def assignment_ends(*, coordinators: QuerySet[Any, Any], since: date) -> QuerySet[Any, Any]:
+def assignment_ends(*, coordinators: QuerySet[Any, Any] | list[int], since: date) -> QuerySet[Any, Any]:
     """How many assignments of ``coordinators`` ended since ``since``, per coordinator and end
     reason (handed over, closed, no worker needed): one grouped query."""
     return (

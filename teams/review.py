@@ -252,16 +252,18 @@ def _coordinator_ids(teams: QuerySet[Team], today: date) -> QuerySet[TeamMembers
     return team_coordinators(teams, today).values("user")
 
 
-def scope_clients(teams: QuerySet[Team], today: date) -> QuerySet[Any, Any]:
-    """The open clients of ``teams``: assigned to their coordinators, or the teams' own without a
-    named worker; as a queryset of client ids. All of them are clients the teams' leads see
-    (``access.policy.visible_clients``: ``led``)."""
-    assigned = client_selectors.open_assignments_of(_coordinator_ids(teams, today)).values("client")
+def scope_clients(teams: QuerySet[Team], today: date, coordinators: list[int] | None = None) -> QuerySet[Any, Any]:
+    """The open clients of ``teams``: assigned to their coordinators (``coordinators``, when the
+    caller has their ids already), or the teams' own without a named worker; as a queryset of
+    client ids. All of them are clients the teams' leads see (``access.policy.visible_clients``:
+    ``led``)."""
+    ids = _coordinator_ids(teams, today) if coordinators is None else coordinators
+    assigned = client_selectors.open_assignments_of(ids).values("client")
     unassigned = client_selectors.clients_without_named_worker(teams).values("pk")
     return client_selectors.open_clients().filter(Q(pk__in=assigned) | Q(pk__in=unassigned)).values("pk")
 
 
-def _caseload_figures(coordinators: QuerySet[Any, Any], today: date) -> dict[int, dict[str, Any]]:
+def _caseload_figures(coordinators: QuerySet[Any, Any] | list[int], today: date) -> dict[int, dict[str, Any]]:
     """Per coordinator: open clients, clients of each weighted kind and continuity, one query."""
     year_ago = today - timedelta(days=YEAR)
     annotations = client_selectors.client_annotations(today)
@@ -289,7 +291,7 @@ def _caseload_figures(coordinators: QuerySet[Any, Any], today: date) -> dict[int
     return {row["coordinator"]: dict(row) for row in rows}
 
 
-def _absences(coordinators: QuerySet[Any, Any], today: date) -> dict[int, tuple[date, list[str]]]:
+def _absences(coordinators: QuerySet[Any, Any] | list[int], today: date) -> dict[int, tuple[date, list[str]]]:
     """Who is away today, until when, and who substitutes."""
     away: dict[int, tuple[date, list[str]]] = {}
     for sub in Substitution.objects.filter(
@@ -356,10 +358,11 @@ def build_review(teams: QuerySet[Team], *, today: date | None = None) -> Review:
     team_list = list(teams)
     thresholds = dict(ReviewSettings.objects.filter(team__in=team_list).values_list("team_id", "load_threshold"))
     memberships = list(team_coordinators(teams, today))
-    coordinators = _coordinator_ids(teams, today)
+    # The coordinators' ids, once: the queries below take them as a short list.
+    coordinators = sorted({m.user_id for m in memberships})
     figures = _caseload_figures(coordinators, today)
     away = _absences(coordinators, today)
-    scope = scope_clients(teams, today)
+    scope = scope_clients(teams, today, coordinators)
     # The work queries take the ids (their batch bounds narrow each kind's scan to them).
     scope_ids = list(scope.values_list("pk", flat=True))
     work = _work_by_recipient(reminder_selectors.due_work(client_ids=scope_ids, today=today, days=COMING_DAYS), today)
