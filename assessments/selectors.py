@@ -187,3 +187,48 @@ def assessment_for(*, user: User, pk: int, what: str, may: frozenset[str] | None
     assessment = assessment_with_needs(pk)
     assessment.client = client
     return assessment
+
+
+def rai_clients() -> QuerySet[Assessment, Any]:
+    """The clients assessed with an RAI instrument (vanhuspalvelulaki §15a), as ``client`` ids:
+    a kind of client the team review weighs more."""
+    return Assessment.objects.exclude(rai_instrument="").values("client")
+
+
+def uncovered_slots(clients: QuerySet[Any, Any] | list[int]) -> QuerySet[NeedSlot, Any]:
+    """Times of the week nobody covers, in the latest assessment of each of ``clients``, counted
+    per life domain and time of day (unmet need, reported upward): one grouped query."""
+    latest = (
+        Assessment.objects.filter(client__in=clients)
+        .order_by("client_id", "-started_on", "-pk")
+        .distinct("client_id")
+        .values("pk")
+    )
+    return (
+        NeedSlot.objects.filter(need__assessment__in=latest, coverage=Coverage.UNCOVERED)
+        .order_by()
+        .values("need__domain", "time_of_day")
+        .annotate(slots=Count("pk"), clients=Count("need__assessment__client", distinct=True))
+    )
+
+
+def uncovered_slot_clients(clients: QuerySet[Any, Any] | list[int]) -> QuerySet[NeedSlot, Any]:
+    """The client ids behind ``uncovered_slots``."""
+    latest = (
+        Assessment.objects.filter(client__in=clients)
+        .order_by("client_id", "-started_on", "-pk")
+        .distinct("client_id")
+        .values("pk")
+    )
+    return NeedSlot.objects.filter(need__assessment__in=latest, coverage=Coverage.UNCOVERED).values(
+        "need__assessment__client"
+    )
+
+
+def life_domains() -> QuerySet[LifeDomain]:
+    return LifeDomain.objects.all()
+
+
+def times_of_day() -> list[tuple[str, str]]:
+    """The times of day of the week grid, with their names."""
+    return [(str(value), str(label)) for value, label in TimeOfDay.choices]

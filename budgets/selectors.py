@@ -285,3 +285,11 @@ def line_for(*, user: User, pk: int, what: str, may: frozenset[str] | None = Non
     line = next(line for line in budget.lines.all() if line.pk == pk)
     line.budget = budget
     return line
+
+
+def clients_with_running_budget(today: date) -> QuerySet[Budget, Any]:
+    """The clients with an accepted personal budget running on ``today``, as ``client`` ids: a
+    kind of client the team review weighs more."""
+    return Budget.objects.filter(status=Budget.Status.ACCEPTED, period_start__lte=today, period_end__gte=today).values(
+        "client"
+    )

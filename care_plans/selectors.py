@@ -5,7 +5,7 @@ outcomes team leads see. Each costs a fixed number of queries."""
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from access import selectors as access_selectors
@@ -14,7 +14,7 @@ from accounts.models import User
 from clients.models import Client
 from networks.models import Decision
 
-from .models import Disagreement, GoalAction, GoalOutcome, PlanGoal, PlanPdf, PlanReview, PlanVersion
+from .models import CarePlan, Disagreement, GoalAction, GoalOutcome, PlanGoal, PlanPdf, PlanReview, PlanVersion
 
 CHANGE_KINDS = ("added", "removed", "changed")
 CHANGE_AREAS = ("plan", "goal", "action", "service", "disagreement")
@@ -223,3 +223,37 @@ def version_for(*, user: User, pk: int, what: str, may: frozenset[str] | None = 
     version = version_with_content(pk)
     version.plan.client = client
     return version
+
+
+def clients_with_published_plan() -> QuerySet[CarePlan, Any]:
+    """The clients with a published care plan, as ``client`` ids (a client without one weighs
+    more in the team review)."""
+    return CarePlan.objects.filter(versions__status=PlanVersion.Status.PUBLISHED).values("client")
+
+
+# A goal rated at least this (1–5) counts as reached or improved.
+GOAL_REACHED_FROM = 3
+
+
+def goal_outcomes_by_domain(clients: QuerySet[Any, Any] | list[int]) -> QuerySet[GoalOutcome, Any]:
+    """The outcomes of goals at the latest review of each of ``clients``' plans, per life domain
+    of the goal: how many were rated, how many the client and the professional count as reached
+    or improved (rating ≥ ``GOAL_REACHED_FROM``), and both average ratings side by side."""
+    latest_reviews = (
+        PlanReview.objects.filter(version__plan__client__in=clients)
+        .order_by("version__plan_id", "-held_on", "-pk")
+        .distinct("version__plan_id")
+        .values("pk")
+    )
+    return (
+        GoalOutcome.objects.filter(review__in=latest_reviews)
+        .order_by()
+        .values("goal__domain")
+        .annotate(
+            goals=Count("pk"),
+            client_reached=Count("pk", filter=Q(client_rating__gte=GOAL_REACHED_FROM)),
+            professional_reached=Count("pk", filter=Q(professional_rating__gte=GOAL_REACHED_FROM)),
+            client_average=Avg("client_rating"),
+            professional_average=Avg("professional_rating"),
+        )
+    )

@@ -7,8 +7,24 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, FloatField, Func, IntegerField, Q, QuerySet, TextField, Value
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.expressions import OrderBy, RawSQL
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +35,17 @@ from access.models import AccessEvent, Section
 from access.services import record_access, record_list_access
 from accounts.models import User
 
-from .models import Assignment, Client, ClientMessage, Contact, Referral, ReferralStatus, RelationshipPeriod, SearchName
+from .models import (
+    Assignment,
+    AssignmentEnd,
+    Client,
+    ClientMessage,
+    Contact,
+    Referral,
+    ReferralStatus,
+    RelationshipPeriod,
+    SearchName,
+)
 
 CASELOAD_ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
     "name": ("client__last_name", "client__first_name", "pk"),
@@ -253,3 +279,94 @@ def referral_for(*, user: User, pk: int, what: str, may: frozenset[str] | None =
     referral = Referral.objects.get(pk=pk)
     referral.client = client
     return referral
+
+
+def open_assignments_of(coordinators: QuerySet[Any, Any] | list[int]) -> QuerySet[Assignment]:
+    """The open assignments of ``coordinators`` (a queryset of users or of their ids), with the
+    client table joined under its own name, so that ``client_annotations`` and kind filters
+    compose on it: the team review groups these per coordinator in one query."""
+    return Assignment.objects.filter(
+        coordinator__in=coordinators, ended_on__isnull=True, client__closed_on__isnull=True
+    )
+
+
+def clients_without_named_worker(teams: QuerySet[Any, Any]) -> QuerySet[Client]:
+    """Open clients of ``teams`` with no named worker and no recorded reason for having none,
+    each with ``without_worker_since``: the start of the relationship or the end of the last
+    assignment, whichever is later (SHL §42)."""
+    last_end = Assignment.objects.filter(client=OuterRef("pk")).order_by().values("client").annotate(m=Max("ended_on"))
+    return (
+        Client.objects.filter(team__in=teams, closed_on__isnull=True, no_named_worker_reason="")
+        .exclude(Exists(Assignment.objects.filter(client=OuterRef("pk"), ended_on__isnull=True)))
+        .annotate(
+            without_worker_since=Greatest(
+                F("relationship_started_on"),
+                Coalesce(Subquery(last_end.values("m"), output_field=DateField()), F("relationship_started_on")),
+            )
+        )
+    )
+
+
+def assignment_ends(*, coordinators: QuerySet[Any, Any] | list[int], since: date) -> QuerySet[Any, Any]:
+    """How many assignments of ``coordinators`` ended since ``since``, per coordinator and end
+    reason (handed over, closed, no worker needed): one grouped query."""
+    return (
+        Assignment.objects.filter(coordinator__in=coordinators, ended_on__gte=since)
+        .order_by()
+        .values("coordinator", "end_reason")
+        .annotate(n=Count("pk"))
+    )
+
+
+def unanswered_referrals_by_counterpart(
+    *, clients: QuerySet[Any, Any] | list[int], before: date
+) -> QuerySet[Referral, Any]:
+    """Outgoing referrals of ``clients`` sent before ``before`` and still neither answered nor
+    closed, counted per counterpart (pompottelu: who leaves our clients waiting)."""
+    return (
+        Referral.objects.filter(
+            client__in=clients,
+            direction=Referral.Direction.OUTGOING,
+            status__in=[ReferralStatus.SENT, ReferralStatus.RECEIVED],
+            sent_on__lt=before,
+        )
+        .order_by()
+        .values("counterpart")
+        .annotate(n=Count("pk"), clients=Count("client", distinct=True))
+        .order_by("-n", "counterpart")
+    )
+
+
+def unanswered_referral_clients(*, clients: QuerySet[Any, Any] | list[int], before: date) -> QuerySet[Referral, Any]:
+    """The client ids behind ``unanswered_referrals_by_counterpart``."""
+    return Referral.objects.filter(
+        client__in=clients,
+        direction=Referral.Direction.OUTGOING,
+        status__in=[ReferralStatus.SENT, ReferralStatus.RECEIVED],
+        sent_on__lt=before,
+    ).values("client")
+
+
+def open_clients() -> QuerySet[Client]:
+    """Clients whose relationship is open. Callers narrow it to what a user may see."""
+    return Client.objects.filter(closed_on__isnull=True)
+
+
+def with_named_worker(clients: QuerySet[Client]) -> QuerySet[Client]:
+    """``clients`` each with ``named_worker_name`` and ``named_worker_id`` (empty without one)."""
+    current = Assignment.objects.filter(client=OuterRef("pk"), ended_on__isnull=True)
+    return clients.annotate(
+        named_worker_id=Subquery(current.values("coordinator")[:1]),
+        named_worker_first=Subquery(current.values("coordinator__first_name")[:1]),
+        named_worker_last=Subquery(current.values("coordinator__last_name")[:1]),
+    )
+
+
+def log_list_shown(*, viewer: User, clients: Iterable[Client], what: str) -> None:
+    """Logs a list of clients (each on its own ``access_ground``) as read by ``viewer``."""
+    record_list_access(actor=viewer, clients=clients, what=what)
+
+
+def assignment_end_reasons() -> list[tuple[str, str]]:
+    """Why an assignment ended, with the names: the reasons of the handover figures."""
+    return [(str(value), str(label)) for value, label in AssignmentEnd.choices]

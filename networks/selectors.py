@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import F, Prefetch, QuerySet
@@ -140,3 +141,23 @@ def consent_for(*, user: User, pk: int, what: str, may: frozenset[str] | None = 
     consent = consents_of(client).get(pk=pk)
     consent.client = client
     return consent
+
+
+def undone_decisions_of(professionals: QuerySet[User, Any]) -> QuerySet[Decision]:
+    """Meeting decisions ``professionals`` are responsible for and have not done."""
+    return Decision.objects.filter(responsible_professional__in=professionals, done_on__isnull=True)
+
+
+def care_teams_of(professional: User) -> QuerySet[CareTeamMember, Any]:
+    """The clients on whose care team ``professional`` is today, as ``client`` ids."""
+    return CareTeamMember.objects.filter(policy.active_on(timezone.localdate()), professional=professional).values(
+        "client"
+    )
+
+
+def next_meetings() -> QuerySet[NetworkMeeting, Any]:
+    """The start of each client's next planned meeting, to annotate a list of clients with
+    (``Subquery(next_meetings().filter(client=OuterRef("pk")).values("starts_at")[:1])``)."""
+    return NetworkMeeting.objects.filter(status=NetworkMeeting.Status.PLANNED, starts_at__gte=timezone.now()).order_by(
+        "starts_at"
+    )

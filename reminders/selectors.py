@@ -1,8 +1,11 @@
 """Reads of the inbox: a person's own reminders only, each shown only while its client is
 still visible to them (a reminder of a client handed over to someone else drops out)."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
 
+from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -13,7 +16,7 @@ from access.services import record_list_access
 from accounts.models import User
 
 from . import kinds
-from .models import EmailPreference, Reminder
+from .models import EmailPreference, Kind, Reminder
 
 
 def _open_for(user: User, today: date) -> QuerySet[Reminder]:
@@ -74,3 +77,82 @@ def reminder_with_client(user: User, pk: int, *, what: str) -> Reminder:
     reminder = reminder_for(user, pk)
     reminder.client = access_selectors.client_for_reading(user=user, pk=reminder.client_id, what=what)
     return reminder
+
+
+# The kinds that are work on a client's case; a meeting tomorrow and a missing named worker
+# are counted elsewhere in the team review.
+WORK_KINDS = (
+    Kind.ASSESSMENT_START_DUE,
+    Kind.ASSESSMENT_START_OVERDUE,
+    Kind.CHILD_ASSESSMENT_DUE,
+    Kind.RAI_REASSESSMENT_DUE,
+    Kind.PLAN_REVIEW_DUE,
+    Kind.SERVICE_NOT_STARTED,
+    Kind.REFERRAL_FOLLOW_UP,
+    Kind.BUDGET_THRESHOLD,
+)
+# The start of the assessment is one kind of work whether its deadline has passed or not.
+WORK_KIND_OF = {str(kind): str(kind) for kind in WORK_KINDS} | {
+    str(Kind.ASSESSMENT_START_OVERDUE): str(Kind.ASSESSMENT_START_DUE)
+}
+SERVICE_NOT_STARTED = str(Kind.SERVICE_NOT_STARTED)
+
+
+@dataclass(frozen=True)
+class DueWork:
+    kind: str
+    subject_id: int
+    client_id: int
+    due_on: date
+    recipient_id: int
+
+
+def due_work(*, client_ids: list[int], today: date, days: int) -> list[DueWork]:
+    """Every piece of work due by ``today + days`` (the overdue too) on the clients
+    ``client_ids``, by the engine's own queries of each kind, with whom it falls to (the named
+    worker, or the team's leads while there is none): one query, whatever the number of
+    coordinators and clients. The team review counts these per coordinator and kind."""
+    branches = [
+        f"SELECT '{spec.kind}' AS kind, s.subject_id, s.client_id, s.due_on, s.recipient_id"  # noqa: S608  # kinds are constants
+        f" FROM ({kinds.source_sql(spec, today)}) AS s (subject_id, client_id, due_on, recipient_id)"
+        " WHERE s.client_id IN (SELECT id FROM scope)"
+        for spec in kinds.available_kinds()
+        if spec.kind in WORK_KIND_OF
+    ]
+    if not branches or not client_ids:
+        return []
+    # A plan review held within the kind's lead days before its date settles it, as in the sweep.
+    review_spec = kinds.REGISTRY.get(Kind.PLAN_REVIEW_DUE)
+    query_params: dict[str, Any] = {
+        "today": today,
+        "horizon": today + timedelta(days=days),
+        "lead": review_spec.lead_days if review_spec else 0,
+        # The kinds' batch bounds narrow each query to the range of these clients.
+        "lo": min(client_ids),
+        "hi": max(client_ids) + 1,
+        "client_ids": client_ids,
+    }
+    with connection.cursor() as cursor:
+        # The ids once, in a CTE that every kind's branch reads.
+        scope = "WITH scope AS MATERIALIZED (SELECT unnest(%(client_ids)s::bigint[]) AS id) "
+        cursor.execute(scope + " UNION ALL ".join(branches), query_params)
+        return [
+            DueWork(WORK_KIND_OF[kind], subject_id, client_id, due_on, recipient_id)
+            for kind, subject_id, client_id, due_on, recipient_id in cursor.fetchall()
+        ]
+
+
+def work_kind_labels() -> dict[str, str]:
+    """The names of the kinds of work the team review counts."""
+    return {kind: str(Kind(kind).label) for kind in dict.fromkeys(WORK_KIND_OF.values())}
+
+
+def open_reminders_of(user: User) -> QuerySet[Reminder]:
+    """Reminders to ``user`` neither done nor cancelled (snoozed ones too) about clients they
+    still see: work still theirs. A client handed over takes its reminders out of the inbox."""
+    return Reminder.objects.filter(
+        recipient=user,
+        done_at__isnull=True,
+        cancelled_at__isnull=True,
+        client__in=policy.visible_clients(user).values("pk"),
+    )

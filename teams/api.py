@@ -2,6 +2,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -12,11 +14,11 @@ from rest_framework.views import APIView
 from access import policy
 from access.decorators import staff_user
 from accounts import selectors as account_selectors
-from accounts.models import User
+from accounts.models import Role, User
 from core.api import StrictSerializer
 from teams.models import Substitution, Team, TeamMembership
 
-from . import selectors, services
+from . import review, selectors, services
 
 
 class TeamCoordinatorSerializer(serializers.ModelSerializer[TeamMembership]):
@@ -137,3 +139,137 @@ class SubstitutionsView(APIView):
             by=staff_user(request),
         )
         return Response(SubstitutionSerializer(substitution).data, status=status.HTTP_201_CREATED)
+
+
+class WorkLeftSerializer(serializers.Serializer[Any]):
+    open_clients = serializers.IntegerField()
+    open_reminders = serializers.IntegerField()
+    undone_decisions = serializers.IntegerField()
+
+
+def _refusal(error: services.WorkLeftError) -> Response:
+    """The no-orphans refusal: what is left, and where to hand it over."""
+    body = {
+        "user": error.messages,
+        "left": WorkLeftSerializer(error.left).data,
+        "handover": reverse("caseload-of", kwargs={"coordinator_id": error.coordinator.pk}),
+    }
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+
+
+class MembershipActionView(APIView):
+    def _membership(self, request: Request, pk: int, membership_pk: int) -> TeamMembership:
+        team = get_object_or_404(selectors.teams_for(staff_user(request)), pk=pk)
+        return get_object_or_404(selectors.team_members(team), pk=membership_pk)
+
+
+class MembershipEndView(MembershipActionView):
+    """End a membership today (the team's lead or an administrator). A coordinator's is refused
+    while open clients, reminders or meeting decisions are left: the answer lists them."""
+
+    @extend_schema(request=None, responses={200: MembershipSerializer})
+    def post(self, request: Request, pk: int, membership_pk: int) -> Response:
+        user = staff_user(request)
+        membership = self._membership(request, pk, membership_pk)
+        if not services.may_manage_team(user, membership.team):
+            raise PermissionDenied
+        try:
+            services.end_team_membership(membership=membership, ended_on=timezone.localdate(), by=user)
+        except services.WorkLeftError as error:
+            return _refusal(error)
+        return Response(MembershipSerializer(membership).data)
+
+
+class MemberDeactivateView(MembershipActionView):
+    """An administrator deactivates a member, refused while work is left with them."""
+
+    @extend_schema(request=None, responses={200: MembershipSerializer})
+    def post(self, request: Request, pk: int, membership_pk: int) -> Response:
+        user = staff_user(request)
+        membership = self._membership(request, pk, membership_pk)
+        if user.role != Role.ADMINISTRATOR:
+            raise PermissionDenied
+        try:
+            services.deactivate_staff(person=membership.user, by=user)
+        except services.WorkLeftError as error:
+            return _refusal(error)
+        return Response(MembershipSerializer(membership).data)
+
+
+class ReviewCoordinatorSerializer(serializers.Serializer[Any]):
+    team_id = serializers.IntegerField(source="team.pk")
+    coordinator_id = serializers.IntegerField(source="coordinator.pk")
+    coordinator_name = serializers.CharField(source="coordinator.get_full_name")
+    open_clients = serializers.IntegerField()
+    kinds = serializers.DictField(child=serializers.IntegerField(), help_text="Open clients of each weighted kind.")
+    weighted_load = serializers.DecimalField(max_digits=8, decimal_places=1)
+    threshold = serializers.DecimalField(max_digits=8, decimal_places=1)
+    over_threshold = serializers.BooleanField()
+    away_until = serializers.DateField(allow_null=True)
+    substitutes = serializers.ListField(child=serializers.CharField())
+    overdue = serializers.DictField(child=serializers.IntegerField(), help_text="Overdue work by kind.")
+    coming = serializers.DictField(child=serializers.IntegerField(), help_text="Work due in 30 days by kind.")
+    changes_per_client_year = serializers.FloatField(allow_null=True)
+    days_without_worker = serializers.IntegerField()
+    same_worker_share = serializers.IntegerField(allow_null=True, help_text="Percent, over 12 months.")
+    handovers = serializers.DictField(child=serializers.IntegerField(), help_text="Ended assignments by reason.")
+
+
+class ReviewTeamSerializer(serializers.Serializer[Any]):
+    team_id = serializers.IntegerField(source="team.pk")
+    name = serializers.CharField(source="team.name")
+    threshold = serializers.DecimalField(max_digits=8, decimal_places=1)
+    open_clients = serializers.IntegerField()
+    weighted_load = serializers.DecimalField(max_digits=10, decimal_places=1)
+    over_threshold = serializers.IntegerField(help_text="Coordinators above the threshold.")
+    overdue_total = serializers.IntegerField()
+    coming_total = serializers.IntegerField()
+    without_worker = serializers.IntegerField()
+    longest_without_worker = serializers.IntegerField(help_text="Days.")
+    changes_per_client_year = serializers.FloatField(allow_null=True)
+    days_without_worker = serializers.IntegerField()
+    same_worker_share = serializers.IntegerField(allow_null=True)
+    handovers = serializers.DictField(child=serializers.IntegerField())
+
+
+class ReviewOutcomeSerializer(serializers.Serializer[Any]):
+    domain = serializers.CharField()
+    goals = serializers.IntegerField()
+    client_share = serializers.IntegerField(help_text="Percent reached or improved, the client's rating.")
+    professional_share = serializers.IntegerField(help_text="Percent reached or improved, the professional's rating.")
+    client_average = serializers.FloatField(allow_null=True)
+    professional_average = serializers.FloatField(allow_null=True)
+
+
+class ReviewSerializer(serializers.Serializer[Any]):
+    today = serializers.DateField()
+    teams = ReviewTeamSerializer(many=True)
+    coordinators = ReviewCoordinatorSerializer(many=True, source="rows")
+    outcomes = ReviewOutcomeSerializer(many=True)
+    uncovered = serializers.SerializerMethodField(help_text="Uncovered slots per life domain and time of day.")
+    services_not_started = serializers.IntegerField()
+    referrals_unanswered = serializers.ListField(child=serializers.DictField())
+
+    def get_uncovered(self, result: review.Review) -> dict[str, dict[str, int]]:
+        times = [value for value, _ in result.times_of_day]
+        return {domain: dict(zip(times, counts, strict=True)) for domain, counts in result.uncovered}
+
+
+class ReviewFilterSerializer(StrictSerializer):
+    team = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+class ReviewFiguresView(APIView):
+    """The team lead's review (same figures as the page): caseloads and weighted load, work
+    overdue and coming, clients without a named worker, continuity, outcomes, unmet needs;
+    for all the teams you lead, or one (``team``)."""
+
+    @extend_schema(parameters=[ReviewFilterSerializer], responses=ReviewSerializer)
+    def get(self, request: Request) -> Response:
+        user = staff_user(request)
+        if not policy.may_review_teams(user):
+            raise PermissionDenied
+        filters = ReviewFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        result = review.build_review(review.reviewed_teams(user, filters.validated_data.get("team")))
+        return Response(ReviewSerializer(result).data)

@@ -7,6 +7,13 @@ from . import api
 urlpatterns = [
     path("substitutions/", api.SubstitutionsView.as_view(), name="api-substitutions"),
     path("team/coordinators/", api.TeamReviewView.as_view(), name="api-team-review"),
+    path("team/review/", api.ReviewFiguresView.as_view(), name="api-team-review-figures"),
     path("teams/", api.TeamListView.as_view(), name="api-teams"),
     path("teams/<int:pk>/members/", api.TeamMembersView.as_view(), name="api-team-members"),
+    path("teams/<int:pk>/members/<int:membership_pk>/end/", api.MembershipEndView.as_view(), name="api-membership-end"),
+    path(
+        "teams/<int:pk>/members/<int:membership_pk>/deactivate/",
+        api.MemberDeactivateView.as_view(),
+        name="api-member-deactivate",
+    ),
 ]

@@ -1,4 +1,5 @@
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -7,8 +8,10 @@ from django.utils import timezone
 from access import policy
 from access.policy import active_on, teams_led_by
 from accounts.models import Role, User
-from clients.models import Assignment, AssignmentEnd
-from teams.models import Substitution, Team, TeamMembership
+from clients import selectors as client_selectors
+from clients.models import Assignment, AssignmentEnd, Client
+from networks import selectors as network_selectors
+from teams.models import DigestSubscription, MonthlySnapshot, Substitution, Team, TeamMembership
 
 
 def led_team_members(lead: User) -> QuerySet[TeamMembership]:
@@ -98,3 +101,68 @@ def team_led_by(lead: User) -> Team | None:
     """The team ``lead`` leads today (the first by name, if several): where a client opened by
     a team lead without a named worker belongs."""
     return Team.objects.filter(pk__in=policy.teams_led_by(lead)).order_by("name", "pk").first()
+
+
+def digest_enabled(lead: User) -> bool:
+    """Whether ``lead`` gets the weekly review digest (on unless they turned it off)."""
+    return bool(DigestSubscription.objects.filter(lead=lead).values_list("enabled", flat=True).first() in (None, True))
+
+
+TREND_MONTHS = 12
+
+
+def trends(teams: QuerySet[Team], *, today: date | None = None) -> list[dict[str, Any]]:
+    """The last 12 months of the teams' figures, from the monthly snapshots (never recomputed):
+    per month, the teams' figures summed."""
+    today = today or timezone.localdate()
+    first = (today.replace(day=1) - timedelta(days=TREND_MONTHS * 31)).replace(day=1)
+    months: dict[date, dict[str, Any]] = {}
+    for snapshot in MonthlySnapshot.objects.filter(
+        team__in=teams, coordinator__isnull=True, month__gte=first, month__lt=today.replace(day=1)
+    ).order_by("month"):
+        month = months.setdefault(snapshot.month, {"month": snapshot.month})
+        for name in TREND_FIGURES:
+            value = snapshot.figures.get(name)
+            if isinstance(value, int | float):
+                month[name] = month.get(name, 0) + value
+    return list(months.values())[-TREND_MONTHS:]
+
+
+# The figures each snapshot keeps and the trend table shows, month by month.
+TREND_FIGURES = (
+    "open_clients",
+    "weighted_load",
+    "overdue",
+    "coming",
+    "without_worker",
+    "worker_changes",
+    "days_without_worker",
+    "goals_rated",
+    "goals_reached_client",
+    "goals_reached_professional",
+    "uncovered_slots",
+    "services_not_started",
+    "referrals_unanswered",
+)
+
+
+def my_clients(member: User, *, search: str = "") -> list[Client]:
+    """The clients on whose care team ``member`` is (and whom they may see), with their next
+    planned meeting and the sections of the record the member may open; a search by name
+    stays within them. One query, and one that logs the list."""
+    clients = (
+        policy.visible_clients(member)
+        .filter(pk__in=network_selectors.care_teams_of(member))
+        .annotate(
+            next_meeting=Subquery(
+                network_selectors.next_meetings().filter(client=OuterRef("pk")).values("starts_at")[:1]
+            )
+        )
+    )
+    for word in search.split():
+        clients = clients.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
+    shown: list[Client] = list(clients.order_by("last_name", "first_name", "pk"))
+    for client in shown:
+        client.sections = sorted(policy.sections_for(member, client.access_ground))  # type: ignore[attr-defined]
+    client_selectors.log_list_shown(viewer=member, clients=shown, what="my_clients")
+    return shown

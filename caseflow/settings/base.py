@@ -6,6 +6,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 # Lets the generic classes of django-stubs be subscripted at run time (ModelAdmin[Model]).
@@ -237,6 +238,16 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {
         "task": "reminders.tasks.sweep_reminders",
         "schedule": env.float("REMINDER_SWEEP_SECONDS", default=900.0),
+    },
+    # The team review: last month's snapshot early on the 1st (a rerun writes only what is
+    # missing), and the leads' weekly digest on Monday morning (once per lead and week).
+    "team-review-monthly-snapshots": {
+        "task": "teams.tasks.write_monthly_snapshots",
+        "schedule": crontab(minute=30, hour=2, day_of_month="1"),
+    },
+    "team-review-weekly-digest": {
+        "task": "teams.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
 }
 # Care plan PDFs render on their own queue, so a burst of them does not hold up other work:

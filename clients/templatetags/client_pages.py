@@ -6,6 +6,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from access import policy
 from clients.models import Client, ReferralStatus
 from clients.services import REFERRAL_ORDER
 
@@ -41,3 +42,14 @@ def later_statuses(status: str) -> list[tuple[str, str]]:
     """The statuses a referral may still move to, each with its button text."""
     position = REFERRAL_ORDER.index(ReferralStatus(status))
     return [(step.value, str(ADVANCE_LABELS[step])) for step in REFERRAL_ORDER[position + 1 :]]
+
+
+@register.simple_tag(takes_context=True)
+def sections_open(context: template.Context, client: Client) -> frozenset[str]:
+    """The sections of ``client``'s record the signed-in user may open (as ``access.policy``
+    decides on their ground), so that a navigation shows exactly the links that open."""
+    ground = getattr(client, "access_ground", None)
+    request = context.get("request")
+    if ground is None or request is None:
+        return frozenset()
+    return policy.sections_for(request.user, ground)

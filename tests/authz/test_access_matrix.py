@@ -139,6 +139,16 @@ SEES_OTHER = staff_only(404, other_coordinator=200, other_lead=200)
 EDITS_OWN = staff_only(404, coordinator=200, lead=403, substitute=403, member=403)
 EDITS_OTHER = staff_only(404, other_coordinator=200, other_lead=403)
 API_DENIES_ANONYMOUS = {"anonymous": 403}
+LEADS_ONLY = staff_only(403, lead=200, other_lead=200)
+# Team A's page is its members' and the administrator's; its lead and the administrator manage it.
+TEAM_A_MANAGED = staff_only(403, other_coordinator=404, other_lead=404, lead=400, admin=400)
+TEAM_A_ADMIN_ONLY = staff_only(403, other_coordinator=404, other_lead=404, admin=400)
+
+
+def coordinators_membership(w: World) -> dict[str, Any]:
+    membership = w.coordinator.team_memberships.get(team=w.team_a, kind="member")
+    return {"pk": w.team_a.pk, "membership_pk": membership.pk}
+
 
 MATRIX: dict[tuple[str, str], Row] = {
     ("home", "-"): Row("GET", no_kwargs, staff_only(302, admin=200, citizen=302, representative=302)),
@@ -167,6 +177,52 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("client-edit", "own"): Row("GET", own_client, EDITS_OWN),
     ("client-edit", "other"): Row("GET", other_client, EDITS_OTHER),
     ("team-review", "-"): Row("GET", no_kwargs, staff_only(403, lead=200, other_lead=200)),
+    # The team lead's review: a lead sees their own teams' figures; nobody else has a review.
+    ("team-review-figures", "-"): Row("GET", no_kwargs, LEADS_ONLY),
+    ("team-review-figures", "own-team"): Row(
+        "GET", no_kwargs, staff_only(403, lead=200, other_lead=400), query=lambda w: {"team": w.team_a.pk}
+    ),
+    ("team-review-threshold", "own-team"): Row(
+        "POST",
+        no_kwargs,
+        staff_only(403, lead=302, other_lead=400),
+        data=lambda: {"team": World.current.team_a.pk, "load_threshold": "40"},
+    ),
+    ("team-review-digest", "-"): Row("POST", no_kwargs, staff_only(403, lead=302, other_lead=302)),
+    ("team-review-clients", "own-team"): Row(
+        "GET", no_kwargs, LEADS_ONLY, query=lambda w: {"metric": "open", "coordinator": w.coordinator.pk}
+    ),
+    ("team-review-clients", "reassign-own"): Row(
+        "POST",
+        no_kwargs,
+        staff_only(403, lead=302, other_lead=400),
+        data=lambda: {"clients": World.current.colleague_client.pk, "to": World.current.coordinator.pk, "note": "x"},
+        query=lambda w: {"metric": "open"},
+    ),
+    ("team-review-balance", "-"): Row("GET", no_kwargs, LEADS_ONLY),
+    ("api-team-review-figures", "-"): Row("GET", no_kwargs, {**LEADS_ONLY, **API_DENIES_ANONYMOUS}),
+    ("api-team-review-figures", "other-team"): Row(
+        "GET",
+        no_kwargs,
+        {**staff_only(403, lead=404, other_lead=200), **API_DENIES_ANONYMOUS},
+        query=lambda w: {"team": w.team_b.pk},
+    ),
+    # Everyone on the staff has a list of the clients whose care team they are on.
+    ("my-clients", "-"): Row("GET", no_kwargs, staff_only(200)),
+    # No orphaned clients: the coordinator still has a client, a reminder and a decision, so
+    # whoever may end the membership or deactivate them is refused with what is left (400).
+    ("team-membership-end", "with-work"): Row("POST", coordinators_membership, TEAM_A_MANAGED),
+    ("team-member-deactivate", "with-work"): Row("POST", coordinators_membership, TEAM_A_ADMIN_ONLY),
+    ("api-membership-end", "with-work"): Row(
+        "POST", coordinators_membership, {**TEAM_A_MANAGED, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-member-deactivate", "with-work"): Row(
+        "POST", coordinators_membership, {**TEAM_A_ADMIN_ONLY, **API_DENIES_ANONYMOUS}
+    ),
+    ("team-review-export", "caseloads"): Row("GET", lambda w: {"table": "caseloads", "fmt": "csv"}, LEADS_ONLY),
+    ("team-review-export", "clients"): Row(
+        "GET", lambda w: {"table": "clients", "fmt": "xlsx"}, LEADS_ONLY, query=lambda w: {"metric": "open"}
+    ),
     ("intake", "-"): Row("GET", no_kwargs, staff_only(200, member=403, admin=403)),
     ("client-search", "-"): Row("GET", no_kwargs, staff_only(200), query=lambda w: {"q": w.own_client.last_name}),
     ("client-contact-create", "own"): Row(

@@ -47,6 +47,7 @@ from core.calendar import is_working_day
 from networks.models import CareTeamMember, Consent, Decision, NetworkMeeting, NetworkMember, Relationship
 from portal.demo_data import seed_portal
 from reminders.demo_data import seed_reminders
+from teams.demo_data import seed_review
 from teams.factories import SubstitutionFactory, TeamFactory, TeamMembershipFactory
 from teams.models import Team, TeamMembership
 
@@ -463,6 +464,7 @@ class Command(BaseCommand):
         seed_reminders(today=self.today)
         seed_plans(rng=self.rng, today=self.today, stories=stories, demo=self.demo)
         seed_portal(rng=self.rng, today=self.today, demo=self.demo)
+        seed_review(rng=self.rng, today=self.today, lead=leads[0], teams=team_objects)
 
     def _stories(self, count: int, teams: list[Team]) -> list[Story]:
         """The clients, not yet saved, each with a team and the kind of history they get."""
