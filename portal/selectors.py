@@ -73,8 +73,8 @@ def substitute_today(worker: User | None) -> User | None:
 
 
 def account_of(client: Client) -> PortalAccount:
-    account, _ = PortalAccount.objects.get_or_create(client=client)
-    return account
+    """The client's portal account; an unsaved one (off) where none was ever made."""
+    return PortalAccount.objects.filter(client=client).first() or PortalAccount(client=client)
 
 
 def latest_published(client: Client) -> PlanVersion | None:

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from access import portal as portal_access
 from access.models import AccessEvent
@@ -26,6 +26,12 @@ from portal.models import ClientView, GoalRating, HeardAnswer, MessageToWorker, 
 from tests.conftest import World
 
 DC = Ground.DESIGNATED_COORDINATOR
+
+
+def fi(message: str) -> str:
+    """The string as the page shows it in Finnish, the default language."""
+    with translation.override("fi"):
+        return translation.gettext(message)
 
 
 def signed_in(user: Any) -> HttpClient:
@@ -172,19 +178,19 @@ class TestWhoHasLooked:
         signed_in(world.coordinator).get(reverse("client-detail", args=[world.own_client.pk]))
         browser = signed_in(world.citizen)
         browser.get(reverse("portal-home"))  # the client's own reads are not listed
-        response = browser.get(reverse("portal-log"), headers={"accept-language": "en"})
+        response = browser.get(reverse("portal-log"))
         assert response.status_code == 200
         rows = response.context["rows"]
         assert rows[0].name == world.coordinator.get_full_name()
-        assert rows[0].what == "your basic details"
-        assert rows[0].why == "designated coordinator"
+        assert rows[0].what == fi("your basic details")
+        assert rows[0].why == fi("designated coordinator")
         assert all(row.name != world.citizen.get_full_name() for row in rows)
         assert AccessEvent.objects.filter(actor=world.citizen, what="portal.access_log").count() == 1
 
     def test_a_representatives_reads_are_listed(self, world: World) -> None:
         signed_in(world.representative).get(reverse("portal-plan"))
-        rows = signed_in(world.citizen).get(reverse("portal-log"), headers={"accept-language": "en"}).context["rows"]
-        assert any(row.profession == "your representative" for row in rows)
+        rows = signed_in(world.citizen).get(reverse("portal-log")).context["rows"]
+        assert any(row.profession == fi("your representative") for row in rows)
 
     def test_constant_queries_whatever_the_number_of_rows(self, world: World) -> None:
         def count() -> int:
@@ -378,3 +384,26 @@ def test_what_the_client_sends_reaches_the_workers_inbox_until_read(world: World
         reverse("client-portal", args=[world.own_client.pk])
         not in coordinator.get(reverse("reminders")).content.decode()
     )
+
+
+def test_a_representative_of_two_chooses_whose_portal_to_open(world: World) -> None:
+    PortalAccount.objects.create(client=world.colleague_client, enabled=True)
+    first = Representative.objects.get(user=world.representative)
+    Representative.objects.create(
+        client=world.colleague_client,
+        user=world.representative,
+        name=first.name,
+        identity_code=first.identity_code,
+        basis="guardian_of_minor",
+        starts_on=first.starts_on,
+        recorded_by=world.colleague,
+    )
+    browser = signed_in(world.representative)
+    assert browser.get(reverse("portal-home"))["Location"] == reverse("portal-choose")
+    assert browser.post(reverse("portal-choose"), {"client": world.other_client.pk}).status_code == 400
+    assert browser.post(reverse("portal-choose"), {"client": world.colleague_client.pk}).status_code == 302
+    response = browser.get(reverse("portal-home"))
+    assert response.status_code == 200
+    assert world.colleague_client.full_name in response.content.decode()
+    event = AccessEvent.objects.filter(actor=world.representative).latest("pk")
+    assert (event.client_id, event.ground) == (world.colleague_client.pk, portal_access.REPRESENTATIVE)
