@@ -32,3 +32,10 @@ def revoke_api_token(*, user: User, token_key: str) -> bool:
     as the list shows it); False if they have none by that key."""
     deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
     return bool(deleted)
+
+
+def set_language(*, user: User, language: str) -> None:
+    """Saves the interface language ``user`` chose in the switcher (one of ``LANGUAGES``)."""
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

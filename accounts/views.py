@@ -3,12 +3,15 @@ from base64 import b32encode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
+from django.views.decorators.http import require_POST
 
 from access.decorators import StaffRequest, staff_required
 from access.portal import is_portal_user
 
 from . import second_factor as second_factor_flow
-from . import selectors
+from . import selectors, services
+from .models import User
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -43,3 +46,12 @@ def second_factor(request: StaffRequest) -> HttpResponse:
         "error": error,
     }
     return render(request, "registration/second_factor.html", context, status=status)
+
+
+@require_POST
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher: Django's ``set_language`` (cookie for the signed-out), and the
+    signed-in user's choice saved on their account, so that it follows them."""
+    if isinstance(request.user, User) and request.user.is_authenticated:
+        services.set_language(user=request.user, language=request.POST.get("language", ""))
+    return i18n_views.set_language(request)

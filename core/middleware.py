@@ -13,6 +13,14 @@ from django.utils.cache import patch_cache_control
 ACTIVITY_GRANULARITY = 60
 
 
+def stamp_session(sender: object, request: HttpRequest, **kwargs: object) -> None:
+    """Notes when a session signed in, with the sign-in itself, so that a page view writes the
+    session only when the last activity is a minute old."""
+    now = int(time.time())
+    request.session["signed_in_at"] = now
+    request.session["seen_at"] = now
+
+
 class SessionLimitsMiddleware:
     """Ends a session idle for ``SESSION_IDLE_SECONDS`` or older than ``SESSION_MAX_SECONDS``
     (quality.md: sessions expire), and keeps every signed-in response out of the browser's and
@@ -34,7 +42,7 @@ class SessionLimitsMiddleware:
                 return JsonResponse({"detail": "The session has ended."}, status=401)
             return redirect_to_login(request.get_full_path())
         if now - seen >= ACTIVITY_GRANULARITY or "seen_at" not in session:
-            session["seen_at"] = now
+            session["seen_at"] = now  # a minute at most, or a session from before the stamp
         response = self.get_response(request)
         patch_cache_control(response, no_store=True, private=True)
         return response

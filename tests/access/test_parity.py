@@ -77,8 +77,10 @@ def events_since(pk: int) -> list[tuple[int, int, str, str]]:
 
 
 def signed_in(user: User) -> tuple[Browser, APIClient]:
-    """A browser for the pages and a client for the API, both asking for English."""
-    browser, api = Browser(headers={"accept-language": "en"}), APIClient(headers={"accept-language": "en"})
+    """A browser for the pages and a client for the API, in English (the user's own language)."""
+    user.language = "en"
+    user.save(update_fields=["language"])
+    browser, api = Browser(), APIClient()
     browser.force_login(user)
     api.force_login(user)
     return browser, api

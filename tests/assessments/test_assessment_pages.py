@@ -5,7 +5,6 @@ import datetime
 import html
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -25,9 +24,10 @@ HTMX = {"hx-request": "true"}
 
 def signed_in(world: World) -> Client:
     """The coordinator, reading in English so that the assertions read plainly."""
+    world.coordinator.language = "en"
+    world.coordinator.save(update_fields=["language"])
     client = Client()
     client.force_login(world.coordinator)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 

@@ -349,10 +349,10 @@ class TestComparison:
                 }
             ],
         )
+        world.coordinator.language = "en"
+        world.coordinator.save(update_fields=["language"])
         api.force_login(world.coordinator)
-        response = api.get(
-            reverse("api-care-plan-compare", kwargs={"pk": world.own_client.pk}), headers={"accept-language": "en"}
-        )
+        response = api.get(reverse("api-care-plan-compare", kwargs={"pk": world.own_client.pk}))
         assert response.status_code == 200
         changes = {(c["area"], c["kind"], c["what"]) for c in response.json()}
         assert changes == {

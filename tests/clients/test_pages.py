@@ -42,8 +42,10 @@ LONG_AGO = (TODAY - datetime.timedelta(days=2000)).isoformat()
 
 
 def signed_in(user: User) -> Browser:
-    """Signed in, with the browser asking for English: the messages checked here are English."""
-    browser = Browser(headers={"accept-language": "en"})
+    """Signed in as a user who reads English: the messages checked here are English."""
+    user.language = "en"
+    user.save(update_fields=["language"])
+    browser = Browser()
     browser.force_login(user)
     return browser
 
