@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from access.models import AccessEvent
 from accounts.factories import CoordinatorFactory
 from accounts.models import User
-from clients.models import Assignment
+from clients.models import Assignment, Client
 from teams.factories import TeamMembershipFactory
 from teams.models import DigestSubscription, ReviewSettings
 from tests.conftest import World
@@ -82,6 +82,15 @@ class TestDrillDown:
         assert len(response.context["clients"]) == 3
         assert AccessEvent.objects.count() == before + 3
         assert set(AccessEvent.objects.order_by("-pk")[:3].values_list("what", flat=True)) == {"team_review.open"}
+
+    def test_the_clients_of_a_weighted_kind(self, world: World) -> None:
+        child = world.give(world.colleague)
+        Client.objects.filter(pk=child.pk).update(child_special_support=True)
+        query = {"metric": "open", "kind": "child_special_support", "coordinator": world.colleague.pk}
+        response = signed_in(world.lead).get(CLIENTS, query)
+        assert [c.pk for c in response.context["clients"]] == [child.pk]
+        page = signed_in(world.lead).get(REVIEW).content.decode()
+        assert f"metric=open&amp;kind=child_special_support&amp;coordinator={world.colleague.pk}" in page
 
     def test_overdue_referral_follow_ups(self, world: World) -> None:
         response = signed_in(world.lead).get(CLIENTS, {"metric": "overdue", "kind": "referral_follow_up"})
