@@ -14,7 +14,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from access.models import AccessEvent
-from accounts.factories import CoordinatorFactory
+from accounts.factories import CoordinatorFactory, TeamLeadFactory
 from accounts.models import User
 from clients.models import Assignment, Client
 from teams.factories import TeamMembershipFactory
@@ -44,6 +44,11 @@ class TestReviewPage:
         assert "coordinators: weighted loads from" in text
         assert world.colleague.get_full_name() in text
         assert world.other_coordinator.get_full_name() not in text
+
+    def test_a_lead_of_no_team_sees_an_empty_review(self, world: World) -> None:
+        response = signed_in(TeamLeadFactory()).get(REVIEW)
+        assert response.status_code == 200
+        assert response.context["review"].rows == []
 
     def test_the_navigation_links_to_the_review_for_a_lead_only(self, world: World) -> None:
         assert f'href="{REVIEW}"' in signed_in(world.lead).get(reverse("team-review")).content.decode()
