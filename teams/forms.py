@@ -10,7 +10,7 @@ from accounts.models import User
 from clients.forms import ClientIdsField
 from core.forms import date_input
 from teams.models import Team, TeamMembership
-from teams.review import DRILL_METRICS, WORK_KINDS, Move
+from teams.review import DRILL_KINDS, DRILL_METRICS, Move
 
 
 class TeamMembershipForm(forms.Form):
@@ -57,7 +57,7 @@ class DrillDownForm(forms.Form):
     metric = forms.ChoiceField(choices=[(m, m) for m in DRILL_METRICS])
     team = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     coordinator = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
-    kind = forms.ChoiceField(choices=[("", "")] + [(k, k) for k in WORK_KINDS], required=False)
+    kind = forms.ChoiceField(choices=[("", "")] + [(k, k) for k in DRILL_KINDS], required=False)
 
 
 class ReassignForm(forms.Form):

@@ -96,6 +96,10 @@ class CoordinatorRow:
         return [self.kinds.get(kind, 0) for kind in ClientKind.values]
 
     @property
+    def kind_links(self) -> list[tuple[str, int]]:
+        return [(kind, self.kinds.get(kind, 0)) for kind in ClientKind.values]
+
+    @property
     def handover_cells(self) -> list[int]:
         return [self.handovers.get(reason, 0) for reason, _ in client_selectors.assignment_end_reasons()]
 
@@ -529,6 +533,21 @@ def summary(result: Review) -> Summary | None:
 
 # The numbers of the review that open the list of clients behind them.
 DRILL_METRICS = ("open", "overdue", "coming", "without_worker", "uncovered", "referrals")
+# With ``open``, a client kind narrows the list to the clients of that kind.
+DRILL_KINDS = (*WORK_KINDS, *ClientKind.values)
+
+
+def _of_kind(assignments: QuerySet[Any, Any], kind: str, today: date) -> QuerySet[Any, Any]:
+    """Open assignments narrowed to clients of a weighted kind."""
+    if kind == ClientKind.CHILD_SPECIAL_SUPPORT:
+        return assignments.filter(client__child_special_support=True)
+    if kind == ClientKind.RAI:
+        return assignments.filter(client__in=assessment_selectors.rai_clients())
+    if kind == ClientKind.PERSONAL_BUDGET:
+        return assignments.filter(client__in=budget_selectors.clients_with_running_budget(today))
+    if kind == ClientKind.NO_FINISHED_PLAN:
+        return assignments.exclude(client__in=plan_selectors.clients_with_published_plan())
+    return assignments
 
 
 def drill_client_ids(
@@ -541,7 +560,7 @@ def drill_client_ids(
         coordinators = coordinators.filter(user_id=coordinator_id)
     scope = scope_clients(teams, today)
     if metric == "open":
-        return client_selectors.open_assignments_of(coordinators).values("client")
+        return _of_kind(client_selectors.open_assignments_of(coordinators), kind, today).values("client")
     if metric in ("overdue", "coming"):
         ids = list(scope.values_list("pk", flat=True))
         work = reminder_selectors.due_work(client_ids=ids, today=today, days=COMING_DAYS)

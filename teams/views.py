@@ -291,7 +291,7 @@ def review_clients(request: StaffRequest) -> HttpResponse:
         "params": params,
         "clients": clients,
         "form": form,
-        "kind_label": reminder_selectors.work_kind_labels().get(params["kind"], ""),
+        "kind_label": {**reminder_selectors.work_kind_labels(), **dict(ClientKind.choices)}.get(params["kind"], ""),
         "coordinator": next((c for c in client_selectors.handover_targets(user) if c.pk == params["coordinator"]), None)
         if params["coordinator"]
         else None,

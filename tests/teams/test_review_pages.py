@@ -14,9 +14,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from access.models import AccessEvent
-from accounts.factories import CoordinatorFactory
+from accounts.factories import CoordinatorFactory, TeamLeadFactory
 from accounts.models import User
-from clients.models import Assignment
+from clients.models import Assignment, Client
 from teams.factories import TeamMembershipFactory
 from teams.models import DigestSubscription, ReviewSettings
 from tests.conftest import World
@@ -44,6 +44,11 @@ class TestReviewPage:
         assert "coordinators: weighted loads from" in text
         assert world.colleague.get_full_name() in text
         assert world.other_coordinator.get_full_name() not in text
+
+    def test_a_lead_of_no_team_sees_an_empty_review(self, world: World) -> None:
+        response = signed_in(TeamLeadFactory()).get(REVIEW)
+        assert response.status_code == 200
+        assert response.context["review"].rows == []
 
     def test_the_navigation_links_to_the_review_for_a_lead_only(self, world: World) -> None:
         assert f'href="{REVIEW}"' in signed_in(world.lead).get(reverse("team-review")).content.decode()
@@ -82,6 +87,15 @@ class TestDrillDown:
         assert len(response.context["clients"]) == 3
         assert AccessEvent.objects.count() == before + 3
         assert set(AccessEvent.objects.order_by("-pk")[:3].values_list("what", flat=True)) == {"team_review.open"}
+
+    def test_the_clients_of_a_weighted_kind(self, world: World) -> None:
+        child = world.give(world.colleague)
+        Client.objects.filter(pk=child.pk).update(child_special_support=True)
+        query = {"metric": "open", "kind": "child_special_support", "coordinator": world.colleague.pk}
+        response = signed_in(world.lead).get(CLIENTS, query)
+        assert [c.pk for c in response.context["clients"]] == [child.pk]
+        page = signed_in(world.lead).get(REVIEW).content.decode()
+        assert f"metric=open&amp;kind=child_special_support&amp;coordinator={world.colleague.pk}" in page
 
     def test_overdue_referral_follow_ups(self, world: World) -> None:
         response = signed_in(world.lead).get(CLIENTS, {"metric": "overdue", "kind": "referral_follow_up"})
