@@ -20,7 +20,9 @@ URL = reverse("my-clients")
 
 
 def signed_in(user: User) -> Browser:
-    browser = Browser(headers={"accept-language": "en"})
+    user.language = "en"  # the assertions read English
+    user.save(update_fields=["language"])
+    browser = Browser()
     browser.force_login(user)
     return browser
 

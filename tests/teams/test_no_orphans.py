@@ -18,7 +18,9 @@ def _membership(world: World, user: User) -> TeamMembership:
 
 
 def _page(user) -> Browser:
-    browser = Browser(headers={"accept-language": "en"})
+    user.language = "en"  # the assertions read English
+    user.save(update_fields=["language"])
+    browser = Browser()
     browser.force_login(user)
     return browser
 
