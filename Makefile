@@ -53,3 +53,5 @@ test: $(VENV)/.installed system-packages services lint
 
 bench: $(VENV)/.installed services
 	$(VENV)/bin/python bench/caseload.py
+	$(VENV)/bin/python bench/client_portal.py
+	$(VENV)/bin/python bench/team_review.py
