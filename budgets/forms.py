@@ -8,10 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment
 from care_plans.models import PlanService
+from core.forms import date_input
 
 from .models import BudgetLine, Provider, ServiceType, Spending
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class LineChoiceField(forms.ModelChoiceField[BudgetLine]):
@@ -26,7 +25,7 @@ class AssessmentChoiceField(forms.ModelChoiceField[Assessment]):
 
 
 class OfferForm(forms.Form):
-    period_start = forms.DateField(label=_("Period starts"), widget=DATE)
+    period_start = forms.DateField(label=_("Period starts"), widget=date_input())
 
 
 class DecisionForm(forms.Form):
@@ -35,7 +34,7 @@ class DecisionForm(forms.Form):
         choices=[("accept", _("Accepts the personal budget")), ("decline", _("Declines: ordinary services continue"))],
         widget=forms.RadioSelect,
     )
-    decided_on = forms.DateField(label=_("Date of the answer"), widget=DATE)
+    decided_on = forms.DateField(label=_("Date of the answer"), widget=date_input())
     decline_reason = forms.CharField(
         label=_("Reason for declining, if the client gave one"),
         required=False,
@@ -121,7 +120,7 @@ class SpendingForm(forms.Form):
     units = forms.DecimalField(
         label=_("Units delivered"), min_value=Decimal(0), max_digits=8, decimal_places=2, required=False
     )
-    delivered_on = forms.DateField(label=_("Date"), widget=DATE)
+    delivered_on = forms.DateField(label=_("Date"), widget=date_input())
     reference = forms.CharField(label=_("Invoice or reference number"), required=False, max_length=100)
 
     def __init__(self, data: Any = None, *, lines: Any, initial: dict[str, Any] | None = None) -> None:

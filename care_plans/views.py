@@ -381,7 +381,10 @@ ACTIONS = {
 @require_GET
 def plan_pdf_status(request: StaffRequest, pk: int) -> HttpResponse:
     """The PDF's state as a fragment; htmx polls it while the PDF is being prepared."""
-    version = selectors.version_for(user=request.user, pk=pk, what="care_plan_version.pdf")
+    return _pdf_fragment(request, selectors.version_for(user=request.user, pk=pk, what="care_plan_version.pdf"))
+
+
+def _pdf_fragment(request: StaffRequest, version: PlanVersion) -> HttpResponse:
     context = {
         "version": version,
         "pdf": selectors.pdf_status(version),
@@ -410,7 +413,7 @@ def plan_pdf_render(request: StaffRequest, pk: int) -> HttpResponse:
     if not outcome.done:
         return _page(request, version, outcome)
     if request.htmx:
-        return plan_pdf_status(request, pk)
+        return _pdf_fragment(request, version)
     return redirect("plan-version", pk=pk)
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, ProgrammingError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from access.models import AccessEvent
@@ -385,3 +386,12 @@ def test_a_line_links_to_the_care_plans_services(world: World, api: APIClient, c
     client.force_login(world.coordinator)  # type: ignore[attr-defined]
     page = client.get(reverse("budget-detail", kwargs={"pk": world.budget.pk}))  # type: ignore[attr-defined]
     assert "Kotiapu aamuisin" in page.content.decode()
+
+
+def test_the_date_fields_come_up_filled_in_the_form_a_date_input_reads(world: World) -> None:
+    from django.test import Client
+
+    page = Client()
+    page.force_login(world.coordinator)
+    html = page.get(reverse("budget-detail", kwargs={"pk": world.budget.pk})).content.decode()
+    assert f'name="spending-delivered_on" value="{timezone.localdate().isoformat()}"' in html

@@ -648,6 +648,22 @@ class TestPages:
             pk__gt=world.last_event_pk, client=world.own_client, what="care_plan.pdf"
         ).exists()
 
+    def test_preparing_the_pdf_again_answers_the_fragment_htmx_swaps_in(
+        self, world: World, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from django.test import Client
+
+        monkeypatch.setattr(plan_services, "queue_pdf", _taken_into([]))
+        publish(world, world.plan_draft)
+        PlanPdf.objects.filter(version=world.plan_draft).update(status=PlanPdf.Status.FAILED)
+        page = Client()
+        page.force_login(world.coordinator)
+        url = reverse("plan-version-pdf-render", kwargs={"pk": world.plan_draft.pk})
+        response = page.post(url, headers={"hx-request": "true"})
+        assert response.status_code == 200
+        assert 'id="plan-pdf"' in response.content.decode()
+        assert PlanPdf.objects.get(version=world.plan_draft).status == PlanPdf.Status.PENDING
+
     def test_adding_a_disagreement_on_the_page(self, world: World) -> None:
         from django.test import Client
 
