@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
@@ -25,6 +25,7 @@ from budgets import selectors as budget_selectors
 from care_plans import selectors as plan_selectors
 from clients import selectors as client_selectors
 from networks import selectors as network_selectors
+from portal import selectors as portal_selectors
 from reminders import selectors as reminder_selectors
 
 from .models import (
@@ -201,11 +202,22 @@ class OutcomeRow:
 
 
 @dataclass
+class HeardRow:
+    """The clients' answers from the portal on how well they were heard at plan reviews, by
+    the worker who held the review (1–5)."""
+
+    reviewer: str
+    answers: int
+    average: float
+
+
+@dataclass
 class Review:
     today: date
     teams: list[TeamTotals]
     weights: dict[str, Decimal]
     outcomes: list[OutcomeRow]
+    heard: list[HeardRow]
     uncovered: list[tuple[str, list[int]]]
     times_of_day: list[tuple[str, str]]
     services_not_started: int
@@ -413,6 +425,7 @@ def build_review(teams: QuerySet[Team], *, today: date | None = None) -> Review:
         teams=totals,
         weights=weights,
         outcomes=_outcomes(scope, names),
+        heard=_heard(scope, today),
         uncovered=_uncovered(scope, names),
         times_of_day=assessment_selectors.times_of_day(),
         services_not_started=sum(
@@ -445,6 +458,27 @@ def _outcomes(scope: QuerySet[Any, Any], names: dict[int, str]) -> list[OutcomeR
         for row in plan_selectors.goal_outcomes_by_domain(scope)
     ]
     return sorted(rows, key=lambda row: (row.domain == "", row.domain))
+
+
+def _heard(scope: QuerySet[Any, Any], today: date) -> list[HeardRow]:
+    """The last year's answers of the clients in scope, one grouped query."""
+    rows = (
+        portal_selectors.heard_answers(clients=scope, since=today - timedelta(days=YEAR))
+        .order_by()
+        .values("review__reviewed_by__first_name", "review__reviewed_by__last_name")
+        .annotate(answers=Count("pk"), average=Avg("rating"))
+    )
+    return sorted(
+        (
+            HeardRow(
+                reviewer=f"{row['review__reviewed_by__first_name']} {row['review__reviewed_by__last_name']}".strip(),
+                answers=row["answers"],
+                average=round(row["average"], 1),
+            )
+            for row in rows
+        ),
+        key=lambda row: row.reviewer,
+    )
 
 
 def _uncovered(scope: QuerySet[Any, Any], names: dict[int, str]) -> list[tuple[str, list[int]]]:

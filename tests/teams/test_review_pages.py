@@ -11,12 +11,15 @@ from django.db import connection
 from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from access.models import AccessEvent
 from accounts.factories import CoordinatorFactory, TeamLeadFactory
 from accounts.models import User
+from care_plans.models import PlanReview
 from clients.models import Assignment, Client
+from portal.models import HeardAnswer
 from teams.factories import TeamMembershipFactory
 from teams.models import DigestSubscription, ReviewSettings
 from tests.conftest import World
@@ -46,6 +49,17 @@ class TestReviewPage:
         assert "coordinators: weighted loads from" in text
         assert world.colleague.get_full_name() in text
         assert world.other_coordinator.get_full_name() not in text
+
+    def test_the_clients_answers_on_how_they_were_heard_are_in_the_outcomes(self, world: World) -> None:
+        review = PlanReview.objects.create(
+            version=world.plan_published, held_on=timezone.localdate(), reviewed_by=world.coordinator
+        )
+        HeardAnswer.objects.create(client=world.own_client, review=review, rating=4, written_by=world.citizen)
+        rows = signed_in(world.lead).get(REVIEW).context["review"].heard
+        assert [(row.reviewer, row.answers, row.average) for row in rows] == [
+            (world.coordinator.get_full_name(), 1, 4.0)
+        ]
+        assert signed_in(world.other_lead).get(REVIEW).context["review"].heard == []
 
     def test_a_lead_of_no_team_sees_an_empty_review(self, world: World) -> None:
         response = signed_in(TeamLeadFactory()).get(REVIEW)
