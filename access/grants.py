@@ -1,31 +1,108 @@
-"""Grants that widen who sees a client beyond the relations ``policy`` derives: the one place
-they are made, checked and logged."""
+"""Grants that widen who sees a client: the one place they are checked and logged.
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+Every change that widens access (team membership and leadership, substitution, consultation,
+naming a worker, handover, reopening) is made by someone entitled, never by the person who
+gains the access, and leaves a GRANT event per person and client (a REVOKE where access
+narrows), so that it can be seen and undone."""
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from access import policy
 from access.models import AccessEvent
-from access.policy import is_staff
-from access.services import record_access
+from access.services import record_access, record_grant, record_revoke
 from accounts.models import Role, User
-from clients.models import Client
-from clients.services import ensure_open
+from clients.models import Assignment, Client
+from core.errors import ConflictError
+from teams.models import Team, TeamMembership
 
 
-@transaction.atomic
+def refuse_self_grant(*, by: User, grantee: User) -> None:
+    """No one widens their own access: another person, entitled to, grants it."""
+    if by.pk == grantee.pk:
+        raise PermissionDenied(_("You cannot grant access to yourself; ask someone entitled to grant it."))
+
+
+def _visible_ids(user: User) -> set[int]:
+    return set(policy.visible_clients(user).values_list("pk", flat=True))
+
+
+@contextmanager
+def recording_grants(
+    *, by: User, grantees: Sequence[User], what: str, ground: str, reason: str = "", until: date | None = None
+) -> Iterator[None]:
+    """Runs a change of the organisation (a team membership) and logs its actual effect on
+    access: for each grantee, a GRANT event per client they see after it and did not before,
+    a REVOKE per client they no longer see."""
+    before = {user.pk: _visible_ids(user) for user in grantees}
+    yield
+    gained: list[tuple[User, int]] = []
+    lost: list[tuple[User, int]] = []
+    for user in grantees:
+        after = _visible_ids(user)
+        gained += [(user, pk) for pk in sorted(after - before[user.pk])]
+        lost += [(user, pk) for pk in sorted(before[user.pk] - after)]
+    record_grant(by=by, grants=gained, what=what, ground=ground, reason=reason, until=until)
+    record_revoke(by=by, grants=lost, what=what, ground=ground, reason=reason)
+
+
+def actor_ground(by: User) -> str:
+    """The ground written for an organisational grant: the administrator's or a team lead's."""
+    return policy.Ground.ADMINISTRATOR if policy.is_organisation_administrator(by) else policy.Ground.TEAM_LEAD
+
+
+def _carries_elsewhere(user: User, team: Team) -> bool:
+    """A coordinator with clients of their own, or in another team now: joining this team
+    would open their caseload to this team's leads."""
+    if Assignment.objects.filter(coordinator=user, ended_on__isnull=True).exists():
+        return True
+    return TeamMembership.objects.filter(policy.active_on(timezone.localdate()), user=user).exclude(team=team).exists()
+
+
+def check_team_membership(*, team: Team, user: User, kind: str, by: User) -> None:
+    """Whether ``by`` may make ``user`` a member or a lead of ``team``: never themselves; the
+    leadership only by the organisation's administrator and only to a user with the team lead
+    role; a coordinator who has clients or is in another team only by the administrator; the
+    team's own lead may otherwise add members. PermissionDenied for who may not, a
+    ValidationError for whom cannot be added."""
+    refuse_self_grant(by=by, grantee=user)
+    if not policy.is_staff(user):
+        raise ValidationError({"user": _("Only staff can be team members.")})
+    administrator = policy.is_organisation_administrator(by)
+    if kind == TeamMembership.Kind.LEAD:
+        if not administrator:
+            raise PermissionDenied(_("Only the organisation's administrator names a team's lead."))
+        if user.role != Role.TEAM_LEAD:
+            raise ValidationError({"user": _("Only a user with the team lead role can lead a team.")})
+        return
+    if not policy.may_manage_team(by, team):
+        raise PermissionDenied(_("Only the team's lead or an administrator manages its members."))
+    if not administrator and user.role == Role.COORDINATOR and _carries_elsewhere(user, team):
+        raise PermissionDenied(
+            _(
+                "A coordinator who has clients or belongs to another team joins this team only through "
+                "the organisation's administrator."
+            )
+        )
+
+
 def grant_consultation(*, client: Client, professional: User, by: User, ground: str) -> None:
     """A one-off grant to a single client's record (e.g. a consultant asked once): the rare
     per-object permission django-guardian is for."""
-    ensure_open(client)
-    if not is_staff(professional) or professional.role == Role.ADMINISTRATOR:
+    if client.is_closed:
+        raise ConflictError(_("The client relationship is closed; reopen it first."))
+    if not policy.is_staff(professional) or professional.role == Role.ADMINISTRATOR:
         raise ValidationError({"professional": _("Choose a professional.")})
     assign_perm("clients.view_client", professional, client)
     record_access(actor=by, client=client, action=AccessEvent.Action.DISCLOSE, what="consultation", ground=ground)
 
 
-@transaction.atomic
 def revoke_consultation(*, client: Client, professional: User, by: User, ground: str) -> None:
     remove_perm("clients.view_client", professional, client)
     record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="consultation", ground=ground)

@@ -28,6 +28,9 @@ class AccessEvent(models.Model):
         CREATE = "create", _("Created")
         CHANGE = "change", _("Changed")
         DISCLOSE = "disclose", _("Disclosed")
+        # Access widened or narrowed: ``grantee`` gained or lost sight of the client.
+        GRANT = "grant", _("Granted access")
+        REVOKE = "revoke", _("Revoked access")
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -37,6 +40,12 @@ class AccessEvent(models.Model):
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     what = models.CharField(_("what"), max_length=100)
     ground = models.CharField(_("ground"), max_length=40)
+    # For a grant or a revocation: whose access changed, why, and until when (if it ends).
+    grantee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at"]

@@ -41,7 +41,7 @@ from rest_framework.permissions import BasePermission
 from accounts.models import Profession, Role, User
 from clients.models import Assignment, AssignmentEnd, Client
 from networks.models import CareTeamMember
-from teams.models import Substitution, TeamMembership
+from teams.models import Substitution, Team, TeamMembership
 
 from .models import Section
 
@@ -61,6 +61,8 @@ class Ground:
     CARE_TEAM = "care_team"
     CONSULTATION = "consultation"
     INTAKE = "intake"
+    ADMINISTRATOR = "administrator"
+    RETURNING_CLIENT = "returning_client"
 
     LABELS = {
         DESIGNATED_COORDINATOR: _("designated coordinator"),
@@ -70,6 +72,8 @@ class Ground:
         CARE_TEAM: _("member of the client's care team"),
         CONSULTATION: _("consultation granted for this client"),
         INTAKE: _("recording a contact (intake)"),
+        ADMINISTRATOR: _("the organisation's administrator"),
+        RETURNING_CLIENT: _("returning client, reopened by a new worker"),
     }
     # Grounds that may change the client's record, and those that may also make the
     # decisions about who works with the client (assign, hand over, close, reopen).
@@ -168,6 +172,25 @@ def colleagues_of(user: User, *, on: date | None = None) -> QuerySet[User]:
     return User.objects.filter(pk__in=member_ids, is_active=True, role=Role.COORDINATOR)
 
 
+def leads_of_team(team: Team, *, on: date | None = None) -> QuerySet[User]:
+    """The people who lead ``team`` on the day."""
+    day = on or timezone.localdate()
+    lead_ids = TeamMembership.objects.filter(active_on(day), team=team, kind=TeamMembership.Kind.LEAD).values("user")
+    return User.objects.filter(pk__in=lead_ids, is_active=True)
+
+
+def is_organisation_administrator(user: User) -> bool:
+    """The organisation's administrator: manages users, teams and configuration, and is the
+    one who grants team leadership or moves a coordinator between teams."""
+    return user.is_active and user.role == Role.ADMINISTRATOR
+
+
+def may_manage_team(user: User, team: Team) -> bool:
+    """Whether ``user`` adds members to ``team``: the organisation's administrator, or a lead
+    of the team (``access.grants.check_team_membership`` decides each addition)."""
+    return is_organisation_administrator(user) or teams_led_by(user).filter(team=team).exists()
+
+
 def absent_coordinators_for(user: User, *, on: date | None = None) -> QuerySet[Substitution, Any]:
     """The coordinators ``user`` substitutes for on the day."""
     day = on or timezone.localdate()
@@ -233,14 +256,25 @@ def assignable_coordinators(user: User) -> QuerySet[User]:
     return people.order_by("last_name", "first_name", "pk")
 
 
+# Roles that run the organisation or watch over it rather than work with clients.
+NO_CLIENT_ROLES = frozenset({Role.ADMINISTRATOR})
+
+
+def sees_clients(user: User) -> bool:
+    """Whether any relation may open clients to ``user``: never to an administrator or a
+    superuser, whatever memberships they hold (the seed's superuser is for setup only)."""
+    return not user.is_superuser and user.role not in NO_CLIENT_ROLES
+
+
 def list_ground(user: User) -> str:
     """The ground written for a list of the user's caseload (a team lead's: their teams')."""
     return Ground.TEAM_LEAD if user.role == Role.TEAM_LEAD else Ground.DESIGNATED_COORDINATOR
 
 
 def visible_clients(user: User) -> QuerySet[Client]:
-    """Every client ``user`` may see, each annotated with ``access_ground``."""
-    if not is_staff(user):
+    """Every client ``user`` may see, each annotated with ``access_ground``. The organisation's
+    administrators and superusers see none: they run the system, not clients' cases."""
+    if not is_staff(user) or not sees_clients(user):
         return Client.objects.none()
     open_assignments = Assignment.objects.filter(client=OuterRef("pk"), ended_on__isnull=True)
     own = Exists(open_assignments.filter(coordinator=user))

@@ -18,7 +18,7 @@ from django.utils.translation import override
 from access import selectors as access_selectors
 from access.models import AccessEvent
 from access.policy import Ground
-from access.services import record_access
+from access.services import record_access, record_grant
 from accounts.models import Profession, Role, User
 from core.calendar import add_working_days
 from core.errors import ConflictError
@@ -206,6 +206,7 @@ def assign_coordinator(
         client.no_named_worker_reason = ""
     _new_worker_message(client, coordinator).save()
     record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="assignment", ground=ground)
+    record_grant(by=by, grants=[(coordinator, client)], what="assignment", ground=ground, reason=reason)
     return assignment
 
 
@@ -376,6 +377,13 @@ def hand_over(
     AccessEvent.objects.bulk_create(
         AccessEvent(actor=by, client=a.client, action=AccessEvent.Action.CHANGE, what="handover", ground=ground)
         for a in created
+    )
+    record_grant(
+        by=by,
+        grants=[(coordinators[a.coordinator_id], a.client) for a in created],
+        what="handover",
+        ground=ground,
+        reason=note,
     )
     return created
 

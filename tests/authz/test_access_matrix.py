@@ -343,7 +343,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api-substitutions", "arrange"): Row(
         "POST",
         no_kwargs,
-        {**staff_only(400, coordinator=201, lead=201), **API_DENIES_ANONYMOUS},
+        # The colleague would be naming themselves the substitute: a self-grant, refused.
+        {**staff_only(400, coordinator=201, lead=201, colleague=403), **API_DENIES_ANONYMOUS},
         data=lambda: {
             "absent": World.current.coordinator.pk,
             "substitute": World.current.colleague.pk,
@@ -360,7 +361,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api-team-members", "add"): Row(
         "POST",
         lambda w: {"pk": w.team_a.pk},
-        {**staff_only(400, other_coordinator=404, other_lead=404, lead=201, admin=201), **API_DENIES_ANONYMOUS},
+        # other_coordinator is in team B: only the organisation's administrator moves them; the
+        # others who see the team are refused, the lead with the reason.
+        {**staff_only(403, other_coordinator=404, other_lead=404, admin=201), **API_DENIES_ANONYMOUS},
         data=lambda: {"user": World.current.other_coordinator.pk, "started_on": day(-26)},
     ),
     ("api-client-care-team", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),

@@ -1,0 +1,195 @@
+"""Every change that widens who sees a client is made by someone entitled, never by the one
+gaining it, and leaves a GRANT event (a REVOKE where access narrows)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import escape
+from rest_framework.test import APIClient
+
+from access.models import AccessEvent
+from access.policy import Ground, visible_clients
+from accounts.factories import CoordinatorFactory, TeamLeadFactory
+from accounts.models import User
+from clients import services as client_services
+from teams import services as team_services
+from teams.models import TeamMembership
+from tests.conftest import World
+
+
+def visible(user: User) -> set[int]:
+    return set(visible_clients(user).values_list("pk", flat=True))
+
+
+def grants_since(world: World, **filters: object) -> list[AccessEvent]:
+    return list(
+        AccessEvent.objects.filter(pk__gt=world.last_event_pk, action=AccessEvent.Action.GRANT, **filters).order_by(
+            "pk"
+        )
+    )
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+class TestTeamMembership:
+    def test_nobody_makes_themselves_a_lead(self, world: World) -> None:
+        for user, team in ((world.admin, world.team_b), (world.lead, world.team_b), (world.other_lead, world.team_a)):
+            with pytest.raises(PermissionDenied):
+                team_services.add_team_membership(
+                    team=team, user=user, kind=TeamMembership.Kind.LEAD, started_on=today(), by=user
+                )
+        assert visible(world.admin) == set()
+        assert world.other_client.pk not in visible(world.lead)
+
+    def test_only_the_administrator_names_a_lead(self, world: World) -> None:
+        with pytest.raises(PermissionDenied):
+            team_services.add_team_membership(
+                team=world.team_a,
+                user=world.other_lead,
+                kind=TeamMembership.Kind.LEAD,
+                started_on=today(),
+                by=world.lead,
+            )
+        assert world.own_client.pk not in visible(world.other_lead)
+
+    def test_only_a_team_lead_can_lead(self, world: World) -> None:
+        with pytest.raises(ValidationError):
+            team_services.add_team_membership(
+                team=world.team_a, user=world.member, kind=TeamMembership.Kind.LEAD, started_on=today(), by=world.admin
+            )
+
+    def test_the_administrator_names_a_lead_and_the_access_gained_is_logged(self, world: World) -> None:
+        before = visible(world.other_lead)
+        team_services.add_team_membership(
+            team=world.team_a, user=world.other_lead, kind=TeamMembership.Kind.LEAD, started_on=today(), by=world.admin
+        )
+        gained = visible(world.other_lead) - before
+        assert world.own_client.pk in gained
+        events = grants_since(world, grantee=world.other_lead)
+        assert {event.client_id for event in events} == gained
+        assert {(event.actor_id, event.ground, event.what) for event in events} == {
+            (world.admin.pk, Ground.ADMINISTRATOR, "team_membership.lead")
+        }
+
+    def test_a_lead_does_not_take_in_another_teams_coordinator(self, world: World) -> None:
+        with pytest.raises(PermissionDenied):
+            team_services.add_team_membership(
+                team=world.team_a, user=world.other_coordinator, kind="member", started_on=today(), by=world.lead
+            )
+        assert world.other_client.pk not in visible(world.lead)
+        assert grants_since(world) == []
+
+    def test_the_administrator_moves_a_coordinator_and_the_leads_gain_is_logged(self, world: World) -> None:
+        team_services.add_team_membership(
+            team=world.team_a, user=world.other_coordinator, kind="member", started_on=today(), by=world.admin
+        )
+        assert world.other_client.pk in visible(world.lead)
+        events = grants_since(world, grantee=world.lead)
+        assert [event.client_id for event in events] == [world.other_client.pk]
+
+    def test_a_lead_adds_a_new_coordinator_to_their_team(self, world: World) -> None:
+        newcomer = CoordinatorFactory(username="newcomer")
+        team_services.add_team_membership(
+            team=world.team_a, user=newcomer, kind="member", started_on=today(), by=world.lead
+        )
+        assert TeamMembership.objects.filter(team=world.team_a, user=newcomer).exists()
+        # No client's visibility changed: nothing granted.
+        assert grants_since(world) == []
+
+    def test_a_lead_does_not_manage_another_team(self, world: World) -> None:
+        with pytest.raises(PermissionDenied):
+            team_services.add_team_membership(
+                team=world.team_b, user=CoordinatorFactory(), kind="member", started_on=today(), by=world.lead
+            )
+
+    def test_refusals_are_403_with_the_reason_on_the_api_and_the_page(self, world: World) -> None:
+        api = APIClient()
+        api.force_login(world.admin)
+        url = reverse("api-team-members", kwargs={"pk": world.team_a.pk})
+        response = api.post(url, {"user": world.admin.pk, "kind": "lead", "started_on": str(today())}, format="json")
+        assert response.status_code == 403
+        assert "yourself" in response.json()["detail"]
+        browser = Client()
+        browser.force_login(world.lead)
+        page = browser.post(
+            reverse("team-detail", kwargs={"pk": world.team_a.pk}),
+            {"user": world.other_lead.pk, "kind": "lead", "role": "", "started_on": str(today())},
+        )
+        assert page.status_code == 403, page.content.decode()[-3000:]
+        with translation.override(world.lead.language):
+            reason = translation.gettext("Only the organisation's administrator names a team's lead.")
+        assert escape(reason) in page.content.decode()
+        assert not TeamMembership.objects.filter(user=world.other_lead, team=world.team_a).exists()
+
+
+class TestOtherGrants:
+    def test_naming_a_worker_is_a_grant(self, world: World) -> None:
+        client_services.assign_coordinator(
+            client=world.own_client,
+            coordinator=world.colleague,
+            started_on=today(),
+            by=world.lead,
+            ground=Ground.TEAM_LEAD,
+            reason="Työnjako",
+        )
+        [event] = grants_since(world)
+        assert (event.grantee_id, event.client_id, event.actor_id, event.what) == (
+            world.colleague.pk,
+            world.own_client.pk,
+            world.lead.pk,
+            "assignment",
+        )
+
+    def test_a_handover_is_a_grant_per_client(self, world: World) -> None:
+        client_services.hand_over(
+            clients=[world.own_client],
+            to=[world.colleague],
+            by=world.coordinator,
+            ground=Ground.DESIGNATED_COORDINATOR,
+            note="Loma",
+        )
+        [event] = grants_since(world)
+        assert (event.grantee_id, event.client_id, event.what, event.reason) == (
+            world.colleague.pk,
+            world.own_client.pk,
+            "handover",
+            "Loma",
+        )
+
+    def test_a_substitution_grants_the_absent_coordinators_clients_until_its_end(self, world: World) -> None:
+        ends = today() + datetime.timedelta(days=14)
+        team_services.create_substitution(
+            absent=world.coordinator, substitute=world.colleague, starts_on=today(), ends_on=ends, by=world.lead
+        )
+        events = grants_since(world, grantee=world.colleague)
+        assert {event.client_id for event in events} == {world.own_client.pk}
+        assert {event.until for event in events} == {ends}
+
+    def test_nobody_arranges_their_own_substitution_of_someone(self, world: World) -> None:
+        with pytest.raises(PermissionDenied):
+            team_services.create_substitution(
+                absent=world.coordinator,
+                substitute=world.colleague,
+                starts_on=today(),
+                ends_on=today(),
+                by=world.colleague,
+            )
+
+    def test_a_self_grant_through_the_api_changes_nothing(self, world: World) -> None:
+        lead = TeamLeadFactory(username="new-lead")
+        api = APIClient()
+        api.force_login(lead)
+        before = visible(lead)
+        response = api.post(
+            reverse("api-team-members", kwargs={"pk": world.team_a.pk}),
+            {"user": lead.pk, "kind": "lead", "started_on": str(today())},
+            format="json",
+        )
+        assert response.status_code == 404  # not their team: they do not even see it
+        assert visible(lead) == before
