@@ -7,16 +7,17 @@ narrows), so that it can be seen and undone."""
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
 from access import policy
-from access.models import AccessEvent
-from access.services import record_access, record_grant, record_revoke
+from access.models import Consultation
+from access.services import record_grant, record_revoke
 from accounts.models import Role, User
 from clients.models import Assignment, Client
 from core.errors import ConflictError
@@ -92,17 +93,96 @@ def check_team_membership(*, team: Team, user: User, kind: str, by: User) -> Non
         )
 
 
-def grant_consultation(*, client: Client, professional: User, by: User, ground: str) -> None:
-    """A one-off grant to a single client's record (e.g. a consultant asked once): the rare
-    per-object permission django-guardian is for."""
+def _consultation_dates(starts_on: date | None, ends_on: date | None) -> tuple[date, date]:
+    starts_on = starts_on or timezone.localdate()
+    ends_on = ends_on or starts_on + timedelta(days=settings.CONSULTATION_DEFAULT_DAYS)
+    if starts_on < timezone.localdate():
+        raise ValidationError({"starts_on": _("A consultation cannot start in the past.")})
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("A consultation cannot end before it starts.")})
+    if ends_on > starts_on + timedelta(days=settings.CONSULTATION_MAX_DAYS):
+        raise ValidationError(
+            {"ends_on": _("A consultation lasts at most %(days)s days.") % {"days": settings.CONSULTATION_MAX_DAYS}}
+        )
+    return starts_on, ends_on
+
+
+@transaction.atomic
+def grant_consultation(
+    *,
+    client: Client,
+    professional: User,
+    by: User,
+    ground: str,
+    reason: str,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> Consultation:
+    """A one-off consultation of one client's basic details and assessment by a professional,
+    granted by someone who manages the client (the caller has authorised ``by`` on ``ground``),
+    with a reason, for at most ``CONSULTATION_MAX_DAYS`` (``CONSULTATION_DEFAULT_DAYS`` unless
+    ``ends_on`` is given)."""
     if client.is_closed:
         raise ConflictError(_("The client relationship is closed; reopen it first."))
-    if not policy.is_staff(professional) or professional.role == Role.ADMINISTRATOR:
+    if ground not in policy.Ground.MAY_MANAGE:
+        raise PermissionDenied(_("Only those who manage the client grant a consultation."))
+    refuse_self_grant(by=by, grantee=professional)
+    if not policy.is_staff(professional) or not policy.sees_clients(professional) or not professional.is_active:
         raise ValidationError({"professional": _("Choose a professional.")})
-    assign_perm("clients.view_client", professional, client)
-    record_access(actor=by, client=client, action=AccessEvent.Action.DISCLOSE, what="consultation", ground=ground)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the consultation.")})
+    starts_on, ends_on = _consultation_dates(starts_on, ends_on)
+    consultation = Consultation.objects.create(
+        client=client,
+        professional=professional,
+        granted_by=by,
+        reason=reason.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    record_grant(
+        by=by,
+        grants=[(professional, client)],
+        what="consultation",
+        ground=ground,
+        reason=consultation.reason,
+        until=ends_on,
+    )
+    return consultation
 
 
-def revoke_consultation(*, client: Client, professional: User, by: User, ground: str) -> None:
-    remove_perm("clients.view_client", professional, client)
-    record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="consultation", ground=ground)
+@transaction.atomic
+def revoke_consultation(*, consultation: Consultation, by: User, ground: str) -> Consultation:
+    """Ends a consultation now; the caller has authorised ``by`` to manage its client."""
+    if ground not in policy.Ground.MAY_MANAGE:
+        raise PermissionDenied(_("Only those who manage the client revoke a consultation."))
+    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if locked.revoked_at is not None:
+        raise ConflictError(_("The consultation has already been revoked."))
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = by
+    locked.save(update_fields=["revoked_at", "revoked_by"])
+    record_revoke(
+        by=by, grants=[(locked.professional, locked.client_id)], what="consultation", ground=ground, reason=""
+    )
+    return locked
+
+
+def end_consultations(*, client: Client, by: User, ground: str) -> int:
+    """Ends every consultation of ``client`` that has not ended (at the closure of the
+    relationship); returns how many."""
+    today = timezone.localdate()
+    ending = list(
+        Consultation.objects.select_for_update()
+        .filter(client=client, revoked_at__isnull=True, ends_on__gte=today)
+        .select_related("professional")
+    )
+    Consultation.objects.filter(pk__in=[c.pk for c in ending]).update(revoked_at=timezone.now(), revoked_by=by)
+    record_revoke(
+        by=by,
+        grants=[(c.professional, client) for c in ending],
+        what="consultation",
+        ground=ground,
+        reason=_("The client relationship was closed."),
+    )
+    return len(ending)

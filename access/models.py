@@ -1,3 +1,5 @@
+from datetime import date
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -58,3 +60,43 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.what} ({self.client_id})"
+
+
+class Consultation(models.Model):
+    """A one-off consultation (konsultaatio): a professional outside the client's relations
+    reads the client's basic details and assessment for a limited time, granted by someone who
+    manages the client, with a reason. Visible only from ``starts_on`` to ``ends_on``, while not
+    revoked and while the client relationship is open (``access.policy.visible_clients``)."""
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="consultations")
+    professional = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultations")
+    # Empty only on grants carried over from the earlier permanent object permissions, whose
+    # grantor was not recorded.
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="consultation_dates_in_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["professional", "client"], name="consultation_professional")]
+
+    def __str__(self) -> str:
+        return f"{self.professional_id} on {self.client_id} {self.starts_on}–{self.ends_on}"
+
+    def is_active_on(self, day: date) -> bool:
+        return self.revoked_at is None and self.starts_on <= day <= self.ends_on

@@ -10,8 +10,8 @@ relations in queries, never stored as a row per user and client.
   and the clients those teams are responsible for (unassigned or closed ones too).
 - A team member (a nurse, a physiotherapist…) sees the clients whose care team they are on,
   and only the sections of the record their profession needs (``SECTIONS_BY_PROFESSION``).
-- A one-off consultation grant on a single client (django-guardian's ``view_client`` object
-  permission) lets a professional read that client's basic details and assessment.
+- A one-off consultation (``Consultation``) lets a professional read one client's basic details
+  and assessment between its dates, until revoked, while the relationship is open.
 Everything else is "not found", so that a user cannot tell others' clients exist.
 """
 
@@ -22,7 +22,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
     Exists,
     ExpressionWrapper,
     OuterRef,
@@ -31,11 +30,9 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import UserObjectPermission
 from rest_framework.permissions import BasePermission
 
 from accounts.models import Profession, Role, User
@@ -43,7 +40,7 @@ from clients.models import Assignment, AssignmentEnd, Client
 from networks.models import CareTeamMember
 from teams.models import Substitution, Team, TeamMembership
 
-from .models import Section
+from .models import Consultation, Section
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -290,14 +287,21 @@ def visible_clients(user: User) -> QuerySet[Client]:
     on_care_team = Exists(
         CareTeamMember.objects.filter(active_on(timezone.localdate()), client=OuterRef("pk"), professional=user)
     )
-    consultation = Exists(
-        UserObjectPermission.objects.filter(
-            user=user,
-            permission__codename="view_client",
-            content_type__app_label="clients",
-            content_type__model="client",
-            object_pk=Cast(OuterRef("pk"), CharField()),
-        )
+    today = timezone.localdate()
+    consultation = ExpressionWrapper(
+        Q(closed_on__isnull=True)
+        & Q(
+            Exists(
+                Consultation.objects.filter(
+                    client=OuterRef("pk"),
+                    professional=user,
+                    starts_on__lte=today,
+                    ends_on__gte=today,
+                    revoked_at__isnull=True,
+                )
+            )
+        ),
+        output_field=BooleanField(),
     )
     return (
         Client.objects.annotate(

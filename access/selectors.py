@@ -4,14 +4,14 @@ check or the log. 404 for what the user may not see; 403 for a part of the recor
 action their ground does not allow."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from accounts.models import User
 from clients.models import Client
 
 from . import policy
-from .models import AccessEvent
+from .models import AccessEvent, Consultation, Section
 from .services import record_access
 
 
@@ -45,3 +45,17 @@ def client_of(
     if client_pk is None:
         raise Http404
     return client_for_reading(user=user, pk=client_pk, what=what, section=section, may=may)
+
+
+def consultations_of(client: Client) -> QuerySet[Consultation]:
+    """The client's consultations, the newest first, with the people named (one query)."""
+    return client.consultations.select_related("professional", "granted_by", "revoked_by").order_by("-starts_on", "-pk")
+
+
+def consultation_for(*, user: User, pk: int, what: str) -> Consultation:
+    """A consultation opened through its client, by someone who manages the client: authorised
+    and logged; the consultation's ``client`` carries the ``access_ground``."""
+    client = client_of(Consultation, pk, user=user, what=what, section=Section.BASIC, may=policy.Ground.MAY_MANAGE)
+    consultation = Consultation.objects.select_related("professional").get(pk=pk)
+    consultation.client = client
+    return consultation

@@ -213,3 +213,20 @@ class ClosureForm(forms.Form):
     )
     closed_on = forms.DateField(label=_("Closing date"), widget=date_input())
     confirm = forms.BooleanField(label=_("Yes, close the client relationship"))
+
+
+class ConsultationForm(forms.Form):
+    """A one-off consultation of the client's basic details and assessment."""
+
+    professional = PersonChoiceField(label=_("Professional"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    ends_on = forms.DateField(
+        label=_("Ends on"),
+        required=False,
+        widget=date_input(),
+        help_text=_("Leave empty for the default length. A consultation lasts at most the configured number of days."),
+    )
+
+    def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["professional"].queryset = people  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from access import selectors as access_selectors
+from access.grants import end_consultations
 from access.models import AccessEvent
 from access.policy import Ground
 from access.services import record_access, record_grant
@@ -534,6 +535,7 @@ def close_client(
     client.closed_on = closed_on
     client.save(update_fields=["closed_on", "updated_at"])
     cancel_reminders(client)
+    end_consultations(client=client, by=by, ground=ground)
     with override(client.preferred_language):
         _message(
             client,

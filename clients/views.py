@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from access import policy
+from access import grants, policy
 from access import selectors as access_selectors
 from access.decorators import StaffRequest, staff_required
 from access.models import Section
+from accounts import selectors as account_selectors
 from accounts.models import User
 from assessments import selectors as assessment_selectors
 from core.pages import NOT_SENT, Outcome, Undone, submit
@@ -37,6 +38,7 @@ from .forms import (
     AssignForm,
     ClientForm,
     ClosureForm,
+    ConsultationForm,
     ContactForm,
     HandoverForm,
     HandoverScope,
@@ -214,11 +216,14 @@ def _client_page(
         "client_messages": selectors.messages_to(client) if shows_contacts else [],
         "can_change": can_change,
         "can_manage": policy.may_manage(client),
+        "consultations": access_selectors.consultations_of(client) if policy.may_manage(client) else [],
         "can_reopen": policy.may_reopen(client),
         "ground_label": policy.Ground.LABELS[client.access_ground],
         "today": today,
         "conflict": outcome.conflict,
     }
+    if policy.may_manage(client):
+        context["consultation_form"] = ConsultationForm(prefix="consultation", people=account_selectors.professionals())
     if can_change:
         context["contact_form"] = ContactForm(prefix="contact", initial={"contacted_on": today})
         context["outgoing_form"] = OutgoingReferralForm(prefix="outgoing", initial={"sent_on": today})
@@ -411,6 +416,42 @@ def client_named_worker(request: StaffRequest, pk: int) -> HttpResponse:
         "conflict": outcome.conflict,
     }
     return render(request, "clients/named_worker.html", context, status=outcome.status)
+
+
+@staff_required
+@require_POST
+def client_consultation_create(request: StaffRequest, pk: int) -> HttpResponse:
+    """Grants a one-off consultation of the client's record (those who manage the client)."""
+    user = request.user
+    client = access_selectors.client_for_reading(
+        user=user, pk=pk, what="client.consultation", may=policy.Ground.MAY_MANAGE
+    )
+    form = ConsultationForm(request.POST, prefix="consultation", people=account_selectors.professionals())
+    outcome = submit(
+        lambda: grants.grant_consultation(client=client, by=user, ground=client.access_ground, **form.cleaned_data),
+        form,
+        check=partial(services.ensure_open, client),
+    )
+    if not outcome.done:
+        return _client_page(request, client, outcome, bound={"consultation_form": form})
+    messages.success(request, _("The consultation was granted."))
+    return redirect(_client_url(client, "consultations"))
+
+
+@staff_required
+@require_POST
+def consultation_revoke(request: StaffRequest, pk: int) -> HttpResponse:
+    """Ends a consultation now (those who manage the client)."""
+    user = request.user
+    consultation = access_selectors.consultation_for(user=user, pk=pk, what="consultation.revoke")
+    client = consultation.client
+    outcome = submit(
+        lambda: grants.revoke_consultation(consultation=consultation, by=user, ground=client.access_ground)
+    )
+    if not outcome.done:
+        return _client_page(request, client, outcome)
+    messages.success(request, _("The consultation was revoked."))
+    return redirect(_client_url(client, "consultations"))
 
 
 def _after_change(request: StaffRequest, client: Client) -> HttpResponse:

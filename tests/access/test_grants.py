@@ -4,6 +4,8 @@ gaining it, and leaves a GRANT event (a REVOKE where access narrows)."""
 import datetime
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -11,11 +13,13 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from rest_framework.test import APIClient
 
-from access.models import AccessEvent
+from access import grants
+from access.models import AccessEvent, Consultation
 from access.policy import Ground, visible_clients
 from accounts.factories import CoordinatorFactory, TeamLeadFactory
 from accounts.models import User
 from clients import services as client_services
+from clients.models import ClosureReason
 from teams import services as team_services
 from teams.models import TeamMembership
 from tests.conftest import World
@@ -193,3 +197,121 @@ class TestOtherGrants:
         )
         assert response.status_code == 404  # not their team: they do not even see it
         assert visible(lead) == before
+
+
+def consult(world: World, **changes: object) -> Consultation:
+    arguments: dict[str, object] = {
+        "client": world.own_client,
+        "professional": world.other_coordinator,
+        "by": world.coordinator,
+        "ground": Ground.DESIGNATED_COORDINATOR,
+        "reason": "Toinen mielipide",
+        **changes,
+    }
+    return grants.grant_consultation(**arguments)  # type: ignore[arg-type]
+
+
+class TestConsultations:
+    def test_a_consultation_lasts_the_default_and_is_logged_as_a_grant_until_its_end(self, world: World) -> None:
+        consultation = consult(world)
+        assert consultation.ends_on == today() + datetime.timedelta(days=settings.CONSULTATION_DEFAULT_DAYS)
+        assert world.own_client.pk in visible(world.other_coordinator)
+        [event] = grants_since(world)
+        assert (event.grantee_id, event.client_id, event.what, event.until, event.reason) == (
+            world.other_coordinator.pk,
+            world.own_client.pk,
+            "consultation",
+            consultation.ends_on,
+            "Toinen mielipide",
+        )
+
+    def test_at_most_the_maximum_length(self, world: World) -> None:
+        with pytest.raises(ValidationError) as refused:
+            consult(world, ends_on=today() + datetime.timedelta(days=settings.CONSULTATION_MAX_DAYS + 1))
+        assert "ends_on" in refused.value.message_dict
+        assert world.own_client.pk not in visible(world.other_coordinator)
+
+    def test_no_reason_no_consultation_and_no_self_grant(self, world: World) -> None:
+        with pytest.raises(ValidationError):
+            consult(world, reason=" ")
+        with pytest.raises(PermissionDenied):
+            consult(world, professional=world.coordinator)
+        with pytest.raises(ValidationError):
+            consult(world, professional=world.admin)
+        with pytest.raises(PermissionDenied):
+            consult(world, by=world.member, ground=Ground.CARE_TEAM, professional=world.other_coordinator)
+        assert grants_since(world) == []
+
+    def test_it_expires_by_itself(self, world: World) -> None:
+        consult(world, ends_on=today() + datetime.timedelta(days=3))
+        assert world.own_client.pk in visible(world.other_coordinator)
+        with time_machine.travel(timezone.now() + datetime.timedelta(days=4)):
+            assert world.own_client.pk not in visible(world.other_coordinator)
+
+    def test_a_future_consultation_opens_nothing_yet(self, world: World) -> None:
+        consult(world, starts_on=today() + datetime.timedelta(days=2))
+        assert world.own_client.pk not in visible(world.other_coordinator)
+
+    def test_revoked_through_the_page_and_logged(self, world: World) -> None:
+        consultation = consult(world)
+        browser = Client()
+        browser.force_login(world.coordinator)
+        page = browser.get(reverse("client-detail", args=[world.own_client.pk]))
+        assert reverse("consultation-revoke", args=[consultation.pk]) in page.content.decode()
+        response = browser.post(reverse("consultation-revoke", args=[consultation.pk]))
+        assert response.status_code == 302
+        consultation.refresh_from_db()
+        assert consultation.revoked_by == world.coordinator
+        assert world.own_client.pk not in visible(world.other_coordinator)
+        assert AccessEvent.objects.filter(
+            action=AccessEvent.Action.REVOKE, grantee=world.other_coordinator, client=world.own_client
+        ).exists()
+        assert browser.post(reverse("consultation-revoke", args=[consultation.pk])).status_code == 409
+
+    def test_granted_listed_and_revoked_through_the_api(self, world: World) -> None:
+        api = APIClient()
+        api.force_login(world.lead)
+        url = reverse("api-client-consultation", kwargs={"pk": world.own_client.pk})
+        response = api.post(
+            url, {"professional": world.other_coordinator.pk, "reason": "Lääkärin arvio"}, format="json"
+        )
+        assert response.status_code == 201
+        listed = api.get(url).json()
+        assert [row["professional"] for row in listed] == [world.other_coordinator.pk]
+        revoke = reverse("api-consultation-revoke", kwargs={"pk": response.json()["id"]})
+        api.force_login(world.member)
+        assert api.post(revoke).status_code == 403
+        api.force_login(world.other_coordinator)  # the consultant sees the client, but does not manage it
+        assert api.post(revoke).status_code == 403
+        api.force_login(world.colleague)
+        assert api.post(revoke).status_code == 404
+        api.force_login(world.lead)
+        assert api.post(revoke).status_code == 200
+        assert world.own_client.pk not in visible(world.other_coordinator)
+
+    def test_the_page_grant_with_bad_input_is_400_and_saves_nothing(self, world: World) -> None:
+        browser = Client()
+        browser.force_login(world.coordinator)
+        response = browser.post(
+            reverse("client-consultation-create", args=[world.own_client.pk]),
+            {"consultation-professional": world.other_coordinator.pk, "consultation-reason": "\\x00" * 2000},
+        )
+        assert response.status_code == 400
+        assert not Consultation.objects.exists()
+
+    def test_closure_ends_consultations(self, world: World) -> None:
+        consultation = consult(world)
+        client_services.close_client(
+            client=world.own_client,
+            by=world.coordinator,
+            ground=Ground.DESIGNATED_COORDINATOR,
+            closed_on=today(),
+            reason=ClosureReason.MOVED,
+            summary="Muutti.",
+        )
+        consultation.refresh_from_db()
+        assert consultation.revoked_at is not None
+        assert world.own_client.pk not in visible(world.other_coordinator)
+        assert AccessEvent.objects.filter(
+            action=AccessEvent.Action.REVOKE, grantee=world.other_coordinator, what="consultation"
+        ).exists()

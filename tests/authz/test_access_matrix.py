@@ -18,6 +18,8 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from access import grants
+from access.policy import Ground
 from clients.identity_code import make_identity_code
 from tests.conftest import World
 
@@ -93,12 +95,26 @@ def other_client(w: World) -> dict[str, Any]:
     return {"pk": w.other_client.pk}
 
 
+def a_consultation(w: World) -> dict[str, Any]:
+    """A running consultation of own_client by other_coordinator, granted by the coordinator."""
+    consultation = grants.grant_consultation(
+        client=w.own_client,
+        professional=w.other_coordinator,
+        by=w.coordinator,
+        ground=Ground.DESIGNATED_COORDINATOR,
+        reason="Lääkärin arvio",
+    )
+    return {"pk": consultation.pk}
+
+
 # The designated coordinator sees and edits; the team lead of the coordinator sees; nobody else.
 SEES_OWN = staff_only(404, coordinator=200, lead=200, substitute=200, member=200)
 SEES_OTHER = staff_only(404, other_coordinator=200, other_lead=200)
 EDITS_OWN = staff_only(404, coordinator=200, lead=403, substitute=403, member=403)
 EDITS_OTHER = staff_only(404, other_coordinator=200, other_lead=403)
 API_DENIES_ANONYMOUS = {"anonymous": 403}
+# Those who manage the client (its coordinator and their lead); the others who see it are refused.
+MANAGES_OWN_SEEN = staff_only(404, coordinator=200, lead=200, substitute=403, member=403)
 
 MATRIX: dict[tuple[str, str], Row] = {
     ("home", "-"): Row("GET", no_kwargs, staff_only(302, admin=200)),
@@ -426,11 +442,35 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api-meeting-ics", "own"): Row("GET", lambda w: {"pk": w.meeting.pk}, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
     ("api-client-decisions", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
     ("api-my-decisions", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
-    ("api-client-consultation", "own"): Row(
+    ("api-client-consultation", "own"): Row("GET", own_client, {**MANAGES_OWN_SEEN, **API_DENIES_ANONYMOUS}),
+    ("api-client-consultation", "grant"): Row(
         "POST",
         own_client,
-        {**staff_only(404, coordinator=204, lead=204, substitute=403, member=403), **API_DENIES_ANONYMOUS},
-        data=lambda: {"professional": World.current.other_coordinator.pk},
+        {**staff_only(404, coordinator=201, lead=201, substitute=403, member=403), **API_DENIES_ANONYMOUS},
+        data=lambda: {"professional": World.current.other_coordinator.pk, "reason": "Lääkärin arvio"},
+    ),
+    ("api-consultation-revoke", "own"): Row(
+        "POST",
+        a_consultation,
+        {
+            **staff_only(404, coordinator=200, lead=200, substitute=403, member=403, other_coordinator=403),
+            **API_DENIES_ANONYMOUS,
+        },
+    ),
+    ("client-consultation-create", "own"): Row(
+        "POST",
+        own_client,
+        staff_only(404, coordinator=302, lead=302, substitute=403, member=403),
+        data=lambda: {
+            "consultation-professional": World.current.other_coordinator.pk,
+            "consultation-reason": "Lääkärin arvio",
+        },
+    ),
+    # The consultant (other_coordinator) sees the client but does not manage it.
+    ("consultation-revoke", "own"): Row(
+        "POST",
+        a_consultation,
+        staff_only(404, coordinator=302, lead=302, substitute=403, member=403, other_coordinator=403),
     ),
     ("api-client-assessments", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
     ("api-client-assessments", "other"): Row("GET", other_client, {**SEES_OTHER, **API_DENIES_ANONYMOUS}),
