@@ -215,6 +215,16 @@ def default_named_worker(user: User) -> User | None:
     return user if user.role == Role.COORDINATOR else None
 
 
+# The roles that do intake, and so may look a person up by identity code to find an existing
+# client: coordinators and team leads.
+INTAKE_ROLES = frozenset({Role.COORDINATOR, Role.TEAM_LEAD})
+
+
+def may_look_up_identity_codes(user: User) -> bool:
+    """Whether ``user`` may look a person up by identity code, for intake only."""
+    return is_staff(user) and user.role in INTAKE_ROLES
+
+
 def may_review_teams(user: User) -> bool:
     """Whether ``user`` sees the review of their teams' coordinators: a team lead."""
     return user.role == Role.TEAM_LEAD

@@ -7,9 +7,12 @@ from clients.models import Client
 from .models import AccessEvent
 
 
-def record_access(*, actor: User, client: Client, action: str, what: str, ground: str) -> AccessEvent:
-    """Logs one access to a client's data; called by the service or selector that does it."""
-    return AccessEvent.objects.create(actor=actor, client=client, action=action, what=what, ground=ground)
+def record_access(*, actor: User, client: Client, action: str, what: str, ground: str, reason: str = "") -> AccessEvent:
+    """Logs one access to a client's data (with its purpose, where it is not the ground's
+    own); called by the service or selector that does it."""
+    return AccessEvent.objects.create(
+        actor=actor, client=client, action=action, what=what, ground=ground, reason=reason
+    )
 
 
 def record_list_access(*, actor: User, clients: Iterable[Client], what: str, ground: str | None = None) -> None:

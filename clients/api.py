@@ -202,8 +202,9 @@ class ClientDetailView(generics.RetrieveUpdateAPIView[Client]):
 
 
 class ClientSearchView(generics.ListAPIView[Client]):
-    """Clients you may see whose name is like ``q`` (typos and å/ä/ö tolerated), or the one
-    client with the exact identity code ``q`` (any client: intake must find existing ones)."""
+    """Clients you may see whose name is like ``q`` (typos and å/ä/ö tolerated), or the client
+    you may see with the exact identity code ``q`` (throttled; intake looks up any client
+    through ``intake/lookup/``)."""
 
     serializer_class = CaseloadClientSerializer
     pagination_class = None
@@ -215,9 +216,40 @@ class ClientSearchView(generics.ListAPIView[Client]):
     def get_queryset(self) -> Any:
         user, query = staff_user(self.request), self.request.query_params.get("q", "")
         if selectors.IDENTITY_CODE.match(query.strip()):
-            found = selectors.find_by_identity_code(user=user, code=query)
-            return [found] if found else []
+            return selectors.visible_by_identity_code(user=user, code=query)
         return selectors.search_clients(user=user, query=query)
+
+
+class IdentityLookupInputSerializer(StrictSerializer):
+    identity_code = serializers.CharField(max_length=20)
+
+
+class LookupClientSerializer(serializers.ModelSerializer[Client]):
+    class Meta:
+        model = Client
+        fields = ["id", "first_name", "last_name", "date_of_birth", "municipality"]
+
+
+class IdentityLookupSerializer(serializers.Serializer[Any]):
+    exists = serializers.BooleanField()
+    client = LookupClientSerializer(allow_null=True, help_text="Only where you may see the client.")
+    team = serializers.CharField(help_text="The team that holds a client you may not see.")
+    contact = serializers.CharField(help_text="Whom to contact about a client you may not see: the team's leads.")
+
+
+class IntakeLookupView(APIView):
+    """Intake's lookup of a person by personal identity code (coordinators and team leads;
+    throttled per user; logged with its purpose). For a client you may not see it tells only
+    that they exist and which team to contact."""
+
+    @extend_schema(request=IdentityLookupInputSerializer, responses={200: IdentityLookupSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = IdentityLookupInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        found = selectors.look_up_identity_code(
+            user=staff_user(request), code=serializer.validated_data["identity_code"]
+        )
+        return Response(IdentityLookupSerializer(found).data)
 
 
 class ContactSerializer(StrictModelSerializer):

@@ -52,7 +52,7 @@ class IntakeForm(forms.Form):
         label=_("Personal identity code of an existing client"),
         required=False,
         max_length=11,
-        help_text=_("Finds any client, also one with another coordinator."),
+        help_text=_("Finds any client. For a client you do not work with, you learn only which team to contact."),
     )
     coordinator = PersonChoiceField(
         label=_("Named worker"),
@@ -97,6 +97,12 @@ class IntakeForm(forms.Form):
             self.add_error("no_named_worker_reason", _("Leave this empty when a named worker is chosen."))
         elif not data.get("coordinator") and not reason:
             self.add_error("coordinator", _("Choose the named worker, or give the reason why none is needed."))
+
+
+class IdentityLookupForm(forms.Form):
+    """Intake's lookup of a person by identity code."""
+
+    existing_identity_code = forms.CharField(label=_("Personal identity code"), max_length=20)
 
 
 class AssignForm(forms.Form):

@@ -42,6 +42,7 @@ from .forms import (
     ContactForm,
     HandoverForm,
     HandoverScope,
+    IdentityLookupForm,
     IncomingReferralForm,
     IntakeForm,
     IntakeMode,
@@ -542,6 +543,8 @@ def intake(request: StaffRequest) -> HttpResponse:
             query=query,
             results=selectors.search_clients(user=user, query=query) if query else [],
         )
+    if request.POST.get("action") == "lookup":
+        return _intake_lookup(request, coordinators)
     contact_form = ContactForm(request.POST)
     intake_form = IntakeForm(request.POST, coordinators=coordinators)
     new = request.POST.get("mode") == IntakeMode.NEW
@@ -555,9 +558,36 @@ def intake(request: StaffRequest) -> HttpResponse:
         rename=INTAKE_FIELDS,
     )
     if outcome.done:
-        return _after_intake(request, outcome.result)
+        return _after_intake(request, outcome.result, typed_in=new)
     return _intake_page(
-        request, contact_form=contact_form, intake_form=intake_form, client_form=client_form, status=outcome.status
+        request,
+        contact_form=contact_form,
+        intake_form=intake_form,
+        client_form=client_form,
+        status=outcome.status,
+        conflict=outcome.conflict,
+    )
+
+
+def _intake_lookup(request: StaffRequest, coordinators: QuerySet[User]) -> HttpResponse:
+    """The intake page's lookup by identity code: what the caller may know of the person, with
+    the rest of the form kept as typed."""
+    form = IdentityLookupForm(request.POST)
+    outcome = submit(
+        lambda: selectors.look_up_identity_code(user=request.user, code=form.cleaned_data["existing_identity_code"]),
+        form,
+        rename=INTAKE_FIELDS,
+    )
+    typed = request.POST.dict()
+    return _intake_page(
+        request,
+        contact_form=ContactForm(initial=typed),
+        intake_form=IntakeForm(initial=typed, coordinators=coordinators),
+        client_form=ClientForm(initial=typed),
+        status=outcome.status if not outcome.done else HTTPStatus.OK,
+        conflict="" if outcome.done else outcome.conflict,
+        lookup=outcome.result if outcome.done else None,
+        lookup_form=form,
     )
 
 
@@ -579,14 +609,20 @@ def _record_intake(
     return client
 
 
-def _after_intake(request: StaffRequest, client: Client) -> HttpResponse:
+def _after_intake(request: StaffRequest, client: Client, *, typed_in: bool) -> HttpResponse:
     if selectors.sees_client(user=request.user, pk=client.pk):
         messages.success(request, _("The contact was recorded."))
         return redirect(_client_url(client))
+    if typed_in:  # a new client the caller has just written in, given to a colleague
+        messages.success(
+            request,
+            _("The contact was recorded for %(name)s. Their named worker or team lead sees it on the client's page.")
+            % {"name": client.full_name},
+        )
+        return redirect("intake")
+    # A client the caller may not see: the message does not name them.
     messages.success(
-        request,
-        _("The contact was recorded for %(name)s. Their named worker or team lead sees it on the client's page.")
-        % {"name": client.full_name},
+        request, _("The contact was recorded. The client's named worker or team lead sees it on the client's page.")
     )
     return redirect("intake")
 
@@ -600,8 +636,14 @@ def _intake_page(
     query: str = "",
     results: Iterable[Client] = (),
     status: int = HTTPStatus.OK,
+    conflict: str = "",
+    lookup: selectors.IdentityLookup | None = None,
+    lookup_form: IdentityLookupForm | None = None,
 ) -> HttpResponse:
     context = {
+        "conflict": conflict,
+        "lookup": lookup,
+        "lookup_form": lookup_form,
         "contact_form": contact_form,
         "intake_form": intake_form,
         "client_form": client_form,

@@ -355,6 +355,13 @@ MATRIX: dict[tuple[str, str], Row] = {
             "coordinator_id": World.current.coordinator.pk,
         },
     ),
+    # Intake's lookup: the roles that do intake; to a caller without a ground it names no one.
+    ("api-intake-lookup", "-"): Row(
+        "POST",
+        no_kwargs,
+        {**staff_only(200, member=403, admin=403), **API_DENIES_ANONYMOUS},
+        data=lambda: {"identity_code": World.current.other_client.identity_code},
+    ),
     ("api-substitutions", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
     ("api-substitutions", "arrange"): Row(
         "POST",

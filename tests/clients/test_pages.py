@@ -162,7 +162,8 @@ class TestIntake:
         assert response.status_code == 302
         assert response["Location"] == self.url
         assert other.contacts.get().recorded_by == world.coordinator
-        assert other.full_name in page_text(browser.get(self.url))
+        # The message does not name a client the coordinator may not see.
+        assert other.full_name not in page_text(browser.get(self.url))
         # The coordinator still cannot open the other team's client.
         assert browser.get(reverse("client-detail", args=[other.pk])).status_code == 404
 
