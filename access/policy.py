@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Exists,
     ExpressionWrapper,
     OuterRef,
@@ -60,6 +61,7 @@ class Ground:
     INTAKE = "intake"
     ADMINISTRATOR = "administrator"
     RETURNING_CLIENT = "returning_client"
+    DATA_PROTECTION = "data_protection"
 
     LABELS = {
         DESIGNATED_COORDINATOR: _("designated coordinator"),
@@ -71,6 +73,7 @@ class Ground:
         INTAKE: _("recording a contact (intake)"),
         ADMINISTRATOR: _("the organisation's administrator"),
         RETURNING_CLIENT: _("returning client, reopened by a new worker"),
+        DATA_PROTECTION: _("data protection: answering a request or overseeing use"),
     }
     # Grounds that may change the client's record, and those that may also make the
     # decisions about who works with the client (assign, hand over, close, reopen).
@@ -264,7 +267,13 @@ def assignable_coordinators(user: User) -> QuerySet[User]:
 
 
 # Roles that run the organisation or watch over it rather than work with clients.
-NO_CLIENT_ROLES = frozenset({Role.ADMINISTRATOR})
+NO_CLIENT_ROLES = frozenset({Role.ADMINISTRATOR, Role.DATA_PROTECTION})
+
+
+def may_read_access_log(user: User) -> bool:
+    """Whether ``user`` reads the access log of any client: the data-protection role alone
+    (each read is itself logged)."""
+    return is_staff(user) and user.role == Role.DATA_PROTECTION
 
 
 def sees_clients(user: User) -> bool:
@@ -282,7 +291,9 @@ def visible_clients(user: User) -> QuerySet[Client]:
     """Every client ``user`` may see, each annotated with ``access_ground``. The organisation's
     administrators and superusers see none: they run the system, not clients' cases."""
     if not is_staff(user) or not sees_clients(user):
-        return Client.objects.none()
+        return Client.objects.annotate(  # type: ignore[no-redef]
+            access_ground=Value("", output_field=CharField())
+        ).none()
     open_assignments = Assignment.objects.filter(client=OuterRef("pk"), ended_on__isnull=True)
     own = Exists(open_assignments.filter(coordinator=user))
     substitute = Exists(open_assignments.filter(coordinator__in=absent_coordinators_for(user)))

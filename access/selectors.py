@@ -59,3 +59,29 @@ def consultation_for(*, user: User, pk: int, what: str) -> Consultation:
     consultation = Consultation.objects.select_related("professional").get(pk=pk)
     consultation.client = client
     return consultation
+
+
+ACCESS_LOG_PAGE = 200
+
+
+def access_log_for(*, user: User, client_pk: int) -> tuple[Client, list[AccessEvent]]:
+    """The latest events of a client's access log, for the data-protection role: 404 for
+    anyone else or an unknown client; the read is itself logged."""
+    if not policy.may_read_access_log(user):
+        raise Http404
+    client = Client.objects.filter(pk=client_pk).first()
+    if client is None:
+        raise Http404
+    events = list(
+        AccessEvent.objects.filter(client=client)
+        .select_related("actor", "grantee")
+        .order_by("-at", "-pk")[:ACCESS_LOG_PAGE]
+    )
+    record_access(
+        actor=user,
+        client=client,
+        action=AccessEvent.Action.VIEW,
+        what="access_log",
+        ground=policy.Ground.DATA_PROTECTION,
+    )
+    return client, events

@@ -10,7 +10,13 @@ from rest_framework.test import APIClient
 
 from access.models import AccessEvent, Section
 from access.policy import Ground
-from accounts.factories import AdministratorFactory, CoordinatorFactory, TeamLeadFactory, TeamMemberFactory
+from accounts.factories import (
+    AdministratorFactory,
+    CoordinatorFactory,
+    DataProtectionFactory,
+    TeamLeadFactory,
+    TeamMemberFactory,
+)
 from accounts.models import User
 from assessments import configuration as assessment_configuration
 from assessments import services as assessment_services
@@ -57,6 +63,8 @@ class World:
         self.substitute = CoordinatorFactory(username="substitute")
         self.past_substitute = CoordinatorFactory(username="past-substitute")
         self.admin = AdministratorFactory(username="admin")
+        # Reads the access log; sees no client record.
+        self.data_protection = DataProtectionFactory(username="data-protection")
         # Every date is counted back from today, so that no test ages (quality.md): the teams
         # have existed for years, the clients' relationships began 600 days ago.
         today = timezone.localdate()

@@ -34,6 +34,7 @@ ROLES = (
     "past_substitute",
     "member",
     "admin",
+    "data_protection",
 )
 STAFF = ROLES[1:]
 # The admin site is Django's own, guarded by is_staff; its index stands for all of it.
@@ -143,7 +144,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("client-edit", "own"): Row("GET", own_client, EDITS_OWN),
     ("client-edit", "other"): Row("GET", other_client, EDITS_OTHER),
     ("team-review", "-"): Row("GET", no_kwargs, staff_only(403, lead=200, other_lead=200)),
-    ("intake", "-"): Row("GET", no_kwargs, staff_only(200, member=403, admin=403)),
+    ("intake", "-"): Row("GET", no_kwargs, staff_only(200, member=403, admin=403, data_protection=403)),
     ("client-search", "-"): Row("GET", no_kwargs, staff_only(200), query=lambda w: {"q": w.own_client.last_name}),
     ("client-contact-create", "own"): Row(
         "POST",
@@ -160,7 +161,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         "GET", own_client, staff_only(404, coordinator=200, lead=200, substitute=403, member=403)
     ),
     # Empty: the ones who may hand over are told what is missing.
-    ("caseload-handover", "-"): Row("POST", no_kwargs, staff_only(400, member=403, admin=403)),
+    ("caseload-handover", "-"): Row("POST", no_kwargs, staff_only(400, member=403, admin=403, data_protection=403)),
     ("assignment-note-read", "own"): Row(
         "POST",
         lambda w: {"pk": w.own_client.assignments.get(ended_on__isnull=True).pk},
@@ -194,7 +195,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("substitutions", "-"): Row("GET", no_kwargs, staff_only(200)),
     ("teams", "-"): Row("GET", no_kwargs, staff_only(200)),
     ("team-detail", "own"): Row(
-        "GET", lambda w: {"pk": w.team_a.pk}, staff_only(200, other_coordinator=404, other_lead=404)
+        "GET",
+        lambda w: {"pk": w.team_a.pk},
+        staff_only(200, other_coordinator=404, other_lead=404, data_protection=404),
     ),
     ("client-network", "own"): Row("GET", own_client, SEES_OWN),
     ("client-network", "other"): Row("GET", other_client, SEES_OTHER),
@@ -346,6 +349,7 @@ MATRIX: dict[tuple[str, str], Row] = {
                 past_substitute=201,
                 member=403,
                 admin=403,
+                data_protection=403,
             ),
             **API_DENIES_ANONYMOUS,
         },
@@ -359,7 +363,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api-intake-lookup", "-"): Row(
         "POST",
         no_kwargs,
-        {**staff_only(200, member=403, admin=403), **API_DENIES_ANONYMOUS},
+        {**staff_only(200, member=403, admin=403, data_protection=403), **API_DENIES_ANONYMOUS},
         data=lambda: {"identity_code": World.current.other_client.identity_code},
     ),
     ("api-substitutions", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
@@ -379,14 +383,17 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api-team-members", "own"): Row(
         "GET",
         lambda w: {"pk": w.team_a.pk},
-        {**staff_only(200, other_coordinator=404, other_lead=404), **API_DENIES_ANONYMOUS},
+        {**staff_only(200, other_coordinator=404, other_lead=404, data_protection=404), **API_DENIES_ANONYMOUS},
     ),
     ("api-team-members", "add"): Row(
         "POST",
         lambda w: {"pk": w.team_a.pk},
         # other_coordinator is in team B: only the organisation's administrator moves them; the
         # others who see the team are refused, the lead with the reason.
-        {**staff_only(403, other_coordinator=404, other_lead=404, admin=201), **API_DENIES_ANONYMOUS},
+        {
+            **staff_only(403, other_coordinator=404, other_lead=404, data_protection=404, admin=201),
+            **API_DENIES_ANONYMOUS,
+        },
         data=lambda: {"user": World.current.other_coordinator.pk, "started_on": day(-26)},
     ),
     ("api-client-care-team", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
@@ -705,6 +712,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api-schema", "-"): Row("GET", no_kwargs, everyone(200)),
     ("api-docs", "-"): Row("GET", no_kwargs, everyone(200)),
     ("admin:index", "-"): Row("GET", no_kwargs, staff_only(302, admin=200)),
+    # The data-protection role alone reads the access log (and its reads are logged).
+    ("access-log", "-"): Row(
+        "GET", no_kwargs, staff_only(403, data_protection=200), query=lambda w: {"client": w.own_client.pk}
+    ),
 }
 
 
