@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from access.models import Consultation
+from access.models import Consultation, ReturningClient
 from access.services import record_grant, record_revoke
 from accounts.models import Role, User
 from clients.models import Assignment, Client
 from core.errors import ConflictError
+from reminders.models import Kind, Reminder
 from teams.models import Team, TeamMembership
 
 
@@ -186,3 +187,100 @@ def end_consultations(*, client: Client, by: User, ground: str) -> int:
         reason=_("The client relationship was closed."),
     )
     return len(ending)
+
+
+def may_reopen_as_returning(user: User, client: Client) -> bool:
+    """Whether ``user`` reopens ``client`` (closed) only as a returning client: they have no
+    ground of their own to reopen it (not its last worker, nor a lead of its team)."""
+    visible = policy.visible_clients(user).filter(pk=client.pk).first()
+    return visible is None or not policy.may_reopen(visible)
+
+
+def last_leads_of(client: Client) -> list[User]:
+    """The leads to tell about a returning client: of the team responsible for them, else of
+    the teams of their last named worker."""
+    if client.team_id is not None:
+        leads = list(policy.leads_of_team(client.team))  # type: ignore[arg-type]
+        if leads:
+            return leads
+    last = Assignment.objects.filter(client=client).order_by("-started_on", "-pk").first()
+    if last is None:
+        return []
+    teams = TeamMembership.objects.filter(
+        policy.active_on(timezone.localdate()), user_id=last.coordinator_id, kind=TeamMembership.Kind.MEMBER
+    ).values("team")
+    lead_ids = TeamMembership.objects.filter(
+        policy.active_on(timezone.localdate()), team__in=teams, kind=TeamMembership.Kind.LEAD
+    ).values("user")
+    return list(User.objects.filter(pk__in=lead_ids, is_active=True))
+
+
+@transaction.atomic
+def record_returning_client(*, client: Client, by: User, worker: User | None, reason: str) -> ReturningClient:
+    """Records that ``by`` reopened a closed client they had no ground on (the caller reopens
+    it in the same transaction): the ground *returning client* with the reason, and a reminder
+    to each of the client's last team leads, who confirm before the earlier record
+    opens in full."""
+    if not reason.strip():
+        raise ValidationError(
+            {
+                "returning_reason": _(
+                    "The person is a former client. Give the reason for reopening their client relationship; "
+                    "their last team lead is told."
+                )
+            }
+        )
+    returning = ReturningClient.objects.create(
+        client=client, opened_by=by, worker=worker, reason=reason.strip(), opened_on=timezone.localdate()
+    )
+    # The new worker's access was logged as a grant when they were named (on this ground).
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                kind=Kind.RETURNING_CLIENT,
+                subject_type="access.returningclient",
+                subject_id=returning.pk,
+                client=client,
+                recipient=lead,
+                due_on=returning.opened_on,
+            )
+            for lead in last_leads_of(client)
+            if lead.pk != by.pk
+        ],
+        ignore_conflicts=True,
+    )
+    return returning
+
+
+def pending_return_of(client: Client) -> ReturningClient | None:
+    """The returning-client record of ``client`` that a lead has not confirmed yet."""
+    return client.returns.filter(confirmed_at__isnull=True).select_related("opened_by", "worker").first()
+
+
+@transaction.atomic
+def confirm_returning_client(*, returning: ReturningClient, by: User) -> ReturningClient:
+    """A lead of the client's team confirms the return: the new worker then sees the earlier
+    record as a designated coordinator does. Never the one who reopened it."""
+    refuse_self_grant(by=by, grantee=returning.opened_by)
+    if returning.worker_id is not None and returning.worker_id == by.pk:
+        raise PermissionDenied(_("You cannot grant access to yourself; ask someone entitled to grant it."))
+    if not any(lead.pk == by.pk for lead in last_leads_of(returning.client)):
+        raise PermissionDenied(_("Only a lead of the client's team confirms a returning client."))
+    locked = ReturningClient.objects.select_for_update().get(pk=returning.pk)
+    if locked.confirmed_at is not None:
+        raise ConflictError(_("The returning client has already been confirmed."))
+    locked.confirmed_at = timezone.now()
+    locked.confirmed_by = by
+    locked.save(update_fields=["confirmed_at", "confirmed_by"])
+    if locked.worker is not None:
+        record_grant(
+            by=by,
+            grants=[(locked.worker, locked.client_id)],
+            what="returning_client.confirmed",
+            ground=policy.Ground.TEAM_LEAD,
+            reason=locked.reason,
+        )
+    Reminder.objects.filter(
+        kind=Kind.RETURNING_CLIENT, subject_type="access.returningclient", subject_id=locked.pk, done_at__isnull=True
+    ).update(done_at=timezone.now())
+    return locked

@@ -100,3 +100,36 @@ class Consultation(models.Model):
 
     def is_active_on(self, day: date) -> bool:
         return self.revoked_at is None and self.starts_on <= day <= self.ends_on
+
+
+class ReturningClient(models.Model):
+    """A closed client reopened by someone who was not their worker (paluu-asiakas): the
+    ground *returning client*, with its reason. Until a lead of the client's team confirms it,
+    the new worker sees only what the new work needs (``access.policy.RETURNING_SECTIONS``): the
+    earlier assessment and plan, not old contacts nor the closing summary."""
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="returns")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="returned_clients"
+    )
+    reason = models.TextField(_("reason"))
+    opened_on = models.DateField(_("opened on"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("returning client")
+        verbose_name_plural = _("returning clients")
+        indexes = [
+            models.Index(
+                fields=["worker", "client"], condition=models.Q(confirmed_at__isnull=True), name="returning_unconfirmed"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} reopened by {self.opened_by_id} on {self.opened_on}"

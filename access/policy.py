@@ -41,7 +41,7 @@ from clients.models import Assignment, AssignmentEnd, Client
 from networks.models import CareTeamMember
 from teams.models import Substitution, Team, TeamMembership
 
-from .models import Consultation, Section
+from .models import Consultation, ReturningClient, Section
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -77,7 +77,9 @@ class Ground:
     }
     # Grounds that may change the client's record, and those that may also make the
     # decisions about who works with the client (assign, hand over, close, reopen).
-    MAY_CHANGE = frozenset({DESIGNATED_COORDINATOR})
+    # A returning client's new worker works on the new relationship while the lead has not
+    # confirmed yet; they see only part of the earlier record (``RETURNING_SECTIONS``).
+    MAY_CHANGE = frozenset({DESIGNATED_COORDINATOR, RETURNING_CLIENT})
     MAY_MANAGE = frozenset({DESIGNATED_COORDINATOR, TEAM_LEAD})
     # A closed client has no designated coordinator: the coordinator it was closed under may
     # start a new relationship, as may those who manage it.
@@ -99,6 +101,9 @@ SECTIONS_BY_PROFESSION: dict[str, frozenset[str]] = {
     Profession.OTHER: frozenset({Section.BASIC, Section.MEETINGS}),
 }
 CONSULTATION_SECTIONS = frozenset({Section.BASIC, Section.ASSESSMENT})
+# What a returning client's new worker sees until the lead confirms: what the new work needs
+# (the details, the earlier assessment and plan), not old contacts, referrals and messages.
+RETURNING_SECTIONS = frozenset({Section.BASIC, Section.ASSESSMENT, Section.PLAN})
 
 
 def sections_for(user: User, ground: str) -> frozenset[str]:
@@ -107,7 +112,15 @@ def sections_for(user: User, ground: str) -> frozenset[str]:
         return SECTIONS_BY_PROFESSION.get(user.profession, frozenset({Section.BASIC}))
     if ground == Ground.CONSULTATION:
         return CONSULTATION_SECTIONS
+    if ground == Ground.RETURNING_CLIENT:
+        return RETURNING_SECTIONS
     return ALL_SECTIONS
+
+
+def shows_earlier_relationships(client: Client) -> bool:
+    """Whether the user who opened ``client`` reads how earlier relationships ended (the
+    closing summaries): not a returning client's new worker before the lead confirms."""
+    return client.access_ground != Ground.RETURNING_CLIENT
 
 
 def require_section(user: User, client: Client, section: str) -> None:
@@ -296,6 +309,7 @@ def visible_clients(user: User) -> QuerySet[Client]:
         ).none()
     open_assignments = Assignment.objects.filter(client=OuterRef("pk"), ended_on__isnull=True)
     own = Exists(open_assignments.filter(coordinator=user))
+    returning = Exists(ReturningClient.objects.filter(client=OuterRef("pk"), worker=user, confirmed_at__isnull=True))
     substitute = Exists(open_assignments.filter(coordinator__in=absent_coordinators_for(user)))
     led = ExpressionWrapper(
         Q(Exists(open_assignments.filter(coordinator__in=coordinators_led_by(user)))) | Q(team__in=teams_led_by(user)),
@@ -326,7 +340,13 @@ def visible_clients(user: User) -> QuerySet[Client]:
     )
     return (
         Client.objects.annotate(
-            own=own, substitute=substitute, led=led, former=former, on_care_team=on_care_team, consultation=consultation
+            own=own,
+            returning=returning,
+            substitute=substitute,
+            led=led,
+            former=former,
+            on_care_team=on_care_team,
+            consultation=consultation,
         )
         .filter(
             Q(own=True)
@@ -338,6 +358,7 @@ def visible_clients(user: User) -> QuerySet[Client]:
         )
         .annotate(  # type: ignore[no-redef]  # declared on Client for the callers' sake
             access_ground=Case(
+                When(own=True, returning=True, then=Value(Ground.RETURNING_CLIENT)),
                 When(own=True, then=Value(Ground.DESIGNATED_COORDINATOR)),
                 When(led=True, then=Value(Ground.TEAM_LEAD)),
                 When(substitute=True, then=Value(Ground.SUBSTITUTE)),

@@ -11,7 +11,7 @@ from accounts.models import User
 from clients.models import Client
 
 from . import policy
-from .models import AccessEvent, Consultation, Section
+from .models import AccessEvent, Consultation, ReturningClient, Section
 from .services import record_access
 
 
@@ -85,3 +85,12 @@ def access_log_for(*, user: User, client_pk: int) -> tuple[Client, list[AccessEv
         ground=policy.Ground.DATA_PROTECTION,
     )
     return client, events
+
+
+def returning_client_for(*, user: User, pk: int, what: str) -> ReturningClient:
+    """A returning-client record, opened through its client by someone who manages the client
+    (its team's lead): authorised and logged; its ``client`` carries the ``access_ground``."""
+    client = client_of(ReturningClient, pk, user=user, what=what, section=Section.BASIC, may=policy.Ground.MAY_MANAGE)
+    returning = ReturningClient.objects.select_related("opened_by", "worker").get(pk=pk)
+    returning.client = client
+    return returning

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from access import policy
+from access import grants, policy
 from access import selectors as access_selectors
 from access.decorators import staff_user
 from access.models import Section
@@ -298,6 +298,11 @@ class IntakeSerializer(StrictSerializer):
     client = ClientSerializer(required=False)
     coordinator_id = serializers.IntegerField(required=False, help_text="The named worker; you by default.")
     no_named_worker_reason = serializers.CharField(required=False, allow_blank=False)
+    returning_reason = serializers.CharField(
+        required=False,
+        max_length=2000,
+        help_text="For a former client you have no ground on: why their relationship is reopened.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if sum(name in attrs for name in ("client_id", "identity_code", "client")) != 1:
@@ -331,6 +336,7 @@ class IntakeView(APIView):
             new_client=data.get("client"),
             coordinator=self._coordinator(user, data.get("coordinator_id")) if new else None,
             no_named_worker_reason=data.get("no_named_worker_reason", ""),
+            returning_reason=data.get("returning_reason", ""),
         )
         return Response(
             {"client_id": client.pk, "contact": ContactSerializer(contact).data}, status=status.HTTP_201_CREATED
@@ -345,6 +351,17 @@ class IntakeView(APIView):
             message = "Name the coordinator." if coordinator_id is None else "Not a coordinator of your team."
             raise serializers.ValidationError({"coordinator_id": [message]})
         return coordinator
+
+
+class ReturningClientConfirmView(APIView):
+    """A lead of the client's team confirms a returning client reopened by a new worker."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request, pk: int) -> Response:
+        user = staff_user(request)
+        returning = access_selectors.returning_client_for(user=user, pk=pk, what="api.returning_client.confirm")
+        grants.confirm_returning_client(returning=returning, by=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class NamedWorkerInputSerializer(StrictSerializer):

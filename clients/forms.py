@@ -54,6 +54,15 @@ class IntakeForm(forms.Form):
         max_length=11,
         help_text=_("Finds any client. For a client you do not work with, you learn only which team to contact."),
     )
+    returning_reason = forms.CharField(
+        label=_("Reason for reopening a former client's relationship"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only for a former client you have not worked with: their last team lead is told, and confirms "
+            "before you see the earlier contacts and closing notes."
+        ),
+    )
     coordinator = PersonChoiceField(
         label=_("Named worker"),
         queryset=User.objects.none(),

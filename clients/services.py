@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from access import grants
 from access import selectors as access_selectors
 from access.grants import end_consultations
 from access.models import AccessEvent
@@ -281,11 +282,13 @@ def intake(
     new_client: dict[str, Any] | None = None,
     coordinator: User | None = None,
     no_named_worker_reason: str = "",
+    returning_reason: str = "",
 ) -> tuple[Client, Contact]:
     """Records a contact (yhteydenotto) on the client it is about: one the user sees
     (``client_id``), the one with this identity code, or a new client opened from the contact
     with ``coordinator`` as named worker (``by`` when not given) or the reason none is needed.
-    All or nothing: a refused contact leaves no new client behind."""
+    All or nothing: a refused contact leaves no new client behind. A closed client the caller
+    has no ground on is reopened only as a returning client, with ``returning_reason``."""
     if new_client is not None:
         try:
             client = create_client(
@@ -310,7 +313,26 @@ def intake(
         if found is None:
             raise ValidationError({"identity_code": _("No client has this personal identity code.")})
         client = found
+    if client.is_closed and grants.may_reopen_as_returning(by, client):
+        _reopen_returning(client=client, by=by, contact=contact, coordinator=coordinator, reason=returning_reason)
     return client, record_contact(client=client, by=by, ground=Ground.INTAKE, **contact)
+
+
+def _reopen_returning(
+    *, client: Client, by: User, contact: dict[str, Any], coordinator: User | None, reason: str
+) -> None:
+    """A closed client the caller had no ground on comes back: reopened on the ground
+    *returning client*, with the reason, the client's last team lead told (``access.grants``)."""
+    worker = coordinator or (by if by.role == Role.COORDINATOR else None)
+    returning = grants.record_returning_client(client=client, by=by, worker=worker, reason=reason)
+    assert client.closed_on is not None
+    reopen_client(
+        client=client,
+        by=by,
+        ground=Ground.RETURNING_CLIENT,
+        opened_on=max(contact.get("contacted_on") or returning.opened_on, client.closed_on),
+        coordinator=worker,
+    )
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ urlpatterns = [
     path("clients/<int:pk>/reopen/", views.client_reopen, name="client-reopen"),
     path("clients/<int:pk>/consultations/", views.client_consultation_create, name="client-consultation-create"),
     path("consultations/<int:pk>/revoke/", views.consultation_revoke, name="consultation-revoke"),
+    path("returning-clients/<int:pk>/confirm/", views.returning_client_confirm, name="returning-client-confirm"),
     path("assignments/<int:pk>/note-read/", views.assignment_note_read, name="assignment-note-read"),
     path("referrals/<int:pk>/advance/", views.referral_advance, name="referral-advance"),
     path("referrals/overdue/", views.referrals_overdue, name="referrals-overdue"),

@@ -218,6 +218,8 @@ def _client_page(
         "can_change": can_change,
         "can_manage": policy.may_manage(client),
         "consultations": access_selectors.consultations_of(client) if policy.may_manage(client) else [],
+        "pending_return": grants.pending_return_of(client),
+        "shows_earlier_relationships": policy.shows_earlier_relationships(client),
         "can_reopen": policy.may_reopen(client),
         "ground_label": policy.Ground.LABELS[client.access_ground],
         "today": today,
@@ -455,6 +457,20 @@ def consultation_revoke(request: StaffRequest, pk: int) -> HttpResponse:
     return redirect(_client_url(client, "consultations"))
 
 
+@staff_required
+@require_POST
+def returning_client_confirm(request: StaffRequest, pk: int) -> HttpResponse:
+    """A lead of the client's team confirms a returning client reopened by a new worker."""
+    user = request.user
+    returning = access_selectors.returning_client_for(user=user, pk=pk, what="returning_client.confirm")
+    client = returning.client
+    outcome = submit(lambda: grants.confirm_returning_client(returning=returning, by=user))
+    if not outcome.done:
+        return _client_page(request, client, outcome)
+    messages.success(request, _("The returning client was confirmed."))
+    return redirect(_client_url(client))
+
+
 def _after_change(request: StaffRequest, client: Client) -> HttpResponse:
     """To the client's page, or to the caseload if the change ended the user's policy."""
     if selectors.sees_client(user=request.user, pk=client.pk):
@@ -605,6 +621,7 @@ def _record_intake(
         new_client=client_form.cleaned_data if client_form is not None else None,
         coordinator=data["coordinator"],
         no_named_worker_reason=data["no_named_worker_reason"],
+        returning_reason="" if new else data["returning_reason"],
     )
     return client
 

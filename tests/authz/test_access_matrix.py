@@ -19,7 +19,9 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from access import grants
+from access.models import ReturningClient
 from access.policy import Ground
+from clients import services as client_services
 from clients.identity_code import make_identity_code
 from tests.conftest import World
 
@@ -107,6 +109,20 @@ def a_consultation(w: World) -> dict[str, Any]:
     )
     return {"pk": consultation.pk}
 
+
+def a_returning_client(w: World) -> dict[str, Any]:
+    """closed_client (team A) reopened by other_coordinator (team B) as a returning client."""
+    client_services.intake(
+        by=w.other_coordinator,
+        contact={**_contact_payload(), "contacted_on": timezone.localdate()},
+        identity_code=w.closed_client.identity_code,
+        returning_reason="Muutti takaisin",
+    )
+    return {"pk": ReturningClient.objects.get(client=w.closed_client).pk}
+
+
+# The lead of the client's team confirms; the new worker and the other lead are told why not.
+CONFIRMS_RETURN = staff_only(404, lead=302, other_coordinator=403, other_lead=403)
 
 # The designated coordinator sees and edits; the team lead of the coordinator sees; nobody else.
 SEES_OWN = staff_only(404, coordinator=200, lead=200, substitute=200, member=200)
@@ -481,6 +497,10 @@ MATRIX: dict[tuple[str, str], Row] = {
         },
     ),
     # The consultant (other_coordinator) sees the client but does not manage it.
+    ("returning-client-confirm", "own"): Row("POST", a_returning_client, CONFIRMS_RETURN),
+    ("api-returning-client-confirm", "own"): Row(
+        "POST", a_returning_client, {**CONFIRMS_RETURN, "lead": 204, **API_DENIES_ANONYMOUS}
+    ),
     ("consultation-revoke", "own"): Row(
         "POST",
         a_consultation,

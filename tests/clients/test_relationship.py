@@ -459,6 +459,8 @@ class TestIntakeAndSearch:
                     "reason": "Uusi tarve",
                 },
                 "identity_code": world.closed_client.identity_code,
+                # Not their former client: a returning client, reopened with the reason.
+                "returning_reason": "Palasi palveluiden piiriin",
             },
             format="json",
         )
