@@ -31,23 +31,52 @@ def refuse_self_grant(*, by: User, grantee: User) -> None:
         raise PermissionDenied(_("You cannot grant access to yourself; ask someone entitled to grant it."))
 
 
-def _visible_ids(user: User) -> set[int]:
-    return set(policy.visible_clients(user).values_list("pk", flat=True))
+def _visible_ids(user: User, clients: Sequence[int] | None) -> set[int]:
+    visible = policy.visible_clients(user)
+    if clients is not None:
+        visible = visible.filter(pk__in=clients)
+    return set(visible.values_list("pk", flat=True))
+
+
+def sees_through(coordinator: User) -> list[User]:
+    """Who sees a coordinator's clients besides them: the leads of their teams and their
+    substitutes today. Naming the coordinator widens these people's access too."""
+    leads = User.objects.filter(
+        pk__in=TeamMembership.objects.filter(
+            policy.active_on(timezone.localdate()),
+            kind=TeamMembership.Kind.LEAD,
+            team__in=TeamMembership.objects.filter(
+                policy.active_on(timezone.localdate()), user=coordinator, kind=TeamMembership.Kind.MEMBER
+            ).values("team"),
+        ).values("user")
+    )
+    today = timezone.localdate()
+    substitutes = User.objects.filter(
+        substitutions__absent=coordinator, substitutions__starts_on__lte=today, substitutions__ends_on__gte=today
+    )
+    return list((leads | substitutes).exclude(pk=coordinator.pk).distinct())
 
 
 @contextmanager
 def recording_grants(
-    *, by: User, grantees: Sequence[User], what: str, ground: str, reason: str = "", until: date | None = None
+    *,
+    by: User,
+    grantees: Sequence[User],
+    what: str,
+    ground: str,
+    reason: str = "",
+    until: date | None = None,
+    clients: Sequence[int] | None = None,
 ) -> Iterator[None]:
-    """Runs a change of the organisation (a team membership) and logs its actual effect on
+    """Runs a change (a team membership, a new named worker) and logs its actual effect on
     access: for each grantee, a GRANT event per client they see after it and did not before,
-    a REVOKE per client they no longer see."""
-    before = {user.pk: _visible_ids(user) for user in grantees}
+    a REVOKE per client they no longer see; among ``clients`` only, where given."""
+    before = {user.pk: _visible_ids(user, clients) for user in grantees}
     yield
     gained: list[tuple[User, int]] = []
     lost: list[tuple[User, int]] = []
     for user in grantees:
-        after = _visible_ids(user)
+        after = _visible_ids(user, clients)
         gained += [(user, pk) for pk in sorted(after - before[user.pk])]
         lost += [(user, pk) for pk in sorted(before[user.pk] - after)]
     record_grant(by=by, grants=gained, what=what, ground=ground, reason=reason, until=until)

@@ -20,7 +20,7 @@ from access import selectors as access_selectors
 from access.grants import end_consultations
 from access.models import AccessEvent
 from access.policy import Ground
-from access.services import record_access, record_grant
+from access.services import record_access
 from accounts.models import Profession, Role, User
 from core.calendar import add_working_days
 from core.errors import ConflictError
@@ -180,6 +180,28 @@ def assign_coordinator(
     client, so of two concurrent calls one wins and the other gets a clear error."""
     ensure_open(client)
     check_named_worker(client=client, coordinator=coordinator)
+    with grants.recording_grants(
+        by=by,
+        grantees=[coordinator, *grants.sees_through(coordinator)],
+        what="assignment",
+        ground=ground,
+        reason=reason,
+        clients=[client.pk],
+    ):
+        assignment = _open_assignment(
+            client=client, coordinator=coordinator, started_on=started_on, by=by, reason=reason, note=handover_note
+        )
+    if client.no_named_worker_reason:
+        Client.objects.filter(pk=client.pk).update(no_named_worker_reason="")
+        client.no_named_worker_reason = ""
+    _new_worker_message(client, coordinator).save()
+    record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="assignment", ground=ground)
+    return assignment
+
+
+def _open_assignment(
+    *, client: Client, coordinator: User, started_on: date, by: User, reason: str, note: str
+) -> Assignment:
     current = Assignment.objects.select_for_update().filter(client=client, ended_on__isnull=True).first()
     if current is not None:
         if current.coordinator_id == coordinator.pk:
@@ -196,19 +218,13 @@ def assign_coordinator(
                 coordinator=coordinator,
                 started_on=started_on,
                 reason=reason,
-                handover_note=handover_note,
+                handover_note=note,
                 handed_over_by=by if current is not None else None,
             )
     except IntegrityError as error:
         raise ValidationError(
             _("The client was assigned to another coordinator at the same moment."), code="assigned_concurrently"
         ) from error
-    if client.no_named_worker_reason:
-        Client.objects.filter(pk=client.pk).update(no_named_worker_reason="")
-        client.no_named_worker_reason = ""
-    _new_worker_message(client, coordinator).save()
-    record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="assignment", ground=ground)
-    record_grant(by=by, grants=[(coordinator, client)], what="assignment", ground=ground, reason=reason)
     return assignment
 
 
@@ -390,23 +406,20 @@ def hand_over(
         )
     if errors:
         raise ValidationError({"clients": errors})
-    Assignment.objects.filter(pk__in=[a.pk for a in current.values()]).update(
-        ended_on=on, end_reason=AssignmentEnd.HANDOVER
-    )
-    created = Assignment.objects.bulk_create(new)
+    grantees = {user.pk: user for coordinator in to for user in (coordinator, *grants.sees_through(coordinator))}
+    with grants.recording_grants(
+        by=by, grantees=list(grantees.values()), what="handover", ground=ground, reason=note, clients=list(by_pk)
+    ):
+        Assignment.objects.filter(pk__in=[a.pk for a in current.values()]).update(
+            ended_on=on, end_reason=AssignmentEnd.HANDOVER
+        )
+        created = Assignment.objects.bulk_create(new)
     coordinators = {user.pk: user for user in to}
     ClientMessage.objects.bulk_create(_new_worker_message(a.client, coordinators[a.coordinator_id]) for a in created)
     Client.objects.filter(pk__in=list(by_pk)).exclude(no_named_worker_reason="").update(no_named_worker_reason="")
     AccessEvent.objects.bulk_create(
         AccessEvent(actor=by, client=a.client, action=AccessEvent.Action.CHANGE, what="handover", ground=ground)
         for a in created
-    )
-    record_grant(
-        by=by,
-        grants=[(coordinators[a.coordinator_id], a.client) for a in created],
-        what="handover",
-        ground=ground,
-        reason=note,
     )
     return created
 

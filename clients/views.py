@@ -71,11 +71,13 @@ def _client_url(client: Client, section: str = "") -> str:
 
 
 @staff_required
+@require_GET
 def my_caseload(request: StaffRequest) -> HttpResponse:
     return _caseload(request, request.user.pk)
 
 
 @staff_required
+@require_GET
 def caseload_of(request: StaffRequest, coordinator_id: int) -> HttpResponse:
     return _caseload(request, coordinator_id)
 
@@ -237,6 +239,7 @@ def _client_page(
 
 
 @staff_required
+@require_GET
 def client_detail(request: StaffRequest, pk: int) -> HttpResponse:
     client = access_selectors.client_for_reading(user=request.user, pk=pk, what="client.overview")
     return _client_page(request, client)

@@ -13,16 +13,19 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from access import grants
-from access.models import ReturningClient
-from access.policy import Ground
+from access.models import AccessEvent, ReturningClient
+from access.policy import Ground, visible_clients
+from accounts.models import User
 from clients import services as client_services
 from clients.identity_code import make_identity_code
+from clients.services import EDITABLE_FIELDS
 from tests.conftest import World
 
 ROLES = (
@@ -82,6 +85,14 @@ def no_kwargs(_: World) -> dict[str, Any]:
     return {}
 
 
+def _own_client_form() -> dict[str, Any]:
+    """own_client's details as its edit form sends them, with a new phone number."""
+    client = World.current.own_client
+    fields = {name: getattr(client, name) for name in EDITABLE_FIELDS}
+    fields["phone"] = "040 765 4321"
+    return {name: value for name, value in fields.items() if value not in (False, None)}
+
+
 def _contact_payload() -> dict[str, Any]:
     return {"contacted_on": day(-25), "channel": "phone", "source": "relative", "reason": "Kotona pärjääminen"}
 
@@ -112,6 +123,9 @@ def a_consultation(w: World) -> dict[str, Any]:
 
 def a_returning_client(w: World) -> dict[str, Any]:
     """closed_client (team A) reopened by other_coordinator (team B) as a returning client."""
+    existing = ReturningClient.objects.filter(client=w.closed_client).first()
+    if existing is not None:
+        return {"pk": existing.pk}
     client_services.intake(
         by=w.other_coordinator,
         contact={**_contact_payload(), "contacted_on": timezone.localdate()},
@@ -731,6 +745,90 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api-token", "-"): Row("POST", no_kwargs, everyone(400), data=lambda: {"username": "x", "password": "y"}),
     ("api-schema", "-"): Row("GET", no_kwargs, everyone(200)),
     ("api-docs", "-"): Row("GET", no_kwargs, everyone(200)),
+    # Pages that accept POST: a refused write changes nothing (``test_access`` compares the
+    # database), and the anonymous land on the sign-in page.
+    ("client-create", "post"): Row(
+        "POST",
+        no_kwargs,
+        staff_only(403, coordinator=302, colleague=302, other_coordinator=302, substitute=302, past_substitute=302),
+        data=_client_payload,
+    ),
+    ("client-edit", "own-post"): Row("POST", own_client, {**EDITS_OWN, "coordinator": 302}, data=_own_client_form),
+    ("client-edit", "other-post"): Row(
+        "POST", other_client, {**EDITS_OTHER, "other_coordinator": 400}, data=_own_client_form
+    ),
+    ("client-named-worker", "own-post"): Row(
+        "POST",
+        own_client,
+        staff_only(404, coordinator=302, lead=302, substitute=403, member=403),
+        data=lambda: {"assign-coordinator": World.current.colleague.pk, "assign-started_on": day(0)},
+    ),
+    ("client-close", "own-post"): Row(
+        "POST",
+        own_client,
+        staff_only(404, coordinator=302, lead=302, substitute=403, member=403),
+        data=lambda: {"reason": "moved", "summary": "Muutti Ouluun.", "closed_on": day(-25), "confirm": "on"},
+    ),
+    ("intake", "post"): Row(
+        "POST",
+        no_kwargs,
+        staff_only(
+            400,
+            coordinator=302,
+            colleague=302,
+            lead=302,
+            substitute=302,
+            past_substitute=302,
+            member=403,
+            admin=403,
+            data_protection=403,
+        ),
+        data=lambda: {
+            **_contact_payload(),
+            **_client_payload(),
+            "mode": "new",
+            "coordinator": World.current.coordinator.pk,
+        },
+    ),
+    ("substitutions", "post"): Row(
+        "POST",
+        no_kwargs,
+        # The page offers the colleague only themselves as the absent: their choice is invalid.
+        staff_only(400, coordinator=302, lead=302),
+        data=lambda: {
+            "absent": World.current.coordinator.pk,
+            "substitute": World.current.colleague.pk,
+            "starts_on": day(4),
+            "ends_on": day(17),
+        },
+    ),
+    ("team-detail", "post"): Row(
+        "POST",
+        lambda w: {"pk": w.team_a.pk},
+        staff_only(403, other_coordinator=404, other_lead=404, data_protection=404, admin=302),
+        data=lambda: {"user": World.current.other_coordinator.pk, "kind": "member", "started_on": day(-26)},
+    ),
+    ("client-network", "post"): Row(
+        "POST",
+        own_client,
+        staff_only(404, coordinator=302, lead=302, substitute=403, member=403),
+        data=lambda: {
+            "action": "care-team",
+            "care-professional": World.current.colleague.pk,
+            "care-role": "Sosiaaliohjaaja",
+            "care-started_on": day(-26),
+        },
+    ),
+    ("client-meetings", "post"): Row(
+        "POST", own_client, staff_only(404, coordinator=400, lead=400, substitute=403, member=403)
+    ),
+    ("meeting-detail", "post"): Row(
+        "POST", lambda w: {"pk": w.meeting.pk}, staff_only(404, coordinator=400, lead=400, substitute=403, member=403)
+    ),
+    ("budget-calculation", "post"): Row(
+        "POST", lambda w: {"pk": w.budget.pk}, {**EDITS_OWN, "coordinator": 400, "member": 403}
+    ),
+    ("reminder-preferences", "post"): Row("POST", no_kwargs, staff_only(302)),
     ("admin:index", "-"): Row("GET", no_kwargs, staff_only(302, admin=200)),
     # The data-protection role alone reads the access log (and its reads are logged).
     ("access-log", "-"): Row(
@@ -772,7 +870,78 @@ def test_every_api_operation_is_in_the_matrix() -> None:
             assert (name, method.upper()) in covered, f"{method.upper()} {path} has no row in the access matrix"
 
 
+# Pages whose method is not the point of the row (the session's own pages).
+NOT_PROBED = {"login", "logout", "set_language"}
+PROBED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _is_api(name: str) -> bool:
+    return name.startswith("api-") and name not in ("api-schema", "api-docs")
+
+
+def test_every_method_a_page_accepts_is_in_the_matrix(world: World) -> None:
+    """The methods each page accepts, derived from the view itself: a signed-in member of the
+    staff passes ``staff_required``, so anything but 405 (which the method decorators answer
+    before the view's own checks) means the view takes the method, and it needs its row."""
+    urls = {
+        name: reverse(name, kwargs=row.kwargs(world))
+        for (name, _), row in MATRIX.items()
+        if not _is_api(name) and ":" not in name and name not in NOT_PROBED
+    }
+    covered = {(name, row.method) for (name, _), row in MATRIX.items()}
+    browser = APIClient()
+    browser.force_login(world.data_protection)  # sees no client: a probe changes nothing
+    missing = [
+        f"{method} {name}"
+        for name, url in urls.items()
+        for method in PROBED_METHODS
+        if browser.generic(method, url).status_code != 405 and (name, method) not in covered
+    ]
+    assert missing == [], "methods a page accepts with no row in the access matrix"
+
+
+# What a refused write must leave as it was: every row of the project's own tables but the
+# access log (a refusal may log the read that was refused) and row histories.
+PROJECT_APPS = (
+    "accounts",
+    "teams",
+    "access",
+    "clients",
+    "networks",
+    "assessments",
+    "care_plans",
+    "budgets",
+    "reminders",
+)
+
+
+def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    tables: dict[str, list[tuple[Any, ...]]] = {}
+    for app in PROJECT_APPS:
+        for model in apps.get_app_config(app).get_models():
+            if model is AccessEvent or hasattr(model, "pgh_obj") or model._meta.db_table.endswith("event"):
+                continue
+            names = [f.attname for f in model._meta.concrete_fields if f.attname not in ("last_login",)]
+            tables[model._meta.label] = sorted(model._default_manager.values_list(*names), key=repr)
+    return tables
+
+
+def _refused(role: str, status: int) -> bool:
+    """A write answered with an error (refused, invalid or in conflict), or the anonymous
+    sent to sign in."""
+    return status >= 400 or (role == "anonymous" and status == 302)
+
+
 CASES = [(name, variant, role) for (name, variant) in MATRIX for role in ROLES]
+
+
+def _send(client: APIClient, row: Row, url: str, is_api: bool) -> Any:
+    data = row.data()
+    if row.method == "GET":
+        return client.get(url)
+    if is_api:
+        return client.generic(row.method, url, data=json.dumps(data), content_type="application/json")
+    return client.generic(row.method, url, data=urlencode(data), content_type="application/x-www-form-urlencoded")
 
 
 @pytest.mark.parametrize(("name", "variant", "role"), CASES, ids=[f"{n}[{v}]-{r}" for n, v, r in CASES])
@@ -785,14 +954,128 @@ def test_access(world: World, name: str, variant: str, role: str) -> None:
     query = row.query(world)
     if query:
         url += "?" + urlencode(query)
-    is_api = name.startswith("api-") and name not in ("api-schema", "api-docs")
-    data = row.data()
-    if row.method == "GET":
-        response = client.get(url)
-    elif is_api:
-        response = client.generic(row.method, url, data=json.dumps(data), content_type="application/json")
+    is_api = _is_api(name)
+    expected = row.expected[role]
+    checks_write = row.method != "GET" and _refused(role, expected) and name not in NOT_PROBED
+    before = _snapshot() if checks_write else None
+    response = _send(client, row, url, is_api)
+    assert response.status_code == expected, f"{row.method} {url} as {role}: {response.content[:300]!r}"
+    if before is not None:
+        assert _snapshot() == before, f"a refused {row.method} {url} as {role} changed the data"
+    if role == "anonymous" and not is_api and expected == 302 and name not in NOT_PROBED and name != "healthz":
+        assert response["Location"].startswith(reverse("login")), f"{url} sends the anonymous elsewhere"
+
+
+# Every route that widens who sees a client, tried by every role on its own team's and the
+# other team's people, and naming the caller themselves. Whatever the answer: nobody's access
+# grows unless the answer is a success; the caller's own never grows (no self-grant); and each
+# client someone newly sees has its GRANT event naming them.
+@dataclass(frozen=True)
+class GrantRoute:
+    name: str
+    kwargs: Callable[[World], dict[str, Any]]
+    data: Callable[[World, User], dict[str, Any]]
+
+
+def _team_a(w: World) -> dict[str, Any]:
+    return {"pk": w.team_a.pk}
+
+
+GRANT_ROUTES: dict[tuple[str, str], GrantRoute] = {
+    ("api-team-members", "other-teams-coordinator"): GrantRoute(
+        "api-team-members", _team_a, lambda w, me: {"user": w.other_coordinator.pk, "started_on": day(0)}
+    ),
+    ("api-team-members", "self-as-lead"): GrantRoute(
+        "api-team-members", _team_a, lambda w, me: {"user": me.pk, "kind": "lead", "started_on": day(0)}
+    ),
+    ("api-team-members", "other-lead-as-lead"): GrantRoute(
+        "api-team-members", _team_a, lambda w, me: {"user": w.other_lead.pk, "kind": "lead", "started_on": day(0)}
+    ),
+    ("api-team-members", "nurse-as-lead"): GrantRoute(
+        "api-team-members", _team_a, lambda w, me: {"user": w.member.pk, "kind": "lead", "started_on": day(0)}
+    ),
+    ("team-detail", "self-as-member"): GrantRoute(
+        "team-detail", _team_a, lambda w, me: {"user": me.pk, "kind": "member", "started_on": day(0)}
+    ),
+    ("api-substitutions", "self"): GrantRoute(
+        "api-substitutions",
+        no_kwargs,
+        lambda w, me: {"absent": w.coordinator.pk, "substitute": me.pk, "starts_on": day(0), "ends_on": day(5)},
+    ),
+    ("api-substitutions", "colleague"): GrantRoute(
+        "api-substitutions",
+        no_kwargs,
+        lambda w, me: {
+            "absent": w.coordinator.pk,
+            "substitute": w.colleague.pk,
+            "starts_on": day(0),
+            "ends_on": day(5),
+        },
+    ),
+    ("api-client-named-worker", "self"): GrantRoute(
+        "api-client-named-worker", own_client, lambda w, me: {"coordinator_id": me.pk}
+    ),
+    ("api-client-named-worker", "colleague"): GrantRoute(
+        "api-client-named-worker", own_client, lambda w, me: {"coordinator_id": w.colleague.pk}
+    ),
+    ("api-handover", "to-self"): GrantRoute(
+        "api-handover", no_kwargs, lambda w, me: {"client_ids": [w.own_client.pk], "to": [me.pk]}
+    ),
+    ("api-client-consultation", "self"): GrantRoute(
+        "api-client-consultation", own_client, lambda w, me: {"professional": me.pk, "reason": "Oma"}
+    ),
+    ("api-client-consultation", "other-team"): GrantRoute(
+        "api-client-consultation", other_client, lambda w, me: {"professional": w.coordinator.pk, "reason": "Arvio"}
+    ),
+    ("api-intake", "returning-to-self"): GrantRoute(
+        "api-intake",
+        no_kwargs,
+        lambda w, me: {
+            "contact": {**_contact_payload(), "contacted_on": day(0)},
+            "identity_code": w.closed_client.identity_code,
+            "returning_reason": "Palasi",
+        },
+    ),
+}
+GRANT_CASES = [(name, variant, role) for (name, variant) in GRANT_ROUTES for role in STAFF]
+
+
+def _everyone_sees(world: World) -> dict[int, set[int]]:
+    people = [getattr(world, role) for role in STAFF]
+    return {user.pk: set(visible_clients(user).values_list("pk", flat=True)) for user in people}
+
+
+@pytest.mark.parametrize(
+    ("name", "variant", "role"), GRANT_CASES, ids=[f"grant:{n}[{v}]-{r}" for n, v, r in GRANT_CASES]
+)
+def test_grant_routes_widen_access_only_when_entitled_and_logged(
+    world: World, name: str, variant: str, role: str
+) -> None:
+    route = GRANT_ROUTES[(name, variant)]
+    me: User = getattr(world, role)
+    client = APIClient()
+    client.force_login(me)
+    url = reverse(route.name, kwargs=route.kwargs(world))
+    data = route.data(world, me)
+    before = _everyone_sees(world)
+    last_event = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    if _is_api(route.name):
+        response = client.post(url, data=json.dumps(data), content_type="application/json")
     else:
-        response = client.generic(
-            row.method, url, data=urlencode(data), content_type="application/x-www-form-urlencoded"
+        response = client.post(url, data=urlencode(data), content_type="application/x-www-form-urlencoded")
+    after = _everyone_sees(world)
+    gained = {pk: after[pk] - before[pk] for pk in after if after[pk] - before[pk]}
+    assert me.pk not in gained or route.name == "api-intake", f"{role} granted themselves access"
+    if route.name == "api-intake" and me.pk in gained:
+        # A returning client's new worker: on the restricted ground until the lead confirms.
+        assert all(c.access_ground == Ground.RETURNING_CLIENT for c in visible_clients(me).filter(pk__in=gained[me.pk]))
+    if response.status_code >= 400:
+        assert after == before, f"refused ({response.status_code}) yet access changed"
+    grants_written = set(
+        AccessEvent.objects.filter(pk__gt=last_event, action=AccessEvent.Action.GRANT).values_list(
+            "grantee_id", "client_id"
         )
-    assert response.status_code == row.expected[role], f"{row.method} {url} as {role}: {response.content[:300]!r}"
+    )
+    for grantee, clients in gained.items():
+        for client_pk in clients:
+            assert (grantee, client_pk) in grants_written, f"no GRANT event for {grantee} on {client_pk}"
