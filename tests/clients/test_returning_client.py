@@ -99,3 +99,24 @@ def test_the_former_worker_reopens_as_before(world: World) -> None:
     assert response.status_code == 201
     assert not ReturningClient.objects.exists()
     assert client_for(world.coordinator, world.closed_client.pk).access_ground == Ground.DESIGNATED_COORDINATOR
+
+
+def test_the_intake_page_asks_for_the_reason_and_then_reopens(world: World) -> None:
+    browser = browser_of(world.other_coordinator)
+    data = {
+        "mode": "existing",
+        "existing_identity_code": world.closed_client.identity_code,
+        "coordinator": world.other_coordinator.pk,
+        "contacted_on": str(world.closed_client.closed_on),
+        "channel": "phone",
+        "source": "client",
+        "reason": "Palasi",
+    }
+    asked = browser.post(reverse("intake"), data)
+    assert asked.status_code == 400
+    assert asked.context["intake_form"].errors["returning_reason"]
+    assert world.closed_client.last_name not in asked.content.decode()
+    assert not ReturningClient.objects.exists()
+    done = browser.post(reverse("intake"), {**data, "returning_reason": "Muutti takaisin"})
+    assert done.status_code == 302
+    assert ReturningClient.objects.get().reason == "Muutti takaisin"
