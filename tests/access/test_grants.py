@@ -20,6 +20,7 @@ from accounts.factories import CoordinatorFactory, TeamLeadFactory
 from accounts.models import User
 from clients import services as client_services
 from clients.models import ClosureReason
+from networks import services as network_services
 from teams import services as team_services
 from teams.models import TeamMembership
 from tests.conftest import World
@@ -315,3 +316,32 @@ class TestConsultations:
         assert AccessEvent.objects.filter(
             action=AccessEvent.Action.REVOKE, grantee=world.other_coordinator, what="consultation"
         ).exists()
+
+
+class TestCareTeam:
+    def test_joining_the_care_team_is_a_grant_and_nobody_adds_themselves(self, world: World) -> None:
+        with pytest.raises(PermissionDenied):
+            network_services.add_to_care_team(
+                client=world.own_client,
+                professional=world.colleague,
+                role="Sosiaaliohjaaja",
+                started_on=today(),
+                by=world.colleague,
+                ground=Ground.DESIGNATED_COORDINATOR,
+            )
+        assert world.own_client.pk not in visible(world.colleague)
+        network_services.add_to_care_team(
+            client=world.own_client,
+            professional=world.colleague,
+            role="Sosiaaliohjaaja",
+            started_on=today(),
+            by=world.coordinator,
+            ground=Ground.DESIGNATED_COORDINATOR,
+        )
+        [event] = grants_since(world)
+        assert (event.grantee_id, event.client_id, event.what, event.reason) == (
+            world.colleague.pk,
+            world.own_client.pk,
+            "care_team",
+            "Sosiaaliohjaaja",
+        )

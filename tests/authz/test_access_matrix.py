@@ -1027,6 +1027,16 @@ GRANT_ROUTES: dict[tuple[str, str], GrantRoute] = {
     ("api-client-consultation", "other-team"): GrantRoute(
         "api-client-consultation", other_client, lambda w, me: {"professional": w.coordinator.pk, "reason": "Arvio"}
     ),
+    ("api-client-care-team", "self"): GrantRoute(
+        "api-client-care-team",
+        own_client,
+        lambda w, me: {"professional": me.pk, "role": "Hoitaja", "started_on": day(0)},
+    ),
+    ("api-client-care-team", "colleague"): GrantRoute(
+        "api-client-care-team",
+        own_client,
+        lambda w, me: {"professional": w.colleague.pk, "role": "Hoitaja", "started_on": day(0)},
+    ),
     ("api-intake", "returning-to-self"): GrantRoute(
         "api-intake",
         no_kwargs,
