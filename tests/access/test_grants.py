@@ -119,7 +119,9 @@ class TestTeamMembership:
         url = reverse("api-team-members", kwargs={"pk": world.team_a.pk})
         response = api.post(url, {"user": world.admin.pk, "kind": "lead", "started_on": str(today())}, format="json")
         assert response.status_code == 403
-        assert "yourself" in response.json()["detail"]
+        with translation.override(world.admin.language):
+            refusal = translation.gettext("You cannot grant access to yourself; ask someone entitled to grant it.")
+        assert response.json()["detail"] == refusal
         browser = Client()
         browser.force_login(world.lead)
         page = browser.post(
