@@ -65,24 +65,29 @@ ACCESS_LOG_PAGE = 200
 
 
 def access_log_for(*, user: User, client_pk: int) -> tuple[Client, list[AccessEvent]]:
-    """The latest events of a client's access log, for the data-protection role: 404 for
-    anyone else or an unknown client; the read is itself logged."""
-    if not policy.may_read_access_log(user):
-        raise Http404
-    client = Client.objects.filter(pk=client_pk).first()
-    if client is None:
-        raise Http404
+    """The latest events of a client's access log: for the data-protection role, of any
+    client; for the client's named worker, of their own client (to answer the client's
+    request). 404 for what the user may not see, 403 on another ground; the read is logged."""
+    if policy.may_read_access_log(user):
+        found = Client.objects.filter(pk=client_pk).first()
+        if found is None:
+            raise Http404
+        client = found
+        record_access(
+            actor=user,
+            client=client,
+            action=AccessEvent.Action.VIEW,
+            what="access_log",
+            ground=policy.Ground.DATA_PROTECTION,
+        )
+    else:
+        client = client_for_reading(
+            user=user, pk=client_pk, what="access_log", may=frozenset({policy.Ground.DESIGNATED_COORDINATOR})
+        )
     events = list(
         AccessEvent.objects.filter(client=client)
         .select_related("actor", "grantee")
         .order_by("-at", "-pk")[:ACCESS_LOG_PAGE]
-    )
-    record_access(
-        actor=user,
-        client=client,
-        action=AccessEvent.Action.VIEW,
-        what="access_log",
-        ground=policy.Ground.DATA_PROTECTION,
     )
     return client, events
 

@@ -221,6 +221,8 @@ def _client_page(
         "can_manage": policy.may_manage(client),
         "consultations": access_selectors.consultations_of(client) if policy.may_manage(client) else [],
         "pending_return": grants.pending_return_of(client),
+        # The named worker answers the client's request of who has processed their data.
+        "shows_access_log": client.access_ground == policy.Ground.DESIGNATED_COORDINATOR,
         "shows_earlier_relationships": policy.shows_earlier_relationships(client),
         "can_reopen": policy.may_reopen(client),
         "ground_label": policy.Ground.LABELS[client.access_ground],

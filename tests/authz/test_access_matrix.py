@@ -830,10 +830,15 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("reminder-preferences", "post"): Row("POST", no_kwargs, staff_only(302)),
     ("admin:index", "-"): Row("GET", no_kwargs, staff_only(302, admin=200)),
-    # The data-protection role alone reads the access log (and its reads are logged).
+    # The data-protection role reads any client's access log, the named worker their own
+    # client's (and every read is logged); the others who see the client are refused.
     ("access-log", "-"): Row(
-        "GET", no_kwargs, staff_only(403, data_protection=200), query=lambda w: {"client": w.own_client.pk}
+        "GET",
+        no_kwargs,
+        staff_only(404, data_protection=200, coordinator=200, lead=403, substitute=403, member=403),
+        query=lambda w: {"client": w.own_client.pk},
     ),
+    ("access-log", "no-client"): Row("GET", no_kwargs, staff_only(403, data_protection=200)),
 }
 
 
