@@ -10,8 +10,8 @@ relations in queries, never stored as a row per user and client.
   and the clients those teams are responsible for (unassigned or closed ones too).
 - A team member (a nurse, a physiotherapist…) sees the clients whose care team they are on,
   and only the sections of the record their profession needs (``SECTIONS_BY_PROFESSION``).
-- A one-off consultation grant on a single client (django-guardian's ``view_client`` object
-  permission) lets a professional read that client's basic details and assessment.
+- A one-off consultation (``Consultation``) lets a professional read one client's basic details
+  and assessment between its dates, until revoked, while the relationship is open.
 Everything else is "not found", so that a user cannot tell others' clients exist.
 """
 
@@ -31,19 +31,17 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import UserObjectPermission
 from rest_framework.permissions import BasePermission
 
 from accounts.models import Profession, Role, User
 from clients.models import Assignment, AssignmentEnd, Client
 from networks.models import CareTeamMember
-from teams.models import Substitution, TeamMembership
+from teams.models import Substitution, Team, TeamMembership
 
-from .models import Section
+from .models import Consultation, ReturningClient, Section
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -61,6 +59,9 @@ class Ground:
     CARE_TEAM = "care_team"
     CONSULTATION = "consultation"
     INTAKE = "intake"
+    ADMINISTRATOR = "administrator"
+    RETURNING_CLIENT = "returning_client"
+    DATA_PROTECTION = "data_protection"
 
     LABELS = {
         DESIGNATED_COORDINATOR: _("designated coordinator"),
@@ -70,10 +71,15 @@ class Ground:
         CARE_TEAM: _("member of the client's care team"),
         CONSULTATION: _("consultation granted for this client"),
         INTAKE: _("recording a contact (intake)"),
+        ADMINISTRATOR: _("the organisation's administrator"),
+        RETURNING_CLIENT: _("returning client, reopened by a new worker"),
+        DATA_PROTECTION: _("data protection: answering a request or overseeing use"),
     }
     # Grounds that may change the client's record, and those that may also make the
     # decisions about who works with the client (assign, hand over, close, reopen).
-    MAY_CHANGE = frozenset({DESIGNATED_COORDINATOR})
+    # A returning client's new worker works on the new relationship while the lead has not
+    # confirmed yet; they see only part of the earlier record (``RETURNING_SECTIONS``).
+    MAY_CHANGE = frozenset({DESIGNATED_COORDINATOR, RETURNING_CLIENT})
     MAY_MANAGE = frozenset({DESIGNATED_COORDINATOR, TEAM_LEAD})
     # A closed client has no designated coordinator: the coordinator it was closed under may
     # start a new relationship, as may those who manage it.
@@ -95,6 +101,9 @@ SECTIONS_BY_PROFESSION: dict[str, frozenset[str]] = {
     Profession.OTHER: frozenset({Section.BASIC, Section.MEETINGS}),
 }
 CONSULTATION_SECTIONS = frozenset({Section.BASIC, Section.ASSESSMENT})
+# What a returning client's new worker sees until the lead confirms: what the new work needs
+# (the details, the earlier assessment and plan), not old contacts, referrals and messages.
+RETURNING_SECTIONS = frozenset({Section.BASIC, Section.ASSESSMENT, Section.PLAN})
 
 
 def sections_for(user: User, ground: str) -> frozenset[str]:
@@ -103,7 +112,15 @@ def sections_for(user: User, ground: str) -> frozenset[str]:
         return SECTIONS_BY_PROFESSION.get(user.profession, frozenset({Section.BASIC}))
     if ground == Ground.CONSULTATION:
         return CONSULTATION_SECTIONS
+    if ground == Ground.RETURNING_CLIENT:
+        return RETURNING_SECTIONS
     return ALL_SECTIONS
+
+
+def shows_earlier_relationships(client: Client) -> bool:
+    """Whether the user who opened ``client`` reads how earlier relationships ended (the
+    closing summaries): not a returning client's new worker before the lead confirms."""
+    return client.access_ground != Ground.RETURNING_CLIENT
 
 
 def require_section(user: User, client: Client, section: str) -> None:
@@ -168,6 +185,25 @@ def colleagues_of(user: User, *, on: date | None = None) -> QuerySet[User]:
     return User.objects.filter(pk__in=member_ids, is_active=True, role=Role.COORDINATOR)
 
 
+def leads_of_team(team: Team, *, on: date | None = None) -> QuerySet[User]:
+    """The people who lead ``team`` on the day."""
+    day = on or timezone.localdate()
+    lead_ids = TeamMembership.objects.filter(active_on(day), team=team, kind=TeamMembership.Kind.LEAD).values("user")
+    return User.objects.filter(pk__in=lead_ids, is_active=True)
+
+
+def is_organisation_administrator(user: User) -> bool:
+    """The organisation's administrator: manages users, teams and configuration, and is the
+    one who grants team leadership or moves a coordinator between teams."""
+    return user.is_active and user.role == Role.ADMINISTRATOR
+
+
+def may_manage_team(user: User, team: Team) -> bool:
+    """Whether ``user`` adds members to ``team``: the organisation's administrator, or a lead
+    of the team (``access.grants.check_team_membership`` decides each addition)."""
+    return is_organisation_administrator(user) or teams_led_by(user).filter(team=team).exists()
+
+
 def absent_coordinators_for(user: User, *, on: date | None = None) -> QuerySet[Substitution, Any]:
     """The coordinators ``user`` substitutes for on the day."""
     day = on or timezone.localdate()
@@ -193,6 +229,16 @@ def default_named_worker(user: User) -> User | None:
     """Who becomes the named worker when ``user`` opens or reopens a client without naming
     one: a coordinator, themselves; a team lead names someone or records why none is needed."""
     return user if user.role == Role.COORDINATOR else None
+
+
+# The roles that do intake, and so may look a person up by identity code to find an existing
+# client: coordinators and team leads.
+INTAKE_ROLES = frozenset({Role.COORDINATOR, Role.TEAM_LEAD})
+
+
+def may_look_up_identity_codes(user: User) -> bool:
+    """Whether ``user`` may look a person up by identity code, for intake only."""
+    return is_staff(user) and user.role in INTAKE_ROLES
 
 
 def may_review_teams(user: User) -> bool:
@@ -233,17 +279,37 @@ def assignable_coordinators(user: User) -> QuerySet[User]:
     return people.order_by("last_name", "first_name", "pk")
 
 
+# Roles that run the organisation or watch over it rather than work with clients.
+NO_CLIENT_ROLES = frozenset({Role.ADMINISTRATOR, Role.DATA_PROTECTION})
+
+
+def may_read_access_log(user: User) -> bool:
+    """Whether ``user`` reads the access log of any client: the data-protection role alone
+    (each read is itself logged)."""
+    return is_staff(user) and user.role == Role.DATA_PROTECTION
+
+
+def sees_clients(user: User) -> bool:
+    """Whether any relation may open clients to ``user``: never to an administrator or a
+    superuser, whatever memberships they hold (the seed's superuser is for setup only)."""
+    return not user.is_superuser and user.role not in NO_CLIENT_ROLES
+
+
 def list_ground(user: User) -> str:
     """The ground written for a list of the user's caseload (a team lead's: their teams')."""
     return Ground.TEAM_LEAD if user.role == Role.TEAM_LEAD else Ground.DESIGNATED_COORDINATOR
 
 
 def visible_clients(user: User) -> QuerySet[Client]:
-    """Every client ``user`` may see, each annotated with ``access_ground``."""
-    if not is_staff(user):
-        return Client.objects.none()
+    """Every client ``user`` may see, each annotated with ``access_ground``. The organisation's
+    administrators and superusers see none: they run the system, not clients' cases."""
+    if not is_staff(user) or not sees_clients(user):
+        return Client.objects.annotate(  # type: ignore[no-redef]
+            access_ground=Value("", output_field=CharField())
+        ).none()
     open_assignments = Assignment.objects.filter(client=OuterRef("pk"), ended_on__isnull=True)
     own = Exists(open_assignments.filter(coordinator=user))
+    returning = Exists(ReturningClient.objects.filter(client=OuterRef("pk"), worker=user, confirmed_at__isnull=True))
     substitute = Exists(open_assignments.filter(coordinator__in=absent_coordinators_for(user)))
     led = ExpressionWrapper(
         Q(Exists(open_assignments.filter(coordinator__in=coordinators_led_by(user)))) | Q(team__in=teams_led_by(user)),
@@ -256,18 +322,31 @@ def visible_clients(user: User) -> QuerySet[Client]:
     on_care_team = Exists(
         CareTeamMember.objects.filter(active_on(timezone.localdate()), client=OuterRef("pk"), professional=user)
     )
-    consultation = Exists(
-        UserObjectPermission.objects.filter(
-            user=user,
-            permission__codename="view_client",
-            content_type__app_label="clients",
-            content_type__model="client",
-            object_pk=Cast(OuterRef("pk"), CharField()),
-        )
+    today = timezone.localdate()
+    consultation = ExpressionWrapper(
+        Q(closed_on__isnull=True)
+        & Q(
+            Exists(
+                Consultation.objects.filter(
+                    client=OuterRef("pk"),
+                    professional=user,
+                    starts_on__lte=today,
+                    ends_on__gte=today,
+                    revoked_at__isnull=True,
+                )
+            )
+        ),
+        output_field=BooleanField(),
     )
     return (
         Client.objects.annotate(
-            own=own, substitute=substitute, led=led, former=former, on_care_team=on_care_team, consultation=consultation
+            own=own,
+            returning=returning,
+            substitute=substitute,
+            led=led,
+            former=former,
+            on_care_team=on_care_team,
+            consultation=consultation,
         )
         .filter(
             Q(own=True)
@@ -279,6 +358,7 @@ def visible_clients(user: User) -> QuerySet[Client]:
         )
         .annotate(  # type: ignore[no-redef]  # declared on Client for the callers' sake
             access_ground=Case(
+                When(own=True, returning=True, then=Value(Ground.RETURNING_CLIENT)),
                 When(own=True, then=Value(Ground.DESIGNATED_COORDINATOR)),
                 When(led=True, then=Value(Ground.TEAM_LEAD)),
                 When(substitute=True, then=Value(Ground.SUBSTITUTE)),

@@ -4,14 +4,14 @@ check or the log. 404 for what the user may not see; 403 for a part of the recor
 action their ground does not allow."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from accounts.models import User
 from clients.models import Client
 
 from . import policy
-from .models import AccessEvent
+from .models import AccessEvent, Consultation, ReturningClient, Section
 from .services import record_access
 
 
@@ -45,3 +45,57 @@ def client_of(
     if client_pk is None:
         raise Http404
     return client_for_reading(user=user, pk=client_pk, what=what, section=section, may=may)
+
+
+def consultations_of(client: Client) -> QuerySet[Consultation]:
+    """The client's consultations, the newest first, with the people named (one query)."""
+    return client.consultations.select_related("professional", "granted_by", "revoked_by").order_by("-starts_on", "-pk")
+
+
+def consultation_for(*, user: User, pk: int, what: str) -> Consultation:
+    """A consultation opened through its client, by someone who manages the client: authorised
+    and logged; the consultation's ``client`` carries the ``access_ground``."""
+    client = client_of(Consultation, pk, user=user, what=what, section=Section.BASIC, may=policy.Ground.MAY_MANAGE)
+    consultation = Consultation.objects.select_related("professional").get(pk=pk)
+    consultation.client = client
+    return consultation
+
+
+ACCESS_LOG_PAGE = 200
+
+
+def access_log_for(*, user: User, client_pk: int) -> tuple[Client, list[AccessEvent]]:
+    """The latest events of a client's access log: for the data-protection role, of any
+    client; for the client's named worker, of their own client (to answer the client's
+    request). 404 for what the user may not see, 403 on another ground; the read is logged."""
+    if policy.may_read_access_log(user):
+        found = Client.objects.filter(pk=client_pk).first()
+        if found is None:
+            raise Http404
+        client = found
+        record_access(
+            actor=user,
+            client=client,
+            action=AccessEvent.Action.VIEW,
+            what="access_log",
+            ground=policy.Ground.DATA_PROTECTION,
+        )
+    else:
+        client = client_for_reading(
+            user=user, pk=client_pk, what="access_log", may=frozenset({policy.Ground.DESIGNATED_COORDINATOR})
+        )
+    events = list(
+        AccessEvent.objects.filter(client=client)
+        .select_related("actor", "grantee")
+        .order_by("-at", "-pk")[:ACCESS_LOG_PAGE]
+    )
+    return client, events
+
+
+def returning_client_for(*, user: User, pk: int, what: str) -> ReturningClient:
+    """A returning-client record, opened through its client by someone who manages the client
+    (its team's lead): authorised and logged; its ``client`` carries the ``access_ground``."""
+    client = client_of(ReturningClient, pk, user=user, what=what, section=Section.BASIC, may=policy.Ground.MAY_MANAGE)
+    returning = ReturningClient.objects.select_related("opened_by", "worker").get(pk=pk)
+    returning.client = client
+    return returning

@@ -1,4 +1,5 @@
 from collections.abc import Iterable
+from datetime import date
 
 from accounts.models import User
 from clients.models import Client
@@ -6,9 +7,12 @@ from clients.models import Client
 from .models import AccessEvent
 
 
-def record_access(*, actor: User, client: Client, action: str, what: str, ground: str) -> AccessEvent:
-    """Logs one access to a client's data; called by the service or selector that does it."""
-    return AccessEvent.objects.create(actor=actor, client=client, action=action, what=what, ground=ground)
+def record_access(*, actor: User, client: Client, action: str, what: str, ground: str, reason: str = "") -> AccessEvent:
+    """Logs one access to a client's data (with its purpose, where it is not the ground's
+    own); called by the service or selector that does it."""
+    return AccessEvent.objects.create(
+        actor=actor, client=client, action=action, what=what, ground=ground, reason=reason
+    )
 
 
 def record_list_access(*, actor: User, clients: Iterable[Client], what: str, ground: str | None = None) -> None:
@@ -19,4 +23,55 @@ def record_list_access(*, actor: User, clients: Iterable[Client], what: str, gro
             actor=actor, client=client, action=AccessEvent.Action.LIST, what=what, ground=ground or client.access_ground
         )
         for client in clients
+    )
+
+
+def _record_changes(
+    *,
+    action: str,
+    by: User,
+    grants: Iterable[tuple[User, Client | int]],
+    what: str,
+    ground: str,
+    reason: str,
+    until: date | None,
+) -> list[AccessEvent]:
+    return AccessEvent.objects.bulk_create(
+        AccessEvent(
+            actor=by,
+            grantee=grantee,
+            client_id=client if isinstance(client, int) else client.pk,
+            action=action,
+            what=what,
+            ground=ground,
+            reason=reason,
+            until=until,
+        )
+        for grantee, client in grants
+    )
+
+
+def record_grant(
+    *,
+    by: User,
+    grants: Iterable[tuple[User, Client | int]],
+    what: str,
+    ground: str,
+    reason: str = "",
+    until: date | None = None,
+) -> list[AccessEvent]:
+    """Logs that ``by`` widened access: each grantee now sees the client (a ``Client`` or its
+    primary key) paired with them, on ``ground`` (the actor's), for ``what`` and ``reason``,
+    until ``until`` where the access ends by itself. One insert whatever the number."""
+    return _record_changes(
+        action=AccessEvent.Action.GRANT, by=by, grants=grants, what=what, ground=ground, reason=reason, until=until
+    )
+
+
+def record_revoke(
+    *, by: User, grants: Iterable[tuple[User, Client | int]], what: str, ground: str, reason: str = ""
+) -> list[AccessEvent]:
+    """Logs that each grantee no longer sees the client paired with them, by ``by``'s act."""
+    return _record_changes(
+        action=AccessEvent.Action.REVOKE, by=by, grants=grants, what=what, ground=ground, reason=reason, until=None
     )

@@ -1,7 +1,14 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
 from .models import User
+
+# What only a superuser (the setup account) changes: who is a superuser or on the admin site and
+# with which permissions. The day-to-day administrator cannot raise anyone, themselves included.
+SUPERUSER_ONLY_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
 
 
 @admin.register(User)
@@ -9,3 +16,11 @@ class UserAdmin(BaseUserAdmin[User]):
     list_display = ("username", "first_name", "last_name", "role", "profession", "is_active")
     list_filter = ("role", "profession", "is_active")
     fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("Caseflow", {"fields": ("role", "profession", "language")}))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return fields
+        # Nobody changes their own role: a new role is given by someone else.
+        own = ("role",) if obj is not None and obj.pk == request.user.pk else ()
+        return (*fields, *SUPERUSER_ONLY_FIELDS, *own)

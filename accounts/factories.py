@@ -34,6 +34,13 @@ class TeamMemberFactory(UserFactory):
 
 
 class AdministratorFactory(UserFactory):
+    """The organisation's day-to-day administrator: on the admin site with the permissions
+    the seed gives, never a superuser."""
+
     role = Role.ADMINISTRATOR
     is_staff = True
-    is_superuser = True
+    is_superuser = False
+
+
+class DataProtectionFactory(UserFactory):
+    role = Role.DATA_PROTECTION

@@ -11,6 +11,9 @@ class Role(models.TextChoices):
     TEAM_LEAD = "team_lead", _("Team lead")
     TEAM_MEMBER = "team_member", _("Team member")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # Reads the access log to answer clients' requests and to oversee use; sees no client
+    # records, and every read of the log is itself logged.
+    DATA_PROTECTION = "data_protection", _("Data protection officer")
     CLIENT = "client", _("Client")
 
 

@@ -7,7 +7,7 @@ from knox.models import AuthToken
 from .models import Role, User
 
 # Where each role starts its day; the administrator has a page of its own.
-START_PAGES = {Role.TEAM_LEAD: "team-review", Role.ADMINISTRATOR: None}
+START_PAGES = {Role.TEAM_LEAD: "team-review", Role.ADMINISTRATOR: None, Role.DATA_PROTECTION: "access-log"}
 
 
 def start_page(user: User) -> str | None:

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access.decorators import StaffRequest, staff_required
 from access.portal import is_portal_user
@@ -14,6 +14,7 @@ from . import selectors, services
 from .models import User
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The start page: a client's is their portal; staff go to their role's start page."""
     if is_portal_user(request.user):
@@ -28,6 +29,7 @@ def _staff_home(request: StaffRequest) -> HttpResponse:
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def second_factor(request: StaffRequest) -> HttpResponse:
     """The code from the authenticator app after the password; on the first visit, the key to
     add to the app (enrolment), confirmed by its first code."""

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_LOGINS = ("coordinator", "coordinator2", "lead", "member", "admin")
+DEMO_LOGINS = ("coordinator", "coordinator2", "lead", "member", "admin", "dataprotection")
 
 
 def _applied_migrations(uri: str) -> set[tuple[str, str]]:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("second-factor/", account_views.second_factor, name="second-factor"),
     path("i18n/setlang/", account_views.choose_language, name="set_language"),
     *[path("", include(f"{app}.urls")) for app in APPS],
+    path("", include("access.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from access import policy
+from access import grants, policy
 from access import selectors as access_selectors
 from access.decorators import staff_user
 from access.models import Section
@@ -203,8 +203,9 @@ class ClientDetailView(generics.RetrieveUpdateAPIView[Client]):
 
 
 class ClientSearchView(generics.ListAPIView[Client]):
-    """Clients you may see whose name is like ``q`` (typos and å/ä/ö tolerated), or the one
-    client with the exact identity code ``q`` (any client: intake must find existing ones)."""
+    """Clients you may see whose name is like ``q`` (typos and å/ä/ö tolerated), or the client
+    you may see with the exact identity code ``q`` (throttled; intake looks up any client
+    through ``intake/lookup/``)."""
 
     serializer_class = CaseloadClientSerializer
     pagination_class = None
@@ -216,9 +217,40 @@ class ClientSearchView(generics.ListAPIView[Client]):
     def get_queryset(self) -> Any:
         user, query = staff_user(self.request), self.request.query_params.get("q", "")
         if selectors.IDENTITY_CODE.match(query.strip()):
-            found = selectors.find_by_identity_code(user=user, code=query)
-            return [found] if found else []
+            return selectors.visible_by_identity_code(user=user, code=query)
         return selectors.search_clients(user=user, query=query)
+
+
+class IdentityLookupInputSerializer(StrictSerializer):
+    identity_code = serializers.CharField(max_length=20)
+
+
+class LookupClientSerializer(serializers.ModelSerializer[Client]):
+    class Meta:
+        model = Client
+        fields = ["id", "first_name", "last_name", "date_of_birth", "municipality"]
+
+
+class IdentityLookupSerializer(serializers.Serializer[Any]):
+    exists = serializers.BooleanField()
+    client = LookupClientSerializer(allow_null=True, help_text="Only where you may see the client.")
+    team = serializers.CharField(help_text="The team that holds a client you may not see.")
+    contact = serializers.CharField(help_text="Whom to contact about a client you may not see: the team's leads.")
+
+
+class IntakeLookupView(APIView):
+    """Intake's lookup of a person by personal identity code (coordinators and team leads;
+    throttled per user; logged with its purpose). For a client you may not see it tells only
+    that they exist and which team to contact."""
+
+    @extend_schema(request=IdentityLookupInputSerializer, responses={200: IdentityLookupSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = IdentityLookupInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        found = selectors.look_up_identity_code(
+            user=staff_user(request), code=serializer.validated_data["identity_code"]
+        )
+        return Response(IdentityLookupSerializer(found).data)
 
 
 class ContactSerializer(StrictModelSerializer):
@@ -267,6 +299,11 @@ class IntakeSerializer(StrictSerializer):
     client = ClientSerializer(required=False)
     coordinator_id = serializers.IntegerField(required=False, help_text="The named worker; you by default.")
     no_named_worker_reason = serializers.CharField(required=False, allow_blank=False)
+    returning_reason = serializers.CharField(
+        required=False,
+        max_length=2000,
+        help_text="For a former client you have no ground on: why their relationship is reopened.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if sum(name in attrs for name in ("client_id", "identity_code", "client")) != 1:
@@ -300,6 +337,7 @@ class IntakeView(APIView):
             new_client=data.get("client"),
             coordinator=self._coordinator(user, data.get("coordinator_id")) if new else None,
             no_named_worker_reason=data.get("no_named_worker_reason", ""),
+            returning_reason=data.get("returning_reason", ""),
         )
         return Response(
             {"client_id": client.pk, "contact": ContactSerializer(contact).data}, status=status.HTTP_201_CREATED
@@ -314,6 +352,17 @@ class IntakeView(APIView):
             message = "Name the coordinator." if coordinator_id is None else "Not a coordinator of your team."
             raise serializers.ValidationError({"coordinator_id": [message]})
         return coordinator
+
+
+class ReturningClientConfirmView(APIView):
+    """A lead of the client's team confirms a returning client reopened by a new worker."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request, pk: int) -> Response:
+        user = staff_user(request)
+        returning = access_selectors.returning_client_for(user=user, pk=pk, what="api.returning_client.confirm")
+        grants.confirm_returning_client(returning=returning, by=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class NamedWorkerInputSerializer(StrictSerializer):

@@ -15,6 +15,12 @@ urlpatterns = [
     path("clients/<int:pk>/closure/", api.ClientClosureView.as_view(), name="api-client-closure"),
     path("clients/<int:pk>/reopen/", api.ClientReopenView.as_view(), name="api-client-reopen"),
     path("intake/", api.IntakeView.as_view(), name="api-intake"),
+    path(
+        "returning-clients/<int:pk>/confirm/",
+        api.ReturningClientConfirmView.as_view(),
+        name="api-returning-client-confirm",
+    ),
+    path("intake/lookup/", api.IntakeLookupView.as_view(), name="api-intake-lookup"),
     path("handovers/", api.HandoverView.as_view(), name="api-handover"),
     path("referrals/overdue/", api.OverdueReferralsView.as_view(), name="api-referrals-overdue"),
     path("referrals/<int:pk>/", api.ReferralDetailView.as_view(), name="api-referral-detail"),

@@ -52,7 +52,16 @@ class IntakeForm(forms.Form):
         label=_("Personal identity code of an existing client"),
         required=False,
         max_length=11,
-        help_text=_("Finds any client, also one with another coordinator."),
+        help_text=_("Finds any client. For a client you do not work with, you learn only which team to contact."),
+    )
+    returning_reason = forms.CharField(
+        label=_("Reason for reopening a former client's relationship"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only for a former client you have not worked with: their last team lead is told, and confirms "
+            "before you see the earlier contacts and closing notes."
+        ),
     )
     coordinator = PersonChoiceField(
         label=_("Named worker"),
@@ -97,6 +106,12 @@ class IntakeForm(forms.Form):
             self.add_error("no_named_worker_reason", _("Leave this empty when a named worker is chosen."))
         elif not data.get("coordinator") and not reason:
             self.add_error("coordinator", _("Choose the named worker, or give the reason why none is needed."))
+
+
+class IdentityLookupForm(forms.Form):
+    """Intake's lookup of a person by identity code."""
+
+    existing_identity_code = forms.CharField(label=_("Personal identity code"), max_length=20)
 
 
 class AssignForm(forms.Form):
@@ -213,3 +228,20 @@ class ClosureForm(forms.Form):
     )
     closed_on = forms.DateField(label=_("Closing date"), widget=date_input())
     confirm = forms.BooleanField(label=_("Yes, close the client relationship"))
+
+
+class ConsultationForm(forms.Form):
+    """A one-off consultation of the client's basic details and assessment."""
+
+    professional = PersonChoiceField(label=_("Professional"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    ends_on = forms.DateField(
+        label=_("Ends on"),
+        required=False,
+        widget=date_input(),
+        help_text=_("Leave empty for the default length. A consultation lasts at most the configured number of days."),
+    )
+
+    def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["professional"].queryset = people  # type: ignore[attr-defined]

@@ -1,11 +1,15 @@
 """Reads of client data, scoped to what the user may see and logged where they show it."""
 
 import re
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import (
     Count,
@@ -34,6 +38,7 @@ from access import selectors as access_selectors
 from access.models import AccessEvent, Section
 from access.services import record_access, record_list_access
 from accounts.models import User
+from core.errors import RateLimitedError
 
 from .models import (
     Assignment,
@@ -181,13 +186,86 @@ def search_clients(*, user: User, query: str, limit: int = 20) -> list[Client]:
     return found
 
 
+def _count_identity_lookup(user: User) -> None:
+    """At most ``IDENTITY_LOOKUPS_PER_MINUTE`` identity-code lookups per user in a minute
+    (a fixed window in the cache): a walk over the numbers of one birth date needs hundreds."""
+    window = int(time.time() // 60)
+    key = f"identity-lookups:{user.pk}:{window}"
+    cache.add(key, 0, timeout=120)
+    if cache.incr(key) > settings.IDENTITY_LOOKUPS_PER_MINUTE:
+        raise RateLimitedError(_("Too many identity code lookups. Wait a minute and try again."))
+
+
+def _normalised_identity_code(code: str) -> str:
+    code = code.strip().upper()
+    if not IDENTITY_CODE.match(code):
+        raise ValidationError({"identity_code": _("Enter a personal identity code, for example 131052-308T.")})
+    return code
+
+
+@dataclass(frozen=True)
+class IdentityLookup:
+    """What an intake lookup by identity code tells: the client, where the caller may see them;
+    otherwise only whether a client exists and whom to contact (the team that holds them)."""
+
+    exists: bool
+    client: Client | None = None
+    team: str = ""
+    contact: str = ""
+
+
+def look_up_identity_code(*, user: User, code: str) -> IdentityLookup:
+    """Intake's lookup of a person by identity code: for the roles that do intake only,
+    throttled per user, logged with its purpose. A caller without a ground learns that a client
+    exists and who to contact, never the name or the date of birth."""
+    if not policy.may_look_up_identity_codes(user):
+        raise PermissionDenied
+    code = _normalised_identity_code(code)
+    _count_identity_lookup(user)
+    found = Client.objects.filter(identity_code=code).select_related("team").first()
+    if found is None:
+        return IdentityLookup(exists=False)
+    visible = policy.visible_clients(user).filter(pk=found.pk).first()
+    record_access(
+        actor=user,
+        client=found,
+        action=AccessEvent.Action.VIEW,
+        what="intake.lookup",
+        ground=visible.access_ground if visible is not None else policy.Ground.INTAKE,
+        reason="intake",
+    )
+    if visible is not None:
+        return IdentityLookup(exists=True, client=visible)
+    return IdentityLookup(exists=True, team=found.team.name if found.team else "", contact=_team_contact(found))
+
+
+def _team_contact(client: Client) -> str:
+    """Whom to contact about a client one may not see: the leads of the team that holds them."""
+    if client.team is None:
+        return ""
+    leads = policy.leads_of_team(client.team).order_by("last_name", "first_name")
+    return ", ".join(lead.get_full_name() or lead.username for lead in leads)
+
+
+def visible_by_identity_code(*, user: User, code: str) -> list[Client]:
+    """The client with this exact identity code, if ``user`` may see them (the general search):
+    throttled as every identity-code lookup, and logged where shown."""
+    _count_identity_lookup(user)
+    found = list(policy.visible_clients(user).filter(identity_code=_normalised_identity_code(code)))
+    record_list_access(actor=user, clients=found, what="search.identity_code")
+    return found
+
+
 def find_by_identity_code(*, user: User, code: str) -> Client | None:
     """The client with this exact identity code, among all clients: intake must find an
-    existing client to attach a contact to, whoever their coordinator is. The lookup is logged
-    when it finds someone."""
+    existing client to attach a contact to, whoever their coordinator is. For the roles that do
+    intake only, throttled, and logged when it finds someone."""
+    if not policy.may_look_up_identity_codes(user):
+        raise PermissionDenied
     code = code.strip().upper()
     if not IDENTITY_CODE.match(code):
         return None
+    _count_identity_lookup(user)
     client = Client.objects.filter(identity_code=code).first()
     if client is not None:
         record_access(
@@ -196,6 +274,7 @@ def find_by_identity_code(*, user: User, code: str) -> Client | None:
             action=AccessEvent.Action.VIEW,
             what="intake.identity_code",
             ground=policy.Ground.INTAKE,
+            reason="intake",
         )
     return client
 

@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from access import grants
 from access import selectors as access_selectors
+from access.grants import end_consultations
 from access.models import AccessEvent
 from access.policy import Ground
 from access.services import record_access
@@ -178,6 +180,28 @@ def assign_coordinator(
     client, so of two concurrent calls one wins and the other gets a clear error."""
     ensure_open(client)
     check_named_worker(client=client, coordinator=coordinator)
+    with grants.recording_grants(
+        by=by,
+        grantees=[coordinator, *grants.sees_through(coordinator)],
+        what="assignment",
+        ground=ground,
+        reason=reason,
+        clients=[client.pk],
+    ):
+        assignment = _open_assignment(
+            client=client, coordinator=coordinator, started_on=started_on, by=by, reason=reason, note=handover_note
+        )
+    if client.no_named_worker_reason:
+        Client.objects.filter(pk=client.pk).update(no_named_worker_reason="")
+        client.no_named_worker_reason = ""
+    _new_worker_message(client, coordinator).save()
+    record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="assignment", ground=ground)
+    return assignment
+
+
+def _open_assignment(
+    *, client: Client, coordinator: User, started_on: date, by: User, reason: str, note: str
+) -> Assignment:
     current = Assignment.objects.select_for_update().filter(client=client, ended_on__isnull=True).first()
     if current is not None:
         if current.coordinator_id == coordinator.pk:
@@ -194,18 +218,13 @@ def assign_coordinator(
                 coordinator=coordinator,
                 started_on=started_on,
                 reason=reason,
-                handover_note=handover_note,
+                handover_note=note,
                 handed_over_by=by if current is not None else None,
             )
     except IntegrityError as error:
         raise ValidationError(
             _("The client was assigned to another coordinator at the same moment."), code="assigned_concurrently"
         ) from error
-    if client.no_named_worker_reason:
-        Client.objects.filter(pk=client.pk).update(no_named_worker_reason="")
-        client.no_named_worker_reason = ""
-    _new_worker_message(client, coordinator).save()
-    record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="assignment", ground=ground)
     return assignment
 
 
@@ -279,11 +298,13 @@ def intake(
     new_client: dict[str, Any] | None = None,
     coordinator: User | None = None,
     no_named_worker_reason: str = "",
+    returning_reason: str = "",
 ) -> tuple[Client, Contact]:
     """Records a contact (yhteydenotto) on the client it is about: one the user sees
     (``client_id``), the one with this identity code, or a new client opened from the contact
     with ``coordinator`` as named worker (``by`` when not given) or the reason none is needed.
-    All or nothing: a refused contact leaves no new client behind."""
+    All or nothing: a refused contact leaves no new client behind. A closed client the caller
+    has no ground on is reopened only as a returning client, with ``returning_reason``."""
     if new_client is not None:
         try:
             client = create_client(
@@ -308,7 +329,26 @@ def intake(
         if found is None:
             raise ValidationError({"identity_code": _("No client has this personal identity code.")})
         client = found
+    if client.is_closed and grants.may_reopen_as_returning(by, client):
+        _reopen_returning(client=client, by=by, contact=contact, coordinator=coordinator, reason=returning_reason)
     return client, record_contact(client=client, by=by, ground=Ground.INTAKE, **contact)
+
+
+def _reopen_returning(
+    *, client: Client, by: User, contact: dict[str, Any], coordinator: User | None, reason: str
+) -> None:
+    """A closed client the caller had no ground on comes back: reopened on the ground
+    *returning client*, with the reason, the client's last team lead told (``access.grants``)."""
+    worker = coordinator or (by if by.role == Role.COORDINATOR else None)
+    returning = grants.record_returning_client(client=client, by=by, worker=worker, reason=reason)
+    assert client.closed_on is not None
+    reopen_client(
+        client=client,
+        by=by,
+        ground=Ground.RETURNING_CLIENT,
+        opened_on=max(contact.get("contacted_on") or returning.opened_on, client.closed_on),
+        coordinator=worker,
+    )
 
 
 @transaction.atomic
@@ -366,10 +406,14 @@ def hand_over(
         )
     if errors:
         raise ValidationError({"clients": errors})
-    Assignment.objects.filter(pk__in=[a.pk for a in current.values()]).update(
-        ended_on=on, end_reason=AssignmentEnd.HANDOVER
-    )
-    created = Assignment.objects.bulk_create(new)
+    grantees = {user.pk: user for coordinator in to for user in (coordinator, *grants.sees_through(coordinator))}
+    with grants.recording_grants(
+        by=by, grantees=list(grantees.values()), what="handover", ground=ground, reason=note, clients=list(by_pk)
+    ):
+        Assignment.objects.filter(pk__in=[a.pk for a in current.values()]).update(
+            ended_on=on, end_reason=AssignmentEnd.HANDOVER
+        )
+        created = Assignment.objects.bulk_create(new)
     coordinators = {user.pk: user for user in to}
     ClientMessage.objects.bulk_create(_new_worker_message(a.client, coordinators[a.coordinator_id]) for a in created)
     Client.objects.filter(pk__in=list(by_pk)).exclude(no_named_worker_reason="").update(no_named_worker_reason="")
@@ -526,6 +570,7 @@ def close_client(
     client.closed_on = closed_on
     client.save(update_fields=["closed_on", "updated_at"])
     cancel_reminders(client)
+    end_consultations(client=client, by=by, ground=ground)
     with override(client.preferred_language):
         _message(
             client,

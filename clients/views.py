@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from access import policy
+from access import grants, policy
 from access import selectors as access_selectors
 from access.decorators import StaffRequest, staff_required
 from access.models import Section
+from accounts import selectors as account_selectors
 from accounts.models import User
 from assessments import selectors as assessment_selectors
 from core.pages import NOT_SENT, Outcome, Undone, submit
@@ -38,9 +39,11 @@ from .forms import (
     AssignForm,
     ClientForm,
     ClosureForm,
+    ConsultationForm,
     ContactForm,
     HandoverForm,
     HandoverScope,
+    IdentityLookupForm,
     IncomingReferralForm,
     IntakeForm,
     IntakeMode,
@@ -69,11 +72,13 @@ def _client_url(client: Client, section: str = "") -> str:
 
 
 @staff_required
+@require_GET
 def my_caseload(request: StaffRequest) -> HttpResponse:
     return _caseload(request, request.user.pk)
 
 
 @staff_required
+@require_GET
 def caseload_of(request: StaffRequest, coordinator_id: int) -> HttpResponse:
     return _caseload(request, coordinator_id)
 
@@ -215,11 +220,18 @@ def _client_page(
         "client_messages": selectors.messages_to(client) if shows_contacts else [],
         "can_change": can_change,
         "can_manage": policy.may_manage(client),
+        "consultations": access_selectors.consultations_of(client) if policy.may_manage(client) else [],
+        "pending_return": grants.pending_return_of(client),
+        # The named worker answers the client's request of who has processed their data.
+        "shows_access_log": client.access_ground == policy.Ground.DESIGNATED_COORDINATOR,
+        "shows_earlier_relationships": policy.shows_earlier_relationships(client),
         "can_reopen": policy.may_reopen(client),
         "ground_label": policy.Ground.LABELS[client.access_ground],
         "today": today,
         "conflict": outcome.conflict,
     }
+    if policy.may_manage(client):
+        context["consultation_form"] = ConsultationForm(prefix="consultation", people=account_selectors.professionals())
     if can_change:
         context["contact_form"] = ContactForm(prefix="contact", initial={"contacted_on": today})
         context["outgoing_form"] = OutgoingReferralForm(prefix="outgoing", initial={"sent_on": today})
@@ -230,6 +242,7 @@ def _client_page(
 
 
 @staff_required
+@require_GET
 def client_detail(request: StaffRequest, pk: int) -> HttpResponse:
     client = access_selectors.client_for_reading(user=request.user, pk=pk, what="client.overview")
     return _client_page(request, client)
@@ -414,6 +427,56 @@ def client_named_worker(request: StaffRequest, pk: int) -> HttpResponse:
     return render(request, "clients/named_worker.html", context, status=outcome.status)
 
 
+@staff_required
+@require_POST
+def client_consultation_create(request: StaffRequest, pk: int) -> HttpResponse:
+    """Grants a one-off consultation of the client's record (those who manage the client)."""
+    user = request.user
+    client = access_selectors.client_for_reading(
+        user=user, pk=pk, what="client.consultation", may=policy.Ground.MAY_MANAGE
+    )
+    form = ConsultationForm(request.POST, prefix="consultation", people=account_selectors.professionals())
+    outcome = submit(
+        lambda: grants.grant_consultation(client=client, by=user, ground=client.access_ground, **form.cleaned_data),
+        form,
+        check=partial(services.ensure_open, client),
+    )
+    if not outcome.done:
+        return _client_page(request, client, outcome, bound={"consultation_form": form})
+    messages.success(request, _("The consultation was granted."))
+    return redirect(_client_url(client, "consultations"))
+
+
+@staff_required
+@require_POST
+def consultation_revoke(request: StaffRequest, pk: int) -> HttpResponse:
+    """Ends a consultation now (those who manage the client)."""
+    user = request.user
+    consultation = access_selectors.consultation_for(user=user, pk=pk, what="consultation.revoke")
+    client = consultation.client
+    outcome = submit(
+        lambda: grants.revoke_consultation(consultation=consultation, by=user, ground=client.access_ground)
+    )
+    if not outcome.done:
+        return _client_page(request, client, outcome)
+    messages.success(request, _("The consultation was revoked."))
+    return redirect(_client_url(client, "consultations"))
+
+
+@staff_required
+@require_POST
+def returning_client_confirm(request: StaffRequest, pk: int) -> HttpResponse:
+    """A lead of the client's team confirms a returning client reopened by a new worker."""
+    user = request.user
+    returning = access_selectors.returning_client_for(user=user, pk=pk, what="returning_client.confirm")
+    client = returning.client
+    outcome = submit(lambda: grants.confirm_returning_client(returning=returning, by=user))
+    if not outcome.done:
+        return _client_page(request, client, outcome)
+    messages.success(request, _("The returning client was confirmed."))
+    return redirect(_client_url(client))
+
+
 def _after_change(request: StaffRequest, client: Client) -> HttpResponse:
     """To the client's page, or to the caseload if the change ended the user's policy."""
     if selectors.sees_client(user=request.user, pk=client.pk):
@@ -502,6 +565,8 @@ def intake(request: StaffRequest) -> HttpResponse:
             query=query,
             results=selectors.search_clients(user=user, query=query) if query else [],
         )
+    if request.POST.get("action") == "lookup":
+        return _intake_lookup(request, coordinators)
     contact_form = ContactForm(request.POST)
     intake_form = IntakeForm(request.POST, coordinators=coordinators)
     new = request.POST.get("mode") == IntakeMode.NEW
@@ -515,9 +580,36 @@ def intake(request: StaffRequest) -> HttpResponse:
         rename=INTAKE_FIELDS,
     )
     if outcome.done:
-        return _after_intake(request, outcome.result)
+        return _after_intake(request, outcome.result, typed_in=new)
     return _intake_page(
-        request, contact_form=contact_form, intake_form=intake_form, client_form=client_form, status=outcome.status
+        request,
+        contact_form=contact_form,
+        intake_form=intake_form,
+        client_form=client_form,
+        status=outcome.status,
+        conflict=outcome.conflict,
+    )
+
+
+def _intake_lookup(request: StaffRequest, coordinators: QuerySet[User]) -> HttpResponse:
+    """The intake page's lookup by identity code: what the caller may know of the person, with
+    the rest of the form kept as typed."""
+    form = IdentityLookupForm(request.POST)
+    outcome = submit(
+        lambda: selectors.look_up_identity_code(user=request.user, code=form.cleaned_data["existing_identity_code"]),
+        form,
+        rename=INTAKE_FIELDS,
+    )
+    typed = request.POST.dict()
+    return _intake_page(
+        request,
+        contact_form=ContactForm(initial=typed),
+        intake_form=IntakeForm(initial=typed, coordinators=coordinators),
+        client_form=ClientForm(initial=typed),
+        status=outcome.status if not outcome.done else HTTPStatus.OK,
+        conflict="" if outcome.done else outcome.conflict,
+        lookup=outcome.result if outcome.done else None,
+        lookup_form=form,
     )
 
 
@@ -535,18 +627,25 @@ def _record_intake(
         new_client=client_form.cleaned_data if client_form is not None else None,
         coordinator=data["coordinator"],
         no_named_worker_reason=data["no_named_worker_reason"],
+        returning_reason="" if new else data["returning_reason"],
     )
     return client
 
 
-def _after_intake(request: StaffRequest, client: Client) -> HttpResponse:
+def _after_intake(request: StaffRequest, client: Client, *, typed_in: bool) -> HttpResponse:
     if selectors.sees_client(user=request.user, pk=client.pk):
         messages.success(request, _("The contact was recorded."))
         return redirect(_client_url(client))
+    if typed_in:  # a new client the caller has just written in, given to a colleague
+        messages.success(
+            request,
+            _("The contact was recorded for %(name)s. Their named worker or team lead sees it on the client's page.")
+            % {"name": client.full_name},
+        )
+        return redirect("intake")
+    # A client the caller may not see: the message does not name them.
     messages.success(
-        request,
-        _("The contact was recorded for %(name)s. Their named worker or team lead sees it on the client's page.")
-        % {"name": client.full_name},
+        request, _("The contact was recorded. The client's named worker or team lead sees it on the client's page.")
     )
     return redirect("intake")
 
@@ -560,8 +659,14 @@ def _intake_page(
     query: str = "",
     results: Iterable[Client] = (),
     status: int = HTTPStatus.OK,
+    conflict: str = "",
+    lookup: selectors.IdentityLookup | None = None,
+    lookup_form: IdentityLookupForm | None = None,
 ) -> HttpResponse:
     context = {
+        "conflict": conflict,
+        "lookup": lookup,
+        "lookup_form": lookup_form,
         "contact_form": contact_form,
         "intake_form": intake_form,
         "client_form": client_form,

@@ -8,7 +8,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import ConflictError
+from .errors import ConflictError, RateLimitedError
 
 
 class ConflictAPIError(APIException):
@@ -16,11 +16,18 @@ class ConflictAPIError(APIException):
     default_code = "conflict"
 
 
+class RateLimitedAPIError(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "rate_limited"
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """A domain rule broken in a service (Django's ValidationError) is a 400 with field errors,
-    like a serializer's; a state conflict is a 409."""
+    like a serializer's; a state conflict is a 409; too many lookups a 429."""
     if isinstance(exc, ConflictError):
         exc = ConflictAPIError(exc.message)
+    elif isinstance(exc, RateLimitedError):
+        exc = RateLimitedAPIError(exc.message)
     elif isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = ValidationError(detail)

@@ -5,3 +5,12 @@ class ConflictError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class RateLimitedError(Exception):
+    """Too many requests of a kind by one user in a while (a lookup that could be walked). The
+    API answers 429; a page shows the message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

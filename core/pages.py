@@ -10,7 +10,7 @@ from typing import Any, Literal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .errors import ConflictError
+from .errors import ConflictError, RateLimitedError
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,8 @@ def submit[T](
         return Done(action())
     except ConflictError as error:
         return Undone(status=HTTPStatus.CONFLICT, conflict=error.message)
+    except RateLimitedError as error:
+        return Undone(status=HTTPStatus.TOO_MANY_REQUESTS, conflict=error.message)
     except ValidationError as error:
         owners = [form for form in forms_ if isinstance(form, forms.BaseForm)]
         if owners:

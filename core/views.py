@@ -4,6 +4,7 @@ from django.db.models import Max
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from caseflow.celery import app as celery_app
 
@@ -32,6 +33,7 @@ def _broker_status() -> str:
 
 
 @never_cache
+@require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and operators: 200 when the database and the broker answer."""
     database = "ok" if _database_ok() else "down"

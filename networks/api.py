@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from access import grants, policy
 from access import selectors as access_selectors
 from access.decorators import staff_user
-from access.models import Section
+from access.models import Consultation, Section
 from accounts import selectors as account_selectors
 from accounts.models import User
 from core.api import StrictModelSerializer, StrictSerializer
@@ -333,23 +333,63 @@ class ClientDecisionsView(APIView):
 
 class ConsultationInputSerializer(StrictSerializer):
     professional = serializers.IntegerField()
+    reason = serializers.CharField(max_length=1000)
+    starts_on = serializers.DateField(required=False)
+    ends_on = serializers.DateField(required=False)
+
+
+class ConsultationSerializer(serializers.ModelSerializer[Consultation]):
+    professional_name = serializers.CharField(source="professional.get_full_name", read_only=True)
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "professional",
+            "professional_name",
+            "granted_by",
+            "reason",
+            "starts_on",
+            "ends_on",
+            "revoked_at",
+            "revoked_by",
+        ]
 
 
 class ConsultationView(APIView):
-    """A one-off grant of one client's basic details and assessment to a professional."""
+    """One-off consultations of a client's basic details and assessment: listed to, and granted
+    by, those who manage the client; each lasts at most the configured number of days."""
 
-    @extend_schema(request=ConsultationInputSerializer, responses={204: None})
+    @extend_schema(responses=ConsultationSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        client = access_selectors.client_for_reading(
+            user=staff_user(request), pk=pk, what="api.client.consultations", may=policy.Ground.MAY_MANAGE
+        )
+        return Response(ConsultationSerializer(access_selectors.consultations_of(client), many=True).data)
+
+    @extend_schema(request=ConsultationInputSerializer, responses={201: ConsultationSerializer})
     def post(self, request: Request, pk: int) -> Response:
         client = access_selectors.client_for_reading(
             user=staff_user(request), pk=pk, what="api.client.consultation", may=policy.Ground.MAY_MANAGE
         )
         serializer = ConsultationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        professional = account_selectors.user_named(serializer.validated_data["professional"], field="professional")
-        grants.grant_consultation(
-            client=client,
-            professional=professional,
-            by=staff_user(request),
-            ground=client.access_ground,
+        data = serializer.validated_data
+        professional = account_selectors.user_named(data.pop("professional"), field="professional")
+        consultation = grants.grant_consultation(
+            client=client, professional=professional, by=staff_user(request), ground=client.access_ground, **data
         )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(ConsultationSerializer(consultation).data, status=status.HTTP_201_CREATED)
+
+
+class ConsultationRevokeView(APIView):
+    """Ends a consultation now (those who manage the client)."""
+
+    @extend_schema(request=None, responses={200: ConsultationSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        user = staff_user(request)
+        consultation = access_selectors.consultation_for(user=user, pk=pk, what="api.consultation.revoke")
+        revoked = grants.revoke_consultation(
+            consultation=consultation, by=user, ground=consultation.client.access_ground
+        )
+        return Response(ConsultationSerializer(revoked).data)

@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import grants
 from access.models import AccessEvent, Section
 from access.policy import is_staff
-from access.services import record_access
+from access.services import record_access, record_grant
 from accounts.models import Role, User
 from clients.models import Client
 from clients.services import ensure_open
@@ -58,7 +59,15 @@ def add_to_care_team(
         added_by=by,
     )
     member.full_clean(validate_constraints=False)
-    member.save()
+    # Joining the care team opens the client to the professional: nobody adds themselves, and
+    # the access it gives is logged as a grant (from its start, where that is still to come).
+    grants.refuse_self_grant(by=by, grantee=professional)
+    with grants.recording_grants(
+        by=by, grantees=[professional], what="care_team", ground=ground, reason=role, clients=[client.pk]
+    ):
+        member.save()
+    if started_on > timezone.localdate():
+        record_grant(by=by, grants=[(professional, client)], what="care_team", ground=ground, reason=role)
     record_access(actor=by, client=client, action=AccessEvent.Action.DISCLOSE, what="care_team", ground=ground)
     return member
 
@@ -68,7 +77,10 @@ def end_care_team_membership(*, member: CareTeamMember, ended_on: date, by: User
     if ended_on < member.started_on:
         raise ValidationError({"ended_on": _("The role cannot end before it started.")})
     member.ended_on = ended_on
-    member.save(update_fields=["ended_on"])
+    with grants.recording_grants(
+        by=by, grantees=[member.professional], what="care_team", ground=ground, clients=[member.client_id]
+    ):
+        member.save(update_fields=["ended_on"])
     record_access(actor=by, client=member.client, action=AccessEvent.Action.CHANGE, what="care_team", ground=ground)
     return member
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -13,10 +13,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from access.policy import active_on, colleagues_of, coordinators_led_by, is_staff, may_review_teams, teams_led_by
+from access import grants
+from access.policy import (
+    Ground,
+    active_on,
+    colleagues_of,
+    coordinators_led_by,
+    leads_of_team,
+    may_review_teams,
+    teams_led_by,
+)
+from access.policy import may_manage_team as policy_may_manage_team
+from access.services import record_grant
 from accounts.models import Role, User
 from clients import selectors as client_selectors
 from clients import services as client_services
+from clients.models import Assignment
 from teams import review
 from teams.models import (
     DigestDelivery,
@@ -30,23 +42,32 @@ from teams.models import (
 
 
 def may_manage_team(user: User, team: Team) -> bool:
-    return user.role == Role.ADMINISTRATOR or teams_led_by(user).filter(team=team).exists()
+    return policy_may_manage_team(user, team)
 
 
 @transaction.atomic
 def add_team_membership(
     *, team: Team, user: User, kind: str, started_on: date, by: User, role: str = ""
 ) -> TeamMembership:
-    """A professional joins a team (a person may be in several), as a member or a lead."""
+    """A professional joins a team (a person may be in several), as a member or a lead. Who
+    may add whom is ``access.grants.check_team_membership``'s to decide; what the membership
+    opens (to the person, and to the team's leads) is logged as grants."""
     if not may_manage_team(by, team):
-        raise ValidationError({"team": _("Only the team's lead or an administrator manages its members.")})
-    if not is_staff(user):
-        raise ValidationError({"user": _("Only staff can be team members.")})
-    membership = TeamMembership(team=team, user=user, kind=kind, role=role, started_on=started_on)
-    membership.full_clean(validate_constraints=False)
+        raise PermissionDenied(_("Only the team's lead or an administrator manages its members."))
     if TeamMembership.objects.filter(team=team, user=user, kind=kind, ended_on__isnull=True).exists():
         raise ValidationError({"user": _("Already a current member of this team.")})
-    membership.save()
+    grants.check_team_membership(team=team, user=user, kind=kind, by=by)
+    membership = TeamMembership(team=team, user=user, kind=kind, role=role, started_on=started_on)
+    membership.full_clean(validate_constraints=False)
+    grantees = [user, *leads_of_team(team).exclude(pk=user.pk)] if kind == TeamMembership.Kind.MEMBER else [user]
+    with grants.recording_grants(
+        by=by,
+        grantees=grantees,
+        what=f"team_membership.{kind}",
+        ground=grants.actor_ground(by),
+        reason=_("Joined the team %(team)s") % {"team": team.name},
+    ):
+        membership.save()
     return membership
 
 
@@ -69,6 +90,7 @@ def create_substitution(
 ) -> Substitution:
     """A substitute reads the absent coordinator's clients between the dates. Arranged by the
     absent coordinator or their team lead, with a coordinator of the same team."""
+    grants.refuse_self_grant(by=by, grantee=substitute)
     may_arrange = by.pk == absent.pk or coordinators_led_by(by).filter(pk=absent.pk).exists()
     if not may_arrange:
         raise ValidationError({"absent": _("You can arrange a substitute only for yourself or your team.")})
@@ -83,6 +105,15 @@ def create_substitution(
         raise ValidationError({"ends_on": _("A substitution that has already ended grants nothing.")})
     substitution.full_clean()
     substitution.save()
+    clients = Assignment.objects.filter(coordinator=absent, ended_on__isnull=True).values_list("client", flat=True)
+    record_grant(
+        by=by,
+        grants=[(substitute, pk) for pk in clients],
+        what="substitution",
+        ground=Ground.DESIGNATED_COORDINATOR if by.pk == absent.pk else Ground.TEAM_LEAD,
+        reason=reason or _("Substitution"),
+        until=ends_on,
+    )
     return substitution
 
 

@@ -36,6 +36,7 @@ from .models import ClientKind, Team, TeamMembership
 
 
 @staff_required
+@require_GET
 def team_review(request: StaffRequest) -> HttpResponse:
     """The team lead's list of their teams' coordinators with caseload sizes."""
     if not policy.may_review_teams(request.user):

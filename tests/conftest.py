@@ -13,6 +13,7 @@ from access.policy import Ground
 from accounts.factories import (
     AdministratorFactory,
     CoordinatorFactory,
+    DataProtectionFactory,
     TeamLeadFactory,
     TeamMemberFactory,
     UserFactory,
@@ -65,6 +66,8 @@ class World:
         self.substitute = CoordinatorFactory(username="substitute")
         self.past_substitute = CoordinatorFactory(username="past-substitute")
         self.admin = AdministratorFactory(username="admin")
+        # Reads the access log; sees no client record.
+        self.data_protection = DataProtectionFactory(username="data-protection")
         # Every date is counted back from today, so that no test ages (quality.md): the teams
         # have existed for years, the clients' relationships began 600 days ago.
         today = timezone.localdate()

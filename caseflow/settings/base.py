@@ -277,6 +277,12 @@ RETENTION_YEARS = {
     "working_age": env.int("RETENTION_YEARS_WORKING_AGE", default=10),
     "children": env.int("RETENTION_YEARS_CHILDREN", default=12),
 }
+# A one-off consultation of a client's record: its default and longest length, in days.
+CONSULTATION_DEFAULT_DAYS = env.int("CONSULTATION_DEFAULT_DAYS", default=30)
+CONSULTATION_MAX_DAYS = env.int("CONSULTATION_MAX_DAYS", default=90)
+# Identity-code lookups at intake, per user and minute (a walk over one birth date's numbers
+# would need hundreds).
+IDENTITY_LOOKUPS_PER_MINUTE = env.int("IDENTITY_LOOKUPS_PER_MINUTE", default=30)
 
 # Reminders (caseflow/reminders): lead and escalation days per kind are data an administrator
 # edits (ReminderKindSetting); these are how the sweep and the delivery run.

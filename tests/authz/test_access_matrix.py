@@ -13,13 +13,20 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from access import grants
+from access.models import AccessEvent, ReturningClient
+from access.policy import Ground, visible_clients
+from accounts.models import User
 from care_plans.models import PlanReview
+from clients import services as client_services
 from clients.identity_code import make_identity_code
+from clients.services import EDITABLE_FIELDS
 from networks.models import Consent, NetworkMember, Relationship
 from tests.conftest import World
 
@@ -34,6 +41,7 @@ ROLES = (
     "past_substitute",
     "member",
     "admin",
+    "data_protection",
     "citizen",
     "representative",
 )
@@ -117,6 +125,14 @@ def no_kwargs(_: World) -> dict[str, Any]:
     return {}
 
 
+def _own_client_form() -> dict[str, Any]:
+    """own_client's details as its edit form sends them, with a new phone number."""
+    client = World.current.own_client
+    fields = {name: getattr(client, name) for name in EDITABLE_FIELDS}
+    fields["phone"] = "040 765 4321"
+    return {name: value for name, value in fields.items() if value not in (False, None)}
+
+
 def _contact_payload() -> dict[str, Any]:
     return {"contacted_on": day(-25), "channel": "phone", "source": "relative", "reason": "Kotona pärjääminen"}
 
@@ -132,6 +148,35 @@ def own_client(w: World) -> dict[str, Any]:
 def other_client(w: World) -> dict[str, Any]:
     return {"pk": w.other_client.pk}
 
+
+def a_consultation(w: World) -> dict[str, Any]:
+    """A running consultation of own_client by other_coordinator, granted by the coordinator."""
+    consultation = grants.grant_consultation(
+        client=w.own_client,
+        professional=w.other_coordinator,
+        by=w.coordinator,
+        ground=Ground.DESIGNATED_COORDINATOR,
+        reason="Lääkärin arvio",
+    )
+    return {"pk": consultation.pk}
+
+
+def a_returning_client(w: World) -> dict[str, Any]:
+    """closed_client (team A) reopened by other_coordinator (team B) as a returning client."""
+    existing = ReturningClient.objects.filter(client=w.closed_client).first()
+    if existing is not None:
+        return {"pk": existing.pk}
+    client_services.intake(
+        by=w.other_coordinator,
+        contact={**_contact_payload(), "contacted_on": timezone.localdate()},
+        identity_code=w.closed_client.identity_code,
+        returning_reason="Muutti takaisin",
+    )
+    return {"pk": ReturningClient.objects.get(client=w.closed_client).pk}
+
+
+# The lead of the client's team confirms; the new worker and the other lead are told why not.
+CONFIRMS_RETURN = staff_only(404, lead=302, other_coordinator=403, other_lead=403)
 
 # The designated coordinator sees and edits; the team lead of the coordinator sees; nobody else.
 SEES_OWN = staff_only(404, coordinator=200, lead=200, substitute=200, member=200)
@@ -149,6 +194,9 @@ def coordinators_membership(w: World) -> dict[str, Any]:
     membership = w.coordinator.team_memberships.get(team=w.team_a, kind="member")
     return {"pk": w.team_a.pk, "membership_pk": membership.pk}
 
+
+# Those who manage the client (its coordinator and their lead); the others who see it are refused.
+MANAGES_OWN_SEEN = staff_only(404, coordinator=200, lead=200, substitute=403, member=403)
 
 MATRIX: dict[tuple[str, str], Row] = {
     ("home", "-"): Row("GET", no_kwargs, staff_only(302, admin=200, citizen=302, representative=302)),
@@ -223,7 +271,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("team-review-export", "clients"): Row(
         "GET", lambda w: {"table": "clients", "fmt": "xlsx"}, LEADS_ONLY, query=lambda w: {"metric": "open"}
     ),
-    ("intake", "-"): Row("GET", no_kwargs, staff_only(200, member=403, admin=403)),
+    ("intake", "-"): Row("GET", no_kwargs, staff_only(200, member=403, admin=403, data_protection=403)),
     ("client-search", "-"): Row("GET", no_kwargs, staff_only(200), query=lambda w: {"q": w.own_client.last_name}),
     ("client-contact-create", "own"): Row(
         "POST",
@@ -240,7 +288,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         "GET", own_client, staff_only(404, coordinator=200, lead=200, substitute=403, member=403)
     ),
     # Empty: the ones who may hand over are told what is missing.
-    ("caseload-handover", "-"): Row("POST", no_kwargs, staff_only(400, member=403, admin=403)),
+    ("caseload-handover", "-"): Row("POST", no_kwargs, staff_only(400, member=403, admin=403, data_protection=403)),
     ("assignment-note-read", "own"): Row(
         "POST",
         lambda w: {"pk": w.own_client.assignments.get(ended_on__isnull=True).pk},
@@ -274,7 +322,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("substitutions", "-"): Row("GET", no_kwargs, staff_only(200)),
     ("teams", "-"): Row("GET", no_kwargs, staff_only(200)),
     ("team-detail", "own"): Row(
-        "GET", lambda w: {"pk": w.team_a.pk}, staff_only(200, other_coordinator=404, other_lead=404)
+        "GET",
+        lambda w: {"pk": w.team_a.pk},
+        staff_only(200, other_coordinator=404, other_lead=404, data_protection=404),
     ),
     ("client-network", "own"): Row("GET", own_client, SEES_OWN),
     ("client-network", "other"): Row("GET", other_client, SEES_OTHER),
@@ -426,6 +476,7 @@ MATRIX: dict[tuple[str, str], Row] = {
                 past_substitute=201,
                 member=403,
                 admin=403,
+                data_protection=403,
             ),
             **API_DENIES_ANONYMOUS,
         },
@@ -435,11 +486,19 @@ MATRIX: dict[tuple[str, str], Row] = {
             "coordinator_id": World.current.coordinator.pk,
         },
     ),
+    # Intake's lookup: the roles that do intake; to a caller without a ground it names no one.
+    ("api-intake-lookup", "-"): Row(
+        "POST",
+        no_kwargs,
+        {**staff_only(200, member=403, admin=403, data_protection=403), **API_DENIES_ANONYMOUS},
+        data=lambda: {"identity_code": World.current.other_client.identity_code},
+    ),
     ("api-substitutions", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
     ("api-substitutions", "arrange"): Row(
         "POST",
         no_kwargs,
-        {**staff_only(400, coordinator=201, lead=201), **API_DENIES_ANONYMOUS},
+        # The colleague would be naming themselves the substitute: a self-grant, refused.
+        {**staff_only(400, coordinator=201, lead=201, colleague=403), **API_DENIES_ANONYMOUS},
         data=lambda: {
             "absent": World.current.coordinator.pk,
             "substitute": World.current.colleague.pk,
@@ -451,12 +510,17 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api-team-members", "own"): Row(
         "GET",
         lambda w: {"pk": w.team_a.pk},
-        {**staff_only(200, other_coordinator=404, other_lead=404), **API_DENIES_ANONYMOUS},
+        {**staff_only(200, other_coordinator=404, other_lead=404, data_protection=404), **API_DENIES_ANONYMOUS},
     ),
     ("api-team-members", "add"): Row(
         "POST",
         lambda w: {"pk": w.team_a.pk},
-        {**staff_only(400, other_coordinator=404, other_lead=404, lead=201, admin=201), **API_DENIES_ANONYMOUS},
+        # other_coordinator is in team B: only the organisation's administrator moves them; the
+        # others who see the team are refused, the lead with the reason.
+        {
+            **staff_only(403, other_coordinator=404, other_lead=404, data_protection=404, admin=201),
+            **API_DENIES_ANONYMOUS,
+        },
         data=lambda: {"user": World.current.other_coordinator.pk, "started_on": day(-26)},
     ),
     ("api-client-care-team", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
@@ -519,11 +583,39 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api-meeting-ics", "own"): Row("GET", lambda w: {"pk": w.meeting.pk}, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
     ("api-client-decisions", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
     ("api-my-decisions", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
-    ("api-client-consultation", "own"): Row(
+    ("api-client-consultation", "own"): Row("GET", own_client, {**MANAGES_OWN_SEEN, **API_DENIES_ANONYMOUS}),
+    ("api-client-consultation", "grant"): Row(
         "POST",
         own_client,
-        {**staff_only(404, coordinator=204, lead=204, substitute=403, member=403), **API_DENIES_ANONYMOUS},
-        data=lambda: {"professional": World.current.other_coordinator.pk},
+        {**staff_only(404, coordinator=201, lead=201, substitute=403, member=403), **API_DENIES_ANONYMOUS},
+        data=lambda: {"professional": World.current.other_coordinator.pk, "reason": "Lääkärin arvio"},
+    ),
+    ("api-consultation-revoke", "own"): Row(
+        "POST",
+        a_consultation,
+        {
+            **staff_only(404, coordinator=200, lead=200, substitute=403, member=403, other_coordinator=403),
+            **API_DENIES_ANONYMOUS,
+        },
+    ),
+    ("client-consultation-create", "own"): Row(
+        "POST",
+        own_client,
+        staff_only(404, coordinator=302, lead=302, substitute=403, member=403),
+        data=lambda: {
+            "consultation-professional": World.current.other_coordinator.pk,
+            "consultation-reason": "Lääkärin arvio",
+        },
+    ),
+    # The consultant (other_coordinator) sees the client but does not manage it.
+    ("returning-client-confirm", "own"): Row("POST", a_returning_client, CONFIRMS_RETURN),
+    ("api-returning-client-confirm", "own"): Row(
+        "POST", a_returning_client, {**CONFIRMS_RETURN, "lead": 204, **API_DENIES_ANONYMOUS}
+    ),
+    ("consultation-revoke", "own"): Row(
+        "POST",
+        a_consultation,
+        staff_only(404, coordinator=302, lead=302, substitute=403, member=403, other_coordinator=403),
     ),
     ("api-client-assessments", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
     ("api-client-assessments", "other"): Row("GET", other_client, {**SEES_OTHER, **API_DENIES_ANONYMOUS}),
@@ -796,6 +888,99 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api-portal-home", "-"): Row("GET", no_kwargs, portal_only(200, anonymous=403, staff=PORTAL_API)),
     ("api-portal-plan", "-"): Row("GET", no_kwargs, portal_only(200, anonymous=403, staff=PORTAL_API)),
     ("api-portal-log", "-"): Row("GET", no_kwargs, portal_only(200, anonymous=403, staff=PORTAL_API)),
+    # Pages that accept POST: a refused write changes nothing (``test_access`` compares the
+    # database), and the anonymous land on the sign-in page.
+    ("client-create", "post"): Row(
+        "POST",
+        no_kwargs,
+        staff_only(403, coordinator=302, colleague=302, other_coordinator=302, substitute=302, past_substitute=302),
+        data=_client_payload,
+    ),
+    ("client-edit", "own-post"): Row("POST", own_client, {**EDITS_OWN, "coordinator": 302}, data=_own_client_form),
+    ("client-edit", "other-post"): Row(
+        "POST", other_client, {**EDITS_OTHER, "other_coordinator": 400}, data=_own_client_form
+    ),
+    ("client-named-worker", "own-post"): Row(
+        "POST",
+        own_client,
+        staff_only(404, coordinator=302, lead=302, substitute=403, member=403),
+        data=lambda: {"assign-coordinator": World.current.colleague.pk, "assign-started_on": day(0)},
+    ),
+    ("client-close", "own-post"): Row(
+        "POST",
+        own_client,
+        staff_only(404, coordinator=302, lead=302, substitute=403, member=403),
+        data=lambda: {"reason": "moved", "summary": "Muutti Ouluun.", "closed_on": day(-25), "confirm": "on"},
+    ),
+    ("intake", "post"): Row(
+        "POST",
+        no_kwargs,
+        staff_only(
+            400,
+            coordinator=302,
+            colleague=302,
+            lead=302,
+            substitute=302,
+            past_substitute=302,
+            member=403,
+            admin=403,
+            data_protection=403,
+        ),
+        data=lambda: {
+            **_contact_payload(),
+            **_client_payload(),
+            "mode": "new",
+            "coordinator": World.current.coordinator.pk,
+        },
+    ),
+    ("substitutions", "post"): Row(
+        "POST",
+        no_kwargs,
+        # The page offers the colleague only themselves as the absent: their choice is invalid.
+        staff_only(400, coordinator=302, lead=302),
+        data=lambda: {
+            "absent": World.current.coordinator.pk,
+            "substitute": World.current.colleague.pk,
+            "starts_on": day(4),
+            "ends_on": day(17),
+        },
+    ),
+    ("team-detail", "post"): Row(
+        "POST",
+        lambda w: {"pk": w.team_a.pk},
+        staff_only(403, other_coordinator=404, other_lead=404, data_protection=404, admin=302),
+        data=lambda: {"user": World.current.other_coordinator.pk, "kind": "member", "started_on": day(-26)},
+    ),
+    ("client-network", "post"): Row(
+        "POST",
+        own_client,
+        staff_only(404, coordinator=302, lead=302, substitute=403, member=403),
+        data=lambda: {
+            "action": "care-team",
+            "care-professional": World.current.colleague.pk,
+            "care-role": "Sosiaaliohjaaja",
+            "care-started_on": day(-26),
+        },
+    ),
+    ("client-meetings", "post"): Row(
+        "POST", own_client, staff_only(404, coordinator=400, lead=400, substitute=403, member=403)
+    ),
+    ("meeting-detail", "post"): Row(
+        "POST", lambda w: {"pk": w.meeting.pk}, staff_only(404, coordinator=400, lead=400, substitute=403, member=403)
+    ),
+    ("budget-calculation", "post"): Row(
+        "POST", lambda w: {"pk": w.budget.pk}, {**EDITS_OWN, "coordinator": 400, "member": 403}
+    ),
+    ("reminder-preferences", "post"): Row("POST", no_kwargs, staff_only(302)),
+    # The data-protection role reads any client's access log, the named worker their own
+    # client's (and every read is logged); the others who see the client are refused.
+    ("access-log", "-"): Row(
+        "GET",
+        no_kwargs,
+        staff_only(404, data_protection=200, coordinator=200, lead=403, substitute=403, member=403),
+        query=lambda w: {"client": w.own_client.pk},
+    ),
+    ("access-log", "no-client"): Row("GET", no_kwargs, staff_only(403, data_protection=200)),
 }
 
 
@@ -832,7 +1017,78 @@ def test_every_api_operation_is_in_the_matrix() -> None:
             assert (name, method.upper()) in covered, f"{method.upper()} {path} has no row in the access matrix"
 
 
+# Pages whose method is not the point of the row (the session's own pages).
+NOT_PROBED = {"login", "logout", "set_language"}
+PROBED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _is_api(name: str) -> bool:
+    return name.startswith("api-") and name not in ("api-schema", "api-docs")
+
+
+def test_every_method_a_page_accepts_is_in_the_matrix(world: World) -> None:
+    """The methods each page accepts, derived from the view itself: a signed-in member of the
+    staff passes ``staff_required``, so anything but 405 (which the method decorators answer
+    before the view's own checks) means the view takes the method, and it needs its row."""
+    urls = {
+        name: reverse(name, kwargs=row.kwargs(world))
+        for (name, _), row in MATRIX.items()
+        if not _is_api(name) and ":" not in name and name not in NOT_PROBED
+    }
+    covered = {(name, row.method) for (name, _), row in MATRIX.items()}
+    browser = APIClient()
+    browser.force_login(world.data_protection)  # sees no client: a probe changes nothing
+    missing = [
+        f"{method} {name}"
+        for name, url in urls.items()
+        for method in PROBED_METHODS
+        if browser.generic(method, url).status_code != 405 and (name, method) not in covered
+    ]
+    assert missing == [], "methods a page accepts with no row in the access matrix"
+
+
+# What a refused write must leave as it was: every row of the project's own tables but the
+# access log (a refusal may log the read that was refused) and row histories.
+PROJECT_APPS = (
+    "accounts",
+    "teams",
+    "access",
+    "clients",
+    "networks",
+    "assessments",
+    "care_plans",
+    "budgets",
+    "reminders",
+)
+
+
+def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    tables: dict[str, list[tuple[Any, ...]]] = {}
+    for app in PROJECT_APPS:
+        for model in apps.get_app_config(app).get_models():
+            if model is AccessEvent or hasattr(model, "pgh_obj") or model._meta.db_table.endswith("event"):
+                continue
+            names = [f.attname for f in model._meta.concrete_fields if f.attname not in ("last_login",)]
+            tables[model._meta.label] = sorted(model._default_manager.values_list(*names), key=repr)
+    return tables
+
+
+def _refused(role: str, status: int) -> bool:
+    """A write answered with an error (refused, invalid or in conflict), or the anonymous
+    sent to sign in."""
+    return status >= 400 or (role == "anonymous" and status == 302)
+
+
 CASES = [(name, variant, role) for (name, variant) in MATRIX for role in ROLES]
+
+
+def _send(client: APIClient, row: Row, url: str, is_api: bool) -> Any:
+    data = row.data()
+    if row.method == "GET":
+        return client.get(url)
+    if is_api:
+        return client.generic(row.method, url, data=json.dumps(data), content_type="application/json")
+    return client.generic(row.method, url, data=urlencode(data), content_type="application/x-www-form-urlencoded")
 
 
 @pytest.mark.parametrize(("name", "variant", "role"), CASES, ids=[f"{n}[{v}]-{r}" for n, v, r in CASES])
@@ -845,15 +1101,139 @@ def test_access(world: World, name: str, variant: str, role: str) -> None:
     query = row.query(world)
     if query:
         url += "?" + urlencode(query)
-    is_api = name.startswith("api-") and name not in ("api-schema", "api-docs")
-    data = row.data()
-    if row.method == "GET":
-        response = client.get(url)
-    elif is_api:
-        response = client.generic(row.method, url, data=json.dumps(data), content_type="application/json")
-    else:
-        response = client.generic(
-            row.method, url, data=urlencode(data), content_type="application/x-www-form-urlencoded"
-        )
+    is_api = _is_api(name)
     expected = row.expected.get(role, 403 if is_api else 404)
+    checks_write = row.method != "GET" and _refused(role, expected) and name not in NOT_PROBED
+    before = _snapshot() if checks_write else None
+    response = _send(client, row, url, is_api)
     assert response.status_code == expected, f"{row.method} {url} as {role}: {response.content[:300]!r}"
+    if before is not None:
+        assert _snapshot() == before, f"a refused {row.method} {url} as {role} changed the data"
+    # The admin site (its own namespace) has its own sign-in page.
+    if role == "anonymous" and not is_api and expected == 302 and name not in NOT_PROBED and ":" not in name:
+        assert response["Location"].startswith(reverse("login")), f"{url} sends the anonymous elsewhere"
+
+
+# Every route that widens who sees a client, tried by every role on its own team's and the
+# other team's people, and naming the caller themselves. Whatever the answer: nobody's access
+# grows unless the answer is a success; the caller's own never grows (no self-grant); and each
+# client someone newly sees has its GRANT event naming them.
+@dataclass(frozen=True)
+class GrantRoute:
+    name: str
+    kwargs: Callable[[World], dict[str, Any]]
+    data: Callable[[World, User], dict[str, Any]]
+
+
+def _team_a(w: World) -> dict[str, Any]:
+    return {"pk": w.team_a.pk}
+
+
+GRANT_ROUTES: dict[tuple[str, str], GrantRoute] = {
+    ("api-team-members", "other-teams-coordinator"): GrantRoute(
+        "api-team-members", _team_a, lambda w, me: {"user": w.other_coordinator.pk, "started_on": day(0)}
+    ),
+    ("api-team-members", "self-as-lead"): GrantRoute(
+        "api-team-members", _team_a, lambda w, me: {"user": me.pk, "kind": "lead", "started_on": day(0)}
+    ),
+    ("api-team-members", "other-lead-as-lead"): GrantRoute(
+        "api-team-members", _team_a, lambda w, me: {"user": w.other_lead.pk, "kind": "lead", "started_on": day(0)}
+    ),
+    ("api-team-members", "nurse-as-lead"): GrantRoute(
+        "api-team-members", _team_a, lambda w, me: {"user": w.member.pk, "kind": "lead", "started_on": day(0)}
+    ),
+    ("team-detail", "self-as-member"): GrantRoute(
+        "team-detail", _team_a, lambda w, me: {"user": me.pk, "kind": "member", "started_on": day(0)}
+    ),
+    ("api-substitutions", "self"): GrantRoute(
+        "api-substitutions",
+        no_kwargs,
+        lambda w, me: {"absent": w.coordinator.pk, "substitute": me.pk, "starts_on": day(0), "ends_on": day(5)},
+    ),
+    ("api-substitutions", "colleague"): GrantRoute(
+        "api-substitutions",
+        no_kwargs,
+        lambda w, me: {
+            "absent": w.coordinator.pk,
+            "substitute": w.colleague.pk,
+            "starts_on": day(0),
+            "ends_on": day(5),
+        },
+    ),
+    ("api-client-named-worker", "self"): GrantRoute(
+        "api-client-named-worker", own_client, lambda w, me: {"coordinator_id": me.pk}
+    ),
+    ("api-client-named-worker", "colleague"): GrantRoute(
+        "api-client-named-worker", own_client, lambda w, me: {"coordinator_id": w.colleague.pk}
+    ),
+    ("api-handover", "to-self"): GrantRoute(
+        "api-handover", no_kwargs, lambda w, me: {"client_ids": [w.own_client.pk], "to": [me.pk]}
+    ),
+    ("api-client-consultation", "self"): GrantRoute(
+        "api-client-consultation", own_client, lambda w, me: {"professional": me.pk, "reason": "Oma"}
+    ),
+    ("api-client-consultation", "other-team"): GrantRoute(
+        "api-client-consultation", other_client, lambda w, me: {"professional": w.coordinator.pk, "reason": "Arvio"}
+    ),
+    ("api-client-care-team", "self"): GrantRoute(
+        "api-client-care-team",
+        own_client,
+        lambda w, me: {"professional": me.pk, "role": "Hoitaja", "started_on": day(0)},
+    ),
+    ("api-client-care-team", "colleague"): GrantRoute(
+        "api-client-care-team",
+        own_client,
+        lambda w, me: {"professional": w.colleague.pk, "role": "Hoitaja", "started_on": day(0)},
+    ),
+    ("api-intake", "returning-to-self"): GrantRoute(
+        "api-intake",
+        no_kwargs,
+        lambda w, me: {
+            "contact": {**_contact_payload(), "contacted_on": day(0)},
+            "identity_code": w.closed_client.identity_code,
+            "returning_reason": "Palasi",
+        },
+    ),
+}
+GRANT_CASES = [(name, variant, role) for (name, variant) in GRANT_ROUTES for role in STAFF]
+
+
+def _everyone_sees(world: World) -> dict[int, set[int]]:
+    people = [getattr(world, role) for role in STAFF]
+    return {user.pk: set(visible_clients(user).values_list("pk", flat=True)) for user in people}
+
+
+@pytest.mark.parametrize(
+    ("name", "variant", "role"), GRANT_CASES, ids=[f"grant:{n}[{v}]-{r}" for n, v, r in GRANT_CASES]
+)
+def test_grant_routes_widen_access_only_when_entitled_and_logged(
+    world: World, name: str, variant: str, role: str
+) -> None:
+    route = GRANT_ROUTES[(name, variant)]
+    me: User = getattr(world, role)
+    client = APIClient()
+    client.force_login(me)
+    url = reverse(route.name, kwargs=route.kwargs(world))
+    data = route.data(world, me)
+    before = _everyone_sees(world)
+    last_event = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    if _is_api(route.name):
+        response = client.post(url, data=json.dumps(data), content_type="application/json")
+    else:
+        response = client.post(url, data=urlencode(data), content_type="application/x-www-form-urlencoded")
+    after = _everyone_sees(world)
+    gained = {pk: after[pk] - before[pk] for pk in after if after[pk] - before[pk]}
+    assert me.pk not in gained or route.name == "api-intake", f"{role} granted themselves access"
+    if route.name == "api-intake" and me.pk in gained:
+        # A returning client's new worker: on the restricted ground until the lead confirms.
+        assert all(c.access_ground == Ground.RETURNING_CLIENT for c in visible_clients(me).filter(pk__in=gained[me.pk]))
+    if response.status_code >= 400:
+        assert after == before, f"refused ({response.status_code}) yet access changed"
+    grants_written = set(
+        AccessEvent.objects.filter(pk__gt=last_event, action=AccessEvent.Action.GRANT).values_list(
+            "grantee_id", "client_id"
+        )
+    )
+    for grantee, clients in gained.items():
+        for client_pk in clients:
+            assert (grantee, client_pk) in grants_written, f"no GRANT event for {grantee} on {client_pk}"

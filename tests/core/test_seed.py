@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
+from access.models import AccessEvent, Consultation
 from access.policy import Ground
 from accounts.models import User
 from assessments.models import Assessment, NeedSlot
@@ -42,6 +43,13 @@ def test_the_small_seed_builds_the_demo_once() -> None:
     assert NeedSlot.objects.filter(coverage="").exists()
     coordinator = User.objects.get(username="coordinator")
     assert due_assessments(coordinator, viewer=coordinator, ground=Ground.DESIGNATED_COORDINATOR)
+    # A consultation running and one revoked, each in the log; no day-to-day superuser.
+    consultations = Consultation.objects.order_by("pk")
+    assert [c.revoked_at is None for c in consultations] == [True, False]
+    assert AccessEvent.objects.filter(what="consultation", action=AccessEvent.Action.GRANT).count() == 2
+    assert AccessEvent.objects.filter(what="consultation", action=AccessEvent.Action.REVOKE).count() == 1
+    assert not User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="dataprotection").role == "data_protection"
     call_command("seed", size="small", stdout=StringIO())
     assert Client.objects.count() == 200
 

@@ -285,14 +285,18 @@ class TestCareTeam:
             client_for(world.member, world.own_client.pk)
 
     def test_a_consultation_grant_opens_one_client_only(self, world: World) -> None:
-        grants.grant_consultation(
-            client=world.own_client, professional=world.other_coordinator, by=world.coordinator, ground=COORDINATOR
+        consultation = grants.grant_consultation(
+            client=world.own_client,
+            professional=world.other_coordinator,
+            by=world.coordinator,
+            ground=COORDINATOR,
+            reason="Toinen mielipide",
         )
         assert client_for(world.other_coordinator, world.own_client.pk).access_ground == Ground.CONSULTATION
+        with pytest.raises(Http404):
+            client_for(world.other_coordinator, world.colleague_client.pk)
         assert sections_for(world.other_coordinator, Ground.CONSULTATION) == {Section.BASIC, Section.ASSESSMENT}
-        grants.revoke_consultation(
-            client=world.own_client, professional=world.other_coordinator, by=world.coordinator, ground=COORDINATOR
-        )
+        grants.revoke_consultation(consultation=consultation, by=world.coordinator, ground=COORDINATOR)
         with pytest.raises(Http404):
             client_for(world.other_coordinator, world.own_client.pk)
 

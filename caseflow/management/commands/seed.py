@@ -18,13 +18,24 @@ import factory.random
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group as AuthGroup
+from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from tqdm import tqdm
 
+from access import grants
 from access.models import Section
-from accounts.factories import AdministratorFactory, CoordinatorFactory, TeamLeadFactory, TeamMemberFactory
+from access.policy import Ground
+from accounts.factories import (
+    AdministratorFactory,
+    CoordinatorFactory,
+    DataProtectionFactory,
+    TeamLeadFactory,
+    TeamMemberFactory,
+)
 from accounts.models import Profession, User
 from assessments.demo_data import seed_assessments
 from budgets.demo_data import seed_budgets
@@ -52,6 +63,8 @@ from teams.factories import SubstitutionFactory, TeamFactory, TeamMembershipFact
 from teams.models import Team, TeamMembership
 
 SEED = 20261123
+# The organiser's budget configuration the administrator edits (not clients' budgets).
+ADMINISTERED_BUDGET_MODELS = ["servicetype", "provider", "budgetrules"]
 SIZES = {"small": {"clients": 200, "coordinators": 10, "teams": 2}}
 DEMO_PASSWORD = "caseflow-demo"  # noqa: S105  # the demo logins' published password
 # Coordinators who are social workers: a child needing special support must have one as the
@@ -427,7 +440,10 @@ class Command(BaseCommand):
         member = TeamMemberFactory(
             username="member", first_name="Sari", last_name="Lahtinen", profession="nurse", password=password
         )
-        AdministratorFactory(username="admin", first_name="Pekka", last_name="Ylläpitäjä", password=password)
+        administrator = AdministratorFactory(
+            username="admin", first_name="Pekka", last_name="Ylläpitäjä", password=password
+        )
+        self._organisation_administration(administrator, password)
         started = datetime.date(2021, 1, 1)
         self.demo = staff[0]
         self.team_of: dict[int, Team] = {}
@@ -465,6 +481,47 @@ class Command(BaseCommand):
         seed_plans(rng=self.rng, today=self.today, stories=stories, demo=self.demo)
         seed_portal(rng=self.rng, today=self.today, demo=self.demo)
         seed_review(rng=self.rng, today=self.today, lead=leads[0], teams=team_objects)
+        self._consultations(staff)
+
+    def _organisation_administration(self, administrator: User, password: Any) -> None:
+        """The day-to-day administrator manages users, teams and configuration on the admin site
+        and is not a superuser; the superuser ``setup`` is for installing only, and like every
+        administrator sees no client; ``dataprotection`` reads the access log."""
+        group, _created = AuthGroup.objects.get_or_create(name="Organisation administrators")
+        group.permissions.set(
+            Permission.objects.filter(
+                Q(content_type__app_label__in=["accounts", "teams"])
+                | Q(content_type__app_label="budgets", content_type__model__in=ADMINISTERED_BUDGET_MODELS)
+                | Q(content_type__app_label="reminders", content_type__model="reminderkindsetting")
+            )
+        )
+        administrator.groups.add(group)
+        AdministratorFactory(
+            username="setup", first_name="Asennus", last_name="Pääkäyttäjä", is_superuser=True, password=password
+        )
+        DataProtectionFactory(username="dataprotection", first_name="Tiina", last_name="Tietosuoja", password=password)
+
+    def _consultations(self, staff: list[User]) -> None:
+        """Two consultations of the demo coordinator's clients by a coordinator of the other
+        team: one running, one revoked, each logged as a grant and a revocation."""
+        consultant = next((user for user in staff if self.team_of[user.pk] != self.team_of[self.demo.pk]), None)
+        assignments = list(
+            Assignment.objects.filter(coordinator=self.demo, ended_on__isnull=True, client__closed_on__isnull=True)
+            .select_related("client")
+            .order_by("client__last_name", "client__pk")[:2]
+        )
+        if consultant is None or len(assignments) < 2:
+            return
+        reasons = ["Toisen tiimin sosiaalityöntekijän arvio asumisesta", "Kotiutuksen suunnittelu"]
+        for assignment, reason in zip(assignments, reasons, strict=True):
+            consultation = grants.grant_consultation(
+                client=assignment.client,
+                professional=consultant,
+                by=self.demo,
+                ground=Ground.DESIGNATED_COORDINATOR,
+                reason=reason,
+            )
+        grants.revoke_consultation(consultation=consultation, by=self.demo, ground=Ground.DESIGNATED_COORDINATOR)
 
     def _stories(self, count: int, teams: list[Team]) -> list[Story]:
         """The clients, not yet saved, each with a team and the kind of history they get."""
