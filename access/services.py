@@ -30,7 +30,7 @@ def _record_changes(
     *,
     action: str,
     by: User,
-    grants: Iterable[tuple[User, Client | int]],
+    grants: Iterable[tuple[User | None, Client | int]],
     what: str,
     ground: str,
     reason: str,
@@ -54,7 +54,7 @@ def _record_changes(
 def record_grant(
     *,
     by: User,
-    grants: Iterable[tuple[User, Client | int]],
+    grants: Iterable[tuple[User | None, Client | int]],
     what: str,
     ground: str,
     reason: str = "",
@@ -62,14 +62,16 @@ def record_grant(
 ) -> list[AccessEvent]:
     """Logs that ``by`` widened access: each grantee now sees the client (a ``Client`` or its
     primary key) paired with them, on ``ground`` (the actor's), for ``what`` and ``reason``,
-    until ``until`` where the access ends by itself. One insert whatever the number."""
+    until ``until`` where the access ends by itself. One insert whatever the number. A grantee
+    of None is a person with no account yet (a portal representative before their first
+    sign-in)."""
     return _record_changes(
         action=AccessEvent.Action.GRANT, by=by, grants=grants, what=what, ground=ground, reason=reason, until=until
     )
 
 
 def record_revoke(
-    *, by: User, grants: Iterable[tuple[User, Client | int]], what: str, ground: str, reason: str = ""
+    *, by: User, grants: Iterable[tuple[User | None, Client | int]], what: str, ground: str, reason: str = ""
 ) -> list[AccessEvent]:
     """Logs that each grantee no longer sees the client paired with them, by ``by``'s act."""
     return _record_changes(

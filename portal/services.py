@@ -8,11 +8,12 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from access import portal as portal_access
 from access.models import AccessEvent
-from access.services import record_access
+from access.services import record_access, record_grant, record_revoke
 from accounts.models import Role, User
 from care_plans.models import PlanReview, PlanVersion
 from clients.models import Client
@@ -66,8 +67,13 @@ def add_representative(
     representative.user = User.objects.filter(representations__identity_code=representative.identity_code).first()
     representative.full_clean()
     representative.save()
-    record_access(
-        actor=by, client=client, action=AccessEvent.Action.CHANGE, what="portal.representative", ground=ground
+    record_grant(
+        by=by,
+        grants=[(representative.user, client)],
+        what="portal.representative",
+        ground=ground,
+        reason=representative.get_basis_display(),
+        until=ends_on,
     )
     return representative
 
@@ -79,12 +85,12 @@ def end_representative(*, representative: Representative, ends_on: date, by: Use
     representative.ends_on = ends_on
     representative.full_clean()
     representative.save(update_fields=["ends_on"])
-    record_access(
-        actor=by,
-        client=representative.client,
-        action=AccessEvent.Action.CHANGE,
+    record_revoke(
+        by=by,
+        grants=[(representative.user, representative.client)],
         what="portal.representative",
         ground=ground,
+        reason=_("The representation ends on %(date)s.") % {"date": date_format(ends_on)},
     )
     return representative
 

@@ -327,7 +327,7 @@ class TestCoordinatorSide:
         assert browser.post(url, {**data, "rep-identity_code": "123"}).status_code == 400
         assert browser.post(url, data).status_code == 302
         assert AccessEvent.objects.filter(
-            actor=world.coordinator, what="portal.representative", action="change"
+            actor=world.coordinator, what="portal.representative", action="grant", client=world.own_client
         ).exists()
         page = browser.get(url).content.decode()
         assert "Eeva Edunvalvoja" in page
@@ -337,6 +337,9 @@ class TestCoordinatorSide:
         assert browser.post(url, end).status_code == 302
         representative.refresh_from_db()
         assert representative.ends_on == timezone.localdate()
+        assert AccessEvent.objects.filter(
+            actor=world.coordinator, what="portal.representative", action="revoke", client=world.own_client
+        ).exists()
 
     def test_a_representative_whose_time_ended_opens_nothing(self, world: World) -> None:
         Representative.objects.filter(user=world.representative).update(
