@@ -10,7 +10,7 @@ from django.http import Http404
 from accounts.models import User
 from clients.models import Client
 
-from . import policy
+from . import log, policy
 from .models import AccessEvent, Consultation, ReturningClient, Section
 from .services import record_access
 
@@ -84,11 +84,8 @@ def access_log_for(*, user: User, client_pk: int) -> tuple[Client, list[AccessEv
         client = client_for_reading(
             user=user, pk=client_pk, what="access_log", may=frozenset({policy.Ground.DESIGNATED_COORDINATOR})
         )
-    events = list(
-        AccessEvent.objects.filter(client=client)
-        .select_related("actor", "grantee")
-        .order_by("-at", "-pk")[:ACCESS_LOG_PAGE]
-    )
+    # The rows the client sees in their portal (access.log): staff answer the client's request.
+    events = list(log.events_about(client).select_related("grantee")[:ACCESS_LOG_PAGE])
     return client, events
 
 

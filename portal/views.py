@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access import log as access_log
 from access import portal as portal_access
@@ -104,6 +104,7 @@ def _page(
 # Signing in and out.
 
 
+@require_GET
 def sign_in(request: HttpRequest) -> HttpResponse:
     """The portal's sign-in page: strong identification (OpenID Connect through the
     organisation's identity broker), and in the demo a stand-in for it."""
@@ -140,8 +141,8 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("portal-sign-in")
 
 
-@portal_required
 @require_http_methods(["GET", "POST"])
+@portal_required
 def choose(request: PortalRequest) -> HttpResponse:
     """A representative (or a client who also represents someone) chooses whose portal to open."""
     clients = list(portal_access.portal_clients(request.user).order_by("last_name", "first_name", "pk"))

@@ -186,8 +186,8 @@ EDITS_OTHER = staff_only(404, other_coordinator=200, other_lead=403)
 API_DENIES_ANONYMOUS = {"anonymous": 403}
 LEADS_ONLY = staff_only(403, lead=200, other_lead=200)
 # Team A's page is its members' and the administrator's; its lead and the administrator manage it.
-TEAM_A_MANAGED = staff_only(403, other_coordinator=404, other_lead=404, lead=400, admin=400)
-TEAM_A_ADMIN_ONLY = staff_only(403, other_coordinator=404, other_lead=404, admin=400)
+TEAM_A_MANAGED = staff_only(403, other_coordinator=404, other_lead=404, lead=400, admin=400, data_protection=404)
+TEAM_A_ADMIN_ONLY = staff_only(403, other_coordinator=404, other_lead=404, admin=400, data_protection=404)
 
 
 def coordinators_membership(w: World) -> dict[str, Any]:
@@ -248,6 +248,8 @@ MATRIX: dict[tuple[str, str], Row] = {
         query=lambda w: {"metric": "open"},
     ),
     ("team-review-balance", "-"): Row("GET", no_kwargs, LEADS_ONLY),
+    # Confirming no moves is refused; nobody but a lead gets that far.
+    ("team-review-balance", "confirm-nothing"): Row("POST", no_kwargs, staff_only(403, lead=400, other_lead=400)),
     ("api-team-review-figures", "-"): Row("GET", no_kwargs, {**LEADS_ONLY, **API_DENIES_ANONYMOUS}),
     ("api-team-review-figures", "other-team"): Row(
         "GET",
@@ -841,6 +843,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     # Wrong credentials for everyone: a token is only ever handed for a correct password.
     ("api-token", "-"): Row("POST", no_kwargs, everyone(400), data=lambda: {"username": "x", "password": "y"}),
     ("second-factor", "-"): Row("GET", no_kwargs, staff_only(200)),
+    ("second-factor", "wrong-code"): Row("POST", no_kwargs, staff_only(400), data=lambda: {"code": "000000"}),
     ("api-tokens", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
     # Only one's own tokens are revoked: a key that is not theirs is not found.
     ("api-token-detail", "-"): Row(
@@ -853,11 +856,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("portal-home", "-"): Row("GET", no_kwargs, portal_only(200)),
     ("portal-sign-in", "-"): Row("GET", no_kwargs, everyone(200, citizen=302, representative=302)),
     ("portal-demo-sign-in", "-"): Row("GET", no_kwargs, everyone(200)),
+    ("portal-demo-sign-in", "nobody"): Row("POST", no_kwargs, everyone(400), data=lambda: {"client": "0"}),
     ("oidc_authentication_init", "-"): Row("GET", no_kwargs, everyone(302)),
     ("oidc_authentication_callback", "-"): Row("GET", no_kwargs, everyone(302)),
     ("portal-sign-out", "-"): Row("POST", no_kwargs, everyone(302)),
     # One client to open: straight on to its home.
     ("portal-choose", "-"): Row("GET", no_kwargs, portal_only(302)),
+    ("portal-choose", "someone-elses"): Row("POST", no_kwargs, portal_only(400), data=lambda: {"client": "0"}),
     ("portal-plan", "-"): Row("GET", no_kwargs, portal_only(200)),
     ("portal-plan-version", "own"): Row("GET", lambda w: {"pk": w.plan_published.pk}, portal_only(200)),
     ("portal-plan-version", "draft"): Row("GET", lambda w: {"pk": w.plan_draft.pk}, portal_only(404)),
@@ -866,11 +871,14 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("portal-view", "-"): Row("GET", no_kwargs, portal_only(200)),
     ("portal-view", "write"): Row("POST", no_kwargs, portal_only(302), data=lambda: {"text": "Menee hyvin."}),
     ("portal-heard", "own"): Row("GET", _review, portal_only(200)),
+    ("portal-heard", "answer"): Row("POST", _review, portal_only(302), data=lambda: {"rating": "4"}),
     ("portal-log", "-"): Row("GET", no_kwargs, portal_only(200)),
     ("portal-consents", "-"): Row("GET", no_kwargs, portal_only(200)),
+    ("portal-consents", "give-nothing"): Row("POST", no_kwargs, portal_only(400)),
     ("portal-consent-withdraw", "own"): Row("POST", lambda w: {"pk": w.relative_consent.pk}, portal_only(302)),
     ("portal-consent-withdraw", "other"): Row("POST", _other_clients_consent, portal_only(404)),
     ("portal-messages", "-"): Row("GET", no_kwargs, portal_only(200)),
+    ("portal-messages", "send"): Row("POST", no_kwargs, portal_only(302), data=lambda: {"text": "Soittakaa minulle."}),
     ("portal-assessments", "-"): Row("GET", no_kwargs, portal_only(200)),
     # Still in progress: the portal shows completed assessments only.
     ("portal-assessment", "in-progress"): Row("GET", lambda w: {"pk": w.assessment.pk}, portal_only(404)),
@@ -1018,7 +1026,15 @@ def test_every_api_operation_is_in_the_matrix() -> None:
 
 
 # Pages whose method is not the point of the row (the session's own pages).
-NOT_PROBED = {"login", "logout", "set_language"}
+# Signing out ends the probing user's session; the OIDC routes answer by redirecting to the provider.
+NOT_PROBED = {
+    "login",
+    "logout",
+    "set_language",
+    "portal-sign-out",
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+}
 PROBED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
@@ -1111,7 +1127,8 @@ def test_access(world: World, name: str, variant: str, role: str) -> None:
         assert _snapshot() == before, f"a refused {row.method} {url} as {role} changed the data"
     # The admin site (its own namespace) has its own sign-in page.
     if role == "anonymous" and not is_api and expected == 302 and name not in NOT_PROBED and ":" not in name:
-        assert response["Location"].startswith(reverse("login")), f"{url} sends the anonymous elsewhere"
+        sign_in = reverse("portal-sign-in") if name.startswith("portal-") else reverse("login")
+        assert response["Location"].startswith(sign_in), f"{url} sends the anonymous elsewhere"
 
 
 # Every route that widens who sees a client, tried by every role on its own team's and the
