@@ -30,3 +30,23 @@ def test_the_openapi_schema_generates_without_warnings(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_processes_share_one_cache(tmp_path: Path) -> None:
+    """The throttles count across every web process: what one process counts, another sees."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "caseflow.settings.prod",
+        "SECRET_KEY": "x" * 60 + "-not-used",
+        "CACHE_URL": "redis://127.0.0.1:6379/9",
+    }
+    key = f"shared-{tmp_path.name}"
+
+    def run(code: str) -> str:
+        script = f"import django; django.setup(); from django.core.cache import cache; {code}"
+        done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    run(f"cache.set({key!r}, 'counted', 60)")
+    assert run(f"print(cache.get({key!r}))") == "counted"
