@@ -2,7 +2,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 
 from .models import User
 
@@ -24,3 +25,11 @@ class UserAdmin(BaseUserAdmin[User]):
         # Nobody changes their own role: a new role is given by someone else.
         own = ("role",) if obj is not None and obj.pk == request.user.pk else ()
         return (*fields, *SUPERUSER_ONLY_FIELDS, *own)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        """Only the setup superuser (who opens no client) sets another's password: a day-to-day
+        administrator who could would sign in as any coordinator and read their clients. People
+        change their own password themselves."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)

@@ -3,6 +3,7 @@ data-protection role, whose reads are themselves logged."""
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.test import Client as Browser
 from django.urls import reverse
 
@@ -76,6 +77,22 @@ def test_the_day_to_day_administrator_cannot_raise_anyone(world: World) -> None:
     request = type("Request", (), {"user": world.admin})()
     readonly = model_admin.get_readonly_fields(request, world.admin)
     assert {"is_superuser", "is_staff", "groups", "user_permissions", "role"} <= set(readonly)
+
+
+def test_only_the_setup_superuser_sets_another_users_password(world: World) -> None:
+    # The day-to-day administrator manages users (as the seed's group lets them).
+    world.admin.user_permissions.add(Permission.objects.get(codename="change_user", content_type__app_label="accounts"))
+    url = reverse("admin:auth_user_password_change", args=[world.coordinator.pk])
+    data = {"password1": "uusi-salasana-123", "password2": "uusi-salasana-123"}
+    assert (
+        browser_of(world.admin).get(reverse("admin:accounts_user_change", args=[world.coordinator.pk])).status_code
+        == 200
+    )
+    assert browser_of(world.admin).post(url, data).status_code == 403
+    world.coordinator.refresh_from_db()
+    assert world.coordinator.check_password("caseflow-demo")
+    setup = AdministratorFactory(username="setup", is_superuser=True)
+    assert browser_of(setup).get(url).status_code == 200
 
 
 class TestAccessLog:
