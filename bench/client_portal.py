@@ -76,13 +76,14 @@ def spread_new_rows(client: Any, rows: int) -> None:
             "view",
             whats[i % len(whats)],
             "team_lead",
+            "",
         )
         for i in range(rows)
     ]
     with connection.cursor() as cursor:
         cursor.executemany(
-            "INSERT INTO access_accessevent (at, actor_id, client_id, action, what, ground)"
-            " VALUES (%s, %s, %s, %s, %s, %s)",
+            "INSERT INTO access_accessevent (at, actor_id, client_id, action, what, ground, reason)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
             values,
         )
 
