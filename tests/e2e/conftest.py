@@ -12,12 +12,14 @@ session it would leak into the other tests, for example into the subprocess of
 end of the session would keep the loop running under the tests that run after these.
 """
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.db import connection
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
@@ -62,9 +64,11 @@ NewContext = Callable[..., BrowserContext]
 
 
 @pytest.fixture
-def new_context(browser: Browser) -> Iterator[NewContext]:
+def new_context(browser: Browser, transactional_db: None) -> Iterator[NewContext]:
     """Makes browser contexts with the test's own settings; closes them after the test.
-    The locale is Finnish, as in the field, so that the server's default language shows."""
+    The locale is Finnish, as in the field, so that the server's default language shows.
+    Set up after the database, so torn down before its flush: a page still polling the live
+    server while the tables are truncated can deadlock with the truncation."""
     contexts: list[BrowserContext] = []
 
     def make(**options: Any) -> BrowserContext:
@@ -77,6 +81,21 @@ def new_context(browser: Browser) -> Iterator[NewContext]:
     yield make
     for context in contexts:
         context.close()
+    _wait_for_the_server_to_finish()
+
+
+def _wait_for_the_server_to_finish() -> None:
+    """Waits (a few seconds at most) until no other connection to the test database is inside
+    a statement or a transaction: a request the closed page sent may still be running."""
+    with connection.cursor() as cursor:
+        for _ in range(50):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')"
+            )
+            if (cursor.fetchone() or (0,))[0] == 0:
+                return
+            time.sleep(0.1)
 
 
 @pytest.fixture
