@@ -171,7 +171,7 @@ class MembershipEndView(MembershipActionView):
     def post(self, request: Request, pk: int, membership_pk: int) -> Response:
         user = staff_user(request)
         membership = self._membership(request, pk, membership_pk)
-        if not services.may_manage_team(user, membership.team):
+        if not policy.may_manage_team(user, membership.team):
             raise PermissionDenied
         try:
             services.end_team_membership(membership=membership, ended_on=timezone.localdate(), by=user)

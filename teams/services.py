@@ -20,10 +20,10 @@ from access.policy import (
     colleagues_of,
     coordinators_led_by,
     leads_of_team,
+    may_manage_team,
     may_review_teams,
     teams_led_by,
 )
-from access.policy import may_manage_team as policy_may_manage_team
 from access.services import record_grant
 from accounts.models import Role, User
 from clients import selectors as client_selectors
@@ -39,10 +39,6 @@ from teams.models import (
     Team,
     TeamMembership,
 )
-
-
-def may_manage_team(user: User, team: Team) -> bool:
-    return policy_may_manage_team(user, team)
 
 
 @transaction.atomic

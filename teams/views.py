@@ -59,7 +59,7 @@ def team_detail(request: StaffRequest, pk: int) -> HttpResponse:
     """A team's members over time; its lead or an administrator adds members."""
     user = request.user
     team = get_object_or_404(selectors.teams_for(user), pk=pk)
-    may_manage = services.may_manage_team(user, team)
+    may_manage = policy.may_manage_team(user, team)
     sent = request.method == "POST"
     if sent and not may_manage:
         raise PermissionDenied
@@ -89,7 +89,7 @@ def _team_page(
         "memberships": list(selectors.team_members(team)),
         "form": form,
         "today": timezone.localdate(),
-        "may_manage": services.may_manage_team(user, team),
+        "may_manage": policy.may_manage_team(user, team),
         "may_deactivate": user.role == Role.ADMINISTRATOR,
         "refusal": refusal,
     }
@@ -120,7 +120,7 @@ def team_membership_end(request: StaffRequest, pk: int, membership_pk: int) -> H
     """The team's lead (or an administrator) ends a membership today; a coordinator's only once
     nothing is left with them."""
     membership = _membership(request, pk, membership_pk)
-    if not services.may_manage_team(request.user, membership.team):
+    if not policy.may_manage_team(request.user, membership.team):
         raise PermissionDenied
     return _refused_or_done(
         request,
