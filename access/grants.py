@@ -5,7 +5,7 @@ naming a worker, handover, reopening) is made by someone entitled, never by the 
 gains the access, and leaves a GRANT event per person and client (a REVOKE where access
 narrows), so that it can be seen and undone."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 
@@ -22,7 +22,7 @@ from accounts.models import Role, User
 from clients.models import Assignment, Client
 from core.errors import ConflictError
 from reminders.models import Kind, Reminder
-from teams.models import Team, TeamMembership
+from teams.models import Substitution, Team, TeamMembership
 
 
 def refuse_self_grant(*, by: User, grantee: User) -> None:
@@ -38,23 +38,29 @@ def _visible_ids(user: User, clients: Sequence[int] | None) -> set[int]:
     return set(visible.values_list("pk", flat=True))
 
 
-def sees_through(coordinator: User) -> list[User]:
-    """Who sees a coordinator's clients besides them: the leads of their teams and their
-    substitutes today. Naming the coordinator widens these people's access too."""
+def sees_through(*coordinators: User) -> dict[User, date | None]:
+    """Who sees the coordinators' clients besides them, with the day that access ends by
+    itself: the leads of their teams (never) and their substitutes today (the substitution's
+    end). Naming one of the coordinators widens these people's access too."""
+    today = timezone.localdate()
+    teams = TeamMembership.objects.filter(
+        policy.active_on(today), user__in=coordinators, kind=TeamMembership.Kind.MEMBER
+    ).values("team")
     leads = User.objects.filter(
         pk__in=TeamMembership.objects.filter(
-            policy.active_on(timezone.localdate()),
-            kind=TeamMembership.Kind.LEAD,
-            team__in=TeamMembership.objects.filter(
-                policy.active_on(timezone.localdate()), user=coordinator, kind=TeamMembership.Kind.MEMBER
-            ).values("team"),
+            policy.active_on(today), kind=TeamMembership.Kind.LEAD, team__in=teams
         ).values("user")
     )
-    today = timezone.localdate()
-    substitutes = User.objects.filter(
-        substitutions__absent=coordinator, substitutions__starts_on__lte=today, substitutions__ends_on__gte=today
-    )
-    return list((leads | substitutes).exclude(pk=coordinator.pk).distinct())
+    substitutions = Substitution.objects.filter(absent__in=coordinators, starts_on__lte=today, ends_on__gte=today)
+    # The latest end wins, and a lead's access, which never ends by itself, over any.
+    seeing: dict[User, date | None] = {
+        substitution.substitute: substitution.ends_on
+        for substitution in substitutions.select_related("substitute").order_by("ends_on")
+    }
+    seeing.update(dict.fromkeys(leads))
+    for coordinator in coordinators:
+        seeing.pop(coordinator, None)
+    return seeing
 
 
 @contextmanager
@@ -67,19 +73,23 @@ def recording_grants(
     reason: str = "",
     until: date | None = None,
     clients: Sequence[int] | None = None,
+    ends: Mapping[User, date | None] | None = None,
 ) -> Iterator[None]:
     """Runs a change (a team membership, a new named worker) and logs its actual effect on
-    access: for each grantee, a GRANT event per client they see after it and did not before,
-    a REVOKE per client they no longer see; among ``clients`` only, where given."""
+    access: for each grantee, a GRANT event per client they see after it and did not before
+    (until ``until``, or the grantee's own end in ``ends``), a REVOKE per client they no longer
+    see; among ``clients`` only, where given."""
     before = {user.pk: _visible_ids(user, clients) for user in grantees}
     yield
-    gained: list[tuple[User, int]] = []
+    gained: dict[date | None, list[tuple[User, int]]] = {}
     lost: list[tuple[User, int]] = []
     for user in grantees:
         after = _visible_ids(user, clients)
-        gained += [(user, pk) for pk in sorted(after - before[user.pk])]
+        ending = ends.get(user, until) if ends else until
+        gained.setdefault(ending, []).extend((user, pk) for pk in sorted(after - before[user.pk]))
         lost += [(user, pk) for pk in sorted(before[user.pk] - after)]
-    record_grant(by=by, grants=gained, what=what, ground=ground, reason=reason, until=until)
+    for ending, granted in gained.items():
+        record_grant(by=by, grants=granted, what=what, ground=ground, reason=reason, until=ending)
     record_revoke(by=by, grants=lost, what=what, ground=ground, reason=reason)
 
 

@@ -15,6 +15,7 @@ relations in queries, never stored as a row per user and client.
 Everything else is "not found", so that a user cannot tell others' clients exist.
 """
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from django.db.models import (
     CharField,
     Exists,
     ExpressionWrapper,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -121,6 +123,29 @@ def shows_earlier_relationships(client: Client) -> bool:
     """Whether the user who opened ``client`` reads how earlier relationships ended (the
     closing summaries): not a returning client's new worker before the lead confirms."""
     return client.access_ground != Ground.RETURNING_CLIENT
+
+
+def limits_earlier_record(client: Client) -> bool:
+    """Whether the user who opened ``client`` is a returning client's new worker whom the lead
+    has not confirmed yet, and so reads of the earlier record only what the new work needs."""
+    return client.access_ground == Ground.RETURNING_CLIENT
+
+
+def within_the_new_work[M: Model](
+    queryset: QuerySet[M], client: Client, *, earlier: Callable[[ReturningClient], Q], newest: tuple[str, ...]
+) -> QuerySet[M]:
+    """Of ``queryset`` (the client's assessments or plan versions), what the user who opened
+    ``client`` may read. A returning client's new worker reads what was recorded since the
+    client returned and, of what ``earlier`` says came before, only the newest by ``newest``:
+    the last assessment and plan the new work builds on, not the whole history."""
+    if not limits_earlier_record(client):
+        return queryset
+    returned = ReturningClient.objects.filter(client=client, confirmed_at__isnull=True).order_by("-created_at").first()
+    if returned is None:
+        return queryset
+    before = earlier(returned)
+    latest_before = queryset.filter(before).order_by(*newest).values("pk")[:1]
+    return queryset.filter(~before | Q(pk__in=latest_before))
 
 
 def require_section(user: User, client: Client, section: str) -> None:

@@ -212,7 +212,7 @@ class CompareView(APIView):
         client = access_selectors.client_for_reading(
             user=staff_user(request), pk=pk, what="api.client.assessments.compare", section=Section.ASSESSMENT
         )
-        own = Assessment.objects.filter(client=client)
+        own = selectors.assessments_within_reach(client)
         params = request.query_params
         if "older" in params or "newer" in params:
             try:

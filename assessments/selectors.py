@@ -6,9 +6,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 
+from access import policy
 from access import selectors as access_selectors
 from access.models import Section
 from access.services import record_list_access
@@ -23,9 +25,20 @@ CHANGE_DIRECTIONS = ("better", "worse", "same", "new", "gone")
 DUE_KINDS = ("start", "complete", "reassess")
 
 
+def assessments_within_reach(client: Client) -> QuerySet[Assessment]:
+    """The client's assessments that the user who opened ``client`` may read (a returning
+    client's new worker: those started since the return and the last one before it)."""
+    return policy.within_the_new_work(
+        Assessment.objects.filter(client=client),
+        client,
+        earlier=lambda returned: Q(started_on__lt=returned.opened_on),
+        newest=("-started_on", "-pk"),
+    )
+
+
 def assessments_of(client: Client) -> QuerySet[Assessment]:
     return (
-        Assessment.objects.filter(client=client)
+        assessments_within_reach(client)
         .annotate(
             need_count=Count("needs", distinct=True),
             uncovered_slots=Count("needs__slots", filter=Q(needs__slots__coverage=Coverage.UNCOVERED), distinct=True),
@@ -184,6 +197,8 @@ def due_assessments(coordinator: User, *, viewer: User, ground: str, today: date
 def assessment_for(*, user: User, pk: int, what: str, may: frozenset[str] | None = None) -> Assessment:
     """The assessment with its needs, opened through its client: authorised and logged."""
     client = access_selectors.client_of(Assessment, pk, user=user, what=what, section=Section.ASSESSMENT, may=may)
+    if policy.limits_earlier_record(client) and not assessments_within_reach(client).filter(pk=pk).exists():
+        raise Http404
     assessment = assessment_with_needs(pk)
     assessment.client = client
     return assessment

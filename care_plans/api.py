@@ -277,7 +277,7 @@ class PlanCompareView(APIView):
         client = access_selectors.client_for_reading(
             user=staff_user(request), pk=pk, what="api.client.care_plan.compare", section=Section.PLAN
         )
-        own = PlanVersion.objects.filter(plan__client=client)
+        own = selectors.versions_within_reach(client)
         params = request.query_params
         try:
             if "older" in params or "newer" in params:

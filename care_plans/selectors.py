@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
+from access import policy
 from access import selectors as access_selectors
 from access.models import Section
 from accounts.models import User
@@ -20,11 +22,24 @@ CHANGE_KINDS = ("added", "removed", "changed")
 CHANGE_AREAS = ("plan", "goal", "action", "service", "disagreement")
 
 
+def versions_within_reach(client: Client) -> QuerySet[PlanVersion]:
+    """The client's plan versions that the user who opened ``client`` may read (a returning
+    client's new worker: those written since the return and the last one before it)."""
+    return policy.within_the_new_work(
+        PlanVersion.objects.filter(plan__client=client),
+        client,
+        earlier=lambda returned: (
+            Q(published_at__lt=returned.created_at) | Q(published_at__isnull=True, updated_at__lt=returned.created_at)
+        ),
+        newest=("-number",),
+    )
+
+
 def versions_of(client: Client) -> QuerySet[PlanVersion]:
     """The client's plan versions, newest first, with the PDF's status (not its bytes) and the
     number of goals: two queries whatever their number."""
     return (
-        PlanVersion.objects.filter(plan__client=client)
+        versions_within_reach(client)
         .select_related("published_by", "pdf")
         .defer("pdf__content")
         .annotate(goal_count=Count("goals", distinct=True), disagreement_count=Count("disagreements", distinct=True))
@@ -220,6 +235,8 @@ def version_for(*, user: User, pk: int, what: str, may: frozenset[str] | None = 
     client = access_selectors.client_of(
         PlanVersion, pk, user=user, what=what, section=Section.PLAN, through="plan__client", may=may
     )
+    if policy.limits_earlier_record(client) and not versions_within_reach(client).filter(pk=pk).exists():
+        raise Http404
     version = version_with_content(pk)
     version.plan.client = client
     return version

@@ -180,13 +180,15 @@ def assign_coordinator(
     client, so of two concurrent calls one wins and the other gets a clear error."""
     ensure_open(client)
     check_named_worker(client=client, coordinator=coordinator)
+    seeing = grants.sees_through(coordinator)
     with grants.recording_grants(
         by=by,
-        grantees=[coordinator, *grants.sees_through(coordinator)],
+        grantees=[coordinator, *seeing],
         what="assignment",
         ground=ground,
         reason=reason,
         clients=[client.pk],
+        ends=seeing,
     ):
         assignment = _open_assignment(
             client=client, coordinator=coordinator, started_on=started_on, by=by, reason=reason, note=handover_note
@@ -406,9 +408,16 @@ def hand_over(
         )
     if errors:
         raise ValidationError({"clients": errors})
-    grantees = {user.pk: user for coordinator in to for user in (coordinator, *grants.sees_through(coordinator))}
+    seeing = grants.sees_through(*to)
+    grantees = {user.pk: user for user in (*to, *seeing)}
     with grants.recording_grants(
-        by=by, grantees=list(grantees.values()), what="handover", ground=ground, reason=note, clients=list(by_pk)
+        by=by,
+        grantees=list(grantees.values()),
+        what="handover",
+        ground=ground,
+        reason=note,
+        clients=list(by_pk),
+        ends=seeing,
     ):
         Assignment.objects.filter(pk__in=[a.pk for a in current.values()]).update(
             ended_on=on, end_reason=AssignmentEnd.HANDOVER

@@ -169,6 +169,36 @@ class TestOtherGrants:
             "Loma",
         )
 
+    def test_a_client_named_to_an_absent_coordinator_is_granted_to_the_substitute_until_the_end(
+        self, world: World
+    ) -> None:
+        """The world's substitute stands in for ``coordinator`` until today; a client given
+        to ``coordinator`` now opens to the substitute as well, for as long as they stand in."""
+        client_services.assign_coordinator(
+            client=world.colleague_client,
+            coordinator=world.coordinator,
+            started_on=today(),
+            by=world.lead,
+            ground=Ground.TEAM_LEAD,
+            reason="Työnjako",
+        )
+        granted = {(e.grantee_id, e.client_id, e.until) for e in grants_since(world)}
+        assert granted == {
+            (world.coordinator.pk, world.colleague_client.pk, None),
+            (world.substitute.pk, world.colleague_client.pk, today()),
+        }
+
+    def test_a_handover_to_an_absent_coordinator_is_granted_to_the_substitute_until_the_end(self, world: World) -> None:
+        client_services.hand_over(
+            clients=[world.colleague_client],
+            to=[world.coordinator],
+            by=world.lead,
+            ground=Ground.TEAM_LEAD,
+            note="Loma",
+        )
+        granted = {(e.grantee_id, e.until) for e in grants_since(world, client=world.colleague_client)}
+        assert granted == {(world.coordinator.pk, None), (world.substitute.pk, today())}
+
     def test_a_substitution_grants_the_absent_coordinators_clients_until_its_end(self, world: World) -> None:
         ends = today() + datetime.timedelta(days=14)
         team_services.create_substitution(

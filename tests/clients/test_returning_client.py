@@ -2,15 +2,21 @@
 client* with a reason, the last team lead told, and the earlier record opened only as far as
 the new work needs until the lead confirms."""
 
+import datetime
 from typing import Any
 
 from django.test import Client as Browser
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from access import grants as access_grants
 from access.models import AccessEvent, ReturningClient
 from access.policy import Ground, client_for
 from accounts.models import User
+from assessments import services as assessment_services
+from assessments.models import Assessment
+from care_plans.models import CarePlan, PlanVersion
 from clients.models import Client
 from reminders.models import Kind, Reminder
 from tests.conftest import World
@@ -120,3 +126,71 @@ def test_the_intake_page_asks_for_the_reason_and_then_reopens(world: World) -> N
     done = browser.post(reverse("intake"), {**data, "returning_reason": "Muutti takaisin"})
     assert done.status_code == 302
     assert ReturningClient.objects.get().reason == "Muutti takaisin"
+
+
+def earlier_record(world: World) -> tuple[list[Assessment], list[PlanVersion]]:
+    """Three completed assessments and three published plan versions from before the closure."""
+    client, since = world.closed_client, world.closed_client.closed_on
+    assert since is not None
+    assessments = [
+        Assessment.objects.create(
+            client=client,
+            status=Assessment.Status.COMPLETED,
+            started_on=since - datetime.timedelta(days=days),
+            completed_on=since - datetime.timedelta(days=days - 10),
+            created_by=world.coordinator,
+        )
+        for days in (400, 250, 100)
+    ]
+    plan = CarePlan.objects.create(client=client, created_by=world.coordinator)
+    versions = [
+        PlanVersion.objects.create(
+            plan=plan,
+            number=number,
+            status=PlanVersion.Status.PUBLISHED,
+            created_by=world.coordinator,
+            published_by=world.coordinator,
+            published_at=timezone.now() - datetime.timedelta(days=400 - 100 * number),
+            review_on=since,
+        )
+        for number in (1, 2, 3)
+    ]
+    return assessments, versions
+
+
+def test_of_the_earlier_record_the_new_worker_reads_only_the_last_assessment_and_plan(world: World) -> None:
+    """Issue 17: 'the last plan and assessment', not every earlier version, until the lead
+    confirms; whatever the new work records is read as usual."""
+    assessments, versions = earlier_record(world)
+    returning = reopened(world)
+    api = APIClient()
+    api.force_login(world.other_coordinator)
+    pk = world.closed_client.pk
+
+    def listed() -> tuple[list[int], list[int]]:
+        read = api.get(reverse("api-client-assessments", kwargs={"pk": pk})).json()
+        plan = api.get(reverse("api-client-care-plan", kwargs={"pk": pk})).json()
+        return [a["id"] for a in read], [v["id"] for v in plan]
+
+    assert listed() == ([assessments[-1].pk], [versions[-1].pk])
+    for hidden in assessments[:-1]:
+        assert api.get(reverse("api-assessment-detail", kwargs={"pk": hidden.pk})).status_code == 404
+    for hidden in versions[:-1]:
+        assert api.get(reverse("api-plan-version", kwargs={"pk": hidden.pk})).status_code == 404
+    compare = reverse("api-care-plan-compare", kwargs={"pk": pk})
+    assert api.get(compare, {"older": versions[0].pk, "newer": versions[-1].pk}).status_code == 400
+    assert api.get(reverse("api-assessment-detail", kwargs={"pk": assessments[-1].pk})).status_code == 200
+    assert api.get(reverse("api-plan-version", kwargs={"pk": versions[-1].pk})).status_code == 200
+    page = browser_of(world.other_coordinator).get(reverse("client-care-plan", args=[pk]))
+    assert [v.pk for v in page.context["versions"]] == [versions[-1].pk]
+
+    started = assessment_services.start_assessment(
+        client=client_for(world.other_coordinator, pk), by=world.other_coordinator, ground=Ground.RETURNING_CLIENT
+    )
+    assert listed()[0] == [started.pk, assessments[-1].pk]
+
+    access_grants.confirm_returning_client(returning=returning, by=world.lead)
+    assert listed() == (
+        [started.pk, *(a.pk for a in reversed(assessments))],
+        [v.pk for v in reversed(versions)],
+    )
