@@ -112,6 +112,9 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
     "portal.auth.PortalOIDCBackend",
 ]
+# django-guardian would otherwise create an "AnonymousUser" account, a coordinator by default
+# role, which the pickers of staff then offered; anonymous visitors have no object permissions.
+ANONYMOUS_USER_NAME = None
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -76,6 +76,14 @@ class TestTeamDetail:
         assert response.context["form"] is None
         assert 'name="started_on"' not in page
 
+    def test_the_person_picker_offers_people_only(self, world: World) -> None:
+        """django-guardian's "AnonymousUser" account is not made, so no picker offers it."""
+        assert not User.objects.filter(username="AnonymousUser").exists()
+        form = signed_in(world.lead).get(self.url(world)).context["form"]
+        offered = [str(label) for _value, label in form.fields["user"].choices]
+        assert any(world.colleague.get_full_name() in label for label in offered)
+        assert not any("AnonymousUser" in label for label in offered)
+
     def test_the_lead_adds_a_member(self, world: World) -> None:
         newcomer = CoordinatorFactory(username="newcomer")
         response = signed_in(world.lead).post(self.url(world), self.data(newcomer))
