@@ -144,6 +144,12 @@ def continuity_of(client: Client) -> dict[str, Any]:
     return {name: getattr(row, name) for name in annotations}
 
 
+def named_worker_of(client: Client) -> User | None:
+    """The client's named worker now (omatyöntekijä), if one is named."""
+    assignment = Assignment.objects.filter(client=client, ended_on__isnull=True).select_related("coordinator").first()
+    return None if assignment is None else assignment.coordinator
+
+
 def assignment_history(client: Client) -> QuerySet[Assignment]:
     return client.assignments.select_related("coordinator", "handed_over_by").order_by("-started_on", "-pk")
 

@@ -142,6 +142,13 @@ def due_work(*, client_ids: list[int], today: date, days: int) -> list[DueWork]:
         ]
 
 
+def next_due(*, client_id: int, today: date) -> tuple[DueWork, str] | None:
+    """The client's nearest piece of work within a year (or the longest overdue), with its
+    name: the deadline a client's page shows at the top."""
+    due = min(due_work(client_ids=[client_id], today=today, days=365), key=lambda w: w.due_on, default=None)
+    return None if due is None else (due, work_kind_labels()[due.kind])
+
+
 def work_kind_labels() -> dict[str, str]:
     """The names of the kinds of work the team review counts."""
     return {kind: str(Kind(kind).label) for kind in dict.fromkeys(WORK_KIND_OF.values())}

@@ -1,14 +1,19 @@
-"""Template helpers of the client pages: deadlines in words, and the steps a referral can take."""
+"""Template helpers of the client pages: the client's header and tabs, deadlines in words, and
+the steps a referral can take."""
 
 from datetime import date
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from access import policy
+from access.models import Section
+from clients import selectors
 from clients.models import Client, ReferralStatus
 from clients.services import REFERRAL_ORDER
+from reminders import selectors as reminder_selectors
 
 register = template.Library()
 
@@ -44,12 +49,37 @@ def later_statuses(status: str) -> list[tuple[str, str]]:
     return [(step.value, str(ADVANCE_LABELS[step])) for step in REFERRAL_ORDER[position + 1 :]]
 
 
-@register.simple_tag(takes_context=True)
-def sections_open(context: template.Context, client: Client) -> frozenset[str]:
-    """The sections of ``client``'s record the signed-in user may open (as ``access.policy``
-    decides on their ground), so that a navigation shows exactly the links that open."""
-    ground = getattr(client, "access_ground", None)
-    request = context.get("request")
-    if ground is None or request is None:
-        return frozenset()
-    return policy.sections_for(request.user, ground)
+# The client's tabs in order: (tab, route, the section it opens, or None for every ground).
+TABS = [
+    ("overview", "client-detail", None, _("Overview")),
+    ("assessments", "client-assessments", Section.ASSESSMENT, _("Needs assessments")),
+    ("plan", "client-care-plan", Section.PLAN, _("Care plan")),
+    ("budget", "client-budgets", Section.BUDGET, _("Personal budget")),
+    ("network", "client-network", Section.NETWORK, _("Care team and network")),
+    ("meetings", "client-meetings", Section.MEETINGS, _("Network meetings")),
+    ("portal", "client-portal", None, _("My services (portal)")),
+]
+
+
+@register.inclusion_tag("clients/_client_header.html", takes_context=True)
+def client_header(context: template.Context, client: Client, current: str = "overview") -> dict[str, Any]:
+    """Who the client is and what is next, the same on every client page, and the tabs of the
+    record the signed-in user may open, the current one marked: a tab that would not open is
+    not shown. The next deadline only to those who see the whole record."""
+    user = context["request"].user
+    today = timezone.localdate()
+    sections = policy.sections_for(user, client.access_ground)
+    return {
+        "client": client,
+        "age": client.age_on(today),
+        "named_worker": selectors.named_worker_of(client),
+        "next_due": (
+            reminder_selectors.next_due(client_id=client.pk, today=today) if sections == policy.ALL_SECTIONS else None
+        ),
+        "today": today,
+        "tabs": [
+            (tab, route, label, tab == current)
+            for tab, route, section, label in TABS
+            if section is None or section in sections
+        ],
+    }
