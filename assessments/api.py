@@ -260,7 +260,7 @@ class LevelSerializer(serializers.ModelSerializer[ScaleLevel]):
 class DomainSerializer(serializers.ModelSerializer[LifeDomain]):
     class Meta:
         model = LifeDomain
-        fields = ["code", "name", "order"]
+        fields = ["code", "name", "order", "ages"]
 
 
 class ConfigurationSerializer(serializers.Serializer[Any]):

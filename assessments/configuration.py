@@ -31,6 +31,8 @@ DOMAINS = [
     ("family_carer", "Läheisen hoiva ja omaishoito", "Vård av närstående", "Care of a family member"),
     ("other", "Muu tuen tarve", "Annat stödbehov", "Other needs"),
 ]
+# The domains assessed for children only (``LifeDomain.ages``).
+CHILDREN_ONLY = ["child_development"]
 SCALES = {
     "need": [
         (0, "Ei tuen tarvetta", "Inget stödbehov", "No need for support"),

@@ -11,6 +11,8 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+ADULT_AGE = 18
+
 
 class TranslatedName(models.Model):
     name_fi = models.CharField(_("name in Finnish"), max_length=200)
@@ -33,14 +35,30 @@ class LifeDomain(TranslatedName):
     """A life domain of the need for support, after SHL §11 (daily living and housing,
     financial support, safety, …). Configuration, edited by an administrator."""
 
+    class Ages(models.TextChoices):
+        ALL = "all", _("Everyone")
+        CHILDREN = "children", _("Children (under 18)")
+        ADULTS = "adults", _("Adults (18 or over)")
+
     code = models.SlugField(_("code"), max_length=40, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("in use"), default=True)
+    # A child's growth is no question for a 77-year-old: the assessment offers a domain only to
+    # the clients of the ages it is for.
+    ages = models.CharField(_("for whom"), max_length=10, choices=Ages.choices, default=Ages.ALL)
 
     class Meta:
         ordering = ["order", "code"]
         verbose_name = _("life domain")
         verbose_name_plural = _("life domains")
+
+    def applies_at(self, age: int) -> bool:
+        """Whether a client of ``age`` is assessed in this domain."""
+        if self.ages == self.Ages.CHILDREN:
+            return age < ADULT_AGE
+        if self.ages == self.Ages.ADULTS:
+            return age >= ADULT_AGE
+        return True
 
 
 class ScaleLevel(TranslatedName):

@@ -67,6 +67,14 @@ def configuration() -> dict[str, Any]:
     }
 
 
+def domains_for(assessment: Assessment, domains: list[LifeDomain]) -> list[LifeDomain]:
+    """Of ``domains``, those the assessment's client is assessed in at their age when it
+    started, and any that already holds one of its needs (recorded work is never hidden)."""
+    age = assessment.client.age_on(assessment.started_on)
+    held = {need.domain_id for need in assessment.needs.all()}
+    return [domain for domain in domains if domain.applies_at(age) or domain.pk in held]
+
+
 @dataclass
 class WeekGrid:
     """Help needed by weekday × time of day across all needs: each cell lists who covers the

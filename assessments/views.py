@@ -97,14 +97,14 @@ def _domain_form(assessment: Assessment, domain: LifeDomain, need: DomainNeed | 
 
 
 def _domain_rows(assessment: Assessment, editing: str = "", bound: NeedForm | None = None) -> list[dict[str, Any]]:
-    """Every life domain in use with the assessment's need in it (if any), and the form of the
-    one being edited."""
+    """Every life domain in use for the client's age with the assessment's need in it (if any),
+    and the form of the one being edited."""
     needs = {need.domain_id: need for need in assessment.needs.all()}
     config = selectors.configuration()
     need_names = {level.value: level.name for level in config["need_levels"]}
     icf_names = {level.value: level.name for level in config["icf_levels"]}
     rows = []
-    for domain in config["domains"]:
+    for domain in selectors.domains_for(assessment, config["domains"]):
         need = needs.get(domain.pk)
         row: dict[str, Any] = {"domain": domain, "need": need}
         if need is not None:

@@ -192,3 +192,24 @@ def test_with_htmx_a_refused_domain_comes_back_in_place_with_its_message(world: 
     assert frozen.status_code == 409
     assert "A completed assessment cannot be changed" in text(frozen)
     assert "<html" not in text(frozen)
+
+
+def test_only_the_domains_for_the_clients_age_are_offered(world: World) -> None:
+    """A child's growth is assessed for children, not for an adult, unless a need in it was
+    already recorded: recorded work is never hidden."""
+    browser = signed_in(world)
+    child_domain = LifeDomain.objects.get(code="child_development")
+    url = reverse("assessment-detail", args=[world.assessment.pk])
+    client = world.assessment.client
+
+    def aged(years: int) -> str:
+        client.date_of_birth = world.assessment.started_on - datetime.timedelta(days=365 * years + 30)
+        client.save(update_fields=["date_of_birth"])
+        return text(browser.get(url))
+
+    assert child_domain.name_en in aged(10)
+    adult = aged(40)
+    assert child_domain.name_en not in adult
+    assert LifeDomain.objects.get(code="health").name_en in adult
+    DomainNeed.objects.create(assessment=world.assessment, domain=child_domain, level=1)
+    assert child_domain.name_en in aged(40)
