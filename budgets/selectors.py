@@ -222,6 +222,8 @@ class Chart:
     actual_points: str = ""
     planned_points: str = ""
     max_value: Decimal = ZERO
+    # Room left of the plot for the euro axis' labels.
+    left: int = 84
 
 
 def chart(budget: Budget, today: date) -> Chart:
@@ -249,17 +251,25 @@ def chart(budget: Budget, today: date) -> Chart:
     result = Chart(months)
     top = max([total, cumulative, Decimal(1)])
     result.max_value = top
-    left, bottom, inner_w, inner_h = 56, result.height - 28, result.width - 72, result.height - 44
+    left, bottom = result.left, result.height - 28
+    inner_w, inner_h = result.width - left - 16, result.height - 44
     step = Decimal(inner_w) / max(len(months), 1)
     scale = Decimal(inner_h) / top
     actual, planned_pts = [], []
     for index, month in enumerate(months):
         x = Decimal(left) + step * index
         bar_h = month.spent * scale
-        result.bars.append(
-            {"x": f"{x + step / 4:.1f}", "y": f"{bottom - bar_h:.1f}", "w": f"{step / 2:.1f}", "h": f"{bar_h:.1f}"}
-        )
         centre = x + step / 2
+        result.bars.append(
+            {
+                "x": f"{x + step / 4:.1f}",
+                "y": f"{bottom - bar_h:.1f}",
+                "w": f"{step / 2:.1f}",
+                "h": f"{bar_h:.1f}",
+                "cx": f"{centre:.1f}",
+                "month": month.month,
+            }
+        )
         planned_pts.append(f"{centre:.1f},{bottom - month.planned * scale:.1f}")
         if month.month <= today:
             actual.append(f"{centre:.1f},{bottom - month.cumulative * scale:.1f}")

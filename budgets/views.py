@@ -78,21 +78,13 @@ def _detail(request: StaffRequest, budget: Budget, outcome: Undone = NOT_SENT, *
         "reallocations": selectors.reallocations_of(budget) if budget.is_accepted else [],
         "conflict": outcome.conflict,
     }
-    provider_forms: dict[int, LineForm] = {}
-    plan_services = selectors.plan_services_for(client)
     if may_change and budget.status == Budget.Status.OFFERED:
         context["decision_form"] = forms_.get("decision_form") or DecisionForm(initial={"decided_on": today})
     if may_change and budget.is_accepted:
-        given = forms_.get("provider_forms", {})
-        provider_forms = {
-            line.pk: given.get(line.pk) or LineForm(line=line, plan_services=plan_services)
-            for line in budget.lines.all()
-        }
         context["spending_form"] = forms_.get("spending_form") or SpendingForm(
             lines=lines, initial={"delivered_on": today}
         )
         context["reallocation_form"] = forms_.get("reallocation_form") or ReallocationForm(lines=lines)
-    context["ledger_rows"] = [(row, provider_forms.get(row.line.pk)) for row in context["ledger"].lines]
     return render(request, "budgets/budget_detail.html", context, status=outcome.status)
 
 
@@ -176,12 +168,14 @@ def budget_calculation(request: StaffRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def budget_line_provider(request: StaffRequest, pk: int) -> HttpResponse:
-    """The client's choice of provider for one line, and the care plan's services it pays for."""
+    """One line's own form, apart from the ledger: the client's choice of provider and the care
+    plan's services it pays for."""
+    sent = request.method == "POST"
     line = selectors.line_for(user=request.user, pk=pk, what="budget.provider", may=policy.Ground.MAY_CHANGE)
     budget = line.budget
-    form = LineForm(request.POST, line=line, plan_services=selectors.plan_services_for(budget.client))
+    form = LineForm(request.POST if sent else None, line=line, plan_services=selectors.plan_services_for(budget.client))
     ground = budget.client.access_ground
 
     def save() -> None:
@@ -191,11 +185,12 @@ def budget_line_provider(request: StaffRequest, pk: int) -> HttpResponse:
                 line=line, plan_services=list(form.cleaned_data["plan_services"]), by=request.user, ground=ground
             )
 
-    outcome = submit(save, form)
-    if not outcome.done:
-        return _detail(request, budget, outcome, provider_forms={pk: form})
-    messages.success(request, _("The line was saved."))
-    return redirect("budget-detail", pk=budget.pk)
+    outcome = submit(save, form, sent=sent)
+    if outcome.done:
+        messages.success(request, _("The line was saved."))
+        return redirect("budget-detail", pk=budget.pk)
+    context = {"client": budget.client, "budget": budget, "line": line, "form": form, "conflict": outcome.conflict}
+    return render(request, "budgets/line_edit.html", context, status=outcome.status)
 
 
 @staff_required

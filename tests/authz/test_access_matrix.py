@@ -790,6 +790,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         {**EDITS_OWN, "coordinator": 302},
         data=lambda: {f"line-{World.current.budget_line.pk}-provider": World.current.budget_provider.pk},
     ),
+    ("budget-line-provider", "own-page"): Row("GET", lambda w: {"pk": w.budget_line.pk}, EDITS_OWN),
     ("api-client-budgets", "own"): Row("GET", own_client, {**SEES_OWN, "member": 403, **API_DENIES_ANONYMOUS}),
     ("api-client-budgets", "other"): Row("GET", other_client, {**SEES_OTHER, **API_DENIES_ANONYMOUS}),
     ("api-client-budgets", "offer"): Row(

@@ -395,3 +395,33 @@ def test_the_date_fields_come_up_filled_in_the_form_a_date_input_reads(world: Wo
     page.force_login(world.coordinator)
     html = page.get(reverse("budget-detail", kwargs={"pk": world.budget.pk})).content.decode()
     assert f'name="spending-delivered_on" value="{timezone.localdate().isoformat()}"' in html
+
+
+def test_the_ledger_reads_first_and_a_line_is_edited_on_its_own_page(world: World) -> None:
+    """Issue 19: a summary and the chart (euros and months on its axes), then the table with no
+    form inside it; a line's provider is chosen on the line's own page."""
+    from django.test import Client
+
+    page = Client()
+    page.force_login(world.coordinator)
+    detail = reverse("budget-detail", kwargs={"pk": world.budget.pk})
+    html = page.get(detail).content.decode()
+    ledger = html[html.index('<table class="ledger">') : html.index("</table>", html.index('<table class="ledger">'))]
+    assert "<form" not in ledger
+    line_page = reverse("budget-line-provider", kwargs={"pk": world.budget_line.pk})
+    assert f'href="{line_page}"' in ledger
+    assert html.index("ledger-summary") < html.index("<svg") < html.index('<table class="ledger">')
+    assert f"{euros(Decimal('1000.00'))} jäljellä" in html
+    assert f">{world.budget.period_start:%-m/%y}</text>" in html
+    assert "0 €</text>" in html
+
+    form = page.get(line_page)
+    assert form.status_code == 200
+    assert f'name="line-{world.budget_line.pk}-provider"' in form.content.decode()
+    refused = page.post(line_page, {f"line-{world.budget_line.pk}-provider": "abc"})
+    assert refused.status_code == 400
+    world.budget_line.refresh_from_db()
+    assert world.budget_line.provider == world.budget_provider
+    assert page.post(line_page, {f"line-{world.budget_line.pk}-provider": ""}).status_code == 302
+    world.budget_line.refresh_from_db()
+    assert world.budget_line.provider is None

@@ -74,9 +74,11 @@ def test_offer_accept_calculate_choose_spend_and_follow(page: Page, base_url: st
     # The client chooses the home-help provider.
     home_help = BudgetLine.objects.get(budget=budget, service_type__code="home_help")
     provider = Provider.objects.get(business_id="2345678-1")
-    line_form = page.locator(f"form[action='/budget-lines/{home_help.pk}/provider/']")
-    line_form.locator(f"#id_line-{home_help.pk}-provider").select_option(str(provider.pk))
-    line_form.get_by_role("button", name=fi("Save the line"), exact=False).click()
+    # The ledger reads first: the line's form opens on its own page.
+    page.locator(f"a[href='/budget-lines/{home_help.pk}/provider/']").click()
+    page.locator(f"#id_line-{home_help.pk}-provider").select_option(str(provider.pk))
+    assert_accessible(page)
+    page.get_by_role("button", name=fi("Save the line"), exact=False).click()
     expect(page.locator(".messages")).to_be_visible()
 
     # An invoice on home help; then one that would overspend meals is refused.
