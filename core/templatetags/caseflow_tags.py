@@ -1,6 +1,9 @@
+from datetime import date
 from urllib.parse import urlencode
 
+from dateutil.relativedelta import relativedelta
 from django import template
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -24,3 +27,18 @@ def sort_state(current: str, column: str) -> str:
 @register.simple_tag
 def caseload_query(**params: object) -> str:
     return urlencode({name: value for name, value in params.items() if value not in ("", None)})
+
+
+@register.filter
+def span(start: date | None, end: date) -> str:
+    """The time from ``start`` to ``end`` in one humane format everywhere: "4 v 2 kk", "2 kk",
+    "12 pv" (years and months once there is a month, days before)."""
+    if start is None:
+        return "–"
+    delta = relativedelta(end, start)
+    if delta.years or delta.months:
+        parts = [pgettext("duration", "%(years)s y") % {"years": delta.years}] if delta.years else []
+        if delta.months:
+            parts.append(pgettext("duration", "%(months)s mo") % {"months": delta.months})
+        return " ".join(parts)
+    return pgettext("duration", "%(days)s d") % {"days": max((end - start).days, 0)}
