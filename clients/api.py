@@ -548,10 +548,18 @@ class ReferralDetailView(APIView):
         return Response(ReferralSerializer(referral).data)
 
 
-class OverdueReferralsView(generics.ListAPIView[Referral]):
-    """Referrals past their follow-up date in your caseload (a team lead: your teams')."""
+class OverdueReferralSerializer(ReferralSerializer):
+    coordinator_name = serializers.CharField(read_only=True, allow_null=True, help_text="The client's named worker.")
 
-    serializer_class = ReferralSerializer
+    class Meta(ReferralSerializer.Meta):
+        fields = [*ReferralSerializer.Meta.fields, "coordinator_name"]
+
+
+class OverdueReferralsView(generics.ListAPIView[Referral]):
+    """Referrals past their follow-up date in your caseload (a team lead: your teams'), each
+    with the client's named worker."""
+
+    serializer_class = OverdueReferralSerializer
 
     def get_queryset(self) -> QuerySet[Referral]:
         return selectors.overdue_referrals(staff_user(self.request))

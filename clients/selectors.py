@@ -28,7 +28,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import OrderBy, RawSQL
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Concat, Greatest
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -302,7 +302,11 @@ def log_overdue_referrals_shown(*, viewer: User, referrals: Iterable[Referral]) 
 
 
 def overdue_referrals(user: User) -> QuerySet[Referral]:
-    """Referrals past their follow-up date, not closed, of the clients in ``user``'s caseload."""
+    """Referrals past their follow-up date, not closed, of the clients in ``user``'s caseload,
+    each with its client's named worker (a lead's list spans several coordinators)."""
+    named_worker = Assignment.objects.filter(client=OuterRef("client"), ended_on__isnull=True).annotate(
+        name=Concat("coordinator__first_name", Value(" "), "coordinator__last_name")
+    )
     return (
         Referral.objects.filter(
             client__in=caseload_client_ids(user),
@@ -310,6 +314,7 @@ def overdue_referrals(user: User) -> QuerySet[Referral]:
         )
         .exclude(status=ReferralStatus.CLOSED)
         .select_related("client")
+        .annotate(coordinator_name=Subquery(named_worker.values("name")[:1], output_field=TextField()))
         .order_by("follow_up_on", "pk")
     )
 

@@ -12,6 +12,7 @@ from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from access.models import AccessEvent
 from access.policy import Ground
@@ -722,6 +723,16 @@ class TestReferrals:
             assert response.status_code == 200
             assert (link in page_text(response)) is shown
         assert "days overdue" in page_text(signed_in(world.coordinator).get(reverse("referrals-overdue")))
+
+    def test_overdue_referrals_name_the_named_worker_on_the_page_and_in_the_api(
+        self, world: World, api: APIClient
+    ) -> None:
+        """A lead's list spans several coordinators: each row says whose client it is."""
+        name = world.coordinator.get_full_name()
+        assert f"<td>{name}</td>" in page_text(signed_in(world.lead).get(reverse("referrals-overdue")))
+        api.force_login(world.lead)
+        [row] = api.get(reverse("api-referrals-overdue")).json()["results"]
+        assert (row["id"], row["coordinator_name"]) == (world.own_referral.pk, name)
 
 
 # Closing and reopening
