@@ -301,12 +301,18 @@ def log_overdue_referrals_shown(*, viewer: User, referrals: Iterable[Referral]) 
     )
 
 
+def named_worker_name(client: str) -> Subquery:
+    """The full name of the named worker of the client that the outer query's field ``client``
+    refers to, for a list of rows about clients (NULL where none is named)."""
+    named = Assignment.objects.filter(client=OuterRef(client), ended_on__isnull=True).annotate(
+        name=Concat("coordinator__first_name", Value(" "), "coordinator__last_name")
+    )
+    return Subquery(named.values("name")[:1], output_field=TextField())
+
+
 def overdue_referrals(user: User) -> QuerySet[Referral]:
     """Referrals past their follow-up date, not closed, of the clients in ``user``'s caseload,
     each with its client's named worker (a lead's list spans several coordinators)."""
-    named_worker = Assignment.objects.filter(client=OuterRef("client"), ended_on__isnull=True).annotate(
-        name=Concat("coordinator__first_name", Value(" "), "coordinator__last_name")
-    )
     return (
         Referral.objects.filter(
             client__in=caseload_client_ids(user),
@@ -314,7 +320,7 @@ def overdue_referrals(user: User) -> QuerySet[Referral]:
         )
         .exclude(status=ReferralStatus.CLOSED)
         .select_related("client")
-        .annotate(coordinator_name=Subquery(named_worker.values("name")[:1], output_field=TextField()))
+        .annotate(coordinator_name=named_worker_name("client"))
         .order_by("follow_up_on", "pk")
     )
 

@@ -14,6 +14,7 @@ from access import policy
 from access import selectors as access_selectors
 from access.services import record_list_access
 from accounts.models import User
+from clients import selectors as client_selectors
 
 from . import kinds
 from .models import EmailPreference, Kind, Reminder
@@ -30,13 +31,14 @@ def _open_for(user: User, today: date) -> QuerySet[Reminder]:
 
 def inbox(user: User, *, today: date | None = None) -> QuerySet[Reminder]:
     """The user's open reminders (not done, cancelled or snoozed), the most urgent first,
-    each with its client and the ``access_ground`` the user sees the client on."""
+    each with its client, the ``access_ground`` the user sees the client on and the client's
+    named worker (an escalation reaches a lead about someone else's client)."""
     today = today or timezone.localdate()
     # The annotation of visible_clients, which the type checker cannot see.
     ground = policy.visible_clients(user).filter(pk=OuterRef("client_id")).values("access_ground")[:1]  # type: ignore[misc]
     return (
         _open_for(user, today)
-        .annotate(access_ground=Subquery(ground))
+        .annotate(access_ground=Subquery(ground), coordinator_name=client_selectors.named_worker_name("client"))
         .filter(access_ground__isnull=False)
         .select_related("client")
         .order_by("due_on", "pk")
@@ -50,7 +52,12 @@ def unread_count(user: User, *, today: date | None = None) -> int:
 
 def reminder_for(user: User, pk: int) -> Reminder:
     """One of the user's own reminders; anyone else's is "not found"."""
-    reminder = Reminder.objects.filter(pk=pk, recipient=user).select_related("client").first()
+    reminder = (
+        Reminder.objects.filter(pk=pk, recipient=user)
+        .annotate(coordinator_name=client_selectors.named_worker_name("client"))
+        .select_related("client")
+        .first()
+    )
     if reminder is None:
         raise Http404
     return reminder

@@ -163,3 +163,23 @@ def test_the_preferences_page_saves_the_choices(desk: Desk, pages: PageClient) -
     chosen = dict(EmailPreference.objects.filter(user=desk.coordinator).values_list("kind", "by_email"))
     assert chosen[Kind.MEETING_TOMORROW] is True
     assert chosen[Kind.ASSESSMENT_START_DUE] is False
+
+
+def test_an_escalation_names_the_clients_named_worker(desk: Desk) -> None:
+    """A lead's escalations are about other people's clients: each says whose."""
+    client = desk.client()
+    reminder = Reminder.objects.create(
+        kind=Kind.REFERRAL_FOLLOW_UP,
+        subject_type="clients.referral",
+        subject_id=1,
+        client=client,
+        recipient=desk.lead,
+        due_on=TODAY - datetime.timedelta(days=20),
+        escalation=True,
+    )
+    lead = PageClient()
+    lead.force_login(desk.lead)
+    name = desk.coordinator.get_full_name()
+    assert name in lead.get("/reminders/").content.decode()
+    # Marked read in place (htmx), the card keeps the name.
+    assert name in lead.post(f"/reminders/{reminder.pk}/read/", HTTP_HX_REQUEST="true").content.decode()
