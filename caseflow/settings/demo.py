@@ -9,3 +9,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # The demo users sign in with a password alone; production requires the second factor.
 SECOND_FACTOR_REQUIRED = False
+# gunicorn serves the demo: WhiteNoise serves the static files from their source folders, as
+# runserver did, with no collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
