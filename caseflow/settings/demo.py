@@ -13,3 +13,7 @@ SECOND_FACTOR_REQUIRED = False
 # runserver did, with no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# gunicorn's threads keep their connection to the embedded PostgreSQL from one request to the
+# next, checked before reuse, instead of opening one per request.
+DATABASES["default"]["CONN_MAX_AGE"] = 600  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
