@@ -29,8 +29,9 @@ def record_list_access(*, actor: User, clients: Iterable[Client], what: str, gro
     if not shown:
         return
     connection = connections[router.db_for_write(AccessEvent)]
-    fields = {field.name: connection.ops.quote_name(field.column) for field in AccessEvent._meta.concrete_fields}
-    columns = ", ".join(fields[name] for name in ("at", "actor", "client", "action", "what", "ground", "reason"))
+    names = ("at", "actor", "client", "action", "what", "ground", "reason")
+    column = {field.name: str(field.column) for field in AccessEvent._meta.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(column[name]) for name in names)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {connection.ops.quote_name(AccessEvent._meta.db_table)} ({columns})"  # noqa: S608 (names from the model)

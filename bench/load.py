@@ -15,6 +15,12 @@ phone: no HTTPS redirect and no second factor. Locust runs on the same machine a
 share of the cores; the quality bar's goal (quality.md) is 250 requests/s with 0 errors on
 2 cores. Bounded: Locust stops after ``--seconds``, and the whole run is ended after twice that.
 
+On a machine shared with other work, requests/s says as much about the others as about
+Caseflow. So it also reports the CPU time spent per request by gunicorn's workers, by the
+PostgreSQL backends serving them and by Locust (each process's own counters, which other load
+does not inflate much), and what those make on idle cores: cores × 1000 ms / (CPU ms per
+request), an upper bound of requests/s on this machine's cores if nothing else ran.
+
 The database (default ``postgres://postgres@127.0.0.1:5432/caseflow_bench``) is created,
 migrated and seeded (``seed --size small``) when needed, as by the other benches; the audit
 rows the pages write stay in it. Figures go to ``bench/results/load.json``.
@@ -32,6 +38,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import secrets
 import signal
 import socket
@@ -150,6 +157,7 @@ def server_env(database_url: str, args: argparse.Namespace) -> dict[str, str]:
         "WEB_CONCURRENCY": str(args.workers),
         "GUNICORN_THREADS": str(args.threads),
         "GUNICORN_ACCESS_LOG": "",
+        "GUNICORN_MAX_REQUESTS": "0",  # no worker replaced mid-run: its CPU time would be lost
         "LOG_LEVEL": "WARNING",
     }
 
@@ -210,6 +218,45 @@ def check_pages(host: str, plan: dict[str, Any]) -> None:
         status = answers(host + url, cookie)
         if status != 200:
             raise BenchError(f"GET {url} answered {status} before the load, not 200")
+
+
+def database_backends(database_url: str) -> list[Any]:
+    """The PostgreSQL processes of the server's connections (on this machine: 127.0.0.1)."""
+    import environ
+    import psutil
+    import psycopg
+
+    config = environ.Env.db_url_config(database_url)
+    name = config["NAME"]
+    with psycopg.connect(database_url.replace(f"/{name}", "/postgres", 1)) as connection:
+        pids = [
+            row[0]
+            for row in connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND backend_type = 'client backend'"
+                " AND pid <> pg_backend_pid()",
+                [name],
+            )
+        ]
+    return [psutil.Process(pid) for pid in pids]
+
+
+def cpu_seconds(processes: list[Any]) -> dict[int, float]:
+    import psutil
+
+    used = {}
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        used[process.pid] = times.user + times.system
+    return used
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings by the processes of the second (a process new in
+    between counts from zero)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def run_locust(args: argparse.Namespace, host: str, plan: Path, prefix: Path) -> None:
@@ -285,7 +332,20 @@ def main() -> int:
                 f"{args.seconds} s on gunicorn ({args.workers} workers × {args.threads} threads), "
                 f"{without_password(args.database_url)}.\n"
             )
+            import psutil
+
+            master = psutil.Process(server.pid)
+            web_before = cpu_seconds(master.children())
+            database_before = cpu_seconds(database_backends(args.database_url))
+            locust_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             run_locust(args, host, work / "plan.json", work / "locust")
+            locust_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = {
+                "web": cpu_used(web_before, cpu_seconds(master.children())),
+                "database": cpu_used(database_before, cpu_seconds(database_backends(args.database_url))),
+                "locust": (locust_after.ru_utime + locust_after.ru_stime)
+                - (locust_before.ru_utime + locust_before.ru_stime),
+            }
             stats = read_stats(work / "locust")
             failures = read_failures(work / "locust")
         except BenchError as error:
@@ -300,8 +360,19 @@ def main() -> int:
         print(f"error: {failure}")
     total = stats["Aggregated"]
     held = total["requests_per_second"] >= GOAL_REQUESTS_PER_SECOND and total["errors"] == 0
+    requests = max(total["requests"], 1)
+    per_request = {key: round(seconds * 1000 / requests, 2) for key, seconds in cpu.items()}
+    server_ms = per_request["web"] + per_request["database"]
+    cores = os.cpu_count() or 1
+    idle_server = cores * 1000 / server_ms if server_ms else 0.0
+    idle_all = cores * 1000 / (server_ms + per_request["locust"]) if server_ms else 0.0
     print(
-        f"\n{total['requests_per_second']:.1f} requests/s, {total['errors']:.0f} errors: goal "
+        f"\nCPU per request: gunicorn {per_request['web']:.1f} ms, PostgreSQL {per_request['database']:.1f} ms, "
+        f"Locust {per_request['locust']:.1f} ms. On {cores} idle cores that makes at most "
+        f"{idle_server:.0f} requests/s for the server alone, {idle_all:.0f} with Locust beside it."
+    )
+    print(
+        f"{total['requests_per_second']:.1f} requests/s, {total['errors']:.0f} errors: goal "
         f"≥ {GOAL_REQUESTS_PER_SECOND} requests/s with 0 errors {'met' if held else 'NOT met'} "
         f"({os.cpu_count()} cores)."
     )
@@ -318,6 +389,8 @@ def main() -> int:
         "goal_requests_per_second": GOAL_REQUESTS_PER_SECOND,
         "goal_met": held,
         "pages": stats,
+        "cpu_ms_per_request": per_request,
+        "idle_cores_requests_per_second": {"server": round(idle_server), "server_and_locust": round(idle_all)},
         "errors": failures,
     }
     RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
