@@ -11,4 +11,5 @@ ENV DJANGO_SETTINGS_MODULE=caseflow.settings.prod
 RUN useradd --system caseflow
 USER caseflow
 EXPOSE 8000
-CMD ["gunicorn", "caseflow.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+# gunicorn with gthread workers (caseflow/gunicorn.py); WEB_CONCURRENCY and GUNICORN_THREADS size it.
+CMD ["gunicorn", "caseflow.wsgi", "-c", "python:caseflow.gunicorn"]

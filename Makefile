@@ -5,7 +5,7 @@ VENV := .venv
 PYTHON ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 python3.13 \
 	$$HOME/.pyenv/versions/3.13*/bin/python3.13 python3; do \
 	$$p -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1 && { echo $$p; break; }; done)
-APT_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext poppler-utils
+APT_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext poppler-utils docker-compose
 TEST_ENV := DJANGO_SETTINGS_MODULE=caseflow.settings.test
 MESSAGES_ARGS := --add-location=file -l fi -l sv -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=.demo
 
@@ -55,3 +55,4 @@ bench: $(VENV)/.installed services
 	$(VENV)/bin/python bench/caseload.py
 	$(VENV)/bin/python bench/client_portal.py
 	$(VENV)/bin/python bench/team_review.py
+	$(VENV)/bin/python bench/load.py

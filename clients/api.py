@@ -80,8 +80,17 @@ class CaseloadEntrySerializer(serializers.ModelSerializer[Assignment]):
         return (timezone.localdate() - assignment.started_on).days
 
     @extend_schema(responses=ContinuitySerializer)
-    def get_continuity(self, assignment: Assignment) -> dict[str, Any]:
-        return ContinuitySerializer(assignment).data
+    def get_continuity(self, assignment: Any) -> dict[str, Any]:
+        # ContinuitySerializer's output, built directly: a serializer per row took a sixth of the
+        # caseload API's time. The schema stays ContinuitySerializer's; the tests compare the two.
+        due = assignment.assessment_due_on
+        return {
+            "worker_changes_12m": assignment.worker_changes_12m,
+            "days_without_worker": assignment.days_without_worker,
+            "relationship_days": assignment.relationship_days,
+            "assessment_due_on": due.isoformat() if due else None,
+            "assessment_days_left": _days_left(due),
+        }
 
 
 class ClientSerializer(StrictModelSerializer):

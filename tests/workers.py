@@ -1,6 +1,7 @@
 """A real Celery worker for the tests whose behaviour depends on one: a subprocess started with
-the compose file's own worker command line (its queues included), against the test database
-and this test process's own broker database."""
+the command line of one of the compose file's workers (its queues included: ``worker`` takes
+everything but PDFs, ``pdf-worker`` the PDFs), against the test database and this test
+process's own broker database."""
 
 import os
 import shlex
@@ -17,9 +18,9 @@ from caseflow.celery import app as celery_app
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def compose_worker_command() -> list[str]:
+def compose_worker_command(service: str = "worker") -> list[str]:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    return shlex.split(compose["services"]["worker"]["command"])
+    return shlex.split(compose["services"][service]["command"])
 
 
 def _purge(queues: list[str]) -> None:
@@ -30,9 +31,9 @@ def _purge(queues: list[str]) -> None:
             Queue(queue, channel=connection.default_channel).purge()
 
 
-def start_worker(name: str, log: Path) -> subprocess.Popen[bytes]:
-    """The compose worker as node ``name@test``, logging to ``log``; it starts from empty queues,
-    dropping what earlier tests sent to a broker no worker listened on."""
+def start_worker(name: str, log: Path, service: str = "worker") -> subprocess.Popen[bytes]:
+    """The compose file's worker ``service`` as node ``name@test``, logging to ``log``; it starts
+    from empty queues, dropping what earlier tests sent to a broker no worker listened on."""
     database = settings.DATABASES["default"]
     env = {
         **os.environ,
@@ -40,7 +41,7 @@ def start_worker(name: str, log: Path) -> subprocess.Popen[bytes]:
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
     }
-    command = compose_worker_command()
+    command = compose_worker_command(service)
     assert command[0] == "celery"
     _purge(command[command.index("-Q") + 1].split(","))
     with log.open("wb") as output:

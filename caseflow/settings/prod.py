@@ -3,8 +3,17 @@ from .base import DATABASES, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+# Each web process keeps a few connections open (psycopg's pool) and lends one to a request: no
+# connection set up per request. The pool needs CONN_MAX_AGE 0; a broken connection is replaced.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 8}
+# Behind PgBouncer in transaction mode (docker-compose.yml, docs/deploy.md) a connection is
+# another client's between two transactions: nothing may live in the session. Server-side
+# cursors (.iterator() outside a transaction) and prepared statements would.
+if env("DATABASE_POOLER", default="") == "transaction":
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _database.setdefault("OPTIONS", {})["prepare_threshold"] = None
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

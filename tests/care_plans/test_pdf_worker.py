@@ -58,10 +58,10 @@ def swedish_plan(world: World) -> PlanVersion:
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_published_plan_is_rendered_by_the_worker_in_the_clients_language(world: World, tmp_path: Path) -> None:
-    # The render takes its real route: on commit, to the "pdf" queue, which the compose worker consumes.
+    # The render takes its real route: on commit, to the "pdf" queue, which the compose PDF worker consumes.
     draft = swedish_plan(world)
     log = tmp_path / "worker.log"
-    worker = start_worker(f"pdf-{uuid.uuid4().hex[:8]}", log)
+    worker = start_worker(f"pdf-{uuid.uuid4().hex[:8]}", log, service="pdf-worker")
     try:
         services.publish_version(version=draft, by=world.coordinator, ground=COORDINATOR, revision=draft.revision)
         deadline = time.monotonic() + 90

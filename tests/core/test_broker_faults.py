@@ -97,8 +97,10 @@ def test_a_broker_that_is_down_answers_503_and_keeps_the_pdf_request(
     assert (answer["health"], answer["broker"], answer["queued"]) == (503, "down", False), answer
 
 
-def test_the_compose_worker_consumes_every_queue_a_task_is_routed_to() -> None:
-    command = compose_worker_command()
-    consumed = set(command[command.index("-Q") + 1].split(",")) if "-Q" in command else {"celery"}
+def test_the_compose_workers_consume_every_queue_a_task_is_routed_to() -> None:
+    consumed: set[str] = set()
+    for service in ("worker", "pdf-worker"):
+        command = compose_worker_command(service)
+        consumed |= set(command[command.index("-Q") + 1].split(",")) if "-Q" in command else {"celery"}
     routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()} | {"celery"}
     assert routed <= consumed
