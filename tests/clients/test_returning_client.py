@@ -173,10 +173,10 @@ def test_of_the_earlier_record_the_new_worker_reads_only_the_last_assessment_and
         return [a["id"] for a in read], [v["id"] for v in plan]
 
     assert listed() == ([assessments[-1].pk], [versions[-1].pk])
-    for hidden in assessments[:-1]:
-        assert api.get(reverse("api-assessment-detail", kwargs={"pk": hidden.pk})).status_code == 404
-    for hidden in versions[:-1]:
-        assert api.get(reverse("api-plan-version", kwargs={"pk": hidden.pk})).status_code == 404
+    for earlier in assessments[:-1]:
+        assert api.get(reverse("api-assessment-detail", kwargs={"pk": earlier.pk})).status_code == 404
+    for older in versions[:-1]:
+        assert api.get(reverse("api-plan-version", kwargs={"pk": older.pk})).status_code == 404
     compare = reverse("api-care-plan-compare", kwargs={"pk": pk})
     assert api.get(compare, {"older": versions[0].pk, "newer": versions[-1].pk}).status_code == 400
     assert api.get(reverse("api-assessment-detail", kwargs={"pk": assessments[-1].pk})).status_code == 200

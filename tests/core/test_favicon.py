@@ -16,7 +16,7 @@ def test_the_page_links_an_icon_that_is_served(route: str) -> None:
     found = re.search(r'<link rel="icon" href="([^"]+)"', page.content.decode())
     assert found is not None, route
     icon = browser.get(found.group(1))
-    content = b"".join(icon.streaming_content)
+    content = icon.getvalue()
     icon.close()
     assert icon.status_code == 200
     assert icon["Content-Type"].startswith("image/svg+xml")
