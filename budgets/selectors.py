@@ -36,6 +36,17 @@ def budgets_of(client: Client) -> QuerySet[Budget]:
     )
 
 
+def running_budget_of(client: Client, today: date) -> Budget | None:
+    """The client's accepted budget whose period has not ended, with ``left_total``: what is
+    neither spent nor committed."""
+    return (
+        budgets_of(client)
+        .filter(status=Budget.Status.ACCEPTED, period_end__gte=today)
+        .annotate(left_total=F("amount") - F("spent_total") - F("committed_total"))
+        .first()
+    )
+
+
 def budget_with_lines(pk: int) -> Budget:
     """One budget with its lines, their service types, providers and linked plan services."""
     services = PlanService.objects.select_related("version")

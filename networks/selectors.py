@@ -48,6 +48,16 @@ def meetings_of(client: Client) -> QuerySet[NetworkMeeting]:
     )
 
 
+def next_meeting_of(client: Client) -> NetworkMeeting | None:
+    """The client's next network meeting that is not cancelled."""
+    return (
+        client.meetings.filter(starts_at__gte=timezone.now())
+        .exclude(status=NetworkMeeting.Status.CANCELLED)
+        .order_by("starts_at", "pk")
+        .first()
+    )
+
+
 def upcoming_meetings_for(coordinator: User, *, days: int = 14) -> QuerySet[NetworkMeeting]:
     """Planned meetings of the coordinator's clients in the coming days, for the caseload."""
     now = timezone.now()

@@ -10,9 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from access import policy
 from access.models import Section
+from assessments import selectors as assessment_selectors
+from budgets import selectors as budget_selectors
+from care_plans import selectors as plan_selectors
 from clients import selectors
 from clients.models import Client, ReferralStatus
 from clients.services import REFERRAL_ORDER
+from networks import selectors as network_selectors
 from reminders import selectors as reminder_selectors
 
 register = template.Library()
@@ -83,3 +87,28 @@ def client_header(context: template.Context, client: Client, current: str = "ove
             if section is None or section in sections
         ],
     }
+
+
+@register.inclusion_tag("clients/_summary.html", takes_context=True)
+def client_summary(context: template.Context, client: Client) -> dict[str, Any]:
+    """The overview's summary, each part only to those who see its section: the latest
+    assessment and its uncovered times, the plan's state and review date, what is left of the
+    budget, the next meeting, and the open work with its deadlines (30 days ahead)."""
+    user = context["request"].user
+    today = timezone.localdate()
+    sections = policy.sections_for(user, client.access_ground)
+    summary: dict[str, Any] = {"client": client, "today": today, "sections": sections}
+    if Section.ASSESSMENT in sections:
+        summary["assessment"] = assessment_selectors.assessments_of(client).first()
+    if Section.PLAN in sections:
+        summary["version"] = plan_selectors.versions_of(client).first()
+    if Section.BUDGET in sections:
+        summary["budget"] = budget_selectors.running_budget_of(client, today)
+    if Section.MEETINGS in sections:
+        summary["meeting"] = network_selectors.next_meeting_of(client)
+    summary["shows_work"] = sections == policy.ALL_SECTIONS
+    if summary["shows_work"]:
+        labels = reminder_selectors.work_kind_labels()
+        due = reminder_selectors.due_work(client_ids=[client.pk], today=today, days=30)
+        summary["work"] = [(labels[item.kind], item.due_on) for item in sorted(due, key=lambda w: w.due_on)]
+    return summary

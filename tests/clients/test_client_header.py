@@ -72,3 +72,19 @@ def test_a_care_team_member_gets_the_tabs_that_open_and_no_deadlines(world: Worl
     for url in tabs:
         assert browser.get(url).status_code == 200, url
     assert fi("Next deadline") not in page
+
+
+def test_the_overview_summarises_assessment_plan_budget_meeting_and_open_work(world: World) -> None:
+    page = browser_of(world.coordinator).get(reverse("client-detail", args=[world.own_client.pk]))
+    [summary] = re.findall(r'<section class="summary".*?</section>\s*</section>', page.content.decode(), re.DOTALL)
+    assert reverse("assessment-detail", args=[world.assessment.pk]) in summary
+    assert reverse("plan-version", args=[world.plan_draft.pk]) in summary
+    assert reverse("budget-detail", args=[world.budget.pk]) in summary
+    assert fi("Next network meeting") in summary
+    assert fi("Referral to follow up") in summary
+
+
+def test_the_overview_summary_keeps_to_the_sections_of_a_care_team_member(world: World) -> None:
+    page = browser_of(world.member).get(reverse("client-detail", args=[world.own_client.pk])).content.decode()
+    assert reverse("budget-detail", args=[world.budget.pk]) not in page
+    assert fi("Open work") not in page
