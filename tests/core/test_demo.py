@@ -131,6 +131,11 @@ def test_the_demo_serves_through_gunicorn_and_stops_with_nothing_left_running(tm
         assert any("gunicorn" in " ".join(process.cmdline()) for process in processes)
         # Static files by WhiteNoise, with no collectstatic and no runserver.
         assert _status(f"http://127.0.0.1:{port}/static/css/app.css") == 200
+        # Finnish from the first run, on a database made just now (issue 19, part 7).
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as response:  # noqa: S310
+            first_page = response.read().decode()
+        assert '<html lang="fi">' in first_page
+        assert "<h1>Kirjaudu sisään</h1>" in first_page
         os.killpg(demo.pid, signal.SIGINT)  # Ctrl-C at the terminal: to the whole process group
         _assert_stopped_cleanly(demo, processes, port)
 
