@@ -194,6 +194,8 @@ def _review_context(user: User, filters: ReviewFilterForm) -> dict[str, Any]:
         "chart": review.load_chart(result),
         "summary": review.summary(result),
         "team_id": team_id,
+        # The team filter in force, to append to each drill-down link.
+        "team_q": f"&team={team_id}" if team_id else "",
         "filters": filters,
         "work_kinds": list(reminder_selectors.work_kind_labels().items()),
         "client_kinds": ClientKind.choices,
@@ -284,18 +286,16 @@ def review_clients(request: StaffRequest) -> HttpResponse:
             ngettext("%(count)d client reassigned.", "%(count)d clients reassigned.", count) % {"count": count},
         )
         return redirect(f"{reverse('team-review-clients')}?{request.GET.urlencode()}")
-    clients = review.clients_behind(
-        user, teams, metric=params["metric"], coordinator_id=params["coordinator"], kind=params["kind"]
-    )
+    figure = drill.figure()
+    clients = review.clients_behind(user, teams, figure)
+    described = review.describe_figure(figure)
     context = {
         "drill": drill,
         "params": params,
         "clients": clients,
         "form": form,
-        "kind_label": {**reminder_selectors.work_kind_labels(), **dict(ClientKind.choices)}.get(params["kind"], ""),
-        "coordinator": next((c for c in client_selectors.handover_targets(user) if c.pk == params["coordinator"]), None)
-        if params["coordinator"]
-        else None,
+        "figure_label": described[0][1],
+        "narrowed_by": described[1:],
     }
     return render(request, "teams/review_clients.html", context, status=outcome.status)
 
@@ -351,14 +351,9 @@ def review_export(request: StaffRequest, table: str, fmt: str) -> HttpResponse:
             return HttpResponse(status=400)
         params = drill.cleaned_data
         teams = review.reviewed_teams(user, params["team"])
-        shown = review.clients_behind(
-            user, teams, metric=params["metric"], coordinator_id=params["coordinator"], kind=params["kind"]
-        )
-        data = export.clients(shown)
-        filters = _filters_in_force(led, params["team"])
-        filters += [(_("Figure"), params["metric"]), (_("Kind"), params["kind"] or _("all"))]
-        if params["coordinator"]:
-            filters.append((_("Coordinator"), str(params["coordinator"])))
+        figure = drill.figure()
+        data = export.clients(review.clients_behind(user, teams, figure))
+        filters = _filters_in_force(led, params["team"]) + review.describe_figure(figure)
     else:
         chosen = ReviewFilterForm(request.GET or None, teams=led)
         if request.GET and not chosen.is_valid():

@@ -190,7 +190,7 @@ class TestExport:
         assert response.status_code == 200
         with zipfile.ZipFile(io.BytesIO(response.content)) as book:
             strings = book.read("xl/sharedStrings.xml").decode()
-        assert "Figure: open" in strings
+        assert "Figure: Open clients" in strings
         assert world.own_client.last_name in strings
 
     def test_an_unknown_table_is_not_found(self, world: World) -> None:
