@@ -269,20 +269,58 @@ class ReviewFilterSerializer(StrictSerializer):
     team = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
 
+class TrendMonthSerializer(serializers.Serializer[Any]):
+    month = serializers.DateField()
+    figures = serializers.SerializerMethodField(
+        help_text="Every figure the month's snapshots keep, the teams' combined (null: not kept that month); "
+        "handovers and overdue_by_kind per end reason and kind of work."
+    )
+
+    def get_figures(self, month: dict[str, Any]) -> dict[str, Any]:
+        return {name: value for name, value in month.items() if name != "month"}
+
+
+class CoordinatorTrendSerializer(serializers.Serializer[Any]):
+    team_id = serializers.IntegerField(source="team.pk")
+    coordinator_id = serializers.IntegerField(source="coordinator.pk")
+    coordinator_name = serializers.CharField(source="coordinator.get_full_name")
+    months = serializers.ListField(
+        child=serializers.DictField(allow_null=True),
+        help_text="Per month of coordinator_months, the coordinator's figures (null: no snapshot).",
+    )
+
+
+class TrendsSerializer(serializers.Serializer[Any]):
+    teams = TrendMonthSerializer(many=True, help_text="The last 12 months of the teams' figures.")
+    coordinator_months = serializers.ListField(child=serializers.DateField())
+    coordinators = CoordinatorTrendSerializer(many=True)
+
+
+class ReviewFiguresSerializer(ReviewSerializer):
+    trends = TrendsSerializer(help_text="Month by month from the monthly snapshots, never recomputed.")
+
+
 class ReviewFiguresView(APIView):
     """The team lead's review (same figures as the page): caseloads and weighted load, work
     overdue and coming, clients without a named worker, continuity, outcomes, unmet needs;
     for all the teams you lead, or one (``team``)."""
 
-    @extend_schema(parameters=[ReviewFilterSerializer], responses=ReviewSerializer)
+    @extend_schema(parameters=[ReviewFilterSerializer], responses=ReviewFiguresSerializer)
     def get(self, request: Request) -> Response:
         user = staff_user(request)
         if not policy.may_review_teams(user):
             raise PermissionDenied
         filters = ReviewFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        result = review.build_review(review.reviewed_teams(user, filters.validated_data.get("team")))
-        return Response(ReviewSerializer(result).data)
+        teams = review.reviewed_teams(user, filters.validated_data.get("team"))
+        result = review.build_review(teams)
+        coordinator_months, coordinators = selectors.coordinator_trends(teams)
+        history = {
+            "teams": selectors.trends(teams),
+            "coordinator_months": coordinator_months,
+            "coordinators": coordinators,
+        }
+        return Response({**ReviewSerializer(result).data, "trends": TrendsSerializer(history).data})
 
 
 class DrillDownSerializer(StrictSerializer):

@@ -12,6 +12,7 @@ from clients.forms import ClientIdsField
 from core.forms import date_input
 from teams.models import Team, TeamMembership
 from teams.review import DRILL_KINDS, DRILL_METRICS, NO_DOMAIN, Figure, Move
+from teams.selectors import coordinator_trend_choices
 
 
 class TeamMembershipForm(forms.Form):
@@ -46,10 +47,13 @@ class ReviewFilterForm(forms.Form):
     """Which of the lead's teams the review shows: one, or (empty) all of them."""
 
     team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
+    # The figure of the per-coordinator trend.
+    trend = forms.ChoiceField(label=_("Figure"), required=False)
 
     def __init__(self, *args: Any, teams: list[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [("", _("All my teams")), *((team.pk, team.name) for team in teams)]  # type: ignore[attr-defined]
+        self.fields["trend"].choices = [("", ""), *coordinator_trend_choices()]  # type: ignore[attr-defined]
 
 
 class DrillDownForm(forms.Form):

@@ -227,6 +227,7 @@ class HeardRow:
     reviewer_id: int | None
     answers: int
     average: float
+    rating_total: int = 0
 
 
 @dataclass
@@ -499,7 +500,7 @@ def _heard(scope: QuerySet[Any, Any], today: date) -> list[HeardRow]:
         portal_selectors.heard_answers(clients=scope, since=today - timedelta(days=YEAR))
         .order_by()
         .values("review__reviewed_by", "review__reviewed_by__first_name", "review__reviewed_by__last_name")
-        .annotate(answers=Count("pk"), average=Avg("rating"))
+        .annotate(answers=Count("pk"), average=Avg("rating"), rating_total=Sum("rating"))
     )
     return sorted(
         (
@@ -508,6 +509,7 @@ def _heard(scope: QuerySet[Any, Any], today: date) -> list[HeardRow]:
                 reviewer_id=row["review__reviewed_by"],
                 answers=row["answers"],
                 average=round(row["average"], 1),
+                rating_total=row["rating_total"],
             )
             for row in rows
         ),
@@ -885,6 +887,9 @@ def snapshot_figures(result: Review) -> tuple[dict[str, Any], dict[int, dict[str
             "worker_changes": row.worker_changes,
             "days_without_worker": row.days_without_worker,
             "same_worker_share": row.same_worker_share,
+            "long_clients": row.long_clients,
+            "same_worker_12m": row.same_worker_12m,
+            "handovers": dict(row.handovers),
             "overdue_by_kind": dict(row.overdue),
         }
         for row in team.rows
@@ -892,13 +897,21 @@ def snapshot_figures(result: Review) -> tuple[dict[str, Any], dict[int, dict[str
     figures = {
         "open_clients": team.open_clients,
         "weighted_load": float(team.weighted_load),
+        "over_threshold": team.over_threshold,
         "overdue": team.overdue_total,
         "coming": team.coming_total,
+        "overdue_by_kind": {kind: n for kind, n, _coming in team.work_cells if n},
         "without_worker": team.without_worker,
+        "longest_without_worker": team.longest_without_worker,
         "worker_changes": sum(row.worker_changes for row in team.rows),
         "days_without_worker": team.days_without_worker,
         "same_worker_share": team.same_worker_share,
+        # The counts behind the share, so that the trends combine teams by adding them.
+        "long_clients": sum(row.long_clients for row in team.rows),
+        "same_worker_12m": sum(row.same_worker_12m for row in team.rows),
         "handovers": team.handovers,
+        "heard_answers": sum(row.answers for row in result.heard),
+        "heard_rating_total": sum(row.rating_total for row in result.heard),
         "goals_rated": sum(o.goals for o in result.outcomes),
         "goals_reached_client": sum(o.client_reached for o in result.outcomes),
         "goals_reached_professional": sum(o.professional_reached for o in result.outcomes),

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -186,6 +187,7 @@ def _lead_only(user: User) -> None:
 
 def _review_context(user: User, filters: ReviewFilterForm) -> dict[str, Any]:
     team_id = filters.cleaned_data.get("team") if filters.is_valid() else None
+    trend = (filters.cleaned_data.get("trend") if filters.is_valid() else None) or DEFAULT_TREND
     teams = review.reviewed_teams(user, team_id)
     result = review.build_review(teams)
     led = list(review.reviewed_teams(user))
@@ -202,7 +204,28 @@ def _review_context(user: User, filters: ReviewFilterForm) -> dict[str, Any]:
         "end_reasons": client_selectors.assignment_end_reasons(),
         "settings_form": ReviewSettingsForm(teams=led, initial={"team": team_id or (led[0].pk if led else None)}),
         "digest_form": DigestForm(initial={"enabled": selectors.digest_enabled(user)}),
-        "trends": selectors.trends(teams),
+        **_trends_context(teams, trend),
+    }
+
+
+# The figure the per-coordinator trend shows until the lead chooses another.
+DEFAULT_TREND = "weighted_load"
+
+
+def _trends_context(teams: QuerySet[Team], trend: str) -> dict[str, Any]:
+    """The teams' trends (every figure the snapshots keep, a row each) and the coordinators'
+    trend of one figure."""
+    months = selectors.trends(teams)
+    coordinator_months, coordinators = selectors.coordinator_trends(teams)
+    return {
+        "trends": months,
+        "trend_rows": selectors.trend_table(months),
+        "trend": trend,
+        "trend_label": dict(selectors.coordinator_trend_choices())[trend],
+        "coordinator_months": coordinator_months,
+        "coordinator_trends": [
+            (row, [selectors.trend_value(figures, trend) for figures in row.months]) for row in coordinators
+        ],
     }
 
 
@@ -359,8 +382,16 @@ def review_export(request: StaffRequest, table: str, fmt: str) -> HttpResponse:
         if request.GET and not chosen.is_valid():
             return HttpResponse(status=400)
         team_id = chosen.cleaned_data.get("team") if chosen.is_bound else None
-        data = export.BUILDERS[table](review.build_review(review.reviewed_teams(user, team_id)))
+        teams = review.reviewed_teams(user, team_id)
         filters = _filters_in_force(led, team_id)
+        if table == "trends":
+            data = export.trends(selectors.trends(teams))
+        elif table == "coordinator_trends":
+            trend = (chosen.cleaned_data.get("trend") if chosen.is_bound else None) or DEFAULT_TREND
+            data = export.coordinator_trends(*selectors.coordinator_trends(teams), trend)
+            filters.append((_("Figure"), dict(selectors.coordinator_trend_choices())[trend]))
+        else:
+            data = export.BUILDERS[table](review.build_review(teams))
     content = (export.to_csv if fmt == "csv" else export.to_xlsx)(data, filters, user)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     stamp = timezone.localdate().isoformat()
