@@ -226,6 +226,9 @@ class ReviewTeamSerializer(serializers.Serializer[Any]):
     overdue_total = serializers.IntegerField()
     coming_total = serializers.IntegerField()
     without_worker = serializers.IntegerField()
+    without_worker_buckets = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Clients without a named worker for 0–7, 8–30 and over 30 days."
+    )
     longest_without_worker = serializers.IntegerField(help_text="Days.")
     changes_per_client_year = serializers.FloatField(allow_null=True)
     days_without_worker = serializers.IntegerField()

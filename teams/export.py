@@ -30,7 +30,7 @@ class Table:
     rows: list[list[Cell]]
 
 
-TABLES = ("caseloads", "work", "continuity", "outcomes", "unmet", "trends", "coordinator_trends", "clients")
+TABLES = ("caseloads", "work", "continuity", "outcomes", "heard", "unmet", "trends", "coordinator_trends", "clients")
 FORMATS = ("csv", "xlsx")
 
 
@@ -126,6 +126,12 @@ def outcomes(result: review.Review) -> Table:
     return Table("outcomes", _("Outcomes"), header, rows)
 
 
+def heard(result: review.Review) -> Table:
+    header = [_("Review held by"), _("Answers"), _("Average")]
+    rows: list[list[Cell]] = [[row.reviewer, row.answers, row.average] for row in result.heard]
+    return Table("heard", _("How the clients felt heard at their plan reviews"), header, rows)
+
+
 def unmet(result: review.Review) -> Table:
     times = [label for _, label in result.times_of_day]
     header = [_("Life domain"), *times]
@@ -168,7 +174,14 @@ def clients(shown: Sequence[Any]) -> Table:
     return Table("clients", _("Clients"), header, rows)
 
 
-BUILDERS = {"caseloads": caseloads, "work": work, "continuity": continuity, "outcomes": outcomes, "unmet": unmet}
+BUILDERS = {
+    "caseloads": caseloads,
+    "work": work,
+    "continuity": continuity,
+    "outcomes": outcomes,
+    "heard": heard,
+    "unmet": unmet,
+}
 
 
 def preamble(table: Table, filters: list[tuple[str, str]], by: Any) -> list[list[Cell]]:

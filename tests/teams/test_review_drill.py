@@ -133,6 +133,7 @@ class TestOutcomes:
         assert page_ids(world.lead, {**goals, "domain": 0}) == []
         page = signed_in(world.lead).get(REVIEW).content.decode()
         assert f"metric=goals_reached_professional&amp;domain={domain.pk}" in page
+        assert "/team/review/export/outcomes.xlsx" in page
 
     def test_goals_without_a_life_domain(self, world: World) -> None:
         rated_goal(world, domain=None, client_rating=3, professional_rating=3)
