@@ -235,17 +235,23 @@ def uncovered_slots(clients: QuerySet[Any, Any] | list[int]) -> QuerySet[NeedSlo
     )
 
 
-def uncovered_slot_clients(clients: QuerySet[Any, Any] | list[int]) -> QuerySet[NeedSlot, Any]:
-    """The client ids behind ``uncovered_slots``."""
+def uncovered_slot_clients(
+    clients: QuerySet[Any, Any] | list[int], *, domain: int | None = None, time_of_day: str = ""
+) -> QuerySet[NeedSlot, Any]:
+    """The client ids behind ``uncovered_slots``: all of them, or those of one life domain
+    and/or one time of day (a cell of the grid)."""
     latest = (
         Assessment.objects.filter(client__in=clients)
         .order_by("client_id", "-started_on", "-pk")
         .distinct("client_id")
         .values("pk")
     )
-    return NeedSlot.objects.filter(need__assessment__in=latest, coverage=Coverage.UNCOVERED).values(
-        "need__assessment__client"
-    )
+    slots = NeedSlot.objects.filter(need__assessment__in=latest, coverage=Coverage.UNCOVERED)
+    if domain is not None:
+        slots = slots.filter(need__domain=domain)
+    if time_of_day:
+        slots = slots.filter(time_of_day=time_of_day)
+    return slots.values("need__assessment__client")
 
 
 def life_domains() -> QuerySet[LifeDomain]:

@@ -252,18 +252,38 @@ def clients_with_published_plan() -> QuerySet[CarePlan, Any]:
 GOAL_REACHED_FROM = 3
 
 
-def goal_outcomes_by_domain(clients: QuerySet[Any, Any] | list[int]) -> QuerySet[GoalOutcome, Any]:
-    """The outcomes of goals at the latest review of each of ``clients``' plans, per life domain
-    of the goal: how many were rated, how many the client and the professional count as reached
-    or improved (rating ≥ ``GOAL_REACHED_FROM``), and both average ratings side by side."""
+def _latest_review_outcomes(clients: QuerySet[Any, Any] | list[int]) -> QuerySet[GoalOutcome]:
+    """The goal outcomes of the latest review of each of ``clients``' plans."""
     latest_reviews = (
         PlanReview.objects.filter(version__plan__client__in=clients)
         .order_by("version__plan_id", "-held_on", "-pk")
         .distinct("version__plan_id")
         .values("pk")
     )
+    return GoalOutcome.objects.filter(review__in=latest_reviews)
+
+
+def goal_outcome_clients(
+    clients: QuerySet[Any, Any] | list[int], *, domain: int | None, reached_by: str = ""
+) -> QuerySet[GoalOutcome, Any]:
+    """The client ids behind one row of ``goal_outcomes_by_domain``: goals of life domain
+    ``domain`` (``None``: goals without one) rated at the latest review, and with
+    ``reached_by`` ``"client"`` or ``"professional"`` only those that rater counts as reached."""
+    outcomes = _latest_review_outcomes(clients)
+    outcomes = outcomes.filter(goal__domain__isnull=True) if domain is None else outcomes.filter(goal__domain=domain)
+    if reached_by == "client":
+        outcomes = outcomes.filter(client_rating__gte=GOAL_REACHED_FROM)
+    elif reached_by == "professional":
+        outcomes = outcomes.filter(professional_rating__gte=GOAL_REACHED_FROM)
+    return outcomes.values("review__version__plan__client")
+
+
+def goal_outcomes_by_domain(clients: QuerySet[Any, Any] | list[int]) -> QuerySet[GoalOutcome, Any]:
+    """The outcomes of goals at the latest review of each of ``clients``' plans, per life domain
+    of the goal: how many were rated, how many the client and the professional count as reached
+    or improved (rating ≥ ``GOAL_REACHED_FROM``), and both average ratings side by side."""
     return (
-        GoalOutcome.objects.filter(review__in=latest_reviews)
+        _latest_review_outcomes(clients)
         .order_by()
         .values("goal__domain")
         .annotate(

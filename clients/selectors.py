@@ -414,6 +414,17 @@ def assignment_ends(*, coordinators: QuerySet[Any, Any] | list[int], since: date
     )
 
 
+def ended_assignment_clients(
+    *, coordinators: QuerySet[Any, Any] | list[int], since: date, reason: str = ""
+) -> QuerySet[Assignment, Any]:
+    """The client ids behind ``assignment_ends``: clients whose assignment with one of
+    ``coordinators`` ended since ``since`` (for ``reason``, when given)."""
+    ended = Assignment.objects.filter(coordinator__in=coordinators, ended_on__gte=since)
+    if reason:
+        ended = ended.filter(end_reason=reason)
+    return ended.values("client")
+
+
 def unanswered_referrals_by_counterpart(
     *, clients: QuerySet[Any, Any] | list[int], before: date
 ) -> QuerySet[Referral, Any]:
@@ -433,14 +444,19 @@ def unanswered_referrals_by_counterpart(
     )
 
 
-def unanswered_referral_clients(*, clients: QuerySet[Any, Any] | list[int], before: date) -> QuerySet[Referral, Any]:
-    """The client ids behind ``unanswered_referrals_by_counterpart``."""
-    return Referral.objects.filter(
+def unanswered_referral_clients(
+    *, clients: QuerySet[Any, Any] | list[int], before: date, counterpart: str = ""
+) -> QuerySet[Referral, Any]:
+    """The client ids behind ``unanswered_referrals_by_counterpart``: all, or one counterpart's."""
+    referrals = Referral.objects.filter(
         client__in=clients,
         direction=Referral.Direction.OUTGOING,
         status__in=[ReferralStatus.SENT, ReferralStatus.RECEIVED],
         sent_on__lt=before,
-    ).values("client")
+    )
+    if counterpart:
+        referrals = referrals.filter(counterpart=counterpart)
+    return referrals.values("client")
 
 
 def open_clients() -> QuerySet[Client]:

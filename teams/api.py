@@ -15,6 +15,7 @@ from access import policy
 from access.decorators import staff_user
 from accounts import selectors as account_selectors
 from accounts.models import Role, User
+from assessments import selectors as assessment_selectors
 from core.api import StrictSerializer
 from teams.models import Substitution, Team, TeamMembership
 
@@ -225,6 +226,9 @@ class ReviewTeamSerializer(serializers.Serializer[Any]):
     overdue_total = serializers.IntegerField()
     coming_total = serializers.IntegerField()
     without_worker = serializers.IntegerField()
+    without_worker_buckets = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Clients without a named worker for 0–7, 8–30 and over 30 days."
+    )
     longest_without_worker = serializers.IntegerField(help_text="Days.")
     changes_per_client_year = serializers.FloatField(allow_null=True)
     days_without_worker = serializers.IntegerField()
@@ -234,6 +238,7 @@ class ReviewTeamSerializer(serializers.Serializer[Any]):
 
 class ReviewOutcomeSerializer(serializers.Serializer[Any]):
     domain = serializers.CharField()
+    domain_id = serializers.IntegerField(allow_null=True)
     goals = serializers.IntegerField()
     client_share = serializers.IntegerField(help_text="Percent reached or improved, the client's rating.")
     professional_share = serializers.IntegerField(help_text="Percent reached or improved, the professional's rating.")
@@ -241,22 +246,61 @@ class ReviewOutcomeSerializer(serializers.Serializer[Any]):
     professional_average = serializers.FloatField(allow_null=True)
 
 
+class ReviewHeardSerializer(serializers.Serializer[Any]):
+    reviewer = serializers.CharField()
+    reviewer_id = serializers.IntegerField(allow_null=True)
+    answers = serializers.IntegerField()
+    average = serializers.FloatField(help_text="1–5.")
+
+
 class ReviewSerializer(serializers.Serializer[Any]):
     today = serializers.DateField()
     teams = ReviewTeamSerializer(many=True)
     coordinators = ReviewCoordinatorSerializer(many=True, source="rows")
     outcomes = ReviewOutcomeSerializer(many=True)
+    heard = ReviewHeardSerializer(many=True, help_text="How the clients felt heard at plan reviews, by reviewer.")
     uncovered = serializers.SerializerMethodField(help_text="Uncovered slots per life domain and time of day.")
     services_not_started = serializers.IntegerField()
     referrals_unanswered = serializers.ListField(child=serializers.DictField())
 
     def get_uncovered(self, result: review.Review) -> dict[str, dict[str, int]]:
         times = [value for value, _ in result.times_of_day]
-        return {domain: dict(zip(times, counts, strict=True)) for domain, counts in result.uncovered}
+        return {row.domain: dict(zip(times, row.counts, strict=True)) for row in result.uncovered}
 
 
 class ReviewFilterSerializer(StrictSerializer):
     team = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+class TrendMonthSerializer(serializers.Serializer[Any]):
+    month = serializers.DateField()
+    figures = serializers.SerializerMethodField(
+        help_text="Every figure the month's snapshots keep, the teams' combined (null: not kept that month); "
+        "handovers and overdue_by_kind per end reason and kind of work."
+    )
+
+    def get_figures(self, month: dict[str, Any]) -> dict[str, Any]:
+        return {name: value for name, value in month.items() if name != "month"}
+
+
+class CoordinatorTrendSerializer(serializers.Serializer[Any]):
+    team_id = serializers.IntegerField(source="team.pk")
+    coordinator_id = serializers.IntegerField(source="coordinator.pk")
+    coordinator_name = serializers.CharField(source="coordinator.get_full_name")
+    months = serializers.ListField(
+        child=serializers.DictField(allow_null=True),
+        help_text="Per month of coordinator_months, the coordinator's figures (null: no snapshot).",
+    )
+
+
+class TrendsSerializer(serializers.Serializer[Any]):
+    teams = TrendMonthSerializer(many=True, help_text="The last 12 months of the teams' figures.")
+    coordinator_months = serializers.ListField(child=serializers.DateField())
+    coordinators = CoordinatorTrendSerializer(many=True)
+
+
+class ReviewFiguresSerializer(ReviewSerializer):
+    trends = TrendsSerializer(help_text="Month by month from the monthly snapshots, never recomputed.")
 
 
 class ReviewFiguresView(APIView):
@@ -264,12 +308,81 @@ class ReviewFiguresView(APIView):
     overdue and coming, clients without a named worker, continuity, outcomes, unmet needs;
     for all the teams you lead, or one (``team``)."""
 
-    @extend_schema(parameters=[ReviewFilterSerializer], responses=ReviewSerializer)
+    @extend_schema(parameters=[ReviewFilterSerializer], responses=ReviewFiguresSerializer)
     def get(self, request: Request) -> Response:
         user = staff_user(request)
         if not policy.may_review_teams(user):
             raise PermissionDenied
         filters = ReviewFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        result = review.build_review(review.reviewed_teams(user, filters.validated_data.get("team")))
-        return Response(ReviewSerializer(result).data)
+        teams = review.reviewed_teams(user, filters.validated_data.get("team"))
+        result = review.build_review(teams)
+        coordinator_months, coordinators = selectors.coordinator_trends(teams)
+        history = {
+            "teams": selectors.trends(teams),
+            "coordinator_months": coordinator_months,
+            "coordinators": coordinators,
+        }
+        return Response({**ReviewSerializer(result).data, "trends": TrendsSerializer(history).data})
+
+
+class DrillDownSerializer(StrictSerializer):
+    """One number of the review, named as the page's links name it."""
+
+    metric = serializers.ChoiceField(choices=review.DRILL_METRICS)
+    team = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    coordinator = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1, default=None)
+    kind = serializers.ChoiceField(choices=review.DRILL_KINDS, required=False, default="")
+    domain = serializers.IntegerField(
+        required=False, min_value=review.NO_DOMAIN, max_value=2**31 - 1, default=None, help_text="0: no life domain."
+    )
+    time = serializers.ChoiceField(
+        choices=[value for value, _label in assessment_selectors.times_of_day()], required=False, default=""
+    )
+    counterpart = serializers.CharField(required=False, max_length=200, default="")
+
+    def figure(self) -> review.Figure:
+        data = self.validated_data
+        return review.Figure(
+            metric=data["metric"],
+            coordinator=data["coordinator"],
+            kind=data["kind"],
+            domain=data["domain"],
+            time=data["time"],
+            counterpart=data["counterpart"],
+        )
+
+
+class DrillDownClientSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="full_name")
+    municipality = serializers.CharField()
+    relationship_started_on = serializers.DateField()
+    named_worker_id = serializers.IntegerField(allow_null=True)
+    named_worker_name = serializers.SerializerMethodField()
+
+    def get_named_worker_name(self, client: Any) -> str:
+        return f"{client.named_worker_first or ''} {client.named_worker_last or ''}".strip()
+
+
+class DrillDownResultSerializer(serializers.Serializer[Any]):
+    figure = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+    clients = DrillDownClientSerializer(many=True)
+
+
+class ReviewClientsView(APIView):
+    """The clients behind one number of the review (the page's drill-down): only those you may
+    see, and the list is logged as read. Not paginated: the page shows the whole list too."""
+
+    @extend_schema(parameters=[DrillDownSerializer], responses=DrillDownResultSerializer)
+    def get(self, request: Request) -> Response:
+        user = staff_user(request)
+        if not policy.may_review_teams(user):
+            raise PermissionDenied
+        query = DrillDownSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        figure = query.figure()
+        teams = review.reviewed_teams(user, query.validated_data.get("team"))
+        shown = review.clients_behind(user, teams, figure)
+        body = {"figure": [list(part) for part in review.describe_figure(figure)], "clients": shown}
+        return Response(DrillDownResultSerializer(body).data)

@@ -5,7 +5,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from clients import selectors as client_selectors
 from reminders import selectors as reminder_selectors
 
-from . import review
+from . import review, selectors
 from .models import ClientKind
 
 type Cell = str | int | float | Decimal | None
@@ -30,7 +30,7 @@ class Table:
     rows: list[list[Cell]]
 
 
-TABLES = ("caseloads", "work", "continuity", "outcomes", "unmet", "clients")
+TABLES = ("caseloads", "work", "continuity", "outcomes", "heard", "unmet", "trends", "coordinator_trends", "clients")
 FORMATS = ("csv", "xlsx")
 
 
@@ -126,15 +126,38 @@ def outcomes(result: review.Review) -> Table:
     return Table("outcomes", _("Outcomes"), header, rows)
 
 
+def heard(result: review.Review) -> Table:
+    header = [_("Review held by"), _("Answers"), _("Average")]
+    rows: list[list[Cell]] = [[row.reviewer, row.answers, row.average] for row in result.heard]
+    return Table("heard", _("How the clients felt heard at their plan reviews"), header, rows)
+
+
 def unmet(result: review.Review) -> Table:
     times = [label for _, label in result.times_of_day]
     header = [_("Life domain"), *times]
-    rows: list[list[Cell]] = [[domain, *counts] for domain, counts in result.uncovered]
+    rows: list[list[Cell]] = [[row.domain, *row.counts] for row in result.uncovered]
     rows.append([_("Services not started within 3 months"), result.services_not_started])
     rows += [
         [_("Unanswered referrals: %(name)s") % {"name": r["counterpart"]}, r["n"]] for r in result.referrals_unanswered
     ]
     return Table("unmet", _("Unmet needs"), header, rows)
+
+
+def trends(months: list[dict[str, Any]]) -> Table:
+    """The teams' trends as the page shows them: a row per figure, a column per month."""
+    header = [_("Figure"), *(m["month"].strftime("%Y-%m") for m in months)]
+    rows: list[list[Cell]] = [[row.label, *row.values] for row in selectors.trend_table(months)]
+    return Table("trends", _("Trends over 12 months"), header, rows)
+
+
+def coordinator_trends(months: list[date], coordinators: list[selectors.CoordinatorTrend], trend: str) -> Table:
+    """One figure per coordinator month by month, as the page shows it."""
+    header = [_("Team"), _("Coordinator"), *(month.strftime("%Y-%m") for month in months)]
+    rows: list[list[Cell]] = [
+        [row.team.name, _name(row.coordinator), *(selectors.trend_value(m, trend) for m in row.months)]
+        for row in coordinators
+    ]
+    return Table("coordinator_trends", _("Trends per coordinator"), header, rows)
 
 
 def clients(shown: Sequence[Any]) -> Table:
@@ -151,7 +174,14 @@ def clients(shown: Sequence[Any]) -> Table:
     return Table("clients", _("Clients"), header, rows)
 
 
-BUILDERS = {"caseloads": caseloads, "work": work, "continuity": continuity, "outcomes": outcomes, "unmet": unmet}
+BUILDERS = {
+    "caseloads": caseloads,
+    "work": work,
+    "continuity": continuity,
+    "outcomes": outcomes,
+    "heard": heard,
+    "unmet": unmet,
+}
 
 
 def preamble(table: Table, filters: list[tuple[str, str]], by: Any) -> list[list[Cell]]:

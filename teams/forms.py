@@ -7,10 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PersonChoiceField
 from accounts.models import User
+from assessments import selectors as assessment_selectors
 from clients.forms import ClientIdsField
 from core.forms import date_input
 from teams.models import Team, TeamMembership
-from teams.review import DRILL_KINDS, DRILL_METRICS, Move
+from teams.review import DRILL_KINDS, DRILL_METRICS, NO_DOMAIN, Figure, Move
+from teams.selectors import coordinator_trend_choices
 
 
 class TeamMembershipForm(forms.Form):
@@ -45,10 +47,13 @@ class ReviewFilterForm(forms.Form):
     """Which of the lead's teams the review shows: one, or (empty) all of them."""
 
     team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
+    # The figure of the per-coordinator trend.
+    trend = forms.ChoiceField(label=_("Figure"), required=False)
 
     def __init__(self, *args: Any, teams: list[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [("", _("All my teams")), *((team.pk, team.name) for team in teams)]  # type: ignore[attr-defined]
+        self.fields["trend"].choices = [("", ""), *coordinator_trend_choices()]  # type: ignore[attr-defined]
 
 
 class DrillDownForm(forms.Form):
@@ -58,6 +63,20 @@ class DrillDownForm(forms.Form):
     team = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     coordinator = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     kind = forms.ChoiceField(choices=[("", "")] + [(k, k) for k in DRILL_KINDS], required=False)
+    domain = forms.IntegerField(required=False, min_value=NO_DOMAIN, max_value=2**31 - 1)
+    time = forms.ChoiceField(choices=[("", ""), *assessment_selectors.times_of_day()], required=False)
+    counterpart = forms.CharField(required=False, max_length=200)
+
+    def figure(self) -> Figure:
+        data = self.cleaned_data
+        return Figure(
+            metric=data["metric"],
+            coordinator=data["coordinator"],
+            kind=data["kind"],
+            domain=data["domain"],
+            time=data["time"],
+            counterpart=data["counterpart"],
+        )
 
 
 class ReassignForm(forms.Form):

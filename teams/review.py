@@ -16,6 +16,7 @@ from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, Quer
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from access import policy
@@ -105,6 +106,11 @@ class CoordinatorRow:
         return [self.handovers.get(reason, 0) for reason, _ in client_selectors.assignment_end_reasons()]
 
     @property
+    def handover_links(self) -> list[tuple[str, int]]:
+        """Per end reason in the table's order: (reason, assignments ended)."""
+        return [(reason, self.handovers.get(reason, 0)) for reason, _ in client_selectors.assignment_end_reasons()]
+
+    @property
     def coming_total(self) -> int:
         return sum(self.coming.values())
 
@@ -175,6 +181,11 @@ class TeamTotals:
         return [totals.get(reason, 0) for reason, _ in client_selectors.assignment_end_reasons()]
 
     @property
+    def handover_links(self) -> list[tuple[str, int]]:
+        totals = self.handovers
+        return [(reason, totals.get(reason, 0)) for reason, _ in client_selectors.assignment_end_reasons()]
+
+    @property
     def handovers(self) -> dict[str, int]:
         totals: dict[str, int] = defaultdict(int)
         for row in self.rows:
@@ -186,11 +197,17 @@ class TeamTotals:
 @dataclass
 class OutcomeRow:
     domain: str
+    # The life domain's id, ``None`` for goals without one; ``drill_domain`` is its drill-down value.
+    domain_id: int | None
     goals: int
     client_reached: int
     professional_reached: int
     client_average: float | None
     professional_average: float | None
+
+    @property
+    def drill_domain(self) -> int:
+        return self.domain_id if self.domain_id is not None else NO_DOMAIN
 
     @property
     def client_share(self) -> int:
@@ -207,8 +224,24 @@ class HeardRow:
     the worker who held the review (1–5)."""
 
     reviewer: str
+    reviewer_id: int | None
     answers: int
     average: float
+    rating_total: int = 0
+
+
+@dataclass
+class UncoveredRow:
+    """Uncovered slots of one life domain, a count for each time of day in the grid's order."""
+
+    domain: str
+    domain_id: int
+    times: list[str]
+    counts: list[int]
+
+    @property
+    def cells(self) -> list[tuple[str, int]]:
+        return list(zip(self.times, self.counts, strict=True))
 
 
 @dataclass
@@ -218,7 +251,7 @@ class Review:
     weights: dict[str, Decimal]
     outcomes: list[OutcomeRow]
     heard: list[HeardRow]
-    uncovered: list[tuple[str, list[int]]]
+    uncovered: list[UncoveredRow]
     times_of_day: list[tuple[str, str]]
     services_not_started: int
     referrals_unanswered: list[dict[str, Any]]
@@ -447,6 +480,7 @@ def _outcomes(scope: QuerySet[Any, Any], names: dict[int, str]) -> list[OutcomeR
     rows = [
         OutcomeRow(
             domain=names.get(row["goal__domain"], "") if row["goal__domain"] else "",
+            domain_id=row["goal__domain"],
             goals=row["goals"],
             client_reached=row["client_reached"],
             professional_reached=row["professional_reached"],
@@ -465,15 +499,17 @@ def _heard(scope: QuerySet[Any, Any], today: date) -> list[HeardRow]:
     rows = (
         portal_selectors.heard_answers(clients=scope, since=today - timedelta(days=YEAR))
         .order_by()
-        .values("review__reviewed_by__first_name", "review__reviewed_by__last_name")
-        .annotate(answers=Count("pk"), average=Avg("rating"))
+        .values("review__reviewed_by", "review__reviewed_by__first_name", "review__reviewed_by__last_name")
+        .annotate(answers=Count("pk"), average=Avg("rating"), rating_total=Sum("rating"))
     )
     return sorted(
         (
             HeardRow(
                 reviewer=f"{row['review__reviewed_by__first_name']} {row['review__reviewed_by__last_name']}".strip(),
+                reviewer_id=row["review__reviewed_by"],
                 answers=row["answers"],
                 average=round(row["average"], 1),
+                rating_total=row["rating_total"],
             )
             for row in rows
         ),
@@ -481,13 +517,17 @@ def _heard(scope: QuerySet[Any, Any], today: date) -> list[HeardRow]:
     )
 
 
-def _uncovered(scope: QuerySet[Any, Any], names: dict[int, str]) -> list[tuple[str, list[int]]]:
+def _uncovered(scope: QuerySet[Any, Any], names: dict[int, str]) -> list[UncoveredRow]:
     """Uncovered slots per life domain, a count for each time of day in the grid's order."""
-    by_domain: dict[str, dict[str, int]] = defaultdict(dict)
+    by_domain: dict[int, dict[str, int]] = defaultdict(dict)
     for row in assessment_selectors.uncovered_slots(scope):
-        by_domain[names.get(row["need__domain"], "")][row["time_of_day"]] = row["slots"]
+        by_domain[row["need__domain"]][row["time_of_day"]] = row["slots"]
     times = [value for value, _ in assessment_selectors.times_of_day()]
-    return sorted((domain, [counts.get(t, 0) for t in times]) for domain, counts in by_domain.items())
+    rows = [
+        UncoveredRow(names.get(domain, ""), domain, times, [counts.get(t, 0) for t in times])
+        for domain, counts in by_domain.items()
+    ]
+    return sorted(rows, key=lambda row: (row.domain, row.domain_id))
 
 
 # The load chart: one horizontal bar per coordinator, the threshold marked on each row.
@@ -565,10 +605,46 @@ def summary(result: Review) -> Summary | None:
     )
 
 
-# The numbers of the review that open the list of clients behind them.
-DRILL_METRICS = ("open", "overdue", "coming", "without_worker", "uncovered", "referrals")
-# With ``open``, a client kind narrows the list to the clients of that kind.
-DRILL_KINDS = (*WORK_KINDS, *ClientKind.values)
+# The numbers of the review that open the list of clients behind them: caseloads, work,
+# continuity, outcomes and unmet needs.
+DRILL_METRICS = (
+    "open",
+    "overdue",
+    "coming",
+    "without_worker",
+    "worker_changes",
+    "days_without_worker",
+    "same_worker",
+    "handovers",
+    "goals_rated",
+    "goals_reached_client",
+    "goals_reached_professional",
+    "heard",
+    "uncovered",
+    "referrals",
+)
+# A kind narrows a figure: the kind of work, the kind of client (with ``open``) or the
+# reason an assignment ended (with ``handovers``).
+DRILL_KINDS = (*WORK_KINDS, *ClientKind.values, *(reason for reason, _ in client_selectors.assignment_end_reasons()))
+# The drill-down's life domain of goals that have none.
+NO_DOMAIN = 0
+# The figures read from the coordinators' open assignments, narrowed per coordinator.
+_CONTINUITY = ("worker_changes", "days_without_worker", "same_worker")
+_OUTCOMES = {"goals_rated": "", "goals_reached_client": "client", "goals_reached_professional": "professional"}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number of the review: the figure (``metric``) and what narrows it, as the page's
+    links and the API's query name it."""
+
+    metric: str
+    coordinator: int | None = None
+    kind: str = ""
+    # A life domain's id (``NO_DOMAIN``: goals without one); ``None``: every domain.
+    domain: int | None = None
+    time: str = ""
+    counterpart: str = ""
 
 
 def _of_kind(assignments: QuerySet[Any, Any], kind: str, today: date) -> QuerySet[Any, Any]:
@@ -584,49 +660,127 @@ def _of_kind(assignments: QuerySet[Any, Any], kind: str, today: date) -> QuerySe
     return assignments
 
 
-def drill_client_ids(
-    teams: QuerySet[Team], *, metric: str, coordinator_id: int | None = None, kind: str = "", today: date | None = None
-) -> QuerySet[Any, Any] | list[int]:
-    """The ids of the clients behind one number of the review of ``teams``."""
-    today = today or timezone.localdate()
-    coordinators = _coordinator_ids(teams, today)
-    if coordinator_id is not None:
-        coordinators = coordinators.filter(user_id=coordinator_id)
-    scope = scope_clients(teams, today)
-    if metric == "open":
-        return _of_kind(client_selectors.open_assignments_of(coordinators), kind, today).values("client")
-    if metric in ("overdue", "coming"):
-        ids = list(scope.values_list("pk", flat=True))
-        work = reminder_selectors.due_work(client_ids=ids, today=today, days=COMING_DAYS)
-        wanted = set(coordinators.values_list("user_id", flat=True)) if coordinator_id is not None else None
-        return sorted(
-            {
-                item.client_id
-                for item in work
-                if (item.due_on < today) == (metric == "overdue")
-                and (not kind or item.kind == kind)
-                and (wanted is None or item.recipient_id in wanted)
-            }
-        )
-    if metric == "without_worker":
-        return client_selectors.clients_without_named_worker(teams).values("pk")
-    if metric == "uncovered":
-        return assessment_selectors.uncovered_slot_clients(scope)
-    return client_selectors.unanswered_referral_clients(
-        clients=scope, before=today - timedelta(days=REFERRAL_UNANSWERED_DAYS)
+def _continuity_clients(assignments: QuerySet[Any, Any], metric: str, today: date) -> QuerySet[Any, Any]:
+    """The clients behind a continuity figure, from the coordinators' open assignments: the
+    same annotations ``_caseload_figures`` sums."""
+    annotations = client_selectors.client_annotations(today)
+    if metric == "worker_changes":
+        assignments = assignments.alias(changes=annotations["worker_changes_12m"]).filter(changes__gt=0)
+    elif metric == "days_without_worker":
+        assignments = assignments.alias(days=annotations["days_without_worker"]).filter(days__gt=0)
+    else:
+        year_ago = today - timedelta(days=YEAR)
+        assignments = assignments.filter(client__relationship_started_on__lte=year_ago, started_on__lte=year_ago)
+    return assignments.values("client")
+
+
+def _work_clients(
+    scope: QuerySet[Any, Any], figure: Figure, coordinators: QuerySet[Any, Any], today: date
+) -> list[int]:
+    ids = list(scope.values_list("pk", flat=True))
+    work = reminder_selectors.due_work(client_ids=ids, today=today, days=COMING_DAYS)
+    wanted = set(coordinators.values_list("user_id", flat=True)) if figure.coordinator is not None else None
+    return sorted(
+        {
+            item.client_id
+            for item in work
+            if (item.due_on < today) == (figure.metric == "overdue")
+            and (not figure.kind or item.kind == figure.kind)
+            and (wanted is None or item.recipient_id in wanted)
+        }
     )
 
 
-def clients_behind(
-    lead: User, teams: QuerySet[Team], *, metric: str, coordinator_id: int | None = None, kind: str = ""
-) -> list[Any]:
+def drill_client_ids(
+    teams: QuerySet[Team], figure: Figure, *, today: date | None = None
+) -> QuerySet[Any, Any] | list[int]:
+    """The ids of the clients behind one number of the review of ``teams``: the same
+    selectors, narrowed the same way, as the figure itself."""
+    today = today or timezone.localdate()
+    coordinators = _coordinator_ids(teams, today)
+    if figure.coordinator is not None:
+        coordinators = coordinators.filter(user_id=figure.coordinator)
+    metric = figure.metric
+    if metric == "open":
+        return _of_kind(client_selectors.open_assignments_of(coordinators), figure.kind, today).values("client")
+    if metric in _CONTINUITY:
+        return _continuity_clients(client_selectors.open_assignments_of(coordinators), metric, today)
+    if metric == "handovers":
+        return client_selectors.ended_assignment_clients(
+            coordinators=coordinators, since=today - timedelta(days=YEAR), reason=figure.kind
+        )
+    if metric == "without_worker":
+        return client_selectors.clients_without_named_worker(teams).values("pk")
+    scope = scope_clients(teams, today)
+    if metric in ("overdue", "coming"):
+        return _work_clients(scope, figure, coordinators, today)
+    if metric in _OUTCOMES:
+        domain = None if figure.domain == NO_DOMAIN else figure.domain
+        return plan_selectors.goal_outcome_clients(scope, domain=domain, reached_by=_OUTCOMES[metric])
+    if metric == "heard":
+        answers = portal_selectors.heard_answers(clients=scope, since=today - timedelta(days=YEAR))
+        if figure.coordinator is not None:
+            answers = answers.filter(review__reviewed_by=figure.coordinator)
+        return answers.values("client")
+    if metric == "uncovered":
+        return assessment_selectors.uncovered_slot_clients(scope, domain=figure.domain, time_of_day=figure.time)
+    return client_selectors.unanswered_referral_clients(
+        clients=scope, before=today - timedelta(days=REFERRAL_UNANSWERED_DAYS), counterpart=figure.counterpart
+    )
+
+
+def clients_behind(lead: User, teams: QuerySet[Team], figure: Figure) -> list[Any]:
     """The clients behind one number, only those ``lead`` may see (``access.policy``), each with
-    its named worker; the list is logged as read."""
-    ids = drill_client_ids(teams, metric=metric, coordinator_id=coordinator_id, kind=kind)
+    its named worker; the list is logged as read. The page and the API both call this."""
+    ids = drill_client_ids(teams, figure)
     clients = client_selectors.with_named_worker(policy.visible_clients(lead).filter(pk__in=ids))
     shown = list(clients.order_by("last_name", "first_name", "pk"))
-    client_selectors.log_list_shown(viewer=lead, clients=shown, what=f"team_review.{metric}")
+    client_selectors.log_list_shown(viewer=lead, clients=shown, what=f"team_review.{figure.metric}")
     return shown
+
+
+def _metric_labels() -> dict[str, str]:
+    return {
+        "open": _("Open clients"),
+        "overdue": _("Overdue work"),
+        "coming": _("Work due in the next 30 days"),
+        "without_worker": _("Clients without a named worker"),
+        "worker_changes": _("Clients whose named worker changed in the last 12 months"),
+        "days_without_worker": _("Clients who were without a named worker during their current relationship"),
+        "same_worker": _("Clients with the same named worker for the last 12 months"),
+        "handovers": _("Clients whose assignment ended in the last 12 months"),
+        "goals_rated": _("Clients with goals rated at their latest plan review"),
+        "goals_reached_client": _("Clients with goals reached or improved, by their own rating"),
+        "goals_reached_professional": _("Clients with goals reached or improved, by the professional's rating"),
+        "heard": _("Clients who answered in the portal how they were heard at a plan review"),
+        "uncovered": _("Clients with times of the week nobody covers"),
+        "referrals": _("Clients with referrals unanswered for over 30 days"),
+    }
+
+
+def describe_figure(figure: Figure) -> list[tuple[str, str]]:
+    """The figure and what narrows it, in words: the heading of the drill-down list and the
+    filters written in its export."""
+    parts = [(_("Figure"), _metric_labels()[figure.metric])]
+    if figure.kind:
+        kinds = {
+            **reminder_selectors.work_kind_labels(),
+            **dict(ClientKind.choices),
+            **dict(client_selectors.assignment_end_reasons()),
+        }
+        parts.append((_("Kind"), str(kinds.get(figure.kind, figure.kind))))
+    if figure.domain is not None:
+        name = _domain_names().get(figure.domain, "") if figure.domain != NO_DOMAIN else ""
+        parts.append((_("Life domain"), name or _("No life domain")))
+    if figure.time:
+        parts.append((_("Time of day"), dict(assessment_selectors.times_of_day()).get(figure.time, figure.time)))
+    if figure.counterpart:
+        parts.append((_("Counterpart"), figure.counterpart))
+    if figure.coordinator is not None:
+        person = User.objects.filter(pk=figure.coordinator).first()
+        role = _("Review held by") if figure.metric == "heard" else _("Coordinator")
+        parts.append((role, (person.get_full_name() or person.username) if person else str(figure.coordinator)))
+    return parts
 
 
 @dataclass
@@ -733,6 +887,9 @@ def snapshot_figures(result: Review) -> tuple[dict[str, Any], dict[int, dict[str
             "worker_changes": row.worker_changes,
             "days_without_worker": row.days_without_worker,
             "same_worker_share": row.same_worker_share,
+            "long_clients": row.long_clients,
+            "same_worker_12m": row.same_worker_12m,
+            "handovers": dict(row.handovers),
             "overdue_by_kind": dict(row.overdue),
         }
         for row in team.rows
@@ -740,17 +897,25 @@ def snapshot_figures(result: Review) -> tuple[dict[str, Any], dict[int, dict[str
     figures = {
         "open_clients": team.open_clients,
         "weighted_load": float(team.weighted_load),
+        "over_threshold": team.over_threshold,
         "overdue": team.overdue_total,
         "coming": team.coming_total,
+        "overdue_by_kind": {kind: n for kind, n, _coming in team.work_cells if n},
         "without_worker": team.without_worker,
+        "longest_without_worker": team.longest_without_worker,
         "worker_changes": sum(row.worker_changes for row in team.rows),
         "days_without_worker": team.days_without_worker,
         "same_worker_share": team.same_worker_share,
+        # The counts behind the share, so that the trends combine teams by adding them.
+        "long_clients": sum(row.long_clients for row in team.rows),
+        "same_worker_12m": sum(row.same_worker_12m for row in team.rows),
         "handovers": team.handovers,
+        "heard_answers": sum(row.answers for row in result.heard),
+        "heard_rating_total": sum(row.rating_total for row in result.heard),
         "goals_rated": sum(o.goals for o in result.outcomes),
         "goals_reached_client": sum(o.client_reached for o in result.outcomes),
         "goals_reached_professional": sum(o.professional_reached for o in result.outcomes),
-        "uncovered_slots": sum(sum(counts) for _, counts in result.uncovered),
+        "uncovered_slots": sum(sum(row.counts) for row in result.uncovered),
         "services_not_started": result.services_not_started,
         "referrals_unanswered": sum(r["n"] for r in result.referrals_unanswered),
     }

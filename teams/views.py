@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -186,6 +187,7 @@ def _lead_only(user: User) -> None:
 
 def _review_context(user: User, filters: ReviewFilterForm) -> dict[str, Any]:
     team_id = filters.cleaned_data.get("team") if filters.is_valid() else None
+    trend = (filters.cleaned_data.get("trend") if filters.is_valid() else None) or DEFAULT_TREND
     teams = review.reviewed_teams(user, team_id)
     result = review.build_review(teams)
     led = list(review.reviewed_teams(user))
@@ -194,13 +196,36 @@ def _review_context(user: User, filters: ReviewFilterForm) -> dict[str, Any]:
         "chart": review.load_chart(result),
         "summary": review.summary(result),
         "team_id": team_id,
+        # The team filter in force, to append to each drill-down link.
+        "team_q": f"&team={team_id}" if team_id else "",
         "filters": filters,
         "work_kinds": list(reminder_selectors.work_kind_labels().items()),
         "client_kinds": ClientKind.choices,
         "end_reasons": client_selectors.assignment_end_reasons(),
         "settings_form": ReviewSettingsForm(teams=led, initial={"team": team_id or (led[0].pk if led else None)}),
         "digest_form": DigestForm(initial={"enabled": selectors.digest_enabled(user)}),
-        "trends": selectors.trends(teams),
+        **_trends_context(teams, trend),
+    }
+
+
+# The figure the per-coordinator trend shows until the lead chooses another.
+DEFAULT_TREND = "weighted_load"
+
+
+def _trends_context(teams: QuerySet[Team], trend: str) -> dict[str, Any]:
+    """The teams' trends (every figure the snapshots keep, a row each) and the coordinators'
+    trend of one figure."""
+    months = selectors.trends(teams)
+    coordinator_months, coordinators = selectors.coordinator_trends(teams)
+    return {
+        "trends": months,
+        "trend_rows": selectors.trend_table(months),
+        "trend": trend,
+        "trend_label": dict(selectors.coordinator_trend_choices())[trend],
+        "coordinator_months": coordinator_months,
+        "coordinator_trends": [
+            (row, [selectors.trend_value(figures, trend) for figures in row.months]) for row in coordinators
+        ],
     }
 
 
@@ -284,18 +309,16 @@ def review_clients(request: StaffRequest) -> HttpResponse:
             ngettext("%(count)d client reassigned.", "%(count)d clients reassigned.", count) % {"count": count},
         )
         return redirect(f"{reverse('team-review-clients')}?{request.GET.urlencode()}")
-    clients = review.clients_behind(
-        user, teams, metric=params["metric"], coordinator_id=params["coordinator"], kind=params["kind"]
-    )
+    figure = drill.figure()
+    clients = review.clients_behind(user, teams, figure)
+    described = review.describe_figure(figure)
     context = {
         "drill": drill,
         "params": params,
         "clients": clients,
         "form": form,
-        "kind_label": {**reminder_selectors.work_kind_labels(), **dict(ClientKind.choices)}.get(params["kind"], ""),
-        "coordinator": next((c for c in client_selectors.handover_targets(user) if c.pk == params["coordinator"]), None)
-        if params["coordinator"]
-        else None,
+        "figure_label": described[0][1],
+        "narrowed_by": described[1:],
     }
     return render(request, "teams/review_clients.html", context, status=outcome.status)
 
@@ -351,21 +374,24 @@ def review_export(request: StaffRequest, table: str, fmt: str) -> HttpResponse:
             return HttpResponse(status=400)
         params = drill.cleaned_data
         teams = review.reviewed_teams(user, params["team"])
-        shown = review.clients_behind(
-            user, teams, metric=params["metric"], coordinator_id=params["coordinator"], kind=params["kind"]
-        )
-        data = export.clients(shown)
-        filters = _filters_in_force(led, params["team"])
-        filters += [(_("Figure"), params["metric"]), (_("Kind"), params["kind"] or _("all"))]
-        if params["coordinator"]:
-            filters.append((_("Coordinator"), str(params["coordinator"])))
+        figure = drill.figure()
+        data = export.clients(review.clients_behind(user, teams, figure))
+        filters = _filters_in_force(led, params["team"]) + review.describe_figure(figure)
     else:
         chosen = ReviewFilterForm(request.GET or None, teams=led)
         if request.GET and not chosen.is_valid():
             return HttpResponse(status=400)
         team_id = chosen.cleaned_data.get("team") if chosen.is_bound else None
-        data = export.BUILDERS[table](review.build_review(review.reviewed_teams(user, team_id)))
+        teams = review.reviewed_teams(user, team_id)
         filters = _filters_in_force(led, team_id)
+        if table == "trends":
+            data = export.trends(selectors.trends(teams))
+        elif table == "coordinator_trends":
+            trend = (chosen.cleaned_data.get("trend") if chosen.is_bound else None) or DEFAULT_TREND
+            data = export.coordinator_trends(*selectors.coordinator_trends(teams), trend)
+            filters.append((_("Figure"), dict(selectors.coordinator_trend_choices())[trend]))
+        else:
+            data = export.BUILDERS[table](review.build_review(teams))
     content = (export.to_csv if fmt == "csv" else export.to_xlsx)(data, filters, user)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     stamp = timezone.localdate().isoformat()

@@ -251,6 +251,22 @@ MATRIX: dict[tuple[str, str], Row] = {
     # Confirming no moves is refused; nobody but a lead gets that far.
     ("team-review-balance", "confirm-nothing"): Row("POST", no_kwargs, staff_only(403, lead=400, other_lead=400)),
     ("api-team-review-figures", "-"): Row("GET", no_kwargs, {**LEADS_ONLY, **API_DENIES_ANONYMOUS}),
+    ("team-review-clients", "continuity"): Row(
+        "GET", no_kwargs, LEADS_ONLY, query=lambda w: {"metric": "handovers", "kind": "closure"}
+    ),
+    # The drill-down's API twin: the same clients as the page, a lead's own teams only.
+    ("api-team-review-clients", "own-team"): Row(
+        "GET",
+        no_kwargs,
+        {**LEADS_ONLY, **API_DENIES_ANONYMOUS},
+        query=lambda w: {"metric": "open", "coordinator": w.coordinator.pk},
+    ),
+    ("api-team-review-clients", "other-team"): Row(
+        "GET",
+        no_kwargs,
+        {**staff_only(403, lead=404, other_lead=200), **API_DENIES_ANONYMOUS},
+        query=lambda w: {"metric": "referrals", "team": w.team_b.pk},
+    ),
     ("api-team-review-figures", "other-team"): Row(
         "GET",
         no_kwargs,

@@ -4,17 +4,24 @@ two clients, export the list; axe-core clean at each step."""
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
 from access.policy import Ground
 from care_plans import services as plan_services
 from clients.models import Assignment, Client
+from teams import services as team_services
 from tests.conftest import World
 
 from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
+
+
+def fi(message: str) -> str:
+    """The UI string as the server shows it in Finnish, the default language."""
+    with translation.override("fi"):
+        return translation.gettext(message)
 
 
 def _overdue_plan_review(client: Client, coordinator) -> None:
@@ -41,10 +48,22 @@ def test_the_lead_reviews_drills_down_reassigns_and_exports(page: Page, base_url
     first, second = world.give(world.colleague), world.give(world.colleague)
     for client in (first, second):
         _overdue_plan_review(client, world.colleague)
+    # A year of trends: the page shows them as tables beside the figures.
+    for back in range(12, 0, -1):
+        month = timezone.localdate().replace(day=1)
+        for _ in range(back):
+            month = (month - datetime.timedelta(days=1)).replace(day=1)
+        team_services.write_monthly_snapshots(today=month + datetime.timedelta(days=40))
     sign_in(page, base_url, "lead")
 
-    page.goto(f"{base_url}/team/review/")
+    # The lead reaches the review from the navigation, in Finnish.
+    page.goto(f"{base_url}/")
+    page.get_by_role("navigation", name=fi("Main")).get_by_role("link", name=fi("Team review"), exact=True).click()
+    expect(page).to_have_url(f"{base_url}/team/review/")
+    expect(page.locator("html")).to_have_attribute("lang", "fi")
     expect(page.locator("svg[role=img]")).to_be_visible()
+    expect(page.locator("#trends-caption")).to_be_visible()
+    expect(page.locator("#coordinator-trends-caption")).to_be_visible()
     expect(page.locator("#load-summary")).to_be_visible()
     expect(page.locator("#load-caption").locator("xpath=..")).to_contain_text(world.colleague.get_full_name())
     assert_accessible(page)
@@ -76,3 +95,18 @@ def test_the_lead_reviews_drills_down_reassigns_and_exports(page: Page, base_url
     assert download.suggested_filename.endswith(".xlsx")
     with open(download.path(), "rb") as book:
         assert book.read(2) == b"PK"
+
+    # From the continuity table: the clients whose relationship with the coordinator closed.
+    page.goto(f"{base_url}/team/review/")
+    closures = f"metric=handovers&kind=closure&coordinator={world.coordinator.pk}"
+    page.locator(f'#continuity-caption ~ tbody a[href$="{closures}"]').click()
+    expect(page.locator("main table tbody tr")).to_have_count(1)
+    expect(page.locator("main table tbody")).to_contain_text(world.closed_client.last_name)
+    assert_accessible(page)
+
+    # The per-coordinator trend of another figure.
+    page.goto(f"{base_url}/team/review/")
+    page.locator("#id_trend").select_option("overdue")
+    page.locator("#id_trend").locator("xpath=ancestor::form").locator("button[type=submit]").click()
+    expect(page).to_have_url(f"{base_url}/team/review/?trend=overdue#coordinator-trends-heading")
+    assert_accessible(page)

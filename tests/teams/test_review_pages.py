@@ -20,6 +20,7 @@ from accounts.models import User
 from care_plans.models import PlanReview
 from clients.models import Assignment, Client
 from portal.models import HeardAnswer
+from teams import export, services, views
 from teams.factories import TeamMembershipFactory
 from teams.models import DigestSubscription, ReviewSettings
 from tests.conftest import World
@@ -190,8 +191,24 @@ class TestExport:
         assert response.status_code == 200
         with zipfile.ZipFile(io.BytesIO(response.content)) as book:
             strings = book.read("xl/sharedStrings.xml").decode()
-        assert "Figure: open" in strings
+        assert "Figure: Open clients" in strings
         assert world.own_client.last_name in strings
+
+    @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+    @pytest.mark.parametrize("table", [t for t in export.TABLES if t != "clients"])
+    def test_every_table_of_the_page_exports_and_the_page_links_it(self, world: World, table: str, fmt: str) -> None:
+        browser = signed_in(world.lead)
+        review = PlanReview.objects.create(
+            version=world.plan_published, held_on=timezone.localdate(), reviewed_by=world.coordinator
+        )
+        HeardAnswer.objects.create(client=world.own_client, review=review, rating=4, written_by=world.citizen)
+        services.write_monthly_snapshots()
+        url = reverse("team-review-export", args=[table, fmt])
+        response = browser.get(url, {"team": world.team_a.pk})
+        assert response.status_code == 200
+        assert response["Content-Type"] == views.CONTENT_TYPES[fmt]
+        if table != "outcomes":  # linked once goals are rated (tests/teams/test_review_drill.py)
+            assert f'href="{url}' in browser.get(REVIEW).content.decode()
 
     def test_an_unknown_table_is_not_found(self, world: World) -> None:
         assert signed_in(world.lead).get(reverse("team-review-export", args=["x", "csv"])).status_code == 404
@@ -236,6 +253,9 @@ class TestReviewApi:
         assert coordinators[world.coordinator.pk]["overdue"] == {"referral_follow_up": 1}
         assert [t["name"] for t in body["teams"]] == ["Tiimi A"]
         assert body["referrals_unanswered"][0]["counterpart"] == "Kela"
+        # The page's figures beside these: the buckets of days without a named worker, the heard answers.
+        assert body["teams"][0]["without_worker_buckets"] == [0, 0, 0]
+        assert body["heard"] == []
 
     @pytest.mark.parametrize("query", [{"team": "x"}, {"team": "0"}, {"team": "9" * 400}, {"unknown": "1"}])
     def test_bad_input_is_a_400(self, world: World, query: dict[str, str]) -> None:
