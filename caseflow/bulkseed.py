@@ -169,8 +169,7 @@ def bulk_seed(scale: Scale, *, seed: int = SEED, progress: bool = True) -> dict[
             loader.finish()
         # Statistics first: the review and the sweep below plan their queries on them.
         _say(progress, "ANALYZE")
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        loader.analyze()
         # Through the ordinary code, triggers on: a few portal users of the demo coordinator,
         # the first lead's review history, and the reminders due today.
         lead = User.objects.get(username="lead")
@@ -179,14 +178,12 @@ def bulk_seed(scale: Scale, *, seed: int = SEED, progress: bool = True) -> dict[
         led = [pk for pk, lead_pk in staff.lead_of.items() if lead_pk == lead.pk]
         seed_review(rng=_rng(seed, "review"), today=today, lead=lead, teams=list(Team.objects.filter(pk__in=led)))
         seed_reminders(today=today)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
     return row_counts()
 
 
 def _say(progress: bool, stage: str) -> None:
     if progress:
-        print(f"{time.strftime('%H:%M:%S')} {stage}", file=sys.stderr, flush=True)
+        sys.stderr.write(f"{time.strftime('%H:%M:%S')} {stage}\n")
 
 
 def row_counts() -> dict[str, int]:

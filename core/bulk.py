@@ -88,6 +88,12 @@ class Loader:
                     [table],
                 )
 
+    def analyze(self) -> None:
+        """Fresh planner statistics of the written tables."""
+        with connection.cursor() as cursor:
+            for table in sorted(self._tables):
+                cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)).as_string())
+
 
 @contextmanager
 def triggers_off() -> Iterator[None]:
@@ -97,15 +103,6 @@ def triggers_off() -> Iterator[None]:
         raise RuntimeError("triggers_off() belongs inside a transaction")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
-    try:
-        yield
-    finally:
-        if not connection.needs_rollback:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL session_replication_role = origin")
-
-
-def analyze(models_: Iterable[type[models.Model]]) -> None:
+    yield
     with connection.cursor() as cursor:
-        for model in models_:
-            cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(model._meta.db_table)).as_string())
+        cursor.execute("SET LOCAL session_replication_role = origin")
