@@ -5,7 +5,7 @@ The databases: ``caseflow_bench_large`` and ``caseflow_bench_medium`` on the ser
 ``--server-url`` (default ``postgres://postgres@127.0.0.1:5432``), built with
 ``manage.py seed --size large|medium`` (under ``nice -n 10``) when missing, and kept between
 runs: a database is reused when its comment names the seed's ``SEED_VERSION`` (a bump in
-``caseflow/bulkseed.py`` rebuilds it; ``--rebuild`` forces it). Each run migrates them (new
+``caseflow/seed_version.py`` rebuilds it; ``--rebuild`` forces it). Each run migrates them (new
 migrations only). The benches write audit rows, reminders and a few PDFs' plans into them, as
 a real day would.
 
@@ -99,7 +99,7 @@ def database_url(size: str, server: str) -> str:
 
 def marker(size: str) -> str:
     sys.path.insert(0, str(ROOT))
-    from caseflow.bulkseed import SEED_VERSION
+    from caseflow.seed_version import SEED_VERSION
 
     return f"caseflow seed --size {size}, version {SEED_VERSION}"
 

@@ -34,8 +34,6 @@ from teams.demo_data import bulk_teams, seed_review
 from teams.models import Team
 
 SEED = 20261127
-# Bump when the generated data change: ``make bench`` rebuilds a kept database whose marker differs.
-SEED_VERSION = 1
 DEMO_PASSWORD = "caseflow-demo"  # noqa: S105  # the demo logins' published password
 
 
