@@ -51,8 +51,8 @@ test: $(VENV)/.installed system-packages services lint
 	$(TEST_ENV) $(VENV)/bin/python manage.py compilemessages --ignore=.venv >/dev/null
 	$(VENV)/bin/pytest -n 2
 
+# Every row of the speed table in docs/quality.md, on the large data set (built on first use,
+# about 15 minutes, then kept as the database caseflow_bench_large) and the medium one for the
+# growth figure; bench/run.py --help for the rows one at a time.
 bench: $(VENV)/.installed services
-	$(VENV)/bin/python bench/caseload.py
-	$(VENV)/bin/python bench/client_portal.py
-	$(VENV)/bin/python bench/team_review.py
-	$(VENV)/bin/python bench/load.py
+	$(VENV)/bin/python bench/run.py

@@ -5,11 +5,13 @@ overdue) and some an assessment in progress. Written in bulk; the dates follow t
 
 import datetime
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from psycopg.types.json import Jsonb
 
+from core.bulk import Loader
 from networks.models import NetworkMember
 
 from .models import RAI_SCALES, Assessment, Coverage, DomainNeed, LifeDomain, NeedSlot, RaiInstrument, TimeOfDay
@@ -151,3 +153,159 @@ def seed_assessments(*, rng: random.Random, today: datetime.date, stories: Itera
     through = Assessment.professionals.through
     through.objects.bulk_create([through(assessment_id=a.pk, user_id=a.created_by_id) for a in assessments])
     return len(assessments)
+
+
+# The bulk generator of the medium and large data sets.
+
+ASSESSMENT_COLUMNS = (
+    "id",
+    "status",
+    "started_on",
+    "completed_on",
+    "complete_by",
+    "reassess_on",
+    "client_took_part",
+    "situation_summary",
+    "professional_conclusion",
+    "client_view",
+    "named_worker_needed_professional",
+    "named_worker_needed_client",
+    "rai_instrument",
+    "rai_scores",
+    "client_id",
+    "completed_by_id",
+    "contact_id",
+    "created_by_id",
+    "previous_id",
+)
+NEED_COLUMNS = (
+    "id",
+    "level",
+    "professional_text",
+    "client_text",
+    "icf_qualifier",
+    "frozen",
+    "assessment_id",
+    "domain_id",
+)
+SLOT_COLUMNS = ("id", "weekday", "time_of_day", "coverage", "service", "frozen", "need_id", "network_member_id")
+BULK_CHUNK = 5_000
+WEEK = [(day, time) for day in range(7) for time in TimeOfDay.values]
+
+
+def bulk_assessments(
+    loader: Loader,
+    *,
+    rng: random.Random,
+    today: datetime.date,
+    people: Sequence[Any],
+    members: dict[int, list[int]],
+    target: int,
+) -> int:
+    """About ``target`` assessments of the clients with a named worker, each client's in turn
+    (reassessed every 6-12 months, the older ones by RAI, the latest sometimes in progress),
+    with two to four needs and their week grid; returns how many."""
+    domains = {domain.code: domain.pk for domain in LifeDomain.objects.filter(code__in=NEEDS)}
+    codes = sorted(domains)
+    eligible = [person for person in people if person.coordinator is not None]
+    through = Assessment.professionals.through
+    bar = loader.bar("assessments, needs and week grids", total=target)
+    written = 0
+    for start in range(0, len(eligible), BULK_CHUNK):
+        assessments: list[tuple[Any, ...]] = []
+        needs: list[tuple[Any, ...]] = []
+        slots: list[tuple[Any, ...]] = []
+        professionals: list[tuple[int, int, int]] = []
+        for index in range(start, min(start + BULK_CHUNK, len(eligible))):
+            person = eligible[index]
+            left = len(eligible) - index
+            mean = max(0.0, (target - written - len(assessments)) / left)
+            count = int(mean) + (1 if rng.random() < mean - int(mean) else 0)
+            first = person.opened_on + datetime.timedelta(days=rng.randint(5, 40))
+            if count == 0 or first >= today:
+                continue
+            step = max(20, min(365, (today - first).days // count))
+            picked = rng.sample(codes, rng.randint(2, 4))
+            previous = None
+            rai = person.age_on(today) >= RAI_AGE
+            own = members.get(person.id, [])
+            for number in range(count):
+                started = first + datetime.timedelta(days=number * step + rng.randint(0, step // 4))
+                if started >= today:
+                    break
+                pk = loader.next_id(Assessment)
+                in_progress = number == count - 1 and rng.random() < IN_PROGRESS_SHARE
+                done = None if in_progress else min(started + datetime.timedelta(days=rng.randint(3, 25)), today)
+                by = person.coordinator
+                assessments.append(
+                    (
+                        pk,
+                        Assessment.Status.STARTED if in_progress else Assessment.Status.COMPLETED,
+                        started,
+                        done,
+                        started + relativedelta(months=CHILD_COMPLETION_MONTHS) if person.child else None,
+                        done + relativedelta(months=RAI_REASSESSMENT_MONTHS) if rai and done else None,
+                        rng.random() < 0.9,
+                        rng.choice(SUMMARIES),
+                        "" if in_progress else rng.choice(CONCLUSIONS),
+                        "" if in_progress else rng.choice(CLIENT_VIEWS),
+                        None if in_progress else True,
+                        None if in_progress else True,
+                        RaiInstrument.HOME_CARE if rai and done else "",
+                        Jsonb(
+                            {name: rng.randint(low, min(high, 5)) for name, (low, high) in RAI_SCALES.items()}
+                            if rai and done
+                            else {}
+                        ),
+                        person.id,
+                        by if done else None,
+                        None,
+                        by,
+                        previous,
+                    )
+                )
+                professionals.append((loader.next_id(through), pk, by))
+                previous = pk
+                frozen = done is not None
+                for code in picked:
+                    level = max(1, min(3, rng.randint(1, 3) - (1 if number else 0)))
+                    need = loader.next_id(DomainNeed)
+                    client_words, professional_words = NEEDS[code]
+                    needs.append(
+                        (
+                            need,
+                            level,
+                            professional_words,
+                            client_words,
+                            rng.choice([None, level, level + 1]),
+                            frozen,
+                            pk,
+                            domains[code],
+                        )
+                    )
+                    for weekday, time_of_day in rng.sample(WEEK, rng.randint(2, 5)):
+                        coverage = rng.choice(
+                            [Coverage.SERVICE, Coverage.SERVICE, Coverage.CLIENT, Coverage.NETWORK, ""]
+                        )
+                        if coverage == Coverage.NETWORK and not own:
+                            coverage = Coverage.UNCOVERED
+                        slots.append(
+                            (
+                                loader.next_id(NeedSlot),
+                                weekday,
+                                time_of_day,
+                                coverage,
+                                rng.choice(SERVICES) if coverage == Coverage.SERVICE else "",
+                                frozen,
+                                need,
+                                rng.choice(own) if coverage == Coverage.NETWORK else None,
+                            )
+                        )
+        loader.copy(Assessment, ASSESSMENT_COLUMNS, assessments)
+        loader.copy(DomainNeed, NEED_COLUMNS, needs)
+        loader.copy(NeedSlot, SLOT_COLUMNS, slots)
+        loader.copy(through, ("id", "assessment_id", "user_id"), professionals)
+        written += len(assessments)
+        bar.update(len(assessments))
+    bar.close()
+    return written

@@ -6,15 +6,17 @@ Written with bulk inserts, the running totals computed here exactly as the servi
 
 import datetime
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.utils import timezone
 
 from accounts.models import User
 from clients.models import Client
+from core.bulk import Loader
 
 from . import calculation
 from .models import Budget, BudgetLine, Provider, Reallocation, ServiceType, Spending
@@ -179,3 +181,171 @@ def _some_reallocations(rng: random.Random, budgets: list[Budget], lines: list[B
             )
         )
     Reallocation.objects.bulk_create(moves, batch_size=BATCH)
+
+
+# The bulk generator of the medium and large data sets.
+
+BULK_CHUNK = 2_000
+BUDGET_COLUMNS = (
+    "id",
+    "status",
+    "period_start",
+    "period_end",
+    "offered_on",
+    "decided_on",
+    "decline_reason",
+    "client_wishes",
+    "calculated_amount",
+    "amount",
+    "adjustment_reason",
+    "calculated_on",
+    "threshold_percent",
+    "assessment_id",
+    "client_id",
+    "offered_by_id",
+)
+LINE_COLUMNS = (
+    "id",
+    "calculated",
+    "units_per_week",
+    "allocated",
+    "spent",
+    "committed",
+    "budget_id",
+    "provider_id",
+    "service_type_id",
+)
+SPENDING_COLUMNS = (
+    "id",
+    "kind",
+    "amount",
+    "units",
+    "delivered_on",
+    "reference",
+    "recorded_at",
+    "line_id",
+    "provider_id",
+    "recorded_by_id",
+)
+
+
+def bulk_budgets(
+    loader: Loader, *, rng: random.Random, today: datetime.date, people: Sequence[Any], target: int
+) -> int:
+    """Budgets of open clients with a named worker, taken in turn until about ``target``
+    spending entries (fortnightly invoices, the running totals never past an allocation) are
+    written; most accepted, some declined or still offered. Returns the spending entries."""
+    zone = timezone.get_current_timezone()
+    types = list(ServiceType.objects.filter(active=True, code__in=UNITS_PER_WEEK).order_by("order", "pk"))
+    if not types:
+        return 0
+    providers = {t.pk: list(Provider.objects.filter(active=True, service_types=t).order_by("pk")) for t in types}
+    rules = rules_on(today)
+    eligible = [p for p in people if p.coordinator is not None and p.closed_on is None]
+    rng.shuffle(eligible)
+    bar = loader.bar("budgets, lines and spending", total=target)
+    written = 0
+    for start in range(0, len(eligible), BULK_CHUNK):
+        if written >= target:
+            break
+        budgets: list[tuple[Any, ...]] = []
+        lines: list[tuple[Any, ...]] = []
+        spendings: list[tuple[Any, ...]] = []
+        for person in eligible[start : start + BULK_CHUNK]:
+            if written + len(spendings) >= target:
+                break
+            roll = rng.random()
+            status = (
+                Budget.Status.ACCEPTED
+                if roll < 0.85
+                else Budget.Status.DECLINED
+                if roll < 0.95
+                else Budget.Status.OFFERED
+            )
+            by = person.coordinator
+            if status == Budget.Status.OFFERED:
+                period_start = today + datetime.timedelta(days=14)
+                period_end = period_start + relativedelta(years=1)
+                offered_on, decided_on = today - datetime.timedelta(days=rng.randint(1, 10)), None
+            else:
+                period_start = (today - relativedelta(months=rng.randint(1, 11))).replace(day=1)
+                period_end = period_start + relativedelta(months=rules.period_months) - datetime.timedelta(days=1)
+                offered_on = period_start - datetime.timedelta(days=rng.randint(14, 40))
+                decided_on = offered_on + datetime.timedelta(days=rng.randint(3, 12))
+            budget = loader.next_id(Budget)
+            days = calculation.period_days(period_start, period_end)
+            chosen = sorted(rng.sample(types, rng.randint(1, 3)), key=lambda t: t.order) if status == "accepted" else []
+            total = ZERO
+            for service_type in chosen:
+                low, high = UNITS_PER_WEEK[service_type.code]
+                units = Decimal(rng.randint(low * 2, high * 2)) / 2
+                offered = providers.get(service_type.pk)
+                provider = rng.choice(offered) if offered else None
+                allocated = calculation.line_amount(units, service_type.unit_cost, days)
+                total += allocated
+                line = loader.next_id(BudgetLine)
+                spent = ZERO
+                if provider is not None:
+                    pace = Decimal(str(round(rng.uniform(0.7, 1.6), 2)))
+                    day = period_start + datetime.timedelta(days=13)
+                    while day < today and day <= period_end:
+                        delivered = to_cents(units * 2 * pace)
+                        amount = min(to_cents(delivered * service_type.unit_cost), allocated - spent)
+                        if amount <= 0:
+                            break
+                        spent += amount
+                        spendings.append(
+                            (
+                                loader.next_id(Spending),
+                                Spending.Kind.INVOICE,
+                                amount,
+                                delivered,
+                                day,
+                                f"{provider.business_id[:7]}-{day:%Y%m%d}",
+                                datetime.datetime.combine(day, datetime.time(12), tzinfo=zone),
+                                line,
+                                provider.pk,
+                                by,
+                            )
+                        )
+                        day += datetime.timedelta(days=14)
+                lines.append(
+                    (
+                        line,
+                        allocated,
+                        units,
+                        allocated,
+                        spent,
+                        ZERO,
+                        budget,
+                        provider.pk if provider else None,
+                        service_type.pk,
+                    )
+                )
+            budgets.append(
+                (
+                    budget,
+                    status,
+                    period_start,
+                    period_end,
+                    offered_on,
+                    decided_on,
+                    "Haluan pitää nykyiset palvelut." if status == Budget.Status.DECLINED else "",
+                    "",
+                    total if chosen else None,
+                    total,
+                    "",
+                    decided_on if chosen else None,
+                    rules.threshold_percent,
+                    None,
+                    person.id,
+                    by,
+                )
+            )
+        loader.copy(Budget, BUDGET_COLUMNS, budgets)
+        loader.copy(BudgetLine, LINE_COLUMNS, lines)
+        loader.copy(Spending, SPENDING_COLUMNS, spendings)
+        written += len(spendings)
+        bar.update(len(spendings))
+    bar.close()
+    return written

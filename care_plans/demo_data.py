@@ -9,16 +9,19 @@ page ("Prepare the PDF", which in the demo renders in-process too)."""
 
 import datetime
 import random
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 from accounts.models import User
 from assessments.models import LifeDomain, TimeOfDay
+from core.bulk import Loader
 
 from .models import (
     CarePlan,
@@ -296,3 +299,243 @@ def _render_demo_pdfs(demo: User) -> None:
     PlanPdf.objects.bulk_create(PlanPdf(version_id=pk, requested_at=now) for pk in latest.values())
     for pk in latest.values():
         render_plan_pdf.apply(args=(pk,))
+
+
+# The bulk generator of the medium and large data sets.
+
+BULK_CHUNK = 5_000
+VERSION_COLUMNS = (
+    "id",
+    "number",
+    "status",
+    "revision",
+    "client_wishes",
+    "strengths_client",
+    "strengths_professional",
+    "backup_plan",
+    "review_on",
+    "language",
+    "updated_at",
+    "published_at",
+    "assessment_id",
+    "based_on_id",
+    "created_by_id",
+    "plan_id",
+    "published_by_id",
+    "updated_by_id",
+)
+GOAL_COLUMNS = ("id", "key", "order", "client_words", "professional_words", "frozen", "domain_id", "version_id")
+ACTION_COLUMNS = (
+    "id",
+    "key",
+    "order",
+    "text",
+    "responsible",
+    "due_on",
+    "frozen",
+    "decision_id",
+    "network_member_id",
+    "professional_id",
+    "goal_id",
+)
+SERVICE_COLUMNS = (
+    "id",
+    "key",
+    "order",
+    "service",
+    "provider",
+    "amount",
+    "slots",
+    "starts_on",
+    "backup",
+    "frozen",
+    "version_id",
+)
+DISAGREEMENT_COLUMNS = (
+    "id",
+    "key",
+    "subject",
+    "client_position",
+    "professional_position",
+    "reasons",
+    "frozen",
+    "goal_id",
+    "version_id",
+    "service_id",
+)
+
+
+class _PlanRows:
+    def __init__(self) -> None:
+        self.plans: list[tuple[Any, ...]] = []
+        self.versions: list[tuple[Any, ...]] = []
+        self.goals: list[tuple[Any, ...]] = []
+        self.actions: list[tuple[Any, ...]] = []
+        self.services: list[tuple[Any, ...]] = []
+        self.disagreements: list[tuple[Any, ...]] = []
+        self.reviews: list[tuple[Any, ...]] = []
+        self.outcomes: list[tuple[Any, ...]] = []
+
+    def write(self, loader: Loader) -> None:
+        loader.copy(CarePlan, ("id", "created_at", "client_id", "created_by_id"), self.plans)
+        loader.copy(PlanVersion, VERSION_COLUMNS, self.versions)
+        loader.copy(PlanGoal, GOAL_COLUMNS, self.goals)
+        loader.copy(GoalAction, ACTION_COLUMNS, self.actions)
+        loader.copy(PlanService, SERVICE_COLUMNS, self.services)
+        loader.copy(Disagreement, DISAGREEMENT_COLUMNS, self.disagreements)
+        loader.copy(PlanReview, ("id", "held_on", "notes", "created_at", "reviewed_by_id", "version_id"), self.reviews)
+        loader.copy(
+            GoalOutcome,
+            ("id", "client_rating", "professional_rating", "comment", "goal_id", "review_id"),
+            self.outcomes,
+        )
+
+
+def bulk_plans(loader: Loader, *, rng: random.Random, today: datetime.date, people: Sequence[Any], target: int) -> int:
+    """Plans for ``PLAN_SHARE`` of the open clients with a named worker, about ``target``
+    versions in all: each version published (frozen, reviewed with goal ratings when a review
+    was due) but the latest, which is sometimes a draft; a version keeps most goals of the one
+    before (their keys). Returns the number of versions."""
+    zone = timezone.get_current_timezone()
+    domains = {d.code: d.pk for d in LifeDomain.objects.all()}
+    eligible = [p for p in people if p.coordinator is not None and p.closed_on is None and rng.random() < PLAN_SHARE]
+    bar = loader.bar("care plans, versions, goals and reviews", total=target)
+    written = 0
+    for start in range(0, len(eligible), BULK_CHUNK):
+        rows = _PlanRows()
+        for index in range(start, min(start + BULK_CHUNK, len(eligible))):
+            person = eligible[index]
+            mean = max(1.0, (target - written - len(rows.versions)) / (len(eligible) - index))
+            count = min(12, int(mean) + (1 if rng.random() < mean - int(mean) else 0))
+            _plan_rows(loader, rng, today, zone, domains, person, count, rows)
+        rows.write(loader)
+        written += len(rows.versions)
+        bar.update(len(rows.versions))
+    bar.close()
+    return written
+
+
+def _key(rng: random.Random) -> uuid.UUID:
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def _plan_rows(
+    loader: Loader,
+    rng: random.Random,
+    today: datetime.date,
+    zone: datetime.tzinfo,
+    domains: dict[str, int],
+    person: Any,
+    count: int,
+    rows: _PlanRows,
+) -> None:
+    by = person.coordinator
+    plan = loader.next_id(CarePlan)
+    first = max(person.opened_on, today - datetime.timedelta(days=120 * count + rng.randint(0, 120)))
+    step = max(1, (today - first).days // count)
+    rows.plans.append((plan, datetime.datetime.combine(first, datetime.time(9), tzinfo=zone), person.id, by))
+    draft_last = rng.random() < 0.5
+    previous: int | None = None
+    kept: list[tuple[uuid.UUID, tuple[str, str, str]]] = []
+    for number in range(1, count + 1):
+        made_on = min(today, first + datetime.timedelta(days=(number - 1) * step + rng.randint(0, step // 3)))
+        published = not (number == count and draft_last)
+        at = datetime.datetime.combine(made_on, datetime.time(10), tzinfo=zone)
+        version = loader.next_id(PlanVersion)
+        rows.versions.append(
+            (
+                version,
+                number,
+                PlanVersion.Status.PUBLISHED if published else PlanVersion.Status.DRAFT,
+                rng.randint(1, 6),
+                rng.choice(WISHES),
+                rng.choice(STRENGTHS_CLIENT),
+                rng.choice(STRENGTHS_PROFESSIONAL),
+                rng.choice(BACKUPS),
+                made_on + relativedelta(months=12),
+                person.language,
+                at,
+                at if published else None,
+                None,
+                previous,
+                by,
+                plan,
+                by if published else None,
+                by,
+            )
+        )
+        previous = version
+        if kept and rng.random() < 0.3:
+            kept = kept[:-1]
+        words = {goal[0] for _key_, goal in kept}
+        added = [
+            goal for goal in rng.sample(GOALS, rng.randint(1, 2) if kept else rng.randint(2, 3)) if goal[0] not in words
+        ]
+        kept = kept + [(_key(rng), goal) for goal in added]
+        goal_ids = []
+        for order, (key, (client_words, professional_words, domain)) in enumerate(kept):
+            goal = loader.next_id(PlanGoal)
+            goal_ids.append(goal)
+            rows.goals.append(
+                (goal, key, order, client_words, professional_words, published, domains.get(domain), version)
+            )
+            for n in range(rng.randint(0, 2)):
+                professional = rng.random() < 0.5
+                rows.actions.append(
+                    (
+                        loader.next_id(GoalAction),
+                        _key(rng),
+                        n,
+                        rng.choice(ACTIONS),
+                        Responsible.PROFESSIONAL if professional else Responsible.CLIENT,
+                        made_on + datetime.timedelta(days=rng.randint(30, 200)),
+                        published,
+                        None,
+                        None,
+                        by if professional else None,
+                        goal,
+                    )
+                )
+        for order, (name, provider, amount, times) in enumerate(rng.sample(SERVICES, rng.randint(1, 2))):
+            days = sorted(rng.sample(range(7), rng.randint(2, 7)))
+            rows.services.append(
+                (
+                    loader.next_id(PlanService),
+                    _key(rng),
+                    order,
+                    name,
+                    provider,
+                    amount,
+                    Jsonb([{"weekday": d, "time_of_day": t} for d in days for t in times if t in TimeOfDay.values]),
+                    made_on if published else None,
+                    rng.choice(["", "Omainen käy", "Korvaava käynti samana päivänä"]),
+                    published,
+                    version,
+                )
+            )
+        if rng.random() < 0.25:
+            client_position, professional_position, reasons = rng.choice(DISAGREEMENTS)
+            rows.disagreements.append(
+                (
+                    loader.next_id(Disagreement),
+                    _key(rng),
+                    Disagreement.Subject.GOAL,
+                    client_position,
+                    professional_position,
+                    reasons,
+                    published,
+                    goal_ids[0],
+                    version,
+                    None,
+                )
+            )
+        held_on = made_on + datetime.timedelta(days=rng.randint(90, 330))
+        if published and held_on < today:
+            review = loader.next_id(PlanReview)
+            rows.reviews.append(
+                (review, held_on, "", datetime.datetime.combine(held_on, datetime.time(13), tzinfo=zone), by, version)
+            )
+            rows.outcomes += [
+                (loader.next_id(GoalOutcome), rng.randint(2, 5), rng.randint(1, 5), "", goal, review)
+                for goal in goal_ids
+            ]

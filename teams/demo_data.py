@@ -5,10 +5,13 @@ past states to measure)."""
 
 import datetime
 import random
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from accounts.models import User
+from accounts.demo_data import bulk_users
+from accounts.models import Profession, Role, User
+from core.bulk import Loader
 
 from . import review
 from .models import MonthlySnapshot, ReviewSettings, Team, TeamMembership
@@ -63,3 +66,93 @@ def seed_review(*, rng: random.Random, today: datetime.date, lead: User, teams: 
             ]
     MonthlySnapshot.objects.bulk_create(snapshots, ignore_conflicts=True)
     return len(snapshots)
+
+
+@dataclass
+class Staff:
+    """The teams of a bulk data set and who works in them. In every team, the first
+    coordinator has the large caseload and the second and third are social workers (a child
+    needing special support has a social worker as named worker, SHL §42); one lead leads two
+    neighbouring teams (``lead`` the first two, 20 coordinators)."""
+
+    teams: list[int]
+    coordinators_of: dict[int, list[int]]  # team -> coordinators, the big caseload first
+    lead_of: dict[int, int]  # team -> lead
+    social_workers: set[int]
+    team_of: dict[int, int] = field(default_factory=dict)  # coordinator -> team
+
+    def __post_init__(self) -> None:
+        self.team_of = {pk: team for team, pks in self.coordinators_of.items() for pk in pks}
+
+
+def bulk_teams(
+    loader: Loader,
+    *,
+    rng: random.Random,
+    teams: int,
+    coordinators: int,
+    password_hash: str,
+    first_names: list[str],
+    last_names: list[str],
+    municipalities: list[str],
+) -> Staff:
+    """Writes the teams, their coordinators (``coordinator``, ``coordinator2``…) and leads
+    (``lead``, ``lead2``…) with their memberships."""
+    per_team = max(1, coordinators // teams)
+    team_ids = list(loader.ids(Team, teams))
+    loader.copy(
+        Team,
+        ("id", "name", "municipality"),
+        [
+            (pk, f"Palveluohjaus {municipalities[n % len(municipalities)]} {n // len(municipalities) + 1}", "")
+            for n, pk in enumerate(team_ids)
+        ],
+    )
+    usernames = ["coordinator"] + [f"coordinator{n}" for n in range(2, per_team * teams + 1)]
+    professions = [
+        Profession.SOCIAL_WORKER if n % per_team in (1, 2) else Profession.SOCIAL_COUNSELLOR
+        for n in range(len(usernames))
+    ]
+    coordinator_ids = bulk_users(
+        loader,
+        rng=rng,
+        usernames=usernames,
+        role=Role.COORDINATOR,
+        professions=professions,
+        password_hash=password_hash,
+        first_names=first_names,
+        last_names=last_names,
+    )
+    leads = (teams + 1) // 2
+    lead_ids = bulk_users(
+        loader,
+        rng=rng,
+        usernames=["lead"] + [f"lead{n}" for n in range(2, leads + 1)],
+        role=Role.TEAM_LEAD,
+        professions=[Profession.SOCIAL_WORKER] * leads,
+        password_hash=password_hash,
+        first_names=first_names,
+        last_names=last_names,
+    )
+    coordinators_of = {team: coordinator_ids[n * per_team : (n + 1) * per_team] for n, team in enumerate(team_ids)}
+    lead_of = {team: lead_ids[n // 2] for n, team in enumerate(team_ids)}
+    started = datetime.date(2021, 1, 1)
+    memberships = [
+        (pk, TeamMembership.Kind.MEMBER, user, team)
+        for team, users in coordinators_of.items()
+        for pk, user in zip(loader.ids(TeamMembership, len(users)), users, strict=True)
+    ]
+    memberships += [
+        (loader.next_id(TeamMembership), TeamMembership.Kind.LEAD, lead, team) for team, lead in lead_of.items()
+    ]
+    loader.copy(
+        TeamMembership,
+        ("id", "kind", "role", "started_on", "ended_on", "team_id", "user_id"),
+        [(pk, kind, "", started, None, team, user) for pk, kind, user, team in memberships],
+    )
+    social = {
+        pk
+        for pk, profession in zip(coordinator_ids, professions, strict=True)
+        if profession == Profession.SOCIAL_WORKER
+    }
+    return Staff(teams=team_ids, coordinators_of=coordinators_of, lead_of=lead_of, social_workers=social)

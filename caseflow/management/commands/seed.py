@@ -40,6 +40,19 @@ from accounts.models import Profession, User
 from assessments.demo_data import seed_assessments
 from budgets.demo_data import seed_budgets
 from care_plans.demo_data import seed_plans
+from caseflow import bulkseed
+from clients.demo_data import (
+    CHANNELS,
+    CLOSING_SUMMARIES,
+    CONTACT_REASONS,
+    FIRST_NAMES,
+    HANDOVER_NOTES,
+    HANDOVER_REASONS,
+    NO_NAMED_WORKER_REASONS,
+    REFERRALS,
+    URGENT_REASONS,
+    Group,
+)
 from clients.factories import ClientFactory, ContactFactory, ReferralFactory
 from clients.models import (
     Assignment,
@@ -89,288 +102,6 @@ PENDING_INCOMING_SHARE = 0.15  # pending contacts that came as a referral
 # Closures after which a last contact was left without an assessment (cancelled by the closure).
 CLOSED_WHILE_PENDING = {ClosureReason.DECLINED, ClosureReason.DECEASED, ClosureReason.MOVED}
 
-HANDOVER_REASONS = [
-    "Työntekijän vaihto",
-    "Työntekijä jäi eläkkeelle",
-    "Alueen muutos",
-    "Asiakkaan toive",
-    "Työntekijä siirtyi toiseen tiimiin",
-    "Asiakasmäärien tasaus",
-]
-FIRST_NAMES = ["Anna", "Marja", "Jari", "Timo", "Leena", "Sanna", "Pekka", "Tiina", "Mika", "Kaisa", "Heikki"]
-
-
-class Group:
-    OLDER = "older"  # 65 or over
-    WORKING_AGE = "working_age"
-    CHILD = "child"  # under 18: a child needing special support
-
-
-# (source, who, reason): who made the contact and why, by client group. ``{name}`` is a
-# relative's first name.
-CONTACT_REASONS: dict[str, list[tuple[str, str, str]]] = {
-    Group.OLDER: [
-        (
-            ContactSource.CLIENT,
-            "",
-            "Asiakas kertoo, ettei enää selviydy kotona kauppa-asioista ja siivouksesta.",
-        ),
-        (ContactSource.CLIENT, "", "Asiakas pyytää arviota kotihoidon tarpeesta; portaissa liikkuminen on vaikeaa."),
-        (ContactSource.CLIENT, "", "Asiakas kysyy omaishoidon tuesta puolisonsa hoitoon."),
-        (ContactSource.CLIENT, "", "Asiakas toivoo turvapuhelinta ja apua asunnon muutostöihin."),
-        (
-            ContactSource.RELATIVE,
-            "tytär {name}",
-            "Tytär on huolissaan äidin muistista: lääkkeet jäävät ottamatta ja ruoka syömättä.",
-        ),
-        (
-            ContactSource.RELATIVE,
-            "poika {name}",
-            "Poika kertoo isän kaatuilleen kotona useita kertoja viime viikkoina.",
-        ),
-        (
-            ContactSource.RELATIVE,
-            "puoliso {name}",
-            "Puoliso jaksaa huonosti omaishoitajana ja pyytää lyhytaikaishoitoa.",
-        ),
-        (
-            ContactSource.KELA,
-            "Kela, eläkettä saavan hoitotuki",
-            "Kelan ilmoitus: eläkettä saavan hoitotuki myönnetty ylimmän luokan mukaan; avuntarve kotona kasvanut.",
-        ),
-        (
-            ContactSource.KELA,
-            "Kela",
-            "Asumistukihakemuksen käsittelyssä ilmeni, ettei asiakas saa tarvitsemaansa apua kotona.",
-        ),
-        (
-            ContactSource.HEALTH_CARE,
-            "Keskussairaala, kotiutushoitaja",
-            "Kotiutus sairaalasta lonkkamurtuman jälkeen; tarvitsee apua peseytymiseen ja liikkumiseen.",
-        ),
-        (
-            ContactSource.HEALTH_CARE,
-            "Muistipoliklinikka",
-            "Muistisairaus todettu; tuen tarve kotona kasvaa ja omaiset toivovat palveluohjausta.",
-        ),
-        (
-            ContactSource.HEALTH_CARE,
-            "Terveyskeskus, lääkärin vastaanotto",
-            "Toistuvia päivystyskäyntejä; lääkäri pyytää palvelutarpeen arviointia.",
-        ),
-        (
-            ContactSource.OTHER_AUTHORITY,
-            "Poliisi",
-            "Huoli-ilmoitus (SHL 35 §): asiakas löydettiin kotoaan kaatuneena ja sekavana.",
-        ),
-        (
-            ContactSource.OTHER_AUTHORITY,
-            "Pelastuslaitos",
-            "Liesi jäänyt toistuvasti päälle; huoli kotona asumisen turvallisuudesta.",
-        ),
-    ],
-    Group.WORKING_AGE: [
-        (ContactSource.CLIENT, "", "Asiakas hakee tukea työkyvyn selvittämiseen pitkän sairausloman jälkeen."),
-        (
-            ContactSource.CLIENT,
-            "",
-            "Asiakas kertoo, ettei raha riitä vuokraan ja lääkkeisiin; pyytää neuvontaa etuuksista.",
-        ),
-        (ContactSource.CLIENT, "", "Asiakas pyytää tukea asumiseen mielenterveyskuntoutujana."),
-        (
-            ContactSource.RELATIVE,
-            "äiti {name}",
-            "Äiti on huolissaan aikuisen poikansa jaksamisesta ja päihteiden käytöstä.",
-        ),
-        (
-            ContactSource.RELATIVE,
-            "puoliso {name}",
-            "Puoliso pyytää tukea: asiakkaan MS-tauti on edennyt, eikä arki enää suju.",
-        ),
-        (
-            ContactSource.KELA,
-            "Kela",
-            "Sairauspäivärahan enimmäisaika täyttymässä; työkyvyn tuen tarve on arvioitava.",
-        ),
-        (
-            ContactSource.KELA,
-            "Kela, kuntoutus",
-            "Kela ohjasi asiakkaan palveluohjaukseen kuntoutustarpeen selvittämiseksi.",
-        ),
-        (
-            ContactSource.HEALTH_CARE,
-            "Työterveyshuolto",
-            "Työterveyshuolto pyytää monialaista tukea työhön paluuseen.",
-        ),
-        (
-            ContactSource.HEALTH_CARE,
-            "Psykiatrian poliklinikka",
-            "Kotiutuminen osastolta; tarvitsee tukea asumiseen ja arjen hallintaan.",
-        ),
-        (
-            ContactSource.HEALTH_CARE,
-            "Neurologian poliklinikka",
-            "Aivoinfarktin jälkeinen kuntoutus päättymässä; tarvitsee apua kotona ja kuljetuspalvelua.",
-        ),
-        (
-            ContactSource.OTHER_AUTHORITY,
-            "TE-palvelut",
-            "Pitkäaikaistyötön asiakas tarvitsee monialaista tukea ja työkyvyn selvittämistä.",
-        ),
-        (
-            ContactSource.OTHER_AUTHORITY,
-            "Aikuissosiaalityö",
-            "Asunnottomuuden uhka vuokrarästien vuoksi; asiakas tarvitsee tukea asioiden hoitoon.",
-        ),
-    ],
-    Group.CHILD: [
-        (
-            ContactSource.RELATIVE,
-            "äiti {name}",
-            "Äiti pyytää tukea arkeen: lapsen autismikirjon häiriö kuormittaa koko perhettä.",
-        ),
-        (ContactSource.RELATIVE, "isä {name}", "Isä kertoo lapsen koulunkäynnin katkenneen ja pyytää apua."),
-        (
-            ContactSource.RELATIVE,
-            "vanhemmat",
-            "Vanhemmat hakevat tukea lapsen vaikean pitkäaikaissairauden hoitoon kotona.",
-        ),
-        (
-            ContactSource.HEALTH_CARE,
-            "Lastenneurologian poliklinikka",
-            "Kehitysvamma todettu; perhe tarvitsee palveluohjausta ja tukipalveluja.",
-        ),
-        (
-            ContactSource.HEALTH_CARE,
-            "Lastenpsykiatrian poliklinikka",
-            "Lapsen hoito jatkuu avohoidossa; perhe tarvitsee tukea arkeen.",
-        ),
-        (
-            ContactSource.OTHER_AUTHORITY,
-            "Koulukuraattori",
-            "Lapsella paljon poissaoloja; huoli jaksamisesta ja perheen tilanteesta.",
-        ),
-        (
-            ContactSource.OTHER_AUTHORITY,
-            "Varhaiskasvatus",
-            "Lapsi tarvitsee erityistä tukea; perhe ohjattu palveluohjaukseen.",
-        ),
-        (
-            ContactSource.KELA,
-            "Kela",
-            "Alle 16-vuotiaan vammaistuki myönnetty ylimmän mukaan; perhe ohjattu palveluohjaukseen.",
-        ),
-    ],
-}
-URGENT_REASONS: dict[str, list[tuple[str, str, str]]] = {
-    Group.OLDER: [
-        (
-            ContactSource.RELATIVE,
-            "poika {name}",
-            "Omaishoitaja joutui äkillisesti sairaalaan; asiakas on yksin kotona ilman apua.",
-        ),
-        (
-            ContactSource.HEALTH_CARE,
-            "Päivystys",
-            "Asiakas kotiutettu päivystyksestä yöllä; ei pysty liikkumaan eikä saa apua kotona.",
-        ),
-    ],
-    Group.WORKING_AGE: [
-        (ContactSource.CLIENT, "", "Asiakas häädetty asunnostaan, eikä hänellä ole yöpaikkaa."),
-        (
-            ContactSource.RELATIVE,
-            "sisar {name}",
-            "Akuutti kriisi: puoliso kuoli äkillisesti, eikä asiakas selviä arjesta.",
-        ),
-    ],
-    Group.CHILD: [
-        (
-            ContactSource.HEALTH_CARE,
-            "Lastenklinikka",
-            "Vanhempi joutui sairaalahoitoon; lapsen hoito kotona on järjestettävä heti.",
-        ),
-    ],
-}
-CHANNELS = {
-    ContactSource.CLIENT: [Channel.PHONE, Channel.PHONE, Channel.VISIT, Channel.ELECTRONIC],
-    ContactSource.RELATIVE: [Channel.PHONE, Channel.PHONE, Channel.ELECTRONIC],
-    ContactSource.KELA: [Channel.LETTER, Channel.ELECTRONIC],
-    ContactSource.HEALTH_CARE: [Channel.ELECTRONIC, Channel.PHONE],
-    ContactSource.OTHER_AUTHORITY: [Channel.LETTER, Channel.PHONE, Channel.ELECTRONIC],
-}
-# (counterpart, reason) of outgoing referrals.
-REFERRALS: dict[str, list[tuple[str, str]]] = {
-    Group.OLDER: [
-        ("Kela", "Eläkettä saavan hoitotuen hakeminen; lääkärinlausunto liitteenä."),
-        ("Kotihoito", "Kotihoidon aloitus: aamu- ja iltakäynnit sekä lääkehoito."),
-        ("Terveyskeskus", "Muistitutkimukset ja lääkityksen tarkistus."),
-        ("Apuvälinelainaamo", "Rollaattori ja suihkutuoli kotiin."),
-        ("Kotikuntoutus", "Fysioterapeutin kotikäynnit kaatumisen jälkeen."),
-        ("Omaishoidon tuki", "Omaishoidon tuen hakemus puolison hoitoon."),
-        ("Ateriapalvelu", "Kotiin kuljetettava ateria arkipäivisin."),
-    ],
-    Group.WORKING_AGE: [
-        ("Kela", "Ammatillinen kuntoutus: kuntoutustarveselvitys."),
-        ("TE-palvelut", "Työkykyä tukeva palvelu ja työkokeilu."),
-        ("Terveyskeskus", "Työkyvyn arviointi ja hoitosuunnitelma."),
-        ("Mielenterveys- ja päihdepalvelut", "Avohoidon jatko ja tuettu asuminen."),
-        ("Aikuissosiaalityö", "Toimeentulotuki ja velkaneuvonta."),
-        ("Vammaispalvelut", "Henkilökohtainen apu ja kuljetuspalvelu."),
-        ("Kotihoito", "Tilapäinen kotihoito kotiutumisen tueksi."),
-    ],
-    Group.CHILD: [
-        ("Kela", "Alle 16-vuotiaan vammaistuki ja vaativa lääkinnällinen kuntoutus."),
-        ("Vammaispalvelut", "Lapsen tilapäishoito ja omaishoidon tuki vanhemmille."),
-        ("Lastenneurologian poliklinikka", "Kuntoutussuunnitelman päivitys."),
-        ("Perheneuvola", "Vanhemmuuden tuki ja perheterapia."),
-        ("Koulu, oppilashuolto", "Koulunkäynnin tuki ja koulunkäyntiavustaja."),
-    ],
-}
-HANDOVER_NOTES: dict[str, list[str]] = {
-    Group.OLDER: [
-        "Tärkeintä nyt: riittävätkö kotihoidon iltakäynnit. Tytär on päivittäin yhteydessä ja toivoo "
-        "tekstiviestejä. Seuraava verkostopalaveri on sovittu.",
-        "Asiakas toivoo, että soitat ennen kotikäyntiä. Kuulo on heikko: puhu selkeästi ja rauhallisesti. "
-        "Hoitotukihakemus on Kelassa vireillä.",
-        "Muistisairaus etenee. Puoliso on omaishoitaja ja tarvitsee vapaapäivänsä; lyhytaikaishoidon "
-        "jaksot on sovittu kuukausittain.",
-        "Asiakas on ollut tyytymätön palvelujen katkoksiin. Käy varasuunnitelma läpi hänen kanssaan "
-        "(kuka tulee, jos kotihoito ei pääse). Avain on avainsäilössä.",
-    ],
-    Group.WORKING_AGE: [
-        "Työkykyselvitys on kesken; TE-palvelujen yhteyshenkilö tuntee tilanteen. Asiakas on sitoutunut "
-        "tavoitteisiin mutta väsyy helposti: tapaamiset mieluiten aamupäivisin.",
-        "Asiakas kertoo itse mieluiten tilanteestaan; älä kysy samoja asioita uudelleen, vaan lue arvio. "
-        "Velkaneuvonnan aika on varattu.",
-        "Tuettu asuminen alkoi hiljattain. Asiakas toivoo yhteydenottoja tekstiviestillä; "
-        "puheluihin hän ei aina vastaa.",
-    ],
-    Group.CHILD: [
-        "Perhe luotti edelliseen työntekijään: esittäydy ensin puhelimitse äidille. Tilapäishoito ja "
-        "koulunkäynnin tuki on järjestetty; suunnitelman tarkistus on tulossa.",
-        "Lapsen oma toive on, että tapaamiset ovat kotona eikä koulussa. Vanhemmat ovat eronneet: "
-        "tiedot kummallekin erikseen.",
-    ],
-}
-NO_NAMED_WORKER_REASONS = [
-    "Asiakas hoitaa asiansa itse; tarvitsee vain kertaluonteista neuvontaa, ei nimettyä työntekijää.",
-    "Palvelut käynnissä ja tilanne vakaa; asiakas ja omainen eivät koe nimettyä työntekijää tarpeelliseksi.",
-    "Asiakas kieltäytyi nimetystä työntekijästä; yhteydet hoidetaan tiimin yhteisen numeron kautta.",
-    "Lyhyt neuvonta etuusasioissa; nimettyä työntekijää ei tarvita hakemuksen käsittelyn ajaksi.",
-]
-CLOSING_SUMMARIES = {
-    ClosureReason.GOALS_MET: "Tavoitteet saavutettu: tarvittavat palvelut käynnistyivät ja arki sujuu. "
-    "Asiakas tietää, mihin ottaa yhteyttä, jos tilanne muuttuu.",
-    ClosureReason.MOVED: "Asiakas muutti toiselle paikkakunnalle. Uuden kunnan palveluohjaukselle "
-    "kerrottu tilanteesta asiakkaan suostumuksella.",
-    ClosureReason.SERVICES_CONTINUE: "Palvelut jatkuvat ilman palveluohjausta; tilanne on vakaa ja "
-    "palveluntuottaja hoitaa jatkossa yhteydet.",
-    ClosureReason.DECLINED: "Asiakas ei halunnut jatkaa palveluohjausta. Kerrottu oikeudesta ottaa "
-    "uudelleen yhteyttä milloin tahansa.",
-    ClosureReason.DECEASED: "Asiakas on kuollut. Palvelut päätetty ja omaisille annettu tieto.",
-    ClosureReason.OTHER: "Asiakas siirtyi ympärivuorokautiseen palveluasumiseen; vastuu siirtyi asumisyksikölle.",
-}
-
 
 @dataclass
 class Story:
@@ -395,13 +126,26 @@ class Command(BaseCommand):
     help = "Fill an empty database with realistic demo data (fixed random seed)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--size", choices=sorted(SIZES), default="small")
+        parser.add_argument(
+            "--size",
+            choices=[*SIZES, *bulkseed.SCALES],
+            default="small",
+            help="small: the demo (about 200 clients); medium: 10,000 clients; large: 100,000 clients, "
+            "written by COPY (a wellbeing services county)",
+        )
 
     def handle(self, *args: Any, size: str, **options: Any) -> None:
         if not settings.DEMO_USERS_ALLOWED:
             raise CommandError("The seed creates well-known demo logins and is refused with these settings.")
         if Client.objects.exists():
             self.stdout.write("The database already has clients; nothing seeded.")
+            return
+        if size in bulkseed.SCALES:
+            counts, seconds = bulkseed.timed_seed(bulkseed.SCALES[size])
+            width = max(len(table) for table in counts)
+            for table, count in counts.items():
+                self.stdout.write(f"{table:<{width}}  {count:>10,}")
+            self.stdout.write(self.style.SUCCESS(f"Seeded the {size} data set in {seconds:.0f} s."))
             return
         figures = SIZES[size]
         factory.random.reseed_random(SEED)
