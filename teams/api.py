@@ -16,6 +16,7 @@ from access.decorators import staff_user
 from accounts import selectors as account_selectors
 from accounts.models import Role, User
 from core.api import StrictSerializer
+from core.db import reading_from_replica
 from teams.models import Substitution, Team, TeamMembership
 
 from . import review, selectors, services
@@ -265,6 +266,7 @@ class ReviewFiguresView(APIView):
     for all the teams you lead, or one (``team``)."""
 
     @extend_schema(parameters=[ReviewFilterSerializer], responses=ReviewSerializer)
+    @reading_from_replica()
     def get(self, request: Request) -> Response:
         user = staff_user(request)
         if not policy.may_review_teams(user):
