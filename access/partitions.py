@@ -114,12 +114,19 @@ def ensure_partitions(*, first: date, last: date, using: str = DEFAULT_DB_ALIAS)
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
         have = set(existing(cursor))
-        stray = set(_stray_months(cursor))
-        wanted = set(stray)
+        wanted: set[date] = set()
         month = first.replace(day=1)
         while month <= last:
             wanted.add(month)
             month = add_months(month, 1)
+        stray = set(_stray_months(cursor))
+        if wanted | stray <= have:
+            return []
+        # No row may land in the DEFAULT partition between looking into it and creating the
+        # months (reads go on; an insert routed there waits the few milliseconds).
+        cursor.execute(f"LOCK TABLE {DEFAULT_PARTITION} IN SHARE MODE")
+        stray = set(_stray_months(cursor))
+        wanted |= stray
         created = []
         for month in sorted(wanted - have):
             _create(cursor, month, has_rows=month in stray)
