@@ -53,7 +53,7 @@ def _rebuild(schema_editor: BaseDatabaseSchemaEditor, *, by_month: bool) -> None
             f"CREATE TABLE {TABLE} (LIKE {OLD} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING STORAGE)" + partitioning
         )
         if by_month:
-            cursor.execute(f"SELECT min(at) FROM {OLD}")
+            cursor.execute(f"SELECT min(at) FROM {OLD}")  # noqa: S608
             (oldest,) = cursor.fetchone()
             this_month = timezone.localdate().replace(day=1)
             first = this_month if oldest is None else min(this_month, timezone.localdate(oldest).replace(day=1))

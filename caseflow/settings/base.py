@@ -105,10 +105,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # A read replica for the team lead's figures and exports (core.db.reading_from_replica); without
-# one, a second connection to the primary. Read-only either way: a write sent there fails.
+# one, a second connection to the primary. The router never sends a write there.
 DATABASES["replica"] = env.db("DATABASE_REPLICA_URL", default=env.str("DATABASE_URL", default=_DEFAULT_DATABASE))
 DATABASES["replica"]["ATOMIC_REQUESTS"] = False
-DATABASES["replica"].setdefault("OPTIONS", {})["options"] = "-c default_transaction_read_only=on"
 DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
