@@ -106,7 +106,9 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # A read replica for the team lead's figures and exports (core.db.reading_from_replica); without
 # one, a second connection to the primary. The router never sends a write there.
-DATABASES["replica"] = env.db("DATABASE_REPLICA_URL", default=env.str("DATABASE_URL", default=_DEFAULT_DATABASE))
+# (Set but empty, as docker-compose.yml passes it through when the host has none: no replica.)
+_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="") or env.str("DATABASE_URL", default=_DEFAULT_DATABASE)
+DATABASES["replica"] = env.db_url_config(_REPLICA_URL)
 DATABASES["replica"]["ATOMIC_REQUESTS"] = False
 DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

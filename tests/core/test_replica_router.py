@@ -11,6 +11,8 @@ from django.urls import reverse
 from access.models import AccessEvent
 from clients.models import Client
 from core.db import REPLICA, reading_from_replica
+from teams import tasks
+from teams.models import MonthlySnapshot
 from tests.conftest import World
 
 
@@ -60,6 +62,11 @@ def test_the_review_its_api_and_exports_read_from_the_replica(world: World) -> N
         read = [query["sql"] for query in replica.captured_queries]
         assert any("teams_teammembership" in sql for sql in read), route
         assert not any("teams_teammembership" in query["sql"] for query in primary.captured_queries), route
+    # The monthly snapshots: figures read from the replica, the snapshot rows written to the primary.
+    with CaptureQueriesContext(connections[REPLICA]) as replica:
+        tasks.write_monthly_snapshots()
+    assert any("teams_teammembership" in query["sql"] for query in replica.captured_queries)
+    assert MonthlySnapshot.objects.filter(team=world.team_a, coordinator=None).exists()
     # The replica connection is read-only, as a replica is: a write routed there would fail.
     with pytest.raises(InternalError, match="read-only"):
         Client.objects.using(REPLICA).filter(pk=world.own_client.pk).update(first_name="x")
