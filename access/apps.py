@@ -7,3 +7,6 @@ class AccessConfig(AppConfig):
 
     name = "access"
     verbose_name = _("Access and access log")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the checks)

@@ -34,7 +34,10 @@ class AccessEvent(models.Model):
         GRANT = "grant", _("Granted access")
         REVOKE = "revoke", _("Revoked access")
 
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    # The table is partitioned by month of ``at`` (``access.partitions``; migration 0008), its
+    # primary key (id, at) in the database. No index on ``at`` alone: the partitions are the
+    # months, and the client's log reads access_event_client_at.
+    at = models.DateTimeField(_("at"), auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Indexed by access_event_client_at below; a second index on the column alone would only
     # cost a write per row on the hottest insert path.

@@ -61,6 +61,7 @@ def spread_new_rows(client: Any, rows: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from access import partitions
     from accounts.models import User
 
     staff_ids = list(
@@ -80,6 +81,9 @@ def spread_new_rows(client: Any, rows: int) -> None:
         )
         for i in range(rows)
     ]
+    # The months of these rows as partitions of their own, as a deployment's history has them.
+    oldest = now - datetime.timedelta(minutes=525 * max(rows - 1, 0))
+    partitions.ensure_partitions(first=timezone.localdate(oldest), last=timezone.localdate(now))
     with connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO access_accessevent (at, actor_id, client_id, action, what, ground, reason)"

@@ -17,6 +17,7 @@ from accounts import selectors as account_selectors
 from accounts.models import Role, User
 from assessments import selectors as assessment_selectors
 from core.api import StrictSerializer
+from core.db import reading_from_replica
 from teams.models import Substitution, Team, TeamMembership
 
 from . import review, selectors, services
@@ -309,6 +310,7 @@ class ReviewFiguresView(APIView):
     for all the teams you lead, or one (``team``)."""
 
     @extend_schema(parameters=[ReviewFilterSerializer], responses=ReviewFiguresSerializer)
+    @reading_from_replica()
     def get(self, request: Request) -> Response:
         user = staff_user(request)
         if not policy.may_review_teams(user):

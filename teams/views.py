@@ -18,6 +18,7 @@ from access.models import Section
 from accounts import selectors as account_selectors
 from accounts.models import Role, User
 from clients import selectors as client_selectors
+from core.db import reading_from_replica
 from core.pages import submit
 from reminders import selectors as reminder_selectors
 
@@ -231,6 +232,7 @@ def _trends_context(teams: QuerySet[Team], trend: str) -> dict[str, Any]:
 
 @staff_required
 @require_GET
+@reading_from_replica()
 def review_page(request: StaffRequest) -> HttpResponse:
     """The lead's review of the teams they lead, together or one team alone."""
     user = request.user
@@ -360,6 +362,7 @@ CONTENT_TYPES = {
 
 @staff_required
 @require_GET
+@reading_from_replica()
 def review_export(request: StaffRequest, table: str, fmt: str) -> HttpResponse:
     """One table of the review (or the clients behind a number) as CSV or XLSX, with the
     filters in force written at the top of the file."""

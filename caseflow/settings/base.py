@@ -99,10 +99,18 @@ TEMPLATES = [
     },
 ]
 
+_DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/caseflow"
 DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/caseflow"),
+    "default": env.db("DATABASE_URL", default=_DEFAULT_DATABASE),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A read replica for the team lead's figures and exports (core.db.reading_from_replica); without
+# one, a second connection to the primary. The router never sends a write there.
+# (Set but empty, as docker-compose.yml passes it through when the host has none: no replica.)
+_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="") or env.str("DATABASE_URL", default=_DEFAULT_DATABASE)
+DATABASES["replica"] = env.db_url_config(_REPLICA_URL)
+DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -249,6 +257,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "teams.tasks.write_monthly_snapshots",
         "schedule": crontab(minute=30, hour=2, day_of_month="1"),
     },
+    # The access log's partitions: next months' made ahead (a rerun creates nothing), and whole
+    # months past ACCESS_LOG_RETENTION_MONTHS dropped once a month.
+    "access-log-partitions-ahead": {
+        "task": "access.tasks.create_access_log_partitions",
+        "schedule": crontab(minute=10, hour=3),
+    },
+    "access-log-retention": {
+        "task": "access.tasks.drop_expired_access_log_partitions",
+        "schedule": crontab(minute=40, hour=3, day_of_month="2"),
+    },
     "team-review-weekly-digest": {
         "task": "teams.tasks.send_weekly_digests",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
@@ -280,6 +298,12 @@ RETENTION_YEARS = {
     "working_age": env.int("RETENTION_YEARS_WORKING_AGE", default=10),
     "children": env.int("RETENTION_YEARS_CHILDREN", default=12),
 }
+# The access log (access.partitions): months whose entries are kept, from the organiser's archive
+# plan (arkistonmuodostussuunnitelma); whole months older than this are dropped by the monthly
+# retention job (`manage.py prune_access_log` shows which first). At least 25: the client sees
+# two years of it (access.log). Partitions are created this many months ahead.
+ACCESS_LOG_RETENTION_MONTHS = env.int("ACCESS_LOG_RETENTION_MONTHS", default=12 * 12)
+ACCESS_LOG_PARTITIONS_AHEAD = env.int("ACCESS_LOG_PARTITIONS_AHEAD", default=3)
 # A one-off consultation of a client's record: its default and longest length, in days.
 CONSULTATION_DEFAULT_DAYS = env.int("CONSULTATION_DEFAULT_DAYS", default=30)
 CONSULTATION_MAX_DAYS = env.int("CONSULTATION_MAX_DAYS", default=90)

@@ -7,6 +7,9 @@ SECRET_KEY = env("SECRET_KEY")
 # connection set up per request. The pool needs CONN_MAX_AGE 0; a broken connection is replaced.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 8}
+# The replica's own pool (core.db): the team lead's figures and exports.
+DATABASES["replica"]["CONN_MAX_AGE"] = 0
+DATABASES["replica"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": 8}
 # Behind PgBouncer in transaction mode (docker-compose.yml, docs/deploy.md) a connection is
 # another client's between two transactions: nothing may live in the session. Server-side
 # cursors (.iterator() outside a transaction) and prepared statements would.

@@ -12,6 +12,11 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
 # one process consumes the project's own queues without taking the other's tasks.
 _XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw-1")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=f"redis://127.0.0.1:6379/{14 - int(_XDIST_WORKER[2:])}")
+# The replica is the test database itself, on a connection of its own: reads routed there see
+# what a transactional test committed. Read-only, as a real replica is, so that a write sent
+# there would fail. (Not so in production: PgBouncer refuses the ``options`` startup parameter.)
+DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # noqa: F405
+DATABASES["replica"].setdefault("OPTIONS", {})["options"] = "-c default_transaction_read_only=on"  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -19,10 +19,11 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
+from core.db import REPLICA
 from tests.conftest import World
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -101,6 +102,15 @@ def _wait_for_the_server_to_finish() -> None:
 @pytest.fixture
 def page(new_context: NewContext) -> Page:
     return new_context().new_page()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The live server reads the team lead's figures from the replica alias (core.db), a mirror
+    of the test database in the tests: every browser test may use both."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA]))
 
 
 @pytest.fixture
