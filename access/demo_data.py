@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.bulk import Loader
 
 from .models import AccessEvent
+from .partitions import ensure_partitions
 from .policy import Ground
 
 HISTORY_DAYS = 540
@@ -29,7 +30,9 @@ def bulk_access_log(
     lead_of: dict[int, int],
     target: int,
 ) -> int:
-    """About ``target`` access events over ``people``; returns how many."""
+    """About ``target`` access events over ``people``; returns how many. The months' partitions
+    are made first, so that the history does not wait in the DEFAULT partition to be moved."""
+    ensure_partitions(first=today - datetime.timedelta(days=HISTORY_DAYS), last=today)
     zone = timezone.get_current_timezone()
     midnight = datetime.datetime.combine(today, datetime.time(0), tzinfo=zone)
     bar = loader.bar("access log", total=target)
