@@ -16,9 +16,10 @@ from rest_framework.views import APIView
 from access import grants, policy
 from access import selectors as access_selectors
 from access.decorators import staff_user
-from access.models import Section
+from access.models import ReturningClient, Section
 from accounts.models import User
 from core.api import StrictModelSerializer, StrictSerializer
+from core.fields import max_length_of
 from core.params import as_pk
 from teams import selectors as team_selectors
 
@@ -295,13 +296,15 @@ class IntakeSerializer(StrictSerializer):
 
     contact = ContactSerializer()
     client_id = serializers.IntegerField(required=False)
-    identity_code = serializers.CharField(required=False)
+    identity_code = serializers.CharField(required=False, max_length=max_length_of(Client, "identity_code"))
     client = ClientSerializer(required=False)
     coordinator_id = serializers.IntegerField(required=False, help_text="The named worker; you by default.")
-    no_named_worker_reason = serializers.CharField(required=False, allow_blank=False)
+    no_named_worker_reason = serializers.CharField(
+        required=False, allow_blank=False, max_length=max_length_of(Client, "no_named_worker_reason")
+    )
     returning_reason = serializers.CharField(
         required=False,
-        max_length=2000,
+        max_length=max_length_of(ReturningClient, "reason"),
         help_text="For a former client you have no ground on: why their relationship is reopened.",
     )
 
@@ -367,10 +370,14 @@ class ReturningClientConfirmView(APIView):
 
 class NamedWorkerInputSerializer(StrictSerializer):
     coordinator_id = serializers.IntegerField(required=False)
-    no_named_worker_reason = serializers.CharField(required=False, allow_blank=False)
+    no_named_worker_reason = serializers.CharField(
+        required=False, allow_blank=False, max_length=max_length_of(Client, "no_named_worker_reason")
+    )
     started_on = serializers.DateField(required=False)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    handover_note = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=max_length_of(Assignment, "reason"))
+    handover_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length_of(Assignment, "handover_note")
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("coordinator_id" in attrs) == ("no_named_worker_reason" in attrs):
@@ -421,7 +428,9 @@ class HandoverSerializer(StrictSerializer):
     to = serializers.ListField(
         child=serializers.IntegerField(), min_length=1, max_length=50, help_text="Coordinators, spread evenly."
     )
-    note = serializers.CharField(allow_blank=True, required=False, default="")
+    note = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=max_length_of(Assignment, "handover_note")
+    )
     on = serializers.DateField(required=False)
 
 
@@ -459,8 +468,8 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
 
 class ReferralInputSerializer(StrictSerializer):
     direction = serializers.ChoiceField(choices=Referral.Direction.choices)
-    counterpart = serializers.CharField(max_length=200)
-    reason = serializers.CharField()
+    counterpart = serializers.CharField(max_length=max_length_of(Referral, "counterpart"))
+    reason = serializers.CharField(max_length=max_length_of(Referral, "reason"))
     sent_on = serializers.DateField(help_text="Sent, or for an incoming referral received, on this date.")
     follow_up_on = serializers.DateField(required=False, allow_null=True)
     sender = serializers.ChoiceField(
@@ -565,7 +574,7 @@ class OverdueReferralsView(generics.ListAPIView[Referral]):
 class ClosureSerializer(StrictSerializer):
     closed_on = serializers.DateField()
     reason = serializers.ChoiceField(choices=ClosureReason.choices)
-    summary = serializers.CharField()
+    summary = serializers.CharField(max_length=max_length_of(RelationshipPeriod, "closing_summary"))
 
 
 class RelationshipPeriodSerializer(serializers.ModelSerializer[RelationshipPeriod]):
