@@ -76,7 +76,9 @@ def test_every_text_field_of_every_project_model_has_a_limit_that_the_database_h
                     missing.append(f"{label}: no max_length")
                 if isinstance(field, models.TextField) and not isinstance(field, LimitedTextField):
                     missing.append(f"{label}: a TextField, not core.fields.LimitedTextField")
-                if isinstance(field, LimitedTextField) and not any(name.endswith(f"_{field.name}_max_length") for name in checks):
+                if isinstance(field, LimitedTextField) and not any(
+                    name.endswith(f"_{field.name}_max_length") for name in checks
+                ):
                     missing.append(f"{label}: no CHECK of its length")
     assert missing == []
 
