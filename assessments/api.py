@@ -16,7 +16,7 @@ from access.models import Section
 from accounts.models import Role, User
 from core.api import StrictSerializer
 from core.fields import max_length_of
-from core.params import as_pk
+from core.params import query_pk
 from networks.models import NetworkMember
 
 from . import selectors, services
@@ -229,8 +229,8 @@ class CompareView(APIView):
         params = request.query_params
         if "older" in params or "newer" in params:
             try:
-                older = own.get(pk=as_pk(params.get("older")) or 0)
-                newer = own.get(pk=as_pk(params.get("newer")) or 0)
+                older = own.get(pk=query_pk(request, "older") or 0)
+                newer = own.get(pk=query_pk(request, "newer") or 0)
             except (ValueError, Assessment.DoesNotExist):
                 raise serializers.ValidationError({"older": ["Name two assessments of this client."]}) from None
         else:

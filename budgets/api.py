@@ -20,6 +20,7 @@ from assessments.models import Assessment
 from care_plans.models import PlanService
 from core.api import StrictSerializer
 from core.fields import max_length_of
+from core.params import query_text
 
 from . import selectors, services
 from .models import Budget, BudgetLine, Provider, Reallocation, ServiceType, Spending
@@ -295,7 +296,7 @@ class ProvidersView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("service_type", str)], responses=ProviderSerializer(many=True))
     def get(self, request: Request) -> Response:
-        code = request.query_params.get("service_type")
+        code = query_text(request, "service_type", max_length=max_length_of(ServiceType, "code"))
         service_type = None
         if code:
             service_type = ServiceType.objects.filter(code=code).first()

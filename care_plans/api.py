@@ -19,7 +19,7 @@ from access.services import record_access
 from assessments.models import LifeDomain, TimeOfDay
 from core.api import StrictSerializer
 from core.fields import max_length_of
-from core.params import as_pk
+from core.params import query_pk
 
 from . import selectors, services
 from .models import (
@@ -312,7 +312,7 @@ class PlanCompareView(APIView):
         params = request.query_params
         try:
             if "older" in params or "newer" in params:
-                pks = [own.get(pk=as_pk(params.get("older")) or 0).pk, own.get(pk=as_pk(params.get("newer")) or 0).pk]
+                pks = [own.get(pk=query_pk(request, name) or 0).pk for name in ("older", "newer")]
             else:
                 pks = list(own.order_by("-number").values_list("pk", flat=True)[:2])[::-1]
         except (ValueError, PlanVersion.DoesNotExist):

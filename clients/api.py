@@ -20,7 +20,7 @@ from access.models import ReturningClient, Section
 from accounts.models import User
 from core.api import StrictModelSerializer, StrictSerializer
 from core.fields import max_length_of
-from core.params import as_pk
+from core.params import query_choice, query_pk, query_text
 from teams import selectors as team_selectors
 
 from . import selectors, services
@@ -138,18 +138,14 @@ class CaseloadView(generics.ListAPIView[Assignment]):
 
     def _owner(self) -> tuple[User, str]:
         user = staff_user(self.request)
-        owner = as_pk(self.request.query_params.get("coordinator", user.pk))
-        if owner is None:
-            raise serializers.ValidationError({"coordinator": ["A valid integer is required."]})
+        owner = query_pk(self.request, "coordinator", default=user.pk)
+        assert owner is not None  # the default
         return policy.caseload_owner_for(user, owner)
 
     def get_queryset(self) -> QuerySet[Assignment]:
         self.coordinator, self.ground = self._owner()
-        order = self.request.query_params.get("ordering", "name")
-        if order not in selectors.CASELOAD_ORDERINGS:
-            choices = ", ".join(selectors.CASELOAD_ORDERINGS)
-            raise serializers.ValidationError({"ordering": [f"Choose one of {choices}."]})
-        search = self.request.query_params.get("q", "")[:100]
+        order = query_choice(self.request, "ordering", selectors.CASELOAD_ORDERINGS, "name")
+        search = query_text(self.request, "q")
         return selectors.caseload(coordinator=self.coordinator, search=search, order=order)
 
     def paginate_queryset(self, queryset: Any) -> list[Any] | None:
@@ -216,7 +212,7 @@ class ClientSearchView(generics.ListAPIView[Client]):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
-        user, query = staff_user(self.request), self.request.query_params.get("q", "")
+        user, query = staff_user(self.request), query_text(self.request, "q")
         if selectors.IDENTITY_CODE.match(query.strip()):
             return selectors.visible_by_identity_code(user=user, code=query)
         return selectors.search_clients(user=user, query=query)

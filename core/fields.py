@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django_stubs_ext import StrOrPromise
 
 # The usual limits, by what a field holds. A field states its own limit where it is declared;
 # forms and serializers read it from there (``max_length_of``), never repeat the number.
@@ -16,12 +17,12 @@ MEDIUM_TEXT = 4_000  # a paragraph or two: a need, a wish, a handover note
 LONG_TEXT = 10_000  # narrative: a summary, a conclusion, the notes of a meeting
 
 
-class LimitedTextField(models.TextField):  # type: ignore[type-arg]
+class LimitedTextField(models.TextField[str, str]):
     """A TextField (a textarea in forms) whose ``max_length`` is required and enforced: Django's
     own TextField passes it to forms but neither validates it nor tells the database."""
 
-    def __init__(self, *args: Any, max_length: int, **kwargs: Any) -> None:
-        super().__init__(*args, max_length=max_length, **kwargs)
+    def __init__(self, verbose_name: StrOrPromise | None = None, *, max_length: int, **kwargs: Any) -> None:
+        super().__init__(verbose_name, max_length=max_length, **kwargs)
         self.validators.append(MaxLengthValidator(max_length))
 
     def contribute_to_class(self, cls: type[models.Model], name: str, private_only: bool = False) -> None:
@@ -46,9 +47,11 @@ class LengthCheck(models.CheckConstraint):
     def validate(self, *args: Any, **kwargs: Any) -> None:
         return
 
+
 def max_length_of(model: type[models.Model], name: str) -> int:
     """The limit a model field declares, for the plain form or serializer field that fills it."""
-    length = model._meta.get_field(name).max_length
+    field = model._meta.get_field(name)
+    length = field.max_length if isinstance(field, models.Field) else None
     if length is None:
         raise ValueError(f"{model.__name__}.{name} declares no max_length")
     return int(length)
