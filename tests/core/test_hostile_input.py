@@ -1,9 +1,12 @@
 """What no parameter may carry is refused with a 400 before any view, pages and API alike, and
 ids are read as ASCII digits only."""
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.http import HttpRequest
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -21,6 +24,7 @@ from core.params import (
     query_text,
 )
 from tests.conftest import World
+from tests.hostile.test_text_limits import _project_apps
 
 SEARCHES = ["caseload", "client-search", "intake", "api-caseload", "api-client-search"]
 
@@ -171,3 +175,22 @@ def test_the_query_readers_refuse_what_is_malformed_naming_the_parameter(
 )
 def test_an_id_is_ascii_digits_and_positive(value: object, expected: int | None) -> None:
     assert as_pk(value) == expected
+
+
+# A view reading a query parameter by hand: ``request.GET.get("page")``, ``query_params["q"]``.
+BY_HAND = re.compile(r"\b(GET|query_params)(\.get\(|\.getlist\(|\[)")
+
+
+def test_no_view_reads_a_query_parameter_by_hand() -> None:
+    """core.params (or a Form given the whole query) is the one way: a value read by hand is
+    where a superscript digit or a NUL once reached ``int()`` or PostgreSQL."""
+    root = Path(settings.BASE_DIR)
+    by_hand = [
+        f"{path.relative_to(root)}:{number}"
+        for config in _project_apps()
+        for path in sorted(Path(config.path).rglob("*.py"))
+        if path != root / "core" / "params.py"
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if BY_HAND.search(line)
+    ]
+    assert by_hand == []
