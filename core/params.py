@@ -1,7 +1,9 @@
 """Reading what a request names without trusting it: the one way every page and endpoint reads
 a query parameter (an id, a page, a date, a choice, a search text), and the middleware that
 refuses what no parameter may carry. A malformed parameter raises ``BadParameterError``: a 400
-naming the parameter, as JSON for the API (core.api) and as the 400 page for a page (here)."""
+naming the parameter, as JSON for the API (core.api) and as the 400 page for a page (here).
+A group of parameters that a page also shows as a form (the team review's filters, a
+comparison's two versions, the portal's month) is read by that Form, whose errors name them."""
 
 import re
 from collections.abc import Callable, Collection
