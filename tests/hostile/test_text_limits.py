@@ -12,13 +12,17 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pytest
 from django import forms
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, models
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, models, transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework import serializers
 
+from clients.factories import ClientFactory
+from clients.models import Client
 from core.api import StrictSerializer
 from core.fields import LengthCheck, LimitedTextField
 
@@ -81,6 +85,17 @@ def test_every_text_field_of_every_project_model_has_a_limit_that_the_database_h
                 ):
                     missing.append(f"{label}: no CHECK of its length")
     assert missing == []
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_megabyte_that_skips_validation() -> None:
+    client = ClientFactory()
+    with pytest.raises(IntegrityError, match="no_named_worker_reason_max_length"), transaction.atomic():
+        Client.objects.filter(pk=client.pk).update(no_named_worker_reason="x" * 1_000_000)
+    client.no_named_worker_reason = "x" * 1_000_000
+    with pytest.raises(ValidationError) as refusal:
+        client.full_clean()
+    assert list(refusal.value.message_dict) == ["no_named_worker_reason"]
 
 
 def test_every_length_check_has_a_name_postgresql_keeps_whole() -> None:
