@@ -3,7 +3,8 @@ as a user allowed to use it: never a 500, and a refused request saves nothing (q
 
 The routes and their requests come from the matrix (tests/authz), so a new route is covered as
 soon as it has its row; the query parameters of API operations come from the OpenAPI schema,
-those of pages from the names pages read."""
+those of pages from the names pages read. A megabyte in each one field alone, with valid values
+in the others, is tests/hostile/test_megabyte.py's."""
 
 import functools
 import json
