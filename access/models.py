@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import SHORT_TEXT, LimitedTextField
+
 
 class Section(models.TextChoices):
     """Parts of a client's record. A team member sees only the parts their profession needs
@@ -49,7 +51,7 @@ class AccessEvent(models.Model):
     grantee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = LimitedTextField(_("reason"), blank=True, max_length=SHORT_TEXT)
     until = models.DateField(_("until"), null=True, blank=True)
 
     class Meta:
@@ -78,7 +80,7 @@ class Consultation(models.Model):
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    reason = models.TextField(_("reason"))
+    reason = LimitedTextField(_("reason"), max_length=1000)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
@@ -116,7 +118,7 @@ class ReturningClient(models.Model):
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="returned_clients"
     )
-    reason = models.TextField(_("reason"))
+    reason = LimitedTextField(_("reason"), max_length=SHORT_TEXT)
     opened_on = models.DateField(_("opened on"))
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)

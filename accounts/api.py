@@ -13,8 +13,23 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from access.decorators import staff_user
+from core.fields import max_length_of
 
 from . import selectors, services
+from .models import User
+
+# Django's own former cap on a password's length (1.4–1.6): longer than any passphrase.
+PASSWORD_MAX_LENGTH = 4096
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    """DRF's username and password, each with a length no real one exceeds."""
+
+    username = serializers.CharField(write_only=True, max_length=max_length_of(User, "username"))
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, style={"input_type": "password"}, max_length=PASSWORD_MAX_LENGTH
+    )
+
 
 TokenSerializer = inline_serializer(
     "IssuedToken", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
@@ -33,9 +48,9 @@ class TokenView(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=AuthTokenSerializer, responses={200: TokenSerializer})
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
     def post(self, request: Request) -> Response:
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         instance, token = services.issue_api_token(user=serializer.validated_data["user"])
         return Response({"token": token, "expiry": instance.expiry})

@@ -17,6 +17,7 @@ from django_otp.middleware import is_verified
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access.policy import is_staff
+from core.params import MAX_QUERY_VALUE, query_text
 
 from .models import User
 
@@ -45,7 +46,7 @@ def verify(request: HttpRequest, user: User, code: str) -> bool:
 
 
 def safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
+    target = request.POST.get("next") or query_text(request, "next", max_length=MAX_QUERY_VALUE)
     allowed = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
     return target if allowed else reverse("home")
 

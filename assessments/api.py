@@ -15,7 +15,8 @@ from access.decorators import staff_user
 from access.models import Section
 from accounts.models import Role, User
 from core.api import StrictSerializer
-from core.params import as_pk
+from core.fields import max_length_of
+from core.params import query_pk
 from networks.models import NetworkMember
 
 from . import selectors, services
@@ -62,9 +63,15 @@ class AssessmentDetailSerializer(AssessmentSerializer):
 
 class AssessmentUpdateSerializer(StrictSerializer):
     client_took_part = serializers.BooleanField(required=False)
-    situation_summary = serializers.CharField(required=False, allow_blank=True)
-    professional_conclusion = serializers.CharField(required=False, allow_blank=True)
-    client_view = serializers.CharField(required=False, allow_blank=True)
+    situation_summary = serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length_of(Assessment, "situation_summary")
+    )
+    professional_conclusion = serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length_of(Assessment, "professional_conclusion")
+    )
+    client_view = serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length_of(Assessment, "client_view")
+    )
     named_worker_needed_professional = serializers.BooleanField(required=False, allow_null=True)
     named_worker_needed_client = serializers.BooleanField(required=False, allow_null=True)
     rai_instrument = serializers.ChoiceField(choices=RaiInstrument.choices, required=False, allow_blank=True)
@@ -136,14 +143,20 @@ class SlotInputSerializer(StrictSerializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6)
     time_of_day = serializers.ChoiceField(choices=TimeOfDay.choices)
     coverage = serializers.ChoiceField(choices=Coverage.choices, required=False, allow_blank=True, default="")
-    service = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    service = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(NeedSlot, "service")
+    )
     network_member = serializers.IntegerField(required=False, allow_null=True)
 
 
 class NeedInputSerializer(StrictSerializer):
     level = serializers.IntegerField()
-    professional_text = serializers.CharField(required=False, allow_blank=True, default="")
-    client_text = serializers.CharField(required=False, allow_blank=True, default="")
+    professional_text = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(DomainNeed, "professional_text")
+    )
+    client_text = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(DomainNeed, "client_text")
+    )
     icf_qualifier = serializers.IntegerField(required=False, allow_null=True, default=None)
     slots = SlotInputSerializer(many=True, required=False)
 
@@ -216,8 +229,8 @@ class CompareView(APIView):
         params = request.query_params
         if "older" in params or "newer" in params:
             try:
-                older = own.get(pk=as_pk(params.get("older")) or 0)
-                newer = own.get(pk=as_pk(params.get("newer")) or 0)
+                older = own.get(pk=query_pk(request, "older") or 0)
+                newer = own.get(pk=query_pk(request, "newer") or 0)
             except (ValueError, Assessment.DoesNotExist):
                 raise serializers.ValidationError({"older": ["Name two assessments of this client."]}) from None
         else:

@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PeopleField
 from accounts.models import User
+from core.fields import max_length_of
 from core.forms import date_input
 from networks.models import NetworkMember
 
-from .models import RAI_SCALES, Coverage, DomainNeed, NeedSlot, RaiInstrument, ScaleLevel, TimeOfDay
+from .models import RAI_SCALES, Assessment, Coverage, DomainNeed, NeedSlot, RaiInstrument, ScaleLevel, TimeOfDay
 
 # A cell of the week grid: help is not needed, or needed and covered (or not) by someone.
 NOT_NEEDED = ""
@@ -48,12 +49,23 @@ class AssessmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     professionals = PeopleField(label=_("Professionals"), queryset=User.objects.none(), required=False)
-    situation_summary = forms.CharField(label=_("Summary of the situation"), widget=forms.Textarea, required=False)
+    situation_summary = forms.CharField(
+        label=_("Summary of the situation"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=max_length_of(Assessment, "situation_summary"),
+    )
     client_view = forms.CharField(
-        label=_("The client's own view, in their own words"), widget=forms.Textarea, required=False
+        label=_("The client's own view, in their own words"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=max_length_of(Assessment, "client_view"),
     )
     professional_conclusion = forms.CharField(
-        label=_("The professional's conclusion"), widget=forms.Textarea, required=False
+        label=_("The professional's conclusion"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=max_length_of(Assessment, "professional_conclusion"),
     )
     named_worker_needed_client = forms.TypedChoiceField(
         label=_("Is a named worker needed, in the client's view?"),
@@ -136,8 +148,18 @@ class NeedForm(forms.Form):
     keyboard and screen reader without any script."""
 
     level = forms.TypedChoiceField(label=_("Need for support"), coerce=int, widget=forms.RadioSelect)
-    client_text = forms.CharField(label=_("In the client's own words"), widget=forms.Textarea, required=False)
-    professional_text = forms.CharField(label=_("In the professional's words"), widget=forms.Textarea, required=False)
+    client_text = forms.CharField(
+        label=_("In the client's own words"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=max_length_of(DomainNeed, "client_text"),
+    )
+    professional_text = forms.CharField(
+        label=_("In the professional's words"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=max_length_of(DomainNeed, "professional_text"),
+    )
     icf_qualifier = forms.TypedChoiceField(
         label=_("ICF qualifier (functional ability)"), coerce=int, empty_value=None, required=False
     )

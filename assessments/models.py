@@ -11,6 +11,8 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import LONG_TEXT, MEDIUM_TEXT, LimitedTextField
+
 ADULT_AGE = 18
 
 
@@ -121,9 +123,9 @@ class Assessment(models.Model):
     client_took_part = models.BooleanField(_("the client took part"), default=True)
     relatives = models.ManyToManyField("networks.NetworkMember", blank=True, related_name="assessments")
     professionals = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="assessments")
-    situation_summary = models.TextField(_("summary of the situation"), blank=True)
-    professional_conclusion = models.TextField(_("the professional's conclusion"), blank=True)
-    client_view = models.TextField(_("the client's own view"), blank=True)
+    situation_summary = LimitedTextField(_("summary of the situation"), blank=True, max_length=LONG_TEXT)
+    professional_conclusion = LimitedTextField(_("the professional's conclusion"), blank=True, max_length=LONG_TEXT)
+    client_view = LimitedTextField(_("the client's own view"), blank=True, max_length=LONG_TEXT)
     named_worker_needed_professional = models.BooleanField(
         _("a named worker is needed, in the professional's view"), null=True, blank=True
     )
@@ -180,8 +182,8 @@ class DomainNeed(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="needs")
     domain = models.ForeignKey(LifeDomain, on_delete=models.PROTECT, related_name="+")
     level = models.PositiveSmallIntegerField(_("need for support"))
-    professional_text = models.TextField(_("in the professional's words"), blank=True)
-    client_text = models.TextField(_("in the client's words"), blank=True)
+    professional_text = LimitedTextField(_("in the professional's words"), blank=True, max_length=MEDIUM_TEXT)
+    client_text = LimitedTextField(_("in the client's words"), blank=True, max_length=MEDIUM_TEXT)
     icf_qualifier = models.PositiveSmallIntegerField(_("ICF qualifier"), null=True, blank=True)
     frozen = models.BooleanField(default=False)
 

@@ -22,7 +22,9 @@ from access.decorators import StaffRequest, staff_required
 from access.models import Section
 from accounts import selectors as account_selectors
 from clients import selectors as client_selectors
+from core.fields import max_length_of
 from core.pages import NOT_SENT, Undone, submit
+from core.params import query_text
 from networks import selectors as network_selectors
 
 from . import selectors, services
@@ -162,7 +164,9 @@ def assessment_detail(request: StaffRequest, pk: int) -> HttpResponse:
         may=policy.Ground.MAY_CHANGE if request.method == "POST" else None,
     )
     if request.method == "GET":
-        return _detail_page(request, assessment, editing=request.GET.get("edit", ""))
+        return _detail_page(
+            request, assessment, editing=query_text(request, "edit", max_length=max_length_of(LifeDomain, "code"))
+        )
     action = request.POST.get("action", "")
     if action == "save":
         return _save(request, assessment)

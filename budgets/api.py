@@ -19,6 +19,8 @@ from access.models import Section
 from assessments.models import Assessment
 from care_plans.models import PlanService
 from core.api import StrictSerializer
+from core.fields import max_length_of
+from core.params import query_text
 
 from . import selectors, services
 from .models import Budget, BudgetLine, Provider, Reallocation, ServiceType, Spending
@@ -126,7 +128,9 @@ class BudgetDetailView(APIView):
 class DecisionSerializer(StrictSerializer):
     accepted = serializers.BooleanField()
     decided_on = serializers.DateField(required=False)
-    decline_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    decline_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(Budget, "decline_reason")
+    )
 
 
 class BudgetDecisionView(APIView):
@@ -152,8 +156,12 @@ class CalculationSerializer(StrictSerializer):
         required=False,
         default=dict,
     )
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    client_wishes = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(Budget, "adjustment_reason")
+    )
+    client_wishes = serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length_of(Budget, "client_wishes")
+    )
 
 
 class BudgetCalculationView(APIView):
@@ -220,7 +228,9 @@ class SpendingInputSerializer(StrictSerializer):
     provider = serializers.PrimaryKeyRelatedField(queryset=Provider.objects.all(), required=False, allow_null=True)
     units = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=Decimal(0), default=Decimal(0))
     kind = serializers.ChoiceField(choices=Spending.Kind.choices, default=Spending.Kind.INVOICE)
-    reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    reference = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(Spending, "reference")
+    )
 
 
 class LineSpendingView(APIView):
@@ -256,7 +266,7 @@ class ReallocationInputSerializer(StrictSerializer):
     from_line = serializers.PrimaryKeyRelatedField(queryset=BudgetLine.objects.all(), required=False, allow_null=True)
     to_line = serializers.PrimaryKeyRelatedField(queryset=BudgetLine.objects.all())
     amount = serializers.DecimalField(min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=max_length_of(Reallocation, "reason"))
 
 
 class BudgetReallocationsView(APIView):
@@ -286,7 +296,7 @@ class ProvidersView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("service_type", str)], responses=ProviderSerializer(many=True))
     def get(self, request: Request) -> Response:
-        code = request.query_params.get("service_type")
+        code = query_text(request, "service_type", max_length=max_length_of(ServiceType, "code"))
         service_type = None
         if code:
             service_type = ServiceType.objects.filter(code=code).first()

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment
 from care_plans.models import PlanService
+from core.fields import max_length_of
 from core.forms import date_input
 
-from .models import BudgetLine, Provider, ServiceType, Spending
+from .models import Budget, BudgetLine, Provider, Reallocation, ServiceType, Spending
 
 
 class LineChoiceField(forms.ModelChoiceField[BudgetLine]):
@@ -39,19 +40,24 @@ class DecisionForm(forms.Form):
         label=_("Reason for declining, if the client gave one"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=max_length_of(Budget, "decline_reason"),
     )
 
 
 class CalculationForm(forms.Form):
     assessment = AssessmentChoiceField(label=_("Needs assessment"), queryset=Assessment.objects.none())
     client_wishes = forms.CharField(
-        label=_("The client's wishes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("The client's wishes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=max_length_of(Budget, "client_wishes"),
     )
     reason = forms.CharField(
         label=_("Reason for adjusting the calculation"),
         required=False,
         help_text=_("Needed when an allocation differs from the calculation."),
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=max_length_of(Budget, "adjustment_reason"),
     )
 
     def __init__(self, *args: Any, assessments: Any, service_types: list[ServiceType], **kwargs: Any) -> None:
@@ -121,7 +127,9 @@ class SpendingForm(forms.Form):
         label=_("Units delivered"), min_value=Decimal(0), max_digits=8, decimal_places=2, required=False
     )
     delivered_on = forms.DateField(label=_("Date"), widget=date_input())
-    reference = forms.CharField(label=_("Invoice or reference number"), required=False, max_length=100)
+    reference = forms.CharField(
+        label=_("Invoice or reference number"), required=False, max_length=max_length_of(Spending, "reference")
+    )
 
     def __init__(self, data: Any = None, *, lines: Any, initial: dict[str, Any] | None = None) -> None:
         super().__init__(data, prefix="spending", initial=initial)
@@ -139,7 +147,11 @@ class ReallocationForm(forms.Form):
     )
     to_line = LineChoiceField(label=_("To line"), queryset=BudgetLine.objects.none())
     amount = forms.DecimalField(label=_("Amount (€)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
-    reason = forms.CharField(label=_("Reason, as the client will read it"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason, as the client will read it"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=max_length_of(Reallocation, "reason"),
+    )
 
     def __init__(self, data: Any = None, *, lines: Any) -> None:
         super().__init__(data, prefix="move")

@@ -18,6 +18,8 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import MEDIUM_TEXT, SHORT_TEXT, LimitedTextField
+
 
 class Unit(models.TextChoices):
     HOUR = "hour", _("hour")
@@ -138,16 +140,16 @@ class Budget(models.Model):
     offered_on = models.DateField(_("offered on"))
     offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    decline_reason = LimitedTextField(_("reason for declining"), blank=True, max_length=SHORT_TEXT)
     assessment = models.ForeignKey(
         "assessments.Assessment", on_delete=models.PROTECT, null=True, blank=True, related_name="budgets"
     )
-    client_wishes = models.TextField(_("the client's wishes"), blank=True)
+    client_wishes = LimitedTextField(_("the client's wishes"), blank=True, max_length=MEDIUM_TEXT)
     calculated_amount = models.DecimalField(
         _("calculated amount (€)"), null=True, blank=True, max_digits=12, decimal_places=2
     )
     amount = models.DecimalField(_("budget (€)"), default=0, max_digits=12, decimal_places=2)
-    adjustment_reason = models.TextField(_("reason for adjusting the calculation"), blank=True)
+    adjustment_reason = LimitedTextField(_("reason for adjusting the calculation"), blank=True, max_length=SHORT_TEXT)
     calculated_on = models.DateField(_("calculated on"), null=True, blank=True)
     threshold_percent = models.DecimalField(_("reminder threshold (%)"), max_digits=5, decimal_places=2, default=80)
 
@@ -261,7 +263,7 @@ class Reallocation(models.Model):
     from_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     to_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(_("amount (€)"), max_digits=12, decimal_places=2)
-    reason = models.TextField(_("reason, for the client"))
+    reason = LimitedTextField(_("reason, for the client"), max_length=SHORT_TEXT)
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     made_at = models.DateTimeField(auto_now_add=True)
 

@@ -19,7 +19,7 @@ from access.decorators import StaffRequest, staff_required
 from access.models import Section
 from assessments.models import Assessment
 from core.pages import NOT_SENT, Undone, submit
-from core.params import as_pk
+from core.params import query_pk
 
 from . import selectors, services
 from .calculation import propose
@@ -133,7 +133,7 @@ def budget_calculation(request: StaffRequest, pk: int) -> HttpResponse:
     assessments = Assessment.objects.filter(client=client, status=Assessment.Status.COMPLETED).order_by(
         "-completed_on", "-pk"
     )
-    chosen = assessments.filter(pk=as_pk(request.GET.get("assessment")) or 0).first() or assessments.first()
+    chosen = assessments.filter(pk=query_pk(request, "assessment") or 0).first() or assessments.first()
     proposal = propose(chosen, budget.period_start, budget.period_end) if chosen else None
     types = list(selectors.service_types())
     initial: dict[str, Any] = {"assessment": chosen, "client_wishes": budget.client_wishes}

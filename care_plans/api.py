@@ -16,12 +16,23 @@ from access import selectors as access_selectors
 from access.decorators import staff_user
 from access.models import AccessEvent, Section
 from access.services import record_access
-from assessments.models import TimeOfDay
+from assessments.models import LifeDomain, TimeOfDay
 from core.api import StrictSerializer
-from core.params import as_pk
+from core.fields import max_length_of
+from core.params import query_pk
 
 from . import selectors, services
-from .models import Disagreement, PlanPdf, PlanVersion, Responsible
+from .models import (
+    Disagreement,
+    GoalAction,
+    GoalOutcome,
+    PlanGoal,
+    PlanPdf,
+    PlanReview,
+    PlanService,
+    PlanVersion,
+    Responsible,
+)
 
 
 class PlanVersionSerializer(serializers.ModelSerializer[PlanVersion]):
@@ -46,7 +57,7 @@ class PlanSlotSerializer(StrictSerializer):
 
 class PlanActionSerializer(StrictSerializer):
     key = serializers.UUIDField(required=False, allow_null=True)
-    text = serializers.CharField()
+    text = serializers.CharField(max_length=max_length_of(GoalAction, "text"))
     responsible = serializers.ChoiceField(choices=Responsible.choices)
     professional = serializers.IntegerField(required=False, allow_null=True)
     network_member = serializers.IntegerField(required=False, allow_null=True)
@@ -56,20 +67,30 @@ class PlanActionSerializer(StrictSerializer):
 
 class PlanGoalSerializer(StrictSerializer):
     key = serializers.UUIDField(required=False, allow_null=True)
-    client_words = serializers.CharField()
-    professional_words = serializers.CharField(required=False, allow_blank=True, default="")
-    domain = serializers.CharField(required=False, allow_blank=True, default="")
+    client_words = serializers.CharField(max_length=max_length_of(PlanGoal, "client_words"))
+    professional_words = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(PlanGoal, "professional_words")
+    )
+    domain = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(LifeDomain, "code")
+    )
     actions = PlanActionSerializer(many=True, required=False, default=list)
 
 
 class PlanServiceSerializer(StrictSerializer):
     key = serializers.UUIDField(required=False, allow_null=True)
-    service = serializers.CharField(max_length=200)
-    provider = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    amount = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    service = serializers.CharField(max_length=max_length_of(PlanService, "service"))
+    provider = serializers.CharField(
+        max_length=max_length_of(PlanService, "provider"), required=False, allow_blank=True, default=""
+    )
+    amount = serializers.CharField(
+        max_length=max_length_of(PlanService, "amount"), required=False, allow_blank=True, default=""
+    )
     slots = PlanSlotSerializer(many=True, required=False, default=list)
     starts_on = serializers.DateField(required=False, allow_null=True, default=None)
-    backup = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    backup = serializers.CharField(
+        max_length=max_length_of(PlanService, "backup"), required=False, allow_blank=True, default=""
+    )
 
 
 class PlanDisagreementSerializer(StrictSerializer):
@@ -77,9 +98,11 @@ class PlanDisagreementSerializer(StrictSerializer):
     subject = serializers.ChoiceField(choices=Disagreement.Subject.choices)
     goal = serializers.UUIDField(required=False, allow_null=True, help_text="The key of the goal.")
     service = serializers.UUIDField(required=False, allow_null=True, help_text="The key of the service.")
-    client_position = serializers.CharField()
-    professional_position = serializers.CharField()
-    reasons = serializers.CharField(required=False, allow_blank=True, default="")
+    client_position = serializers.CharField(max_length=max_length_of(Disagreement, "client_position"))
+    professional_position = serializers.CharField(max_length=max_length_of(Disagreement, "professional_position"))
+    reasons = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(Disagreement, "reasons")
+    )
 
 
 class PlanContentSerializer(serializers.Serializer[Any]):
@@ -105,10 +128,18 @@ class DraftUpdateSerializer(StrictSerializer):
     """The revision the edit started from, and the parts to save (any left out stay as they are)."""
 
     revision = serializers.IntegerField(min_value=1)
-    client_wishes = serializers.CharField(required=False, allow_blank=True)
-    strengths_client = serializers.CharField(required=False, allow_blank=True)
-    strengths_professional = serializers.CharField(required=False, allow_blank=True)
-    backup_plan = serializers.CharField(required=False, allow_blank=True)
+    client_wishes = serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length_of(PlanVersion, "client_wishes")
+    )
+    strengths_client = serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length_of(PlanVersion, "strengths_client")
+    )
+    strengths_professional = serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length_of(PlanVersion, "strengths_professional")
+    )
+    backup_plan = serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length_of(PlanVersion, "backup_plan")
+    )
     review_on = serializers.DateField(required=False, allow_null=True)
     goals = PlanGoalSerializer(many=True, required=False)
     services = PlanServiceSerializer(many=True, required=False)
@@ -281,7 +312,7 @@ class PlanCompareView(APIView):
         params = request.query_params
         try:
             if "older" in params or "newer" in params:
-                pks = [own.get(pk=as_pk(params.get("older")) or 0).pk, own.get(pk=as_pk(params.get("newer")) or 0).pk]
+                pks = [own.get(pk=query_pk(request, name) or 0).pk for name in ("older", "newer")]
             else:
                 pks = list(own.order_by("-number").values_list("pk", flat=True)[:2])[::-1]
         except (ValueError, PlanVersion.DoesNotExist):
@@ -296,12 +327,16 @@ class GoalOutcomeInputSerializer(StrictSerializer):
     goal = serializers.UUIDField(help_text="The key of the goal.")
     client_rating = serializers.IntegerField(min_value=1, max_value=5)
     professional_rating = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(GoalOutcome, "comment")
+    )
 
 
 class PlanReviewInputSerializer(StrictSerializer):
     held_on = serializers.DateField()
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(PlanReview, "notes")
+    )
     outcomes = GoalOutcomeInputSerializer(many=True)
 
 

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from assessments.models import TimeOfDay
+from core.fields import max_length_of
 from networks.models import NetworkMember
 
-from .models import PlanGoal, PlanService, PlanVersion, Responsible
+from .models import Disagreement, GoalAction, GoalOutcome, PlanGoal, PlanReview, PlanService, PlanVersion, Responsible
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -21,16 +22,30 @@ class RevisionForm(forms.Form):
 
 
 class DraftForm(RevisionForm):
-    client_wishes = forms.CharField(label=_("The client's wishes and views"), required=False, widget=TEXTAREA)
-    strengths_client = forms.CharField(label=_("Strengths as the client sees them"), required=False, widget=TEXTAREA)
+    client_wishes = forms.CharField(
+        label=_("The client's wishes and views"),
+        required=False,
+        widget=TEXTAREA,
+        max_length=max_length_of(PlanVersion, "client_wishes"),
+    )
+    strengths_client = forms.CharField(
+        label=_("Strengths as the client sees them"),
+        required=False,
+        widget=TEXTAREA,
+        max_length=max_length_of(PlanVersion, "strengths_client"),
+    )
     strengths_professional = forms.CharField(
-        label=_("Strengths as the professionals see them"), required=False, widget=TEXTAREA
+        label=_("Strengths as the professionals see them"),
+        required=False,
+        widget=TEXTAREA,
+        max_length=max_length_of(PlanVersion, "strengths_professional"),
     )
     backup_plan = forms.CharField(
         label=_("Backup plan"),
         help_text=_("Who steps in if a service fails."),
         required=False,
         widget=TEXTAREA,
+        max_length=max_length_of(PlanVersion, "backup_plan"),
     )
     review_on = forms.DateField(label=_("Review by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -48,8 +63,17 @@ class DraftForm(RevisionForm):
 
 class GoalForm(RevisionForm):
     key = forms.UUIDField(widget=forms.HiddenInput, required=False)
-    client_words = forms.CharField(label=_("The goal in the client's own words"), widget=TEXTAREA)
-    professional_words = forms.CharField(label=_("In professional terms"), required=False, widget=TEXTAREA)
+    client_words = forms.CharField(
+        label=_("The goal in the client's own words"),
+        widget=TEXTAREA,
+        max_length=max_length_of(PlanGoal, "client_words"),
+    )
+    professional_words = forms.CharField(
+        label=_("In professional terms"),
+        required=False,
+        widget=TEXTAREA,
+        max_length=max_length_of(PlanGoal, "professional_words"),
+    )
 
     @staticmethod
     def initial_for(version: PlanVersion, goal: PlanGoal) -> dict[str, Any]:
@@ -63,7 +87,7 @@ class GoalForm(RevisionForm):
 
 class ActionForm(RevisionForm):
     goal = forms.ChoiceField(label=_("Goal"))
-    text = forms.CharField(label=_("What is done"), max_length=1000)
+    text = forms.CharField(label=_("What is done"), max_length=max_length_of(GoalAction, "text"))
     responsible = forms.ChoiceField(label=_("Who does it"), choices=Responsible.choices)
     professional = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Professional"), required=False)
     network_member = forms.ModelChoiceField(
@@ -97,16 +121,21 @@ def slot_choices() -> list[tuple[str, str]]:
 
 class ServiceForm(RevisionForm):
     key = forms.UUIDField(widget=forms.HiddenInput, required=False)
-    service = forms.CharField(label=_("Service"), max_length=200)
-    provider = forms.CharField(label=_("Provider"), max_length=200, required=False)
+    service = forms.CharField(label=_("Service"), max_length=max_length_of(PlanService, "service"))
+    provider = forms.CharField(label=_("Provider"), max_length=max_length_of(PlanService, "provider"), required=False)
     amount = forms.CharField(
-        label=_("Amount"), max_length=100, required=False, help_text=_("For example: 2 visits a day.")
+        label=_("Amount"),
+        max_length=max_length_of(PlanService, "amount"),
+        required=False,
+        help_text=_("For example: 2 visits a day."),
     )
     slots = forms.MultipleChoiceField(
         label=_("Times of the week"), required=False, widget=forms.CheckboxSelectMultiple, choices=slot_choices
     )
     starts_on = forms.DateField(label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    backup = forms.CharField(label=_("If the service fails"), max_length=300, required=False)
+    backup = forms.CharField(
+        label=_("If the service fails"), max_length=max_length_of(PlanService, "backup"), required=False
+    )
 
     @staticmethod
     def initial_for(version: PlanVersion, service: PlanService) -> dict[str, Any]:
@@ -131,9 +160,17 @@ class ServiceForm(RevisionForm):
 
 class DisagreementForm(RevisionForm):
     about = forms.ChoiceField(label=_("About"))
-    client_position = forms.CharField(label=_("The client's position"), widget=TEXTAREA)
-    professional_position = forms.CharField(label=_("The professional's position"), widget=TEXTAREA)
-    reasons = forms.CharField(label=_("Reasons"), required=False, widget=TEXTAREA)
+    client_position = forms.CharField(
+        label=_("The client's position"), widget=TEXTAREA, max_length=max_length_of(Disagreement, "client_position")
+    )
+    professional_position = forms.CharField(
+        label=_("The professional's position"),
+        widget=TEXTAREA,
+        max_length=max_length_of(Disagreement, "professional_position"),
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"), required=False, widget=TEXTAREA, max_length=max_length_of(Disagreement, "reasons")
+    )
 
     def __init__(self, *args: Any, goals: list[PlanGoal], services: list[PlanService], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -179,7 +216,9 @@ RATING_CHOICES = [("", "–"), *[(str(n), str(n)) for n in range(1, 6)]]
 
 class ReviewForm(forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
-    notes = forms.CharField(label=_("Notes"), required=False, widget=TEXTAREA)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=TEXTAREA, max_length=max_length_of(PlanReview, "notes")
+    )
 
     def __init__(self, *args: Any, goals: list[PlanGoal], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -193,7 +232,9 @@ class ReviewForm(forms.Form):
                     label=label % {"n": n}, choices=RATING_CHOICES, coerce=int, help_text=goal.client_words[:120]
                 )
             self.fields[f"comment-{goal.key}"] = forms.CharField(
-                label=_("Goal %(n)s: comment") % {"n": n}, required=False
+                label=_("Goal %(n)s: comment") % {"n": n},
+                required=False,
+                max_length=max_length_of(GoalOutcome, "comment"),
             )
 
     def outcomes(self) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, LifeDomain, TimeOfDay
+from core.fields import LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, LimitedTextField
 
 
 def _refuse_rows_of_published(parent_table: str, parent_column: str, condition: str) -> pgtrigger.Trigger:
@@ -62,10 +63,14 @@ class PlanVersion(models.Model):
     assessment = models.ForeignKey(
         Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="plan_versions"
     )
-    client_wishes = models.TextField(_("the client's wishes and views"), blank=True)
-    strengths_client = models.TextField(_("strengths as the client sees them"), blank=True)
-    strengths_professional = models.TextField(_("strengths as the professionals see them"), blank=True)
-    backup_plan = models.TextField(_("backup plan: who steps in if a service fails"), blank=True)
+    client_wishes = LimitedTextField(_("the client's wishes and views"), blank=True, max_length=LONG_TEXT)
+    strengths_client = LimitedTextField(_("strengths as the client sees them"), blank=True, max_length=MEDIUM_TEXT)
+    strengths_professional = LimitedTextField(
+        _("strengths as the professionals see them"), blank=True, max_length=MEDIUM_TEXT
+    )
+    backup_plan = LimitedTextField(
+        _("backup plan: who steps in if a service fails"), blank=True, max_length=MEDIUM_TEXT
+    )
     review_on = models.DateField(_("review by"), null=True, blank=True)
     language = models.CharField(_("language of the plan"), max_length=2, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -128,8 +133,8 @@ class PlanGoal(models.Model):
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="goals")
     key = models.UUIDField(default=uuid.uuid4)
     order = models.PositiveSmallIntegerField(default=0)
-    client_words = models.TextField(_("the goal in the client's words"))
-    professional_words = models.TextField(_("the goal in professional terms"), blank=True)
+    client_words = LimitedTextField(_("the goal in the client's words"), max_length=SHORT_TEXT)
+    professional_words = LimitedTextField(_("the goal in professional terms"), blank=True, max_length=SHORT_TEXT)
     domain = models.ForeignKey(LifeDomain, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     frozen = models.BooleanField(default=False)
 
@@ -158,7 +163,7 @@ class GoalAction(models.Model):
     goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="actions")
     key = models.UUIDField(default=uuid.uuid4)
     order = models.PositiveSmallIntegerField(default=0)
-    text = models.TextField(_("what is done"))
+    text = LimitedTextField(_("what is done"), max_length=1000)
     responsible = models.CharField(_("who does it"), max_length=20, choices=Responsible.choices)
     professional = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -248,9 +253,9 @@ class Disagreement(models.Model):
     service = models.ForeignKey(
         PlanService, on_delete=models.CASCADE, null=True, blank=True, related_name="disagreements"
     )
-    client_position = models.TextField(_("the client's position"))
-    professional_position = models.TextField(_("the professional's position"))
-    reasons = models.TextField(_("reasons"), blank=True)
+    client_position = LimitedTextField(_("the client's position"), max_length=SHORT_TEXT)
+    professional_position = LimitedTextField(_("the professional's position"), max_length=SHORT_TEXT)
+    reasons = LimitedTextField(_("reasons"), blank=True, max_length=SHORT_TEXT)
     frozen = models.BooleanField(default=False)
 
     class Meta:
@@ -286,7 +291,7 @@ class PlanPdf(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveIntegerField(default=0)
     attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
+    error = LimitedTextField(blank=True, max_length=SHORT_TEXT)
     requested_at = models.DateTimeField()
     # When the broker took the render task; empty while a broker outage kept it from being sent.
     queued_at = models.DateTimeField(null=True, blank=True)
@@ -320,7 +325,7 @@ class PlanReview(models.Model):
 
     version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="reviews")
     held_on = models.DateField(_("held on"))
-    notes = models.TextField(_("notes"), blank=True)
+    notes = LimitedTextField(_("notes"), blank=True, max_length=LONG_TEXT)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -342,7 +347,7 @@ class GoalOutcome(models.Model):
     goal = models.ForeignKey(PlanGoal, on_delete=models.PROTECT, related_name="outcomes")
     client_rating = models.PositiveSmallIntegerField(_("the client's rating"))
     professional_rating = models.PositiveSmallIntegerField(_("the professional's rating"))
-    comment = models.TextField(_("comment"), blank=True)
+    comment = LimitedTextField(_("comment"), blank=True, max_length=SHORT_TEXT)
 
     class Meta:
         verbose_name = _("goal outcome")

@@ -16,10 +16,11 @@ from rest_framework.views import APIView
 from access import grants, policy
 from access import selectors as access_selectors
 from access.decorators import staff_user
-from access.models import Section
+from access.models import ReturningClient, Section
 from accounts.models import User
 from core.api import StrictModelSerializer, StrictSerializer
-from core.params import as_pk
+from core.fields import max_length_of
+from core.params import query_choice, query_pk, query_text
 from teams import selectors as team_selectors
 
 from . import selectors, services
@@ -146,18 +147,14 @@ class CaseloadView(generics.ListAPIView[Assignment]):
 
     def _owner(self) -> tuple[User, str]:
         user = staff_user(self.request)
-        owner = as_pk(self.request.query_params.get("coordinator", user.pk))
-        if owner is None:
-            raise serializers.ValidationError({"coordinator": ["A valid integer is required."]})
+        owner = query_pk(self.request, "coordinator", default=user.pk)
+        assert owner is not None  # the default
         return policy.caseload_owner_for(user, owner)
 
     def get_queryset(self) -> QuerySet[Assignment]:
         self.coordinator, self.ground = self._owner()
-        order = self.request.query_params.get("ordering", "name")
-        if order not in selectors.CASELOAD_ORDERINGS:
-            choices = ", ".join(selectors.CASELOAD_ORDERINGS)
-            raise serializers.ValidationError({"ordering": [f"Choose one of {choices}."]})
-        search = self.request.query_params.get("q", "")[:100]
+        order = query_choice(self.request, "ordering", selectors.CASELOAD_ORDERINGS, "name")
+        search = query_text(self.request, "q")
         return selectors.caseload(coordinator=self.coordinator, search=search, order=order)
 
     def paginate_queryset(self, queryset: Any) -> list[Any] | None:
@@ -224,7 +221,7 @@ class ClientSearchView(generics.ListAPIView[Client]):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
-        user, query = staff_user(self.request), self.request.query_params.get("q", "")
+        user, query = staff_user(self.request), query_text(self.request, "q")
         if selectors.IDENTITY_CODE.match(query.strip()):
             return selectors.visible_by_identity_code(user=user, code=query)
         return selectors.search_clients(user=user, query=query)
@@ -304,13 +301,15 @@ class IntakeSerializer(StrictSerializer):
 
     contact = ContactSerializer()
     client_id = serializers.IntegerField(required=False)
-    identity_code = serializers.CharField(required=False)
+    identity_code = serializers.CharField(required=False, max_length=max_length_of(Client, "identity_code"))
     client = ClientSerializer(required=False)
     coordinator_id = serializers.IntegerField(required=False, help_text="The named worker; you by default.")
-    no_named_worker_reason = serializers.CharField(required=False, allow_blank=False)
+    no_named_worker_reason = serializers.CharField(
+        required=False, allow_blank=False, max_length=max_length_of(Client, "no_named_worker_reason")
+    )
     returning_reason = serializers.CharField(
         required=False,
-        max_length=2000,
+        max_length=max_length_of(ReturningClient, "reason"),
         help_text="For a former client you have no ground on: why their relationship is reopened.",
     )
 
@@ -376,10 +375,14 @@ class ReturningClientConfirmView(APIView):
 
 class NamedWorkerInputSerializer(StrictSerializer):
     coordinator_id = serializers.IntegerField(required=False)
-    no_named_worker_reason = serializers.CharField(required=False, allow_blank=False)
+    no_named_worker_reason = serializers.CharField(
+        required=False, allow_blank=False, max_length=max_length_of(Client, "no_named_worker_reason")
+    )
     started_on = serializers.DateField(required=False)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    handover_note = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=max_length_of(Assignment, "reason"))
+    handover_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length_of(Assignment, "handover_note")
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("coordinator_id" in attrs) == ("no_named_worker_reason" in attrs):
@@ -430,7 +433,9 @@ class HandoverSerializer(StrictSerializer):
     to = serializers.ListField(
         child=serializers.IntegerField(), min_length=1, max_length=50, help_text="Coordinators, spread evenly."
     )
-    note = serializers.CharField(allow_blank=True, required=False, default="")
+    note = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=max_length_of(Assignment, "handover_note")
+    )
     on = serializers.DateField(required=False)
 
 
@@ -468,8 +473,8 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
 
 class ReferralInputSerializer(StrictSerializer):
     direction = serializers.ChoiceField(choices=Referral.Direction.choices)
-    counterpart = serializers.CharField(max_length=200)
-    reason = serializers.CharField()
+    counterpart = serializers.CharField(max_length=max_length_of(Referral, "counterpart"))
+    reason = serializers.CharField(max_length=max_length_of(Referral, "reason"))
     sent_on = serializers.DateField(help_text="Sent, or for an incoming referral received, on this date.")
     follow_up_on = serializers.DateField(required=False, allow_null=True)
     sender = serializers.ChoiceField(
@@ -582,7 +587,7 @@ class OverdueReferralsView(generics.ListAPIView[Referral]):
 class ClosureSerializer(StrictSerializer):
     closed_on = serializers.DateField()
     reason = serializers.ChoiceField(choices=ClosureReason.choices)
-    summary = serializers.CharField()
+    summary = serializers.CharField(max_length=max_length_of(RelationshipPeriod, "closing_summary"))
 
 
 class RelationshipPeriodSerializer(serializers.ModelSerializer[RelationshipPeriod]):

@@ -6,11 +6,22 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from access.models import Consultation, ReturningClient
 from accounts.forms import PeopleField, PersonChoiceField
 from accounts.models import User
+from core.fields import max_length_of
 from core.forms import date_input
 
-from .models import Client, ClosureReason, Contact, ContactSource, ReferralStatus
+from .models import (
+    Assignment,
+    Client,
+    ClosureReason,
+    Contact,
+    ContactSource,
+    Referral,
+    ReferralStatus,
+    RelationshipPeriod,
+)
 from .services import EDITABLE_FIELDS
 
 
@@ -62,6 +73,7 @@ class IntakeForm(forms.Form):
             "Only for a former client you have not worked with: their last team lead is told, and confirms "
             "before you see the earlier contacts and closing notes."
         ),
+        max_length=max_length_of(ReturningClient, "reason"),
     )
     coordinator = PersonChoiceField(
         label=_("Named worker"),
@@ -74,6 +86,7 @@ class IntakeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only when no named worker is chosen (SHL §42)."),
+        max_length=max_length_of(Client, "no_named_worker_reason"),
     )
 
     def __init__(self, *args: Any, coordinators: QuerySet[User], **kwargs: Any) -> None:
@@ -117,12 +130,15 @@ class IdentityLookupForm(forms.Form):
 class AssignForm(forms.Form):
     coordinator = PersonChoiceField(label=_("New named worker"), queryset=User.objects.none())
     started_on = forms.DateField(label=_("Starts on"), widget=date_input())
-    reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=max_length_of(Assignment, "reason"), required=False
+    )
     handover_note = forms.CharField(
         label=_("Handover note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What the new named worker should know first. They see it at the top of the client's page."),
+        max_length=max_length_of(Assignment, "handover_note"),
     )
 
     def __init__(self, *args: Any, coordinators: QuerySet[User], **kwargs: Any) -> None:
@@ -135,6 +151,7 @@ class NoNamedWorkerForm(forms.Form):
         label=_("Why no named worker is needed"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The current named worker's period ends today."),
+        max_length=max_length_of(Client, "no_named_worker_reason"),
     )
 
 
@@ -179,6 +196,7 @@ class HandoverForm(forms.Form):
         label=_("Handover note"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The receiving coordinator sees it first on their caseload."),
+        max_length=max_length_of(Assignment, "handover_note"),
     )
     on = forms.DateField(label=_("Handover date"), widget=date_input())
 
@@ -194,8 +212,12 @@ class HandoverForm(forms.Form):
 
 
 class OutgoingReferralForm(forms.Form):
-    counterpart = forms.CharField(label=_("Referred to"), max_length=200, help_text=_("For example Kela."))
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    counterpart = forms.CharField(
+        label=_("Referred to"), max_length=max_length_of(Referral, "counterpart"), help_text=_("For example Kela.")
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=max_length_of(Referral, "reason")
+    )
     sent_on = forms.DateField(label=_("Sent on"), widget=date_input())
     follow_up_on = forms.DateField(
         label=_("Follow up on"),
@@ -206,9 +228,13 @@ class OutgoingReferralForm(forms.Form):
 
 
 class IncomingReferralForm(forms.Form):
-    counterpart = forms.CharField(label=_("Referred by"), max_length=200, help_text=_("For example Kela."))
+    counterpart = forms.CharField(
+        label=_("Referred by"), max_length=max_length_of(Referral, "counterpart"), help_text=_("For example Kela.")
+    )
     source = forms.ChoiceField(label=_("Sender"), choices=[("", "---------"), *ContactSource.choices])
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=max_length_of(Referral, "reason")
+    )
     received_on = forms.DateField(
         label=_("Received on"), widget=date_input(), help_text=_("The referral is recorded as a contact too.")
     )
@@ -225,6 +251,7 @@ class ClosureForm(forms.Form):
         label=_("Closing summary"),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What was done, what was reached, and what continues."),
+        max_length=max_length_of(RelationshipPeriod, "closing_summary"),
     )
     closed_on = forms.DateField(label=_("Closing date"), widget=date_input())
     confirm = forms.BooleanField(label=_("Yes, close the client relationship"))
@@ -234,7 +261,9 @@ class ConsultationForm(forms.Form):
     """A one-off consultation of the client's basic details and assessment."""
 
     professional = PersonChoiceField(label=_("Professional"), queryset=User.objects.none())
-    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=max_length_of(Consultation, "reason"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     ends_on = forms.DateField(
         label=_("Ends on"),
         required=False,

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, LimitedTextField
+
 from .identity_code import mask, validate_identity_code
 
 
@@ -56,7 +58,7 @@ class Client(models.Model):
     )
     child_special_support = models.BooleanField(_("child needing special support"), default=False)
     # SHL §42: a named worker is appointed unless clearly unnecessary; the reason is recorded.
-    no_named_worker_reason = models.TextField(_("why no named worker is needed"), blank=True)
+    no_named_worker_reason = LimitedTextField(_("why no named worker is needed"), blank=True, max_length=SHORT_TEXT)
     # The current client relationship, kept in step with ``RelationshipPeriod`` by the services
     # so that lists and access checks read it from the row.
     relationship_started_on = models.DateField(_("client relationship started on"))
@@ -122,7 +124,7 @@ class Assignment(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     end_reason = models.CharField(_("end reason"), max_length=20, choices=AssignmentEnd.choices, blank=True)
     # What the receiving coordinator reads first about a client handed over to them.
-    handover_note = models.TextField(_("handover note"), blank=True)
+    handover_note = LimitedTextField(_("handover note"), blank=True, max_length=MEDIUM_TEXT)
     handed_over_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -181,7 +183,7 @@ class RelationshipPeriod(models.Model):
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closure_reason = models.CharField(_("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True)
-    closing_summary = models.TextField(_("closing summary"), blank=True)
+    closing_summary = LimitedTextField(_("closing summary"), blank=True, max_length=LONG_TEXT)
     retention_class = models.CharField(_("record class"), max_length=20, choices=RetentionClass.choices, blank=True)
     retention_starts_on = models.DateField(_("retention runs from"), null=True, blank=True)
     retention_ends_on = models.DateField(_("kept until"), null=True, blank=True)
@@ -240,7 +242,7 @@ class Contact(models.Model):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     source = models.CharField(_("contact made by"), max_length=20, choices=ContactSource.choices)
     source_name = models.CharField(_("name of the person or organisation"), max_length=200, blank=True)
-    reason = models.TextField(_("reason for contact"))
+    reason = LimitedTextField(_("reason for contact"), max_length=MEDIUM_TEXT)
     urgent = models.BooleanField(_("urgent need"), default=False)
     deadline_rule = models.CharField(_("deadline rule"), max_length=20, choices=DeadlineRule.choices)
     assessment_due_on = models.DateField(_("assessment must start by"))
@@ -285,7 +287,7 @@ class Referral(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="referrals")
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     counterpart = models.CharField(_("to or from"), max_length=200)
-    reason = models.TextField(_("reason"))
+    reason = LimitedTextField(_("reason"), max_length=SHORT_TEXT)
     status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
     sent_on = models.DateField(_("sent on"))
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
@@ -311,7 +313,7 @@ class ClientMessage(models.Model):
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="messages")
     subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("message"))
+    body = LimitedTextField(_("message"), max_length=MEDIUM_TEXT)
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 

@@ -29,7 +29,7 @@ from accounts import selectors as account_selectors
 from accounts.models import User
 from assessments import selectors as assessment_selectors
 from core.pages import NOT_SENT, Outcome, Undone, submit
-from core.params import as_pk
+from core.params import as_pk, query_choice, query_page, query_text
 from networks import selectors as network_selectors
 from teams import selectors as team_selectors
 
@@ -96,12 +96,10 @@ def _caseload(
 ) -> HttpResponse:
     user = request.user
     coordinator, ground = policy.caseload_owner_for(user, coordinator_pk)
-    search = request.GET.get("q", "").strip()[:100]
-    order = request.GET.get("sort", "name")
-    if order not in selectors.CASELOAD_ORDERINGS:
-        order = "name"
+    search = query_text(request, "q")
+    order = query_choice(request, "sort", selectors.CASELOAD_ORDERINGS, "name")
     assignments = selectors.caseload(coordinator=coordinator, search=search, order=order)
-    page = Paginator(assignments, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(assignments, CASELOAD_PAGE_SIZE).get_page(query_page(request))
     is_own = coordinator.pk == user.pk
     # Handed over to me and not yet read: first on the page, whichever page of the list it is.
     unread = list(selectors.unread_handover_notes(user)) if is_own else []
@@ -128,7 +126,7 @@ def _caseload(
         else assessment_selectors.due_assessments(coordinator, viewer=user, ground=ground),
         "handover_form": handover_form if may_hand_over else None,
         "may_hand_over_all": policy.may_hand_over_all(user, ground),
-        "select_all": request.GET.get("select") == "page",
+        "select_all": query_choice(request, "select", {"page"}, "") == "page",
         "selected": {pk for pk in map(as_pk, request.POST.getlist("clients")) if pk is not None},
     }
     template = "clients/_caseload_table.html" if request.htmx else "clients/caseload.html"
@@ -553,7 +551,7 @@ def intake(request: StaffRequest) -> HttpResponse:
         raise PermissionDenied
     coordinators = policy.assignable_coordinators(user)
     if request.method == "GET":
-        query = request.GET.get("q", "").strip()[:100]
+        query = query_text(request, "q")
         worker = policy.default_named_worker(user)
         # Searched for someone: most likely an existing client.
         initial = {"mode": IntakeMode.EXISTING if query else None, "coordinator": worker.pk if worker else None}
@@ -684,11 +682,11 @@ def _intake_page(
 def client_search(request: StaffRequest) -> HttpResponse:
     """Clients the user may see whose name is like ``q``: a list of links, or on the intake
     page (``pick``) a choice of the client to attach a contact to."""
-    query = request.GET.get("q", "").strip()[:100]
+    query = query_text(request, "q")
     context = {
         "query": query,
         "results": selectors.search_clients(user=request.user, query=query),
-        "pick": request.GET.get("pick") == "1",
+        "pick": query_choice(request, "pick", {"1"}, "") == "1",
         "picked": None,
         "today": timezone.localdate(),
     }
@@ -705,7 +703,7 @@ def referrals_overdue(request: StaffRequest) -> HttpResponse:
     """Referrals past their follow-up date in the user's caseload (a team lead: their teams'),
     for anyone on the staff: the selector finds none for those with no caseload."""
     user = request.user
-    page = Paginator(selectors.overdue_referrals(user), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.overdue_referrals(user), LIST_PAGE_SIZE).get_page(query_page(request))
     selectors.log_overdue_referrals_shown(viewer=user, referrals=page)
     context = {"page": page, "today": timezone.localdate()}
     return render(request, "clients/referrals_overdue.html", context)

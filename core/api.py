@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import ConflictError, RateLimitedError
+from .params import BadParameterError
 
 
 class ConflictAPIError(APIException):
@@ -23,11 +24,14 @@ class RateLimitedAPIError(APIException):
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """A domain rule broken in a service (Django's ValidationError) is a 400 with field errors,
-    like a serializer's; a state conflict is a 409; too many lookups a 429."""
+    like a serializer's, and so is a malformed query parameter; a state conflict is a 409; too
+    many lookups a 429."""
     if isinstance(exc, ConflictError):
         exc = ConflictAPIError(exc.message)
     elif isinstance(exc, RateLimitedError):
         exc = RateLimitedAPIError(exc.message)
+    elif isinstance(exc, BadParameterError):
+        exc = ValidationError({exc.name: [exc.message]})
     elif isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = ValidationError(detail)

@@ -15,6 +15,7 @@ from access.models import Consultation, Section
 from accounts import selectors as account_selectors
 from accounts.models import User
 from core.api import StrictModelSerializer, StrictSerializer
+from core.fields import max_length_of
 
 from . import selectors, services
 from .models import CareTeamMember, Consent, Decision, NetworkMeeting, NetworkMember
@@ -32,8 +33,10 @@ class CareTeamSerializer(serializers.ModelSerializer[CareTeamMember]):
 
 class CareTeamInputSerializer(StrictSerializer):
     professional = serializers.IntegerField()
-    role = serializers.CharField(max_length=200)
-    responsibility = serializers.CharField(required=False, allow_blank=True, default="")
+    role = serializers.CharField(max_length=max_length_of(CareTeamMember, "role"))
+    responsibility = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(CareTeamMember, "responsibility")
+    )
     started_on = serializers.DateField()
 
 
@@ -115,9 +118,11 @@ class NetworkView(APIView):
 
 class ConsentInputSerializer(StrictSerializer):
     network_member = serializers.IntegerField(required=False, allow_null=True)
-    outside_party = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    outside_party = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(Consent, "outside_party")
+    )
     sections = serializers.ListField(child=serializers.ChoiceField(choices=Section.choices), min_length=1)
-    purpose = serializers.CharField(max_length=300)
+    purpose = serializers.CharField(max_length=max_length_of(Consent, "purpose"))
     given_on = serializers.DateField()
     valid_until = serializers.DateField()
 
@@ -199,9 +204,15 @@ class MeetingSerializer(serializers.ModelSerializer[NetworkMeeting]):
 class MeetingInputSerializer(StrictSerializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    place = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-    call_link = serializers.URLField(required=False, allow_blank=True, default="")
-    agenda = serializers.CharField(required=False, allow_blank=True, default="")
+    place = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(NetworkMeeting, "place")
+    )
+    call_link = serializers.URLField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(NetworkMeeting, "call_link")
+    )
+    agenda = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(NetworkMeeting, "agenda")
+    )
     client_attends = serializers.BooleanField(required=False, default=True)
     professionals = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     network_members = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
@@ -239,14 +250,17 @@ class MeetingsView(APIView):
 
 
 class DecisionInputSerializer(StrictSerializer):
-    text = serializers.CharField()
-    responsible = serializers.RegexField(r"^(client|professional:\d+|member:\d+)$")
+    text = serializers.CharField(max_length=max_length_of(Decision, "text"))
+    # "professional:" or "member:" and an id of at most 18 digits (core.params.MAX_PK_DIGITS).
+    responsible = serializers.RegexField(r"^(client|professional:\d{1,18}|member:\d{1,18})$", max_length=40)
     due_on = serializers.DateField(required=False, allow_null=True)
 
 
 class MeetingRecordSerializer(StrictSerializer):
-    notes = serializers.CharField(allow_blank=True)
-    client_view = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(allow_blank=True, max_length=max_length_of(NetworkMeeting, "notes"))
+    client_view = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(NetworkMeeting, "client_view")
+    )
     decisions = DecisionInputSerializer(many=True, required=False, default=list)
 
 
@@ -333,7 +347,7 @@ class ClientDecisionsView(APIView):
 
 class ConsultationInputSerializer(StrictSerializer):
     professional = serializers.IntegerField()
-    reason = serializers.CharField(max_length=1000)
+    reason = serializers.CharField(max_length=max_length_of(Consultation, "reason"))
     starts_on = serializers.DateField(required=False)
     ends_on = serializers.DateField(required=False)
 

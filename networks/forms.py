@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from access.models import Section
 from accounts.forms import PeopleField, PersonChoiceField
 from accounts.models import User
+from core.fields import max_length_of
 from core.forms import date_input, time_input
 
-from .models import NetworkMember
+from .models import CareTeamMember, Consent, Decision, NetworkMeeting, NetworkMember
 from .services import NETWORK_MEMBER_FIELDS
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -27,10 +28,15 @@ class CareTeamForm(forms.Form):
 
     professional = PersonChoiceField(label=_("Professional"), queryset=User.objects.none())
     role = forms.CharField(
-        label=_("Role with the client"), max_length=200, help_text=_("For example: home care nurse.")
+        label=_("Role with the client"),
+        max_length=max_length_of(CareTeamMember, "role"),
+        help_text=_("For example: home care nurse."),
     )
     responsibility = forms.CharField(
-        label=_("Responsible for"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Responsible for"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=max_length_of(CareTeamMember, "responsibility"),
     )
     started_on = forms.DateField(label=_("Starts on"), widget=date_input())
 
@@ -64,14 +70,14 @@ class ConsentForm(forms.Form):
     )
     outside_party = forms.CharField(
         label=_("Outside party"),
-        max_length=200,
+        max_length=max_length_of(Consent, "outside_party"),
         required=False,
         help_text=_("Only when the recipient is not in the client's network."),
     )
     sections = forms.MultipleChoiceField(
         label=_("What is shared"), choices=Section.choices, widget=forms.CheckboxSelectMultiple
     )
-    purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    purpose = forms.CharField(label=_("Purpose"), max_length=max_length_of(Consent, "purpose"))
     given_on = forms.DateField(label=_("Given on"), widget=date_input())
     valid_until = forms.DateField(label=_("Valid until"), widget=date_input())
 
@@ -96,10 +102,23 @@ class MeetingForm(forms.Form):
     starts = forms.TimeField(label=_("Starts at"), widget=time_input())
     ends = forms.TimeField(label=_("Ends at"), widget=time_input())
     place = forms.CharField(
-        label=_("Place"), max_length=200, required=False, help_text=_("Give a place, a call link or both.")
+        label=_("Place"),
+        max_length=max_length_of(NetworkMeeting, "place"),
+        required=False,
+        help_text=_("Give a place, a call link or both."),
     )
-    call_link = forms.URLField(label=_("Call link"), required=False, assume_scheme="https")
-    agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    call_link = forms.URLField(
+        label=_("Call link"),
+        required=False,
+        assume_scheme="https",
+        max_length=max_length_of(NetworkMeeting, "call_link"),
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=max_length_of(NetworkMeeting, "agenda"),
+    )
     client_attends = forms.BooleanField(label=_("The client takes part"), required=False, initial=True)
     professionals = PeopleField(
         label=_("Professionals"),
@@ -139,19 +158,30 @@ class MeetingForm(forms.Form):
 
 
 class RecordMeetingForm(forms.Form):
-    notes = forms.CharField(label=_("Notes of the meeting"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    notes = forms.CharField(
+        label=_("Notes of the meeting"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=max_length_of(NetworkMeeting, "notes"),
+    )
     client_view = forms.CharField(
         label=_("The client's own view"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("In the client's own words; kept apart from the professionals' notes."),
+        max_length=max_length_of(NetworkMeeting, "client_view"),
     )
 
 
 class DecisionForm(forms.Form):
     """One decision: what, who is responsible, by when. A row left empty is not a decision."""
 
-    text = forms.CharField(label=_("What was decided"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("What was decided"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=max_length_of(Decision, "text"),
+    )
     responsible = forms.ChoiceField(label=_("Who is responsible"), required=False)
     due_on = forms.DateField(label=_("By"), required=False, widget=date_input())
 

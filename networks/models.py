@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from access.models import Section
+from core.fields import LONG_TEXT, SHORT_TEXT, LimitedTextField
 
 
 @pghistory.track()
@@ -18,7 +19,7 @@ class CareTeamMember(models.Model):
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="care_team")
     professional = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_teams")
     role = models.CharField(_("role"), max_length=200)
-    responsibility = models.TextField(_("responsible for"), blank=True)
+    responsibility = LimitedTextField(_("responsible for"), blank=True, max_length=SHORT_TEXT)
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -66,7 +67,7 @@ class NetworkMember(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    helps_with = models.TextField(_("helps with"), blank=True)
+    helps_with = LimitedTextField(_("helps with"), blank=True, max_length=SHORT_TEXT)
     available = models.CharField(_("when available"), max_length=200, blank=True)
     removed_on = models.DateField(_("removed on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -136,9 +137,9 @@ class NetworkMeeting(models.Model):
     ends_at = models.DateTimeField(_("ends at"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     call_link = models.URLField(_("call link"), blank=True)
-    agenda = models.TextField(_("agenda"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
-    client_view = models.TextField(_("the client's own view"), blank=True)
+    agenda = LimitedTextField(_("agenda"), blank=True, max_length=SHORT_TEXT)
+    notes = LimitedTextField(_("notes"), blank=True, max_length=LONG_TEXT)
+    client_view = LimitedTextField(_("the client's own view"), blank=True, max_length=LONG_TEXT)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     client_attends = models.BooleanField(_("the client takes part"), default=True)
     professionals = models.ManyToManyField(
@@ -169,7 +170,7 @@ class Decision(models.Model):
     professional, a network member or the client."""
 
     meeting = models.ForeignKey(NetworkMeeting, on_delete=models.CASCADE, related_name="decisions")
-    text = models.TextField(_("decision"))
+    text = LimitedTextField(_("decision"), max_length=SHORT_TEXT)
     responsible_professional = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
     )

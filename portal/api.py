@@ -15,6 +15,7 @@ from access import log as access_log
 from access import portal as portal_access
 from accounts.models import User
 from clients.models import Client
+from core.params import query_page
 
 from . import selectors
 from .forms import MonthForm
@@ -145,11 +146,11 @@ class LogView(APIView):
     )
     def get(self, request: Request) -> Response:
         form = MonthForm(request.query_params)
-        page_number = request.query_params.get("page", "1")
-        if not form.is_valid() or not page_number.isdigit() or len(page_number) > 9:
+        page_number = query_page(request)
+        if not form.is_valid():
             errors: dict[str, list[str]] = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
-            raise ValidationError({**errors, **({} if page_number.isdigit() else {"page": ["A page number."]})})
+            raise ValidationError(errors)
         client = _open(request, "api.portal.access_log")
-        page, rows = access_log.who_has_looked(client, month=form.month_start(), page=int(page_number))
+        page, rows = access_log.who_has_looked(client, month=form.month_start(), page=page_number)
         data = {"count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages, "results": rows}
         return Response(PortalLogPageSerializer(data).data)

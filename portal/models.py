@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from clients.identity_code import validate_identity_code
+from core.fields import LimitedTextField
 
 # How long the client's own texts may be: a view before a review, an answer, a message.
 VIEW_MAX_LENGTH = 4000
@@ -90,7 +91,7 @@ class ClientView(models.Model):
     version = models.ForeignKey(
         "care_plans.PlanVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="client_views"
     )
-    text = models.TextField(_("my view"), validators=[MaxLengthValidator(VIEW_MAX_LENGTH)])
+    text = LimitedTextField(_("my view"), max_length=VIEW_MAX_LENGTH)
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     by_representative = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -132,7 +133,7 @@ class HeardAnswer(models.Model):
     rating = models.PositiveSmallIntegerField(
         _("how well I was heard"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    text = models.TextField(_("in my own words"), blank=True, validators=[MaxLengthValidator(ANSWER_MAX_LENGTH)])
+    text = LimitedTextField(_("in my own words"), blank=True, max_length=ANSWER_MAX_LENGTH)
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -154,7 +155,7 @@ class MessageToWorker(models.Model):
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="client_portal_messages"
     )
-    text = models.TextField(_("message"), validators=[MaxLengthValidator(MESSAGE_MAX_LENGTH)])
+    text = LimitedTextField(_("message"), max_length=MESSAGE_MAX_LENGTH)
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     by_representative = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

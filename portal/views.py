@@ -24,6 +24,7 @@ from accounts.models import User
 from clients.models import Client
 from clients.services import ensure_open
 from core.pages import NOT_SENT, Outcome, Undone, submit
+from core.params import MAX_QUERY_VALUE, query_page, query_text
 from networks.selectors import meeting_invitation
 
 from . import selectors, services
@@ -110,10 +111,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     organisation's identity broker), and in the demo a stand-in for it."""
     if portal_access.is_portal_user(request.user):
         return redirect("portal-home")
+    next_page = query_text(request, "next", max_length=MAX_QUERY_VALUE)
     context = {
         "oidc": bool(getattr(settings, "OIDC_RP_CLIENT_ID", "")),
         "demo": settings.PORTAL_DEMO_SIGN_IN,
-        "next": request.GET.get("next", "") if str(request.GET.get("next", "")).startswith("/oma/") else "",
+        "next": next_page if next_page.startswith("/oma/") else "",
     }
     return render(request, "portal/sign_in.html", context)
 
@@ -233,8 +235,7 @@ def _log(request: PortalRequest, client: Client) -> HttpResponse:
     if not form.is_valid():
         return _page(request, client, "portal/log.html", {"form": form, "rows": []}, status=HTTPStatus.BAD_REQUEST)
     month = form.month_start()
-    page_number = request.GET.get("page", "1")
-    page, rows = access_log.who_has_looked(client, month=month, page=int(page_number) if page_number.isdigit() else 1)
+    page, rows = access_log.who_has_looked(client, month=month, page=query_page(request))
     context = {
         "form": form,
         "page": page,

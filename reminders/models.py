@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import LimitedTextField
+
 
 class Kind(models.TextChoices):
     """What a reminder is about. Each kind is one set-based query in ``kinds.py``."""
@@ -119,7 +121,7 @@ class DeliveryAttempt(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.STARTED)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    error = LimitedTextField(blank=True, max_length=1000)
 
     class Meta:
         ordering = ["started_at", "pk"]

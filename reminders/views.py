@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from access.decorators import StaffRequest, staff_required
 from core.pages import submit
+from core.params import query_page
 from portal import selectors as portal_selectors
 
 from . import selectors, services
@@ -25,7 +26,7 @@ CHANGED = "remindersChanged"
 @staff_required
 @require_GET
 def inbox(request: StaffRequest) -> HttpResponse:
-    page = Paginator(selectors.inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.inbox(request.user), PAGE_SIZE).get_page(query_page(request))
     selectors.log_shown(user=request.user, reminders=list(page.object_list), what="reminders")
     context = {
         "page": page,

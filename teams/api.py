@@ -18,6 +18,7 @@ from accounts.models import Role, User
 from assessments import selectors as assessment_selectors
 from core.api import StrictSerializer
 from core.db import reading_from_replica
+from core.fields import max_length_of
 from teams.models import Substitution, Team, TeamMembership
 
 from . import review, selectors, services
@@ -67,7 +68,9 @@ class MembershipSerializer(serializers.ModelSerializer[TeamMembership]):
 class MembershipInputSerializer(StrictSerializer):
     user = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=TeamMembership.Kind.choices, default=TeamMembership.Kind.MEMBER)
-    role = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    role = serializers.CharField(
+        max_length=max_length_of(TeamMembership, "role"), required=False, allow_blank=True, default=""
+    )
     started_on = serializers.DateField()
 
 
@@ -113,7 +116,9 @@ class SubstitutionInputSerializer(StrictSerializer):
     substitute = serializers.IntegerField()
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(Substitution, "reason")
+    )
 
 
 class SubstitutionsView(APIView):

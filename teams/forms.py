@@ -9,8 +9,10 @@ from accounts.forms import PersonChoiceField
 from accounts.models import User
 from assessments import selectors as assessment_selectors
 from clients.forms import ClientIdsField
+from clients.models import Assignment
+from core.fields import max_length_of
 from core.forms import date_input
-from teams.models import Team, TeamMembership
+from teams.models import Substitution, Team, TeamMembership
 from teams.review import DRILL_KINDS, DRILL_METRICS, NO_DOMAIN, Figure, Move
 from teams.selectors import coordinator_trend_choices
 
@@ -21,7 +23,10 @@ class TeamMembershipForm(forms.Form):
         label=_("Joins as"), choices=TeamMembership.Kind.choices, initial=TeamMembership.Kind.MEMBER
     )
     role = forms.CharField(
-        label=_("Role in the team"), max_length=200, required=False, help_text=_("For example: home care nurse.")
+        label=_("Role in the team"),
+        max_length=max_length_of(TeamMembership, "role"),
+        required=False,
+        help_text=_("For example: home care nurse."),
     )
     started_on = forms.DateField(label=_("Starts on"), widget=date_input())
 
@@ -35,7 +40,7 @@ class SubstitutionForm(forms.Form):
     substitute = PersonChoiceField(label=_("Substitute"), queryset=User.objects.none())
     starts_on = forms.DateField(label=_("Starts on"), widget=date_input())
     ends_on = forms.DateField(label=_("Ends on"), widget=date_input())
-    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=max_length_of(Substitution, "reason"), required=False)
 
     def __init__(self, *args: Any, absent: QuerySet[User], substitutes: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -86,7 +91,7 @@ class ReassignForm(forms.Form):
     to = PersonChoiceField(label=_("Hand over to"), queryset=User.objects.none())
     note = forms.CharField(
         label=_("Handover note"),
-        max_length=5000,
+        max_length=max_length_of(Assignment, "handover_note"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The receiving coordinator sees it first on their caseload."),
     )
@@ -122,7 +127,7 @@ class BalanceForm(forms.Form):
 
     note = forms.CharField(
         label=_("Handover note"),
-        max_length=5000,
+        max_length=max_length_of(Assignment, "handover_note"),
         widget=forms.Textarea(attrs={"rows": 3}),
         initial=_("Reassigned to even out the team's caseloads."),
     )

@@ -3,8 +3,10 @@ as a user allowed to use it: never a 500, and a refused request saves nothing (q
 
 The routes and their requests come from the matrix (tests/authz), so a new route is covered as
 soon as it has its row; the query parameters of API operations come from the OpenAPI schema,
-those of pages from the names pages read."""
+those of pages from the names pages read. A megabyte in each one field alone, with valid values
+in the others, is tests/hostile/test_megabyte.py's."""
 
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -48,16 +50,25 @@ def _counts() -> tuple[int, ...]:
         return tuple(cursor.fetchone() or ())
 
 
-def _schema_parameters() -> dict[tuple[str, str], set[str]]:
+@functools.cache
+def _operations() -> tuple[dict[str, Any], dict[tuple[str, str], dict[str, Any]]]:
+    """The OpenAPI schema, and each operation by URL name and method: made once, as it takes a
+    second or more."""
     schema = SchemaGenerator().get_schema(request=None, public=True)
     resolver = get_resolver()
-    parameters: dict[tuple[str, str], set[str]] = {}
-    for path, operations in schema["paths"].items():
+    operations: dict[tuple[str, str], dict[str, Any]] = {}
+    for path, path_operations in schema["paths"].items():
         name = resolver.resolve(re.sub(r"\{\w+\}", "1", path)).url_name
-        for method, operation in operations.items():
-            query = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
-            parameters[(str(name), method.upper())] = query
-    return parameters
+        for method, operation in path_operations.items():
+            operations[(str(name), method.upper())] = operation
+    return schema, operations
+
+
+def _schema_parameters() -> dict[tuple[str, str], set[str]]:
+    return {
+        key: {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+        for key, operation in _operations()[1].items()
+    }
 
 
 def _user_for(row: Row) -> str | None:
