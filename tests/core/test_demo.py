@@ -132,7 +132,7 @@ def test_the_demo_serves_through_gunicorn_and_stops_with_nothing_left_running(tm
         # Static files by WhiteNoise, with no collectstatic and no runserver.
         assert _status(f"http://127.0.0.1:{port}/static/css/app.css") == 200
         # Finnish from the first run, on a database made just now (issue 19, part 7).
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as response:  # noqa: S310
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as response:
             first_page = response.read().decode()
         assert '<html lang="fi">' in first_page
         assert "<h1>Kirjaudu sisään</h1>" in first_page
