@@ -295,6 +295,10 @@ class PlanPdf(models.Model):
     requested_at = models.DateTimeField()
     # When the broker took the render task; empty while a broker outage kept it from being sent.
     queued_at = models.DateTimeField(null=True, blank=True)
+    # The worker that took the render (core.workers.identity) and when: if that worker dies
+    # mid-render, the sweep sees it no longer answers and sends the render again at once.
+    taken_by = models.CharField(max_length=200, blank=True)
+    taken_at = models.DateTimeField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -3,6 +3,7 @@ editable document, decisions not yet in the plan, the comparison of two versions
 outcomes team leads see. Each costs a fixed number of queries."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
@@ -70,6 +71,12 @@ def version_with_content(pk: int) -> PlanVersion:
 def pdf_status(version: PlanVersion) -> PlanPdf | None:
     """The version's PDF without its bytes, or None if none was asked for."""
     return PlanPdf.objects.defer("content").filter(version=version).first()
+
+
+def pdfs_being_rendered(limit: int = 500) -> list[tuple[int, str, datetime | None]]:
+    """(version id, worker, taken at) of the pending PDFs a worker has taken, oldest first."""
+    taken = PlanPdf.objects.filter(status=PlanPdf.Status.PENDING).exclude(taken_by="").order_by("taken_at")
+    return list(taken.values_list("version_id", "taken_by", "taken_at")[:limit])
 
 
 def draft_content(version: PlanVersion) -> dict[str, Any]:

@@ -644,10 +644,26 @@ def request_pdf(*, version: PlanVersion, by: User, ground: str) -> PlanPdf:
     pdf.status = PlanPdf.Status.PENDING
     pdf.requested_at = timezone.now()
     pdf.queued_at = None
-    pdf.save(update_fields=["status", "requested_at", "queued_at"])
+    pdf.taken_by, pdf.taken_at = "", None
+    pdf.save(update_fields=["status", "requested_at", "queued_at", "taken_by", "taken_at"])
     transaction.on_commit(lambda: queue_pdf(version.pk))
     _audit(version, by, ground)
     return pdf
+
+
+def take_pdf(*, version_pk: int, worker: str) -> bool:
+    """Notes that ``worker`` (``core.workers.identity``) renders the PDF now; False where
+    there is nothing to render: the PDF is ready, or gone."""
+    taken = PlanPdf.objects.filter(version_id=version_pk).exclude(status=PlanPdf.Status.READY)
+    return taken.update(taken_by=worker, taken_at=timezone.now()) > 0
+
+
+def release_pdf(*, version_pk: int, taken_by: str) -> bool:
+    """Takes a pending render back from a worker that died with it, to be queued anew; only
+    while that worker still holds it, so that of two sweeps at once one queues it, and a worker
+    that took it meanwhile keeps it."""
+    held = PlanPdf.objects.filter(version_id=version_pk, status=PlanPdf.Status.PENDING, taken_by=taken_by)
+    return held.update(taken_by="", taken_at=None, queued_at=None) > 0
 
 
 @transaction.atomic

@@ -12,6 +12,11 @@ APPS = ["clients", "teams", "networks", "assessments", "care_plans", "budgets", 
 
 api_v1 = [path("", include(f"{app}.api_urls")) for app in ["accounts", *APPS]]
 
+# Under /api/ a path that names no route, or a request Django refuses before any view, answers
+# JSON as the API's own errors do.
+handler400 = core_views.bad_request
+handler404 = core_views.not_found
+
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.db import connection
 from django.db.models import Max
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import bad_request as bad_request_page
+from django.views.defaults import page_not_found
+from rest_framework.exceptions import NotFound, ParseError
 
 from caseflow.celery import app as celery_app
 
@@ -47,3 +50,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"database": database, "broker": broker, "worker_heartbeat_age_seconds": heartbeat_age},
         status=200 if healthy else 503,
     )
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A path that names no route (an id that is not a number, say): JSON as the API's own
+    404 under /api/, so that an API client and the schema see one kind of body; a page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request Django refuses before any view (more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields,
+    a body over DATA_UPLOAD_MAX_MEMORY_SIZE): JSON under /api/, a page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(ParseError.default_detail)}, status=400)
+    return bad_request_page(request, exception)

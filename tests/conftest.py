@@ -39,6 +39,16 @@ from teams.factories import TeamFactory, TeamMembershipFactory
 from teams.models import Substitution, Team, TeamMembership
 
 
+def ensure_configuration() -> None:
+    """Transactional tests (the browser's) flush every table, and with them the rows a
+    migration installed: put the assessment and budget configuration back where it is gone."""
+    if not LifeDomain.objects.exists():
+        assessment_configuration.install(LifeDomain, ScaleLevel)
+        LifeDomain.objects.filter(code__in=assessment_configuration.CHILDREN_ONLY).update(ages=LifeDomain.Ages.CHILDREN)
+    if not ServiceType.objects.exists():
+        budget_configuration.install(ServiceType, Provider, BudgetRules, LifeDomain)
+
+
 class World:
     """Two teams, each with a lead and coordinators with clients; a team member; an admin.
     ``coordinator`` and ``lead`` are in team A; ``other_coordinator`` and ``other_lead`` in B."""
@@ -48,12 +58,7 @@ class World:
 
     def __init__(self) -> None:
         World.current = self
-        # Transactional tests (the browser's) flush every table, and with them the rows a
-        # migration installed: put the assessment configuration back where it is gone.
-        if not LifeDomain.objects.exists():
-            assessment_configuration.install(LifeDomain, ScaleLevel)
-        if not ServiceType.objects.exists():
-            budget_configuration.install(ServiceType, Provider, BudgetRules, LifeDomain)
+        ensure_configuration()
         self.team_a = TeamFactory(name="Tiimi A")
         self.team_b = TeamFactory(name="Tiimi B")
         self.coordinator = CoordinatorFactory(username="coordinator")

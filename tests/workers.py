@@ -31,20 +31,30 @@ def _purge(queues: list[str]) -> None:
             Queue(queue, channel=connection.default_channel).purge()
 
 
-def start_worker(name: str, log: Path, service: str = "worker") -> subprocess.Popen[bytes]:
+def start_worker(
+    name: str,
+    log: Path,
+    service: str = "worker",
+    *,
+    extra_env: dict[str, str] | None = None,
+    purge: bool = True,
+) -> subprocess.Popen[bytes]:
     """The compose file's worker ``service`` as node ``name@test``, logging to ``log``; it starts
-    from empty queues, dropping what earlier tests sent to a broker no worker listened on."""
+    from empty queues, dropping what earlier tests sent to a broker no worker listened on (unless
+    ``purge`` is off: a worker that replaces one that died takes over what is queued)."""
     database = settings.DATABASES["default"]
     env = {
         **os.environ,
+        **(extra_env or {}),
         "DJANGO_SETTINGS_MODULE": "caseflow.settings.test",
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
     }
     command = compose_worker_command(service)
     assert command[0] == "celery"
-    _purge(command[command.index("-Q") + 1].split(","))
-    with log.open("wb") as output:
+    if purge:
+        _purge(command[command.index("-Q") + 1].split(","))
+    with log.open("ab") as output:
         return subprocess.Popen(
             [sys.executable, "-m", *command, "-n", f"{name}@test", "--without-gossip", "--without-mingle"],
             cwd=ROOT,

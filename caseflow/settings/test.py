@@ -28,3 +28,7 @@ WHITENOISE_AUTOREFRESH = True
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"}}  # noqa: F405
 # Off for the tests that sign in by password; its own tests turn it on.
 SECOND_FACTOR_REQUIRED = False
+# The test that kills a worker mid-render starts it with this set: the render then waits for
+# that file to exist (tests/worker_hooks.py), so that the kill comes while it runs.
+if env("PDF_RENDER_HOLD_FILE", default=""):
+    CELERY_IMPORTS = ["tests.worker_hooks"]

@@ -1,7 +1,10 @@
 """The care plan PDF rendered by a real Celery worker through Redis, read back with pypdf."""
 
+import contextlib
 import io
+import os
 import re
+import signal
 import time
 import uuid
 from pathlib import Path
@@ -89,3 +92,57 @@ def test_a_published_plan_is_rendered_by_the_worker_in_the_clients_language(worl
     for number, page in enumerate(pages, start=1):
         assert client.full_name in page  # the header names the client on every page
         assert re.search(rf"\b{number}\D+{len(pages)}\b", page.splitlines()[-1]), page.splitlines()[-3:]
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_render_whose_worker_is_killed_is_finished_by_the_next_worker_within_a_minute(
+    world: World, tmp_path: Path
+) -> None:
+    # The first worker holds the render (tests/worker_hooks.py) once it has taken the PDF, and is
+    # killed with SIGKILL there; the broker keeps its message unacknowledged for the visibility
+    # timeout (15 minutes). The next worker, under the same node name as a restarted container's,
+    # finds the render's worker gone and renders it.
+    draft = world.plan_draft
+    log = tmp_path / "worker.log"
+    name = f"pdf-{uuid.uuid4().hex[:8]}"
+    first = start_worker(name, log, "pdf-worker", extra_env={"PDF_RENDER_HOLD_FILE": str(tmp_path / "never")})
+    pool: list[int] = []
+    second = None
+    try:
+        services.publish_version(version=draft, by=world.coordinator, ground=COORDINATOR, revision=draft.revision)
+        pdf = PlanPdf.objects.get(version=draft)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not pdf.taken_by:
+            assert first.poll() is None, log.read_text()
+            time.sleep(0.2)
+            pdf.refresh_from_db()
+        assert pdf.taken_by.startswith(f"{name}@test pid {first.pid} "), (pdf.taken_by, log.read_text())
+        pool = _children(first.pid)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+
+        second = start_worker(name, log, "pdf-worker", purge=False)
+        recovery = time.monotonic()
+        while time.monotonic() < recovery + 60 and pdf.status == PlanPdf.Status.PENDING:
+            assert second.poll() is None, log.read_text()
+            time.sleep(0.3)
+            pdf.refresh_from_db()
+        assert pdf.status == PlanPdf.Status.READY, (pdf.taken_by, log.read_text())
+        print(f"rendered {time.monotonic() - recovery:.1f} s after the next worker started")  # noqa: T201
+        assert not pdf.taken_by.startswith(f"{name}@test pid {first.pid} ")
+    finally:
+        for pid in pool:  # the pool dies with its parent (PR_SET_PDEATHSIG); should one not
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        for worker in (first, second):
+            if worker is not None and worker.poll() is None:
+                worker.terminate()
+                worker.wait(timeout=20)
+
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(bytes(pdf.content or b""))).pages)
+    assert Client.objects.get(pk=world.own_client.pk).full_name in text

@@ -626,6 +626,68 @@ class TestPdfLifeCycle:
         assert requeue_pending_pdfs() == 1
         assert sent == [world.plan_draft.pk]
 
+    def test_a_render_taken_by_a_worker_that_no_longer_answers_is_sent_again_once(
+        self, world: World, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from care_plans import tasks
+        from core import workers
+
+        with django_capture_on_commit_callbacks(execute=True):
+            publish(world, world.plan_draft)
+        version_pk = world.plan_draft.pk
+        sent: list[int] = []
+        monkeypatch.setattr(plan_services, "queue_pdf", _taken_into(sent))
+        took = "pdf@host pid 7 1a2b3c4d"
+        assert plan_services.take_pdf(version_pk=version_pk, worker=took)
+        alive: set[str] | None = {took, "celery@other pid 9 5e6f7a8b"}
+        monkeypatch.setattr(workers, "live_identities", lambda app: alive)
+        assert tasks.requeue_pending_pdfs() == 0  # its worker is on it
+        alive = None  # the broker cannot be asked who is alive: nobody is declared dead
+        assert tasks.requeue_pending_pdfs() == 0
+        # The node restarted under its name and process id (a container's PID 1): another worker.
+        alive = {"pdf@host pid 7 9f8e7d6c", "celery@other pid 9 5e6f7a8b"}
+        assert tasks.requeue_pending_pdfs() == 1
+        assert sent == [version_pk]
+        pdf = PlanPdf.objects.get(version_id=version_pk)
+        assert (pdf.taken_by, pdf.taken_at, pdf.status) == ("", None, PlanPdf.Status.PENDING)
+        assert tasks.requeue_pending_pdfs() == 0  # taken back once: a second sweep finds nothing
+
+    def test_of_two_sweeps_at_once_one_takes_the_render_back_and_a_worker_that_took_it_keeps_it(
+        self, world: World, django_capture_on_commit_callbacks: Any
+    ) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            publish(world, world.plan_draft)
+        version_pk = world.plan_draft.pk
+        plan_services.take_pdf(version_pk=version_pk, worker="dead")
+        assert plan_services.release_pdf(version_pk=version_pk, taken_by="dead")
+        assert not plan_services.release_pdf(version_pk=version_pk, taken_by="dead")
+        plan_services.take_pdf(version_pk=version_pk, worker="dead")
+        plan_services.take_pdf(version_pk=version_pk, worker="alive")  # between a sweep's read and its release
+        assert not plan_services.release_pdf(version_pk=version_pk, taken_by="dead")
+        assert PlanPdf.objects.get(version_id=version_pk).taken_by == "alive"
+
+    def test_a_render_taken_long_ago_is_sent_again_though_its_worker_answers(
+        self, world: World, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from care_plans import tasks
+        from core import workers
+
+        with django_capture_on_commit_callbacks(execute=True):
+            publish(world, world.plan_draft)
+        sent: list[int] = []
+        monkeypatch.setattr(plan_services, "queue_pdf", _taken_into(sent))
+        monkeypatch.setattr(workers, "live_identities", lambda app: {"hung"})
+        plan_services.take_pdf(version_pk=world.plan_draft.pk, worker="hung")
+        PlanPdf.objects.filter(version=world.plan_draft).update(
+            taken_at=timezone.now() - tasks.TAKEN_STALE_AFTER + datetime.timedelta(seconds=5)
+        )
+        assert tasks.requeue_pending_pdfs() == 0
+        PlanPdf.objects.filter(version=world.plan_draft).update(
+            taken_at=timezone.now() - tasks.TAKEN_STALE_AFTER - datetime.timedelta(seconds=1)
+        )
+        assert tasks.requeue_pending_pdfs() == 1
+        assert sent == [world.plan_draft.pk]
+
 
 class TestPages:
     def test_the_plan_pages_render_and_are_audited(self, world: World) -> None:

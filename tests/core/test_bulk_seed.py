@@ -20,6 +20,7 @@ from caseflow import bulkseed
 from clients.demo_data import Caseloads
 from clients.models import Assignment, Client, Contact, RelationshipPeriod
 from teams.models import TeamMembership
+from tests.conftest import ensure_configuration
 
 TINY = bulkseed.Scale(
     clients=300,
@@ -53,6 +54,7 @@ def first_rows() -> dict[str, list[Any]]:
 
 @pytest.mark.django_db
 def test_the_same_seed_gives_the_same_counts_and_first_rows() -> None:
+    ensure_configuration()
     with transaction.atomic():
         counts = bulkseed.bulk_seed(TINY, progress=False)
         rows = first_rows()
@@ -86,6 +88,7 @@ def dangling(model: type[models.Model], field: models.ForeignKey[Any, Any]) -> i
 
 @pytest.mark.django_db
 def test_the_generated_rows_hold_together() -> None:
+    ensure_configuration()
     bulkseed.bulk_seed(TINY, progress=False)
     # Every foreign key the load wrote with its checks off points at a row.
     broken = [
