@@ -274,7 +274,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Care plan PDFs render on their own queue, so a burst of them does not hold up other work:
 # run a worker with `-Q pdf` (or `-Q celery,pdf`).
-CELERY_TASK_ROUTES = {"care_plans.tasks.render_plan_pdf": {"queue": "pdf"}}
+# The PDF's sweep goes with the renders: a pdf-worker that starts in place of a killed one
+# takes back the renders that died with it itself, whether or not a default worker runs.
+CELERY_TASK_ROUTES = {
+    "care_plans.tasks.render_plan_pdf": {"queue": "pdf"},
+    "care_plans.tasks.requeue_pending_pdfs": {"queue": "pdf"},
+}
 
 # The seed may create the well-known demo logins only where this is on; never in production.
 DEMO_USERS_ALLOWED = False

@@ -27,8 +27,8 @@ ALLOWED = {
     "core/test_calendar.py": "working days, holidays and deadlines counted from the day given",
     "clients/test_identity_code.py": "personal identity codes made from and read back to birth dates",
 }
-ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:$|[T ])")
-FINNISH_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:$|[T ])", re.ASCII)
+FINNISH_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
 
 
 @dataclass(frozen=True)
