@@ -325,6 +325,33 @@ INCOMING_SHARE = 0.07  # first contacts that came as a referral from another org
 REFERRAL_SHARE = 0.6
 CHILD_SHARE_OF_SOCIAL_WORKERS = 0.45
 CHUNK = 5_000
+
+
+def referral_progress(
+    rng: random.Random, today: datetime.date, sent: datetime.date, *, closed_by_then: bool, open_now: bool
+) -> tuple[str, datetime.date]:
+    """A referral's status and follow-up date as its age makes plausible (the small and the
+    large seed alike): old ones mostly answered or closed, those of a relationship closed since
+    then closed; an answer sets the next follow-up, mostly still ahead, now and then missed."""
+    age = (today - sent).days
+    if closed_by_then:
+        weights = [0, 0, 2, 8]
+    elif age > 90:
+        weights = [1, 2, 12, 60]
+    elif age > 30:
+        weights = [2, 3, 6, 8]
+    else:
+        weights = [10, 7, 3, 0]
+    status = rng.choices(
+        [ReferralStatus.SENT, ReferralStatus.RECEIVED, ReferralStatus.ANSWERED, ReferralStatus.CLOSED],
+        weights=weights,
+    )[0]
+    follow_up = sent + datetime.timedelta(days=rng.randint(14, 30))
+    if status == ReferralStatus.ANSWERED and open_now:
+        follow_up = max(follow_up, today + datetime.timedelta(days=rng.randint(-10, 45)))
+    return status, follow_up
+
+
 STREETS = ["Koivukuja", "Rantatie", "Kirkkokatu", "Mäntytie", "Puistokatu", "Asematie", "Kauppakatu", "Myllytie"]
 CLIENT_COLUMNS = (
     "id",
@@ -811,22 +838,8 @@ class _Histories:
             low = person.opened_on
             high = min(person.closed_on or today, today)
             sent = self._day(low, high)
-            age = (today - sent).days
-            if person.closed_on is not None:
-                weights = [0, 0, 2, 8]
-            elif age > 90:
-                weights = [1, 2, 12, 60]
-            elif age > 30:
-                weights = [2, 3, 6, 8]
-            else:
-                weights = [10, 7, 3, 0]
-            status = rng.choices(
-                [ReferralStatus.SENT, ReferralStatus.RECEIVED, ReferralStatus.ANSWERED, ReferralStatus.CLOSED],
-                weights=weights,
-            )[0]
-            follow_up = sent + datetime.timedelta(days=rng.randint(14, 30))
-            if status == ReferralStatus.ANSWERED and person.closed_on is None:
-                follow_up = max(follow_up, today + datetime.timedelta(days=rng.randint(-10, 45)))
+            closed = person.closed_on is not None
+            status, follow_up = referral_progress(rng, today, sent, closed_by_then=closed, open_now=not closed)
             counterpart, reason = rng.choice(REFERRALS[self._group(person, sent)])
             self.referrals.append(
                 (

@@ -52,6 +52,7 @@ from clients.demo_data import (
     REFERRALS,
     URGENT_REASONS,
     Group,
+    referral_progress,
 )
 from clients.factories import ClientFactory, ContactFactory, ReferralFactory
 from clients.models import (
@@ -628,24 +629,14 @@ class Command(BaseCommand):
                 referrals.append(referral)
 
     def _referral(self, story: Story, by: User, sent_on: datetime.date) -> Referral:
-        rng, today = self.rng, self.today
-        age = (today - sent_on).days
-        if story.client.is_closed and sent_on <= (story.client.closed_on or today):
-            weights = [0, 0, 2, 8]
-        elif age > 90:
-            weights = [1, 2, 12, 60]
-        elif age > 30:
-            weights = [2, 3, 6, 8]
-        else:
-            weights = [10, 7, 3, 0]
-        status = rng.choices(
-            [ReferralStatus.SENT, ReferralStatus.RECEIVED, ReferralStatus.ANSWERED, ReferralStatus.CLOSED],
-            weights=weights,
-        )[0]
-        follow_up = sent_on + datetime.timedelta(days=rng.randint(14, 30))
-        if status == ReferralStatus.ANSWERED and not story.client.is_closed:
-            # The answer set the next follow-up: mostly still ahead, now and then missed.
-            follow_up = max(follow_up, today + datetime.timedelta(days=rng.randint(-10, 45)))
+        rng, today, client = self.rng, self.today, story.client
+        status, follow_up = referral_progress(
+            rng,
+            today,
+            sent_on,
+            closed_by_then=client.is_closed and sent_on <= (client.closed_on or today),
+            open_now=not client.is_closed,
+        )
         counterpart, reason = rng.choice(REFERRALS[self._group(story.client, sent_on)])
         referral: Referral = ReferralFactory.build(
             client=story.client,
