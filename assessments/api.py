@@ -20,7 +20,17 @@ from core.params import query_pk
 from networks.models import NetworkMember
 
 from . import selectors, services
-from .models import Assessment, Coverage, DomainNeed, LifeDomain, NeedSlot, RaiInstrument, ScaleLevel, TimeOfDay
+from .models import (
+    Assessment,
+    Coverage,
+    DomainNeed,
+    LifeDomain,
+    NeedSlot,
+    ProfessionalConclusion,
+    RaiInstrument,
+    ScaleLevel,
+    TimeOfDay,
+)
 
 
 class SlotSerializer(serializers.ModelSerializer[NeedSlot]):
@@ -35,7 +45,20 @@ class NeedSerializer(serializers.ModelSerializer[DomainNeed]):
 
     class Meta:
         model = DomainNeed
-        fields = ["domain", "level", "professional_text", "client_text", "icf_qualifier", "slots"]
+        fields = ["domain", "level", "professional_text", "client_text", "icf_qualifier", "own_level", "slots"]
+
+
+class ConclusionSerializer(serializers.ModelSerializer[ProfessionalConclusion]):
+    """A professional's own conclusion, beside the coordinator's and the client's view."""
+
+    author_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProfessionalConclusion
+        fields = ["author", "author_name", "profession", "text", "updated_at"]
+
+    def get_author_name(self, conclusion: ProfessionalConclusion) -> str:
+        return conclusion.author.get_full_name() or conclusion.author.username
 
 
 class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
@@ -47,11 +70,12 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
 
 class AssessmentDetailSerializer(AssessmentSerializer):
     needs = NeedSerializer(many=True, read_only=True)
+    conclusions = ConclusionSerializer(many=True, read_only=True)
     uncovered_slots = serializers.SerializerMethodField()
     needed_slots = serializers.SerializerMethodField()
 
     class Meta(AssessmentSerializer.Meta):
-        fields = [*AssessmentSerializer.Meta.fields, "relatives", "professionals", "needs"]
+        fields = [*AssessmentSerializer.Meta.fields, "relatives", "professionals", "needs", "conclusions"]
         fields += ["needed_slots", "uncovered_slots"]
 
     def get_uncovered_slots(self, assessment: Assessment) -> int:
@@ -158,6 +182,9 @@ class NeedInputSerializer(StrictSerializer):
         required=False, allow_blank=True, default="", max_length=max_length_of(DomainNeed, "client_text")
     )
     icf_qualifier = serializers.IntegerField(required=False, allow_null=True, default=None)
+    own_level = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="The level on the domain's own scale (work ability)."
+    )
     slots = SlotInputSerializer(many=True, required=False)
 
 
@@ -181,6 +208,32 @@ class NeedView(APIView):
             **serializer.validated_data,
         )
         return Response(NeedSerializer(need).data)
+
+
+class ConclusionInputSerializer(StrictSerializer):
+    text = serializers.CharField(allow_blank=True, max_length=max_length_of(ProfessionalConclusion, "text"))
+
+
+class ConclusionView(APIView):
+    """Your own conclusion in the assessment, for your profession (a care-team professional's
+    too: the employment specialist of a work-ability team); an empty text takes it away."""
+
+    @extend_schema(request=ConclusionInputSerializer, responses={200: ConclusionSerializer, 204: None})
+    def put(self, request: Request, pk: int) -> Response:
+        assessment = selectors.assessment_for(
+            user=staff_user(request), pk=pk, what="api.assessment.conclusion", may=policy.Ground.MAY_CONCLUDE
+        )
+        serializer = ConclusionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        conclusion = services.record_conclusion(
+            assessment=assessment,
+            by=staff_user(request),
+            ground=assessment.client.access_ground,
+            text=serializer.validated_data["text"],
+        )
+        if conclusion is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(ConclusionSerializer(conclusion).data)
 
 
 class CompleteSerializer(StrictSerializer):
@@ -273,13 +326,14 @@ class LevelSerializer(serializers.ModelSerializer[ScaleLevel]):
 class DomainSerializer(serializers.ModelSerializer[LifeDomain]):
     class Meta:
         model = LifeDomain
-        fields = ["code", "name", "order", "ages"]
+        fields = ["code", "name", "order", "ages", "own_scale"]
 
 
 class ConfigurationSerializer(serializers.Serializer[Any]):
     domains = DomainSerializer(many=True)
     need_levels = LevelSerializer(many=True)
     icf_levels = LevelSerializer(many=True)
+    work_levels = LevelSerializer(many=True, help_text="The work-ability scale of the domain of work and studies.")
 
 
 class ConfigurationView(APIView):
