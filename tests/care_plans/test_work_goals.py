@@ -109,7 +109,9 @@ def test_the_page_adds_a_work_goal_and_a_measure(world: World) -> None:
         },
     )
     assert response.status_code == 302
-    assert goal.actions.get().work_measure == WorkMeasure.TRAINING
+    # Saving writes the draft's goals anew; the goal keeps its key.
+    saved = GoalAction.objects.get(goal__version=world.plan_draft, goal__key=goal.key)
+    assert saved.work_measure == WorkMeasure.TRAINING
 
 
 @pytest.mark.parametrize("measure", ["bonus", "\x00", ["work_trial"]])
