@@ -21,7 +21,7 @@
 
     // Shown before drawing, so that ECharts measures the holder at its real size.
     holder.hidden = false;
-    holder.parentNode.querySelectorAll(".server-chart").forEach(function (old) { old.setAttribute("hidden", ""); });
+    holder.parentNode.querySelectorAll(".server-chart").forEach(function (old) { old.remove(); });
     var chart = window.echarts.init(holder, null, { renderer: "svg" });
     chart.setOption({
       animation: false,
@@ -44,6 +44,12 @@
           lineStyle: { width: 2, type: "dashed", color: colour("--muted", "#4f5762") }, itemStyle: { color: colour("--muted", "#4f5762") } },
       ],
     });
+    // The drawn SVG is the figure's image, named by the summary sentence.
+    var svg = holder.querySelector("svg");
+    if (svg) {
+      svg.setAttribute("role", "img");
+      svg.setAttribute("aria-labelledby", holder.dataset.labelledby);
+    }
     window.addEventListener("resize", function () { chart.resize(); });
   }
 
