@@ -235,6 +235,30 @@ class Chart:
     max_value: Decimal = ZERO
     # Room left of the plot for the euro axis' labels.
     left: int = 84
+    allocated: Decimal = ZERO
+    today: date | None = None
+
+    @property
+    def so_far(self) -> Month | None:
+        """The month that holds today (or the period's last one once it is over); None before
+        the period starts."""
+        started = [month for month in self.months if self.today is None or month.month <= self.today]
+        return started[-1] if started else None
+
+    @property
+    def series(self) -> dict[str, list[Any]]:
+        """The same figures for the chart library (static/js/charts.js, through json_script):
+        the first day of each month, and euros as strings (exact); a month still to come has
+        no cumulative figure."""
+        return {
+            "months": [month.month.isoformat() for month in self.months],
+            "spent": [str(month.spent) for month in self.months],
+            "cumulative": [
+                str(month.cumulative) if self.today is None or month.month <= self.today else None
+                for month in self.months
+            ],
+            "planned": [str(month.planned) for month in self.months],
+        }
 
 
 def chart(budget: Budget, today: date) -> Chart:
@@ -259,7 +283,7 @@ def chart(budget: Budget, today: date) -> Chart:
         shown = cumulative if cursor <= today else ZERO
         months.append(Month(cursor, by_month.get(cursor, ZERO), shown, planned))
         cursor += relativedelta(months=1)
-    result = Chart(months)
+    result = Chart(months, allocated=total, today=today)
     top = max([total, cumulative, Decimal(1)])
     result.max_value = top
     left, bottom = result.left, result.height - 28

@@ -559,6 +559,14 @@ def bulk_clients(
     return people
 
 
+def _wait_for_a_worker(person: Person, span: int) -> int:
+    """Days from the opening to the first named worker, as the small seed has them: sometimes
+    the worker was found a few days after the intake (the caseload's "days without a named
+    worker"). Drawn from the client's own generator, so that the rest of the seed stays as it was."""
+    own = random.Random(f"worker-wait:{person.id}")  # noqa: S311  # demo data, not secrets
+    return own.randint(2, 12) if span > 60 and own.random() < 0.05 else 0
+
+
 def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone())
 
@@ -667,6 +675,7 @@ class _Histories:
         if count > 1 and span > 45:
             starts += [opened + datetime.timedelta(days=d) for d in sorted(rng.sample(range(30, span - 10), count - 1))]
         starts = [d for n, d in enumerate(starts) if n == 0 or (d - starts[n - 1]).days >= 20]
+        starts[0] = opened + datetime.timedelta(days=_wait_for_a_worker(person, span))
         pool = self._pool(person)
         chain: list[int] = []
         for n in range(len(starts)):

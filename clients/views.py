@@ -96,6 +96,13 @@ def _caseload(
 ) -> HttpResponse:
     user = request.user
     coordinator, ground = policy.caseload_owner_for(user, coordinator_pk)
+    today = timezone.localdate()
+    # The due assessments are one summary line that opens in place: its list is fetched by
+    # htmx (?show=due), or shown at once on a page asked for with it (without script).
+    show = query_choice(request, "show", {"due"}, "")
+    if request.htmx and show:
+        due = assessment_selectors.due_assessments(coordinator, viewer=user, ground=ground)
+        return render(request, "clients/_caseload_due.html", {"due_assessments": due, "today": today})
     search = query_text(request, "q")
     order = query_choice(request, "sort", selectors.CASELOAD_ORDERINGS, "name")
     assignments = selectors.caseload(coordinator=coordinator, search=search, order=order)
@@ -109,21 +116,23 @@ def _caseload(
     if may_hand_over and handover_form is None:
         handover_form = HandoverForm(
             targets=_handover_targets(user, coordinator),
-            initial={"owner": coordinator.pk, "on": timezone.localdate()},
+            initial={"owner": coordinator.pk, "on": today},
         )
+    caseload_url = reverse("caseload") if is_own else reverse("caseload-of", args=[coordinator.pk])
+    due = [] if request.htmx else assessment_selectors.due_assessments(coordinator, viewer=user, ground=ground)
     context = {
         "coordinator": coordinator,
-        "caseload_url": reverse("caseload") if is_own else reverse("caseload-of", args=[coordinator.pk]),
+        "caseload_url": caseload_url,
         "is_own": is_own,
         "page": page,
         "search": search,
         "order": order,
-        "today": timezone.localdate(),
+        "today": today,
         "unread_notes": unread,
         "upcoming_meetings": [] if request.htmx else list(network_selectors.upcoming_meetings_for(coordinator)),
-        "due_assessments": []
-        if request.htmx
-        else assessment_selectors.due_assessments(coordinator, viewer=user, ground=ground),
+        "due_assessments": due,
+        "due_overdue": sum(1 for item in due if item.due_on < today),
+        "show": show,
         "handover_form": handover_form if may_hand_over else None,
         "may_hand_over_all": policy.may_hand_over_all(user, ground),
         "select_all": query_choice(request, "select", {"page"}, "") == "page",

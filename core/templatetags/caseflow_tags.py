@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
 from django import template
+from django.forms import BoundField
 from django.utils.translation import pgettext
 
 register = template.Library()
@@ -42,3 +43,30 @@ def span(start: date | None, end: date) -> str:
             parts.append(pgettext("duration", "%(months)s mo") % {"months": delta.months})
         return " ".join(parts)
     return pgettext("duration", "%(days)s d") % {"days": max((end - start).days, 0)}
+
+
+@register.filter
+def days(count: int | None) -> str:
+    """A count of days in the same humane format as ``span``: "12 pv", or "–" for none."""
+    if not count:
+        return "–"
+    return pgettext("duration", "%(days)s d") % {"days": count}
+
+
+# Widgets drawn as the design system's text input (hds-core's .hds-text-input__input); a
+# select gets the same frame from app.css, which hds-core leaves to its React component.
+TEXT_WIDGETS = frozenset({"text", "email", "number", "date", "password", "url", "tel", "time", "datetime", "search"})
+
+
+@register.filter
+def hds_widget(field: BoundField) -> str:
+    """The field's widget with the design system's class added to the classes it has."""
+    kind = field.widget_type
+    if kind in TEXT_WIDGETS or kind == "textarea":
+        extra = "hds-text-input__input"
+    elif kind in ("select", "selectmultiple", "nullbooleanselect"):
+        extra = "cf-select"
+    else:
+        return str(field)
+    classes = " ".join(filter(None, [field.field.widget.attrs.get("class", ""), extra]))
+    return str(field.as_widget(attrs={"class": classes}))
