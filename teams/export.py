@@ -156,7 +156,7 @@ def unmet(result: review.Review) -> Table:
 
 def endings(figures: review.Endings) -> Table:
     """Planned and unplanned endings per team, with the clients' views, as the page shows them."""
-    header = [_("Team"), _("Planned"), _("Unplanned"), _("Planned, %"), *(label for _value, label in figures.views)]
+    header = [_("Team"), _("Planned"), _("Unplanned"), _("Share planned"), *(label for _value, label in figures.views)]
     rows: list[list[Cell]] = [
         [row.team, row.planned, row.unplanned, row.planned_share, *row.views] for row in figures.rows
     ]

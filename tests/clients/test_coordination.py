@@ -283,7 +283,7 @@ class TestPage:
         browser = signed_in(world.member)
         page = browser.get(self.url(world.own_client))
         assert page.status_code == 200
-        assert "Record the review" not in page.content.decode()
+        assert "Record the coordination review" not in page.content.decode()
         assert browser.post(self.url(world.own_client), self.data()).status_code == 403
 
     def test_queries_do_not_grow_with_the_reviews(self, world: World) -> None:

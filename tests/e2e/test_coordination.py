@@ -92,6 +92,6 @@ def test_a_refused_review_shows_its_errors_accessibly(page: Page, base_url: str,
     page.goto(f"{base_url}/clients/{world.own_client.pk}/coordination/")
     page.locator("#id_decision_0").focus()
     page.keyboard.press("Space")
-    page.get_by_role("button", name=fi("Record the review")).press("Enter")
+    page.get_by_role("button", name=fi("Record the coordination review")).press("Enter")
     expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page)
