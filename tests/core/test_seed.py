@@ -10,9 +10,10 @@ from access.policy import Ground
 from accounts.models import User
 from assessments.models import Assessment, NeedSlot
 from assessments.selectors import due_assessments
-from clients.models import Assignment, Client, Contact, Referral
+from clients.models import Assignment, Client, Contact, CoordinationReview, Referral, RelationshipPeriod
 from clients.selectors import caseload
 from networks.models import CareTeamMember, Consent, NetworkMeeting
+from reminders.models import Kind, Reminder
 
 
 @pytest.mark.django_db
@@ -50,6 +51,14 @@ def test_the_small_seed_builds_the_demo_once() -> None:
     assert AccessEvent.objects.filter(what="consultation", action=AccessEvent.Action.REVOKE).count() == 1
     assert not User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="dataprotection").role == "data_protection"
+    # Coordination ends on purpose: a review coming due in the demo coordinator's inbox, earlier
+    # reviews with the client's view, and planned and unplanned endings with the client's view.
+    assert Reminder.objects.filter(kind=Kind.COORDINATION_REVIEW_DUE, recipient=coordinator).exists()
+    assert CoordinationReview.objects.filter(recorded_by=coordinator).exists()
+    closed = RelationshipPeriod.objects.filter(closed_on__isnull=False)
+    assert closed.filter(planned_ending=True).exclude(client_view="").exists()
+    assert closed.filter(planned_ending=False).exists()
+    assert not RelationshipPeriod.objects.filter(closed_on__isnull=True, review_due_on__isnull=True).exists()
     call_command("seed", size="small", stdout=StringIO())
     assert Client.objects.count() == 200
 
