@@ -27,9 +27,11 @@ from . import selectors, services
 from .models import (
     Assignment,
     Client,
+    ClientView,
     ClosureReason,
     Contact,
     ContactSource,
+    CoordinationReview,
     Referral,
     ReferralStatus,
     RelationshipPeriod,
@@ -312,6 +314,11 @@ class IntakeSerializer(StrictSerializer):
         max_length=max_length_of(ReturningClient, "reason"),
         help_text="For a former client you have no ground on: why their relationship is reopened.",
     )
+    review_due_on = serializers.DateField(
+        required=False,
+        help_text="A new client's coordination review point (expected end, or when to ask whether coordination is "
+        "still needed); by default six months on.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if sum(name in attrs for name in ("client_id", "identity_code", "client")) != 1:
@@ -346,6 +353,7 @@ class IntakeView(APIView):
             coordinator=self._coordinator(user, data.get("coordinator_id")) if new else None,
             no_named_worker_reason=data.get("no_named_worker_reason", ""),
             returning_reason=data.get("returning_reason", ""),
+            review_due_on=data.get("review_due_on"),
         )
         return Response(
             {"client_id": client.pk, "contact": ContactSerializer(contact).data}, status=status.HTTP_201_CREATED
@@ -588,13 +596,66 @@ class ClosureSerializer(StrictSerializer):
     closed_on = serializers.DateField()
     reason = serializers.ChoiceField(choices=ClosureReason.choices)
     summary = serializers.CharField(max_length=max_length_of(RelationshipPeriod, "closing_summary"))
+    reached = serializers.CharField(
+        max_length=max_length_of(RelationshipPeriod, "reached"), help_text="What was reached."
+    )
+    client_view = serializers.ChoiceField(
+        choices=ClientView.choices, help_text="Did coordination help, in the client's view."
+    )
+    client_view_words = serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length_of(RelationshipPeriod, "client_view_words")
+    )
 
 
 class RelationshipPeriodSerializer(serializers.ModelSerializer[RelationshipPeriod]):
     class Meta:
         model = RelationshipPeriod
         fields = ["id", "opened_on", "closed_on", "closure_reason", "closing_summary", "retention_class"]
-        fields += ["retention_starts_on", "retention_ends_on"]
+        fields += ["retention_starts_on", "retention_ends_on", "review_due_on", "reached", "client_view"]
+        fields += ["client_view_words", "planned_ending"]
+
+
+class CoordinationReviewSerializer(StrictModelSerializer):
+    """A coordination review: the decision (``continue`` with ``next_review_on``, or ``close``)
+    and the client's own view of whether coordination helped."""
+
+    class Meta:
+        model = CoordinationReview
+        fields = ["id", "reviewed_on", "due_on", "decision", "next_review_on", "client_view"]
+        fields += ["client_view_words", "note", "recorded_by"]
+        read_only_fields = ["id", "due_on", "recorded_by"]
+
+
+class CoordinationSerializer(serializers.Serializer[Any]):
+    review_due_on = serializers.DateField(allow_null=True, help_text="The next review point of the open relationship.")
+    reviews = CoordinationReviewSerializer(many=True)
+
+
+class ClientCoordinationView(APIView):
+    """The client's coordination: the review point and the reviews; a review records whether
+    coordination is still needed (a decision to end it is followed by the closure)."""
+
+    @extend_schema(responses=CoordinationSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        client = access_selectors.client_for_reading(user=staff_user(request), pk=pk, what="api.client.coordination")
+        period = selectors.open_period_of(client)
+        reviews = selectors.coordination_reviews_of(client)
+        if not policy.shows_earlier_relationships(client):
+            reviews = reviews.filter(period=period)
+        data = {"review_due_on": period.review_due_on if period else None, "reviews": reviews}
+        return Response(CoordinationSerializer(data).data)
+
+    @extend_schema(request=CoordinationReviewSerializer, responses={201: CoordinationReviewSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        client = access_selectors.client_for_reading(
+            user=staff_user(request), pk=pk, what="api.client.coordination", may=policy.Ground.MAY_MANAGE
+        )
+        serializer = CoordinationReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = services.record_coordination_review(
+            client=client, by=staff_user(request), ground=client.access_ground, **serializer.validated_data
+        )
+        return Response(CoordinationReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
 class ClientClosureView(APIView):

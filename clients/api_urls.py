@@ -12,6 +12,7 @@ urlpatterns = [
     path("clients/<int:pk>/contacts/", api.ClientContactsView.as_view(), name="api-client-contacts"),
     path("clients/<int:pk>/named-worker/", api.ClientNamedWorkerView.as_view(), name="api-client-named-worker"),
     path("clients/<int:pk>/referrals/", api.ClientReferralsView.as_view(), name="api-client-referrals"),
+    path("clients/<int:pk>/coordination/", api.ClientCoordinationView.as_view(), name="api-client-coordination"),
     path("clients/<int:pk>/closure/", api.ClientClosureView.as_view(), name="api-client-closure"),
     path("clients/<int:pk>/reopen/", api.ClientReopenView.as_view(), name="api-client-reopen"),
     path("intake/", api.IntakeView.as_view(), name="api-intake"),

@@ -18,17 +18,21 @@ from teams.demo_data import Staff
 from .factories import FINNISH_MUNICIPALITIES
 from .identity_code import make_identity_code
 from .models import (
+    PLANNED_CLOSURE_REASONS,
     Assignment,
     AssignmentEnd,
     Channel,
     Client,
+    ClientView,
     ClosureReason,
     Contact,
     ContactSource,
+    CoordinationReview,
     Referral,
     ReferralStatus,
     RelationshipPeriod,
     RetentionClass,
+    ReviewDecision,
 )
 from .services import assessment_deadline
 
@@ -301,6 +305,59 @@ NO_NAMED_WORKER_REASONS = [
     "Asiakas kieltäytyi nimetystä työntekijästä; yhteydet hoidetaan tiimin yhteisen numeron kautta.",
     "Lyhyt neuvonta etuusasioissa; nimettyä työntekijää ei tarvita hakemuksen käsittelyn ajaksi.",
 ]
+# What was reached, as a closure records it.
+REACHED = {
+    ClosureReason.GOALS_MET: "Kotihoito ja ateriapalvelu käynnistyivät; asiakas asuu kotona ja asioi itse kaupassa.",
+    ClosureReason.SERVICES_CONTINUE: "Palvelukokonaisuus on vakiintunut ja tuottaja seuraa sitä; asiakas tietää, "
+    "keneen ottaa yhteyttä.",
+    ClosureReason.MOVED: "Tarpeet arvioitu ja tieto siirretty uuteen kuntaan asiakkaan suostumuksella.",
+    ClosureReason.DECLINED: "Palvelutarve arvioitu; asiakas päätti pärjätä omaisten tuella.",
+    ClosureReason.DECEASED: "Kotona asuminen tuettiin loppuun asti asiakkaan toiveen mukaisesti.",
+    ClosureReason.OTHER: "Siirtyminen asumisyksikköön valmisteltiin yhdessä omaisten kanssa.",
+}
+# The client's own view, in their words, by whether coordination helped.
+CLIENT_VIEW_WORDS = {
+    ClientView.HELPED: [
+        "Sain yhden ihmisen, joka tiesi kaiken. Ei tarvinnut kertoa asioita moneen kertaan.",
+        "Minua kuunneltiin oikeasti.",
+    ],
+    ClientView.PARTLY: ["Apu tuli, mutta odottaminen oli raskasta.", "Hyvä, että joku piti langat käsissä."],
+    ClientView.DID_NOT_HELP: ["En kokenut saavani siitä apua."],
+    ClientView.NOT_ASKED: [""],
+}
+# How the views fall for a planned and an unplanned ending.
+VIEW_WEIGHTS = {
+    True: ((ClientView.HELPED, 6), (ClientView.PARTLY, 3), (ClientView.DID_NOT_HELP, 1)),
+    False: ((ClientView.HELPED, 2), (ClientView.PARTLY, 3), (ClientView.DID_NOT_HELP, 2), (ClientView.NOT_ASKED, 3)),
+}
+
+
+def ending_of(reason: str, key: str) -> tuple[str, str, str, bool]:
+    """What a closure records beside its reason: what was reached, the client's view and their
+    words, and whether the ending was planned. Drawn from its own generator seeded by ``key``, so
+    that the seeds' other draws come out as before."""
+    rng = random.Random(f"ending {key}")  # noqa: S311  # demo data, not security
+    planned = reason in PLANNED_CLOSURE_REASONS
+    views, weights = zip(*VIEW_WEIGHTS[planned], strict=True)
+    view = rng.choices(views, weights=weights)[0]
+    if reason == ClosureReason.DECEASED:
+        view = ClientView.NOT_ASKED
+    return REACHED[ClosureReason(reason)], str(view), rng.choice(CLIENT_VIEW_WORDS[ClientView(view)]), planned
+
+
+def review_point(opened: datetime.date, today: datetime.date, key: str, *, overdue_days: int = 5) -> datetime.date:
+    """The open relationship's coordination review point: every ``COORDINATION_REVIEW_MONTHS``
+    from the opening, the first not more than ``overdue_days`` past (a review has moved it on
+    each time), with a spread of a few weeks drawn from ``key``."""
+    months = settings.COORDINATION_REVIEW_MONTHS
+    shift = datetime.timedelta(days=random.Random(f"review {key}").randint(0, 20))  # noqa: S311  # demo data
+    point, step = opened + relativedelta(months=months) + shift, 1
+    while point < today - datetime.timedelta(days=overdue_days):
+        step += 1
+        point = opened + relativedelta(months=months * step) + shift
+    return point
+
+
 CLOSING_SUMMARIES = {
     ClosureReason.GOALS_MET: "Tavoitteet saavutettu: tarvittavat palvelut käynnistyivät ja arki sujuu. "
     "Asiakas tietää, mihin ottaa yhteyttä, jos tilanne muuttuu.",
@@ -384,6 +441,11 @@ PERIOD_COLUMNS = (
     "retention_ends_on",
     "client_id",
     "closed_by_id",
+    "review_due_on",
+    "reached",
+    "client_view",
+    "client_view_words",
+    "planned_ending",
 )
 ASSIGNMENT_COLUMNS = (
     "id",
@@ -620,7 +682,10 @@ class _Histories:
                 closing_worker = self._workers(person, opened, closed, last_worker, reopened=number > 0)
             self._contacts(person, opened, closed, pending=closed is None and coordinator is not None)
             if closed is None:
-                self.periods.append((period_id, opened, None, "", "", "", None, None, person.id, None))
+                review = review_point(opened, today, f"{person.id}")
+                self.periods.append(
+                    (period_id, opened, None, "", "", "", None, None, person.id, None, review, "", "", "", None)
+                )
                 continue
             self._close(person, period_id, opened, closed, closing_worker, kind)
         person.opened_on, person.closed_on = periods[-1]
@@ -755,6 +820,8 @@ class _Histories:
                 closed + relativedelta(years=settings.RETENTION_YEARS[record_class]),
                 person.id,
                 worker if worker is not None else self.staff.lead_of[person.team],
+                None,
+                *ending_of(reason, f"{person.id} {period_id}"),
             )
         )
 
@@ -865,3 +932,43 @@ class _Histories:
                     person.workers[-1],
                 )
             )
+
+
+def seed_coordination_reviews(*, today: datetime.date, demo: Any) -> None:
+    """The small seed's coordination reviews: the demo coordinator's clients opened long enough
+    ago had their last review, which set the review point they have now; the first of them comes
+    due within the reminder's lead days, so that the demo shows it coming due."""
+    periods = list(
+        RelationshipPeriod.objects.filter(
+            closed_on__isnull=True,
+            client__assignments__coordinator=demo,
+            client__assignments__ended_on__isnull=True,
+            opened_on__lte=today - relativedelta(months=7),
+        ).order_by("client_id")
+    )
+    reviews = []
+    for number, period in enumerate(periods):
+        if number == 0:
+            period.review_due_on = today + datetime.timedelta(days=5)
+            period.save(update_fields=["review_due_on"])
+        assert period.review_due_on is not None
+        reviewed = max(
+            period.review_due_on - relativedelta(months=settings.COORDINATION_REVIEW_MONTHS), period.opened_on
+        )
+        reviewed = min(reviewed, today - datetime.timedelta(days=1))
+        view = (ClientView.HELPED, ClientView.PARTLY)[number % 2]
+        reviews.append(
+            CoordinationReview(
+                period=period,
+                client_id=period.client_id,
+                reviewed_on=reviewed,
+                due_on=reviewed,
+                decision=ReviewDecision.CONTINUE,
+                next_review_on=period.review_due_on,
+                client_view=view,
+                client_view_words=CLIENT_VIEW_WORDS[view][0],
+                note="Kotihoidon käynnistyminen kesken; palveluohjausta tarvitaan vielä.",
+                recorded_by=demo,
+            )
+        )
+    CoordinationReview.objects.bulk_create(reviews)

@@ -15,12 +15,15 @@ from core.forms import date_input
 from .models import (
     Assignment,
     Client,
+    ClientView,
     ClosureReason,
     Contact,
     ContactSource,
+    CoordinationReview,
     Referral,
     ReferralStatus,
     RelationshipPeriod,
+    ReviewDecision,
 )
 from .services import EDITABLE_FIELDS
 
@@ -87,6 +90,16 @@ class IntakeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only when no named worker is chosen (SHL §42)."),
         max_length=max_length_of(Client, "no_named_worker_reason"),
+    )
+
+    review_due_on = forms.DateField(
+        label=_("Coordination review"),
+        required=False,
+        widget=date_input(),
+        help_text=_(
+            "Service coordination is time-limited: the expected end, or the day to ask whether it is still "
+            "needed. Leave empty for the default, six months from today."
+        ),
     )
 
     def __init__(self, *args: Any, coordinators: QuerySet[User], **kwargs: Any) -> None:
@@ -253,8 +266,53 @@ class ClosureForm(forms.Form):
         help_text=_("What was done, what was reached, and what continues."),
         max_length=max_length_of(RelationshipPeriod, "closing_summary"),
     )
+    reached = forms.CharField(
+        label=_("What was reached"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The goals reached, or how far, in a few words."),
+        max_length=max_length_of(RelationshipPeriod, "reached"),
+    )
+    client_view = forms.ChoiceField(
+        label=_("Did coordination help, in the client's view?"), choices=ClientView.choices, widget=forms.RadioSelect
+    )
+    client_view_words = forms.CharField(
+        label=_("The client's view in their own words"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=max_length_of(RelationshipPeriod, "client_view_words"),
+    )
     closed_on = forms.DateField(label=_("Closing date"), widget=date_input())
     confirm = forms.BooleanField(label=_("Yes, close the client relationship"))
+
+
+class CoordinationReviewForm(forms.Form):
+    """The coordination review: is coordination still needed, and did it help?"""
+
+    reviewed_on = forms.DateField(label=_("Review date"), widget=date_input())
+    decision = forms.ChoiceField(
+        label=_("Is coordination still needed?"), choices=ReviewDecision.choices, widget=forms.RadioSelect
+    )
+    next_review_on = forms.DateField(
+        label=_("Next review point"),
+        required=False,
+        widget=date_input(),
+        help_text=_("When coordination continues: the day to ask again."),
+    )
+    client_view = forms.ChoiceField(
+        label=_("Did coordination help, in the client's view?"), choices=ClientView.choices, widget=forms.RadioSelect
+    )
+    client_view_words = forms.CharField(
+        label=_("The client's view in their own words"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=max_length_of(CoordinationReview, "client_view_words"),
+    )
+    note = forms.CharField(
+        label=_("Grounds for the decision"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=max_length_of(CoordinationReview, "note"),
+    )
 
 
 class ConsultationForm(forms.Form):

@@ -68,6 +68,8 @@ class Client(models.Model):
         "teams.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="clients", verbose_name=_("team")
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Past its retention the record is anonymised in place (``services.apply_retention``).
+    anonymised_on = models.DateField(_("anonymised on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -90,6 +92,8 @@ class Client(models.Model):
 
     @property
     def full_name(self) -> str:
+        if self.anonymised_on is not None:
+            return str(_("Anonymised client %(number)d") % {"number": self.pk})
         return f"{self.first_name} {self.last_name}"
 
     @property
@@ -165,6 +169,27 @@ class ClosureReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Endings that come as the work was meant to end: the goals were met, or the services go on
+# without coordination. The others (moved, declined, deceased, other) end it unplanned, unless a
+# coordination review had decided to end it first (``services.close_client``).
+PLANNED_CLOSURE_REASONS = frozenset({ClosureReason.GOALS_MET, ClosureReason.SERVICES_CONTINUE})
+
+
+class ClientView(models.TextChoices):
+    """The client's own view of whether service coordination helped them, asked at each
+    coordination review and at closure."""
+
+    HELPED = "helped", _("It helped")
+    PARTLY = "partly", _("It helped in part")
+    DID_NOT_HELP = "did_not_help", _("It did not help")
+    NOT_ASKED = "not_asked", _("The client could not be asked")
+
+
+class ReviewDecision(models.TextChoices):
+    CONTINUE = "continue", _("Coordination continues")
+    CLOSE = "close", _("Coordination ends")
+
+
 class RetentionClass(models.TextChoices):
     """Record classes with their own retention periods (settings.RETENTION_YEARS)."""
 
@@ -188,6 +213,16 @@ class RelationshipPeriod(models.Model):
     retention_starts_on = models.DateField(_("retention runs from"), null=True, blank=True)
     retention_ends_on = models.DateField(_("kept until"), null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    # Service coordination is time-limited: the day to ask "is coordination still needed?",
+    # recorded at opening and moved on by each coordination review that decides to go on.
+    review_due_on = models.DateField(_("coordination review due on"), null=True, blank=True)
+    # At closure: what was reached, the client's own view, and whether the ending was planned.
+    reached = LimitedTextField(_("what was reached"), blank=True, max_length=MEDIUM_TEXT)
+    client_view = models.CharField(
+        _("did coordination help, in the client's view"), max_length=20, choices=ClientView.choices, blank=True
+    )
+    client_view_words = LimitedTextField(_("the client's view in their own words"), blank=True, max_length=SHORT_TEXT)
+    planned_ending = models.BooleanField(_("planned ending"), null=True, blank=True)
 
     class Meta:
         ordering = ["-opened_on"]
@@ -202,9 +237,53 @@ class RelationshipPeriod(models.Model):
                 name="closure_has_date_and_reason",
             ),
         ]
+        indexes = [
+            # The sweep's coordination reviews: open relationships by their review day.
+            models.Index(
+                fields=["review_due_on"], condition=Q(closed_on__isnull=True), name="open_relationship_review_due"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.opened_on}–{self.closed_on or ''}"
+
+
+@pghistory.track()
+class CoordinationReview(models.Model):
+    """A coordination review (palveluohjauksen tarpeen arviointi): at the review point the
+    coordinator and the client ask whether coordination is still needed, and record the
+    decision (go on, with the next review point, or end it) and the client's own view of
+    whether it helped."""
+
+    period = models.ForeignKey(RelationshipPeriod, on_delete=models.CASCADE, related_name="reviews")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="coordination_reviews")
+    reviewed_on = models.DateField(_("reviewed on"))
+    # The review point this review answered (None: reviewed before any was set).
+    due_on = models.DateField(_("review was due on"), null=True, blank=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=ReviewDecision.choices)
+    next_review_on = models.DateField(_("next review on"), null=True, blank=True)
+    client_view = models.CharField(
+        _("did coordination help, in the client's view"), max_length=20, choices=ClientView.choices
+    )
+    client_view_words = LimitedTextField(_("the client's view in their own words"), blank=True, max_length=SHORT_TEXT)
+    note = LimitedTextField(_("grounds for the decision"), blank=True, max_length=SHORT_TEXT)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]
+        verbose_name = _("coordination review")
+        verbose_name_plural = _("coordination reviews")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(decision="continue") & Q(next_review_on__gt=F("reviewed_on")))
+                | (Q(decision="close") & Q(next_review_on__isnull=True)),
+                name="review_continues_to_a_later_point_or_ends",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.reviewed_on} {self.decision}"
 
 
 class Channel(models.TextChoices):
@@ -324,3 +403,41 @@ class ClientMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}: {self.subject}"
+
+
+class RetentionRun(models.Model):
+    """One run of the retention job (``services.apply_retention``): the day it ran as, whether
+    it only listed (a dry run) or anonymised, and how many records were past retention. With
+    ``Anonymisation`` it is the audit of what the job did."""
+
+    ran_at = models.DateTimeField(auto_now_add=True)
+    as_of = models.DateField(_("as of"))
+    applied = models.BooleanField(_("anonymised"), default=False)
+    found = models.PositiveIntegerField(_("past retention"), default=0)
+    anonymised = models.PositiveIntegerField(_("anonymised"), default=0)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-ran_at"]
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+
+    def __str__(self) -> str:
+        return f"{self.as_of} applied={self.applied} {self.anonymised}/{self.found}"
+
+
+class Anonymisation(models.Model):
+    """One client record anonymised past its retention: which, when, by which run, and the
+    retention it was past. The row names no one (the client row is anonymised too)."""
+
+    run = models.ForeignKey(RetentionRun, on_delete=models.PROTECT, related_name="anonymisations")
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="anonymisation")
+    retention_class = models.CharField(max_length=20, choices=RetentionClass.choices)
+    retention_ended_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("anonymisation")
+        verbose_name_plural = _("anonymisations")
+
+    def __str__(self) -> str:
+        return f"{self.client_id} ({self.retention_ended_on})"

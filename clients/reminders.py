@@ -67,4 +67,21 @@ register(
         escalation_days=7,
         by_email=False,
     ),
+    # Service coordination is time-limited: at the review point the coordinator asks whether
+    # it is still needed. A review moves the point on (a new subject due date) or ends it.
+    KindSpec(
+        Kind.COORDINATION_REVIEW_DUE,
+        "clients.relationshipperiod",
+        f"""
+            SELECT p.id, c.id, p.review_due_on, responsible.recipient_id
+            FROM clients_relationshipperiod p
+            JOIN clients_client c ON c.id = p.client_id
+            {RESPONSIBLE}
+            WHERE p.closed_on IS NULL AND p.review_due_on <= %(horizon)s
+              AND p.client_id >= %(lo)s AND p.client_id < %(hi)s AND {OPEN_CLIENT}
+            """,
+        lead_days=14,
+        escalation_days=14,
+        by_email=True,
+    ),
 )

@@ -41,11 +41,14 @@ from accounts.models import User
 from core.errors import RateLimitedError
 
 from .models import (
+    PLANNED_CLOSURE_REASONS,
     Assignment,
     AssignmentEnd,
     Client,
     ClientMessage,
+    ClientView,
     Contact,
+    CoordinationReview,
     Referral,
     ReferralStatus,
     RelationshipPeriod,
@@ -482,3 +485,88 @@ def log_list_shown(*, viewer: User, clients: Iterable[Client], what: str) -> Non
 def assignment_end_reasons() -> list[tuple[str, str]]:
     """Why an assignment ended, with the names: the reasons of the handover figures."""
     return [(str(value), str(label)) for value, label in AssignmentEnd.choices]
+
+
+# Ending coordination on purpose
+
+
+def open_period_of(client: Client) -> RelationshipPeriod | None:
+    """The client's current relationship, with its review point."""
+    return client.relationship_periods.filter(closed_on__isnull=True).first()
+
+
+def coordination_reviews_of(client: Client) -> QuerySet[CoordinationReview]:
+    """The client's coordination reviews, the latest first, with who recorded each."""
+    return client.coordination_reviews.select_related("recorded_by").order_by("-reviewed_on", "-pk")
+
+
+@dataclass(frozen=True)
+class Endings:
+    """The ends of client relationships of one team over a span: planned and unplanned, and
+    the clients' own views of whether coordination helped (closures ask for it)."""
+
+    team_id: int
+    planned: int
+    unplanned: int
+    views: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return self.planned + self.unplanned
+
+    @property
+    def planned_share(self) -> int | None:
+        return round(100 * self.planned / self.total) if self.total else None
+
+
+def endings_by_team(*, team_ids: list[int], since: date, until: date) -> dict[int, Endings]:
+    """Per team, the relationships closed between ``since`` and ``until`` (inclusive): one
+    grouped query whatever the number of teams. Anonymised clients count too: retention keeps
+    the rows that these figures read."""
+    counts = {f"view_{value}": Count("pk", filter=Q(client_view=value)) for value in ClientView.values}
+    # A closure recorded before endings were told apart counts by its reason.
+    planned = Q(planned_ending=True) | Q(planned_ending__isnull=True, closure_reason__in=PLANNED_CLOSURE_REASONS)
+    rows = (
+        RelationshipPeriod.objects.filter(client__team_id__in=team_ids, closed_on__gte=since, closed_on__lte=until)
+        .values("client__team_id")
+        .annotate(
+            planned=Count("pk", filter=planned),
+            unplanned=Count("pk", filter=~planned),
+            **counts,
+        )
+        .order_by()
+    )
+    found: list[dict[str, Any]] = list(rows)  # type: ignore[arg-type]  # the views' counts are named at run time
+    return {
+        row["client__team_id"]: Endings(
+            team_id=row["client__team_id"],
+            planned=row["planned"],
+            unplanned=row["unplanned"],
+            views={value: row[f"view_{value}"] for value in ClientView.values},
+        )
+        for row in found
+    }
+
+
+def past_retention(today: date) -> QuerySet[Client]:
+    """Closed clients not yet anonymised whose every relationship's retention ended before
+    ``today`` (asiakastietolaki 703/2023: kept for the period of the record class from the
+    closure, then disposed of). Annotated with the latest retention end and its record class."""
+    still_kept = RelationshipPeriod.objects.filter(client=OuterRef("pk")).filter(
+        Q(retention_ends_on__isnull=True) | Q(retention_ends_on__gte=today)
+    )
+    latest = RelationshipPeriod.objects.filter(client=OuterRef("pk")).order_by("-retention_ends_on", "-pk")
+    return (
+        Client.objects.filter(closed_on__isnull=False, anonymised_on__isnull=True)
+        .exclude(Exists(still_kept))
+        .annotate(
+            retention_ended_on=Subquery(latest.values("retention_ends_on")[:1]),
+            record_class=Subquery(latest.values("retention_class")[:1]),
+        )
+        .order_by("pk")
+    )
+
+
+def client_view_choices() -> list[tuple[str, str]]:
+    """The answers to "did coordination help?", in order, with their names."""
+    return [(value, str(label)) for value, label in ClientView.choices]

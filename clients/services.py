@@ -1,15 +1,19 @@
 """Every write of client data: one transaction each, validated, audited. A closed client's
 record is read-only: every write here refuses it (``ConflictError``), except reopening."""
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import cycle
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import TruncYear
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,25 +28,35 @@ from access.services import record_access
 from accounts.models import Profession, Role, User
 from core.calendar import add_working_days
 from core.errors import ConflictError
+from reminders.models import Kind as ReminderKind
 from reminders.services import cancel_for_client as cancel_reminders
+from reminders.services import settle as settle_reminders
 from teams import selectors as team_selectors
 from teams.models import Team
 
 from .identity_code import birth_date
 from .models import (
+    PLANNED_CLOSURE_REASONS,
+    Anonymisation,
     Assignment,
     AssignmentEnd,
     Client,
     ClientMessage,
+    ClientView,
     ClosureReason,
     Contact,
+    CoordinationReview,
     DeadlineRule,
     Referral,
     ReferralStatus,
     RelationshipPeriod,
     RetentionClass,
+    RetentionRun,
+    ReviewDecision,
 )
-from .selectors import find_by_identity_code
+from .selectors import find_by_identity_code, past_retention
+
+logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = (
     "first_name",
@@ -59,6 +73,8 @@ EDITABLE_FIELDS = (
 )
 STATUTORY_START_WORKING_DAYS = 7  # SHL §36.2
 STATUTORY_AGE = 75  # SHL §36.2: aged 75 or over
+# A review point further away than this is no time limit at all.
+MAX_REVIEW_YEARS = 3
 
 
 def _refuse_unknown(fields: dict[str, Any]) -> None:
@@ -124,15 +140,19 @@ def create_client(
     team: Team | None = None,
     started_on: date | None = None,
     no_named_worker_reason: str = "",
+    review_due_on: date | None = None,
 ) -> Client:
     """Opens a client relationship. The named worker is ``coordinator`` (``by`` when not
-    given), unless a reason why none is needed is recorded instead."""
+    given), unless a reason why none is needed is recorded instead. Coordination is
+    time-limited: ``review_due_on`` is when to ask whether it is still needed (by default
+    ``COORDINATION_REVIEW_MONTHS`` from the opening)."""
     _refuse_unknown(fields)
     started_on = started_on or timezone.localdate()
+    review_due_on = _review_point(started_on, review_due_on)
     client = Client(**fields, relationship_started_on=started_on, team=team)
     _validate(client)
     client.save()
-    RelationshipPeriod.objects.create(client=client, opened_on=started_on)
+    RelationshipPeriod.objects.create(client=client, opened_on=started_on, review_due_on=review_due_on)
     record_access(actor=by, client=client, action=AccessEvent.Action.CREATE, what="client", ground=Ground.INTAKE)
     if no_named_worker_reason:
         record_no_named_worker(client=client, by=by, ground=Ground.INTAKE, reason=no_named_worker_reason)
@@ -146,6 +166,18 @@ def create_client(
             reason=_("New client"),
         )
     return client
+
+
+def _review_point(opened_on: date, review_due_on: date | None) -> date:
+    if review_due_on is None:
+        return opened_on + relativedelta(months=settings.COORDINATION_REVIEW_MONTHS)
+    if review_due_on <= opened_on:
+        raise ValidationError({"review_due_on": _("The coordination review must come after the opening.")})
+    if review_due_on > opened_on + relativedelta(years=MAX_REVIEW_YEARS):
+        raise ValidationError(
+            {"review_due_on": _("Set the coordination review within %(years)d years.") % {"years": MAX_REVIEW_YEARS}}
+        )
+    return review_due_on
 
 
 @transaction.atomic
@@ -301,12 +333,14 @@ def intake(
     coordinator: User | None = None,
     no_named_worker_reason: str = "",
     returning_reason: str = "",
+    review_due_on: date | None = None,
 ) -> tuple[Client, Contact]:
     """Records a contact (yhteydenotto) on the client it is about: one the user sees
     (``client_id``), the one with this identity code, or a new client opened from the contact
     with ``coordinator`` as named worker (``by`` when not given) or the reason none is needed.
     All or nothing: a refused contact leaves no new client behind. A closed client the caller
-    has no ground on is reopened only as a returning client, with ``returning_reason``."""
+    has no ground on is reopened only as a returning client, with ``returning_reason``. A new
+    client's coordination review point is ``review_due_on`` (see ``create_client``)."""
     if new_client is not None:
         try:
             client = create_client(
@@ -315,6 +349,7 @@ def intake(
                 coordinator=coordinator,
                 team=team_selectors.team_of_coordinator(coordinator or by) or team_selectors.team_led_by(by),
                 no_named_worker_reason=no_named_worker_reason.strip(),
+                review_due_on=review_due_on,
             )
         except ValidationError as error:
             # The contact has a reason of its own: name the one that is missing here.
@@ -539,17 +574,36 @@ def retention_class(client: Client, on: date) -> str:
 
 @transaction.atomic
 def close_client(
-    *, client: Client, by: User, ground: str, closed_on: date, reason: str, summary: str
+    *,
+    client: Client,
+    by: User,
+    ground: str,
+    closed_on: date,
+    reason: str,
+    summary: str,
+    reached: str,
+    client_view: str,
+    client_view_words: str = "",
 ) -> RelationshipPeriod:
-    """Ends the client relationship on purpose: the reason and a closing summary are recorded,
-    the named worker's assignment ends, pending assessment deadlines stop, the client is told,
-    and the retention period starts to run (asiakastietolaki 703/2023)."""
+    """Ends the client relationship on purpose: the reason, a closing summary with what was
+    reached, and the client's own view of whether coordination helped are recorded, the named
+    worker's assignment ends, pending assessment deadlines stop, the client is told, and the
+    retention period starts to run (asiakastietolaki 703/2023).
+
+    The ending is *planned* when the work ended as meant (goals met, services go on without
+    coordination: ``PLANNED_CLOSURE_REASONS``) or when a coordination review of this
+    relationship had decided to end it; otherwise (moved, declined, deceased, other, with no
+    such decision) it is unplanned. The team lead's review counts the two."""
     ensure_open(client)
     errors: dict[str, str] = {}
     if reason not in ClosureReason.values:
         errors["reason"] = _("Choose the reason for closing.")
     if not summary.strip():
         errors["summary"] = _("Write a closing summary.")
+    if not reached.strip():
+        errors["reached"] = _("Write what was reached.")
+    if client_view not in ClientView.values:
+        errors["client_view"] = _("Record the client's view of whether coordination helped.")
     if closed_on > timezone.localdate():
         errors["closed_on"] = _("The closing date cannot be in the future.")
     if closed_on < client.relationship_started_on:
@@ -568,10 +622,18 @@ def close_client(
     period.closed_on = closed_on
     period.closure_reason = reason
     period.closing_summary = summary.strip()
+    period.reached = reached.strip()
+    period.client_view = client_view
+    period.client_view_words = client_view_words.strip()
+    period.planned_ending = (
+        reason in PLANNED_CLOSURE_REASONS
+        or period.reviews.filter(decision=ReviewDecision.CLOSE).order_by("-reviewed_on", "-pk")[:1].exists()
+    )
     period.retention_class = record_class
     period.retention_starts_on = closed_on
     period.retention_ends_on = closed_on + relativedelta(years=settings.RETENTION_YEARS[record_class])
     period.closed_by = by
+    period.full_clean()
     period.save()
     Contact.objects.filter(client=client, assessment_started_on__isnull=True, cancelled_on__isnull=True).update(
         cancelled_on=closed_on
@@ -601,7 +663,9 @@ def reopen_client(
     assert client.closed_on is not None
     if opened_on < client.closed_on:
         raise ValidationError({"opened_on": _("A new relationship cannot start before the last one closed.")})
-    period = RelationshipPeriod.objects.create(client=client, opened_on=opened_on)
+    period = RelationshipPeriod.objects.create(
+        client=client, opened_on=opened_on, review_due_on=_review_point(opened_on, None)
+    )
     client.closed_on = None
     client.relationship_started_on = opened_on
     client.save(update_fields=["closed_on", "relationship_started_on", "updated_at"])
@@ -617,3 +681,158 @@ def reopen_client(
             reason=_("Relationship reopened"),
         )
     return period
+
+
+@transaction.atomic
+def record_coordination_review(
+    *,
+    client: Client,
+    by: User,
+    ground: str,
+    reviewed_on: date,
+    decision: str,
+    client_view: str,
+    client_view_words: str = "",
+    next_review_on: date | None = None,
+    note: str = "",
+) -> CoordinationReview:
+    """The coordination review (is coordination still needed?): the decision, with the next
+    review point when it goes on, and the client's own view of whether it helped. Its reminder
+    is settled; a decision to end leaves no review point, and the closure that follows counts
+    as a planned ending."""
+    ensure_open(client)
+    period = RelationshipPeriod.objects.select_for_update().get(client=client, closed_on__isnull=True)
+    errors: dict[str, str] = {}
+    if reviewed_on > timezone.localdate():
+        errors["reviewed_on"] = _("The review date cannot be in the future.")
+    elif reviewed_on < period.opened_on:
+        errors["reviewed_on"] = _("The review date cannot be before the relationship started.")
+    if decision == ReviewDecision.CONTINUE:
+        if next_review_on is None:
+            errors["next_review_on"] = _("Set the next review point.")
+        elif next_review_on <= max(reviewed_on, timezone.localdate()):
+            errors["next_review_on"] = _("The next review point must be after today.")
+        elif next_review_on > reviewed_on + relativedelta(years=MAX_REVIEW_YEARS):
+            errors["next_review_on"] = _("Set the coordination review within %(years)d years.") % {
+                "years": MAX_REVIEW_YEARS
+            }
+    elif decision == ReviewDecision.CLOSE:
+        next_review_on = None
+    else:
+        errors["decision"] = _("Choose whether coordination continues.")
+    if errors:
+        raise ValidationError(errors)
+    review = CoordinationReview(
+        period=period,
+        client=client,
+        reviewed_on=reviewed_on,
+        due_on=period.review_due_on,
+        decision=decision,
+        next_review_on=next_review_on,
+        client_view=client_view,
+        client_view_words=client_view_words.strip(),
+        note=note.strip(),
+        recorded_by=by,
+    )
+    review.full_clean()
+    review.save()
+    period.review_due_on = next_review_on
+    period.save(update_fields=["review_due_on"])
+    settle_reminders(
+        kind=ReminderKind.COORDINATION_REVIEW_DUE, subject_type="clients.relationshipperiod", subject_id=period.pk
+    )
+    record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="coordination_review", ground=ground)
+    return review
+
+
+# Retention (asiakastietolaki 703/2023; the organiser's archive plan)
+
+# Other apps hold free text of a client too (assessments, plans, networks…): each may register
+# a function that blanks its own rows of the given clients, run in the same transaction.
+ANONYMISERS: list[Callable[[list[int]], None]] = []
+RETENTION_BATCH = 500
+# The client app's rows under pghistory: their history keeps the old values, and goes.
+_TRACKED = ("Client", "Assignment", "RelationshipPeriod", "Contact", "Referral", "CoordinationReview")
+
+
+def register_anonymiser(anonymise: Callable[[list[int]], None]) -> None:
+    ANONYMISERS.append(anonymise)
+
+
+@dataclass
+class RetentionResult:
+    run: RetentionRun
+    listed: list[Client] = field(default_factory=list)
+
+
+def apply_retention(
+    *, today: date | None = None, anonymise: bool | None = None, by: User | None = None
+) -> RetentionResult:
+    """Acts on the retention end date that closure stamps: lists the closed clients whose every
+    relationship is past its retention and, only when ``anonymise`` (by default the setting
+    ``RETENTION_ANONYMISE``, off: a dry run), anonymises them.
+
+    Anonymised, not removed: the client row and its relationships, assignments, contacts,
+    referrals and coordination reviews stay, with names, identity code, contact details and
+    every free text blanked, the date of birth cut to its year, the messages to the client
+    and the rows' history (pghistory) deleted. What remains is what the statistics count
+    (closures by reason, year and record class, planned and unplanned endings, the clients'
+    views, continuity, referrals per partner, the team review's figures and snapshots), all
+    read from these rows, so no separate count table is needed and every figure stays the same
+    after the run. Removal would also be refused by the access log, which keeps each event's
+    client and is append-only (it has its own retention, by month).
+
+    Audited: a ``RetentionRun`` for every run (dry or not) and an ``Anonymisation`` for every
+    record. Batches of ``RETENTION_BATCH`` clients, one transaction each; a rerun finds none of
+    those done."""
+    today = today or timezone.localdate()
+    anonymise = settings.RETENTION_ANONYMISE if anonymise is None else anonymise
+    listed = list(past_retention(today))
+    run = RetentionRun.objects.create(as_of=today, applied=anonymise, found=len(listed), by=by)
+    logger.info("Retention %s: %d client records past retention.", today, len(listed))
+    if anonymise:
+        for start in range(0, len(listed), RETENTION_BATCH):
+            _anonymise(listed[start : start + RETENTION_BATCH], run, today)
+        run.anonymised = len(listed)
+        run.save(update_fields=["anonymised"])
+    return RetentionResult(run=run, listed=listed)
+
+
+@transaction.atomic
+def _anonymise(clients: list[Client], run: RetentionRun, today: date) -> None:
+    ids = [client.pk for client in clients]
+    Client.objects.filter(pk__in=ids).update(
+        first_name="",
+        last_name="",
+        identity_code="",
+        phone="",
+        email="",
+        address="",
+        no_named_worker_reason="",
+        date_of_birth=TruncYear("date_of_birth"),
+        anonymised_on=today,
+    )
+    RelationshipPeriod.objects.filter(client__in=ids).update(closing_summary="", reached="", client_view_words="")
+    CoordinationReview.objects.filter(client__in=ids).update(client_view_words="", note="")
+    Assignment.objects.filter(client__in=ids).update(handover_note="", reason="")
+    Contact.objects.filter(client__in=ids).update(reason="", source_name="")
+    Referral.objects.filter(client__in=ids).update(reason="")
+    ClientMessage.objects.filter(client__in=ids).delete()
+    for anonymise_more in ANONYMISERS:
+        anonymise_more(ids)
+    for name in _TRACKED:
+        model = apps.get_model("clients", name)
+        events = apps.get_model("clients", f"{name}Event").objects
+        if name == "Client":
+            events.filter(pgh_obj_id__in=ids).delete()
+        else:
+            events.filter(pgh_obj_id__in=model.objects.filter(client__in=ids).values("pk")).delete()
+    Anonymisation.objects.bulk_create(
+        Anonymisation(
+            run=run,
+            client_id=client.pk,
+            retention_class=client.record_class,  # type: ignore[attr-defined]
+            retention_ended_on=client.retention_ended_on,  # type: ignore[attr-defined]
+        )
+        for client in clients
+    )

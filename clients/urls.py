@@ -14,6 +14,7 @@ urlpatterns = [
     path("clients/<int:pk>/contacts/", views.client_contact_create, name="client-contact-create"),
     path("clients/<int:pk>/named-worker/", views.client_named_worker, name="client-named-worker"),
     path("clients/<int:pk>/referrals/", views.client_referral_create, name="client-referral-create"),
+    path("clients/<int:pk>/coordination/", views.client_coordination, name="client-coordination"),
     path("clients/<int:pk>/close/", views.client_close, name="client-close"),
     path("clients/<int:pk>/reopen/", views.client_reopen, name="client-reopen"),
     path("clients/<int:pk>/consultations/", views.client_consultation_create, name="client-consultation-create"),

@@ -41,6 +41,7 @@ from .forms import (
     ClosureForm,
     ConsultationForm,
     ContactForm,
+    CoordinationReviewForm,
     HandoverForm,
     HandoverScope,
     IdentityLookupForm,
@@ -50,7 +51,7 @@ from .forms import (
     NoNamedWorkerForm,
     OutgoingReferralForm,
 )
-from .models import Assignment, Client, Referral
+from .models import Assignment, Client, Referral, ReviewDecision
 
 CASELOAD_PAGE_SIZE = 50
 LIST_PAGE_SIZE = 50
@@ -198,6 +199,7 @@ def _client_page(
     the forms sent (``bound``) showing their errors (400)."""
     today = timezone.localdate()
     assignments = list(selectors.assignment_history(client))
+    periods = list(selectors.relationship_periods_of(client))
     current = next((a for a in assignments if a.ended_on is None), None)
     unread_note = (
         current
@@ -223,7 +225,8 @@ def _client_page(
         "shows_contacts": shows_contacts,
         "contacts": selectors.contacts_of(client) if shows_contacts else [],
         "referrals": selectors.referrals_of(client) if shows_contacts else [],
-        "periods": selectors.relationship_periods_of(client),
+        "periods": periods,
+        "coordination_period": next((period for period in periods if period.closed_on is None), None),
         "client_messages": selectors.messages_to(client) if shows_contacts else [],
         "can_change": can_change,
         "can_manage": policy.may_manage(client),
@@ -498,7 +501,7 @@ def client_close(request: StaffRequest, pk: int) -> HttpResponse:
     user = request.user
     client = access_selectors.client_for_reading(user=user, pk=pk, what="client.close", may=policy.Ground.MAY_MANAGE)
     sent = request.method == "POST"
-    form = ClosureForm(request.POST if sent else None, initial={"closed_on": timezone.localdate()})
+    form = ClosureForm(request.POST if sent else None, initial=_closure_initial(client))
     outcome = submit(
         lambda: services.close_client(
             client=client,
@@ -507,6 +510,9 @@ def client_close(request: StaffRequest, pk: int) -> HttpResponse:
             closed_on=form.cleaned_data["closed_on"],
             reason=form.cleaned_data["reason"],
             summary=form.cleaned_data["summary"],
+            reached=form.cleaned_data["reached"],
+            client_view=form.cleaned_data["client_view"],
+            client_view_words=form.cleaned_data["client_view_words"],
         ),
         form,
         check=partial(services.ensure_open, client),
@@ -517,6 +523,60 @@ def client_close(request: StaffRequest, pk: int) -> HttpResponse:
         return _after_change(request, client)
     context = {"client": client, "form": form, "conflict": outcome.conflict}
     return render(request, "clients/close.html", context, status=outcome.status)
+
+
+def _closure_initial(client: Client) -> dict[str, Any]:
+    """Today, and after a coordination review that decided to end coordination, the client's
+    view given there."""
+    initial: dict[str, Any] = {"closed_on": timezone.localdate()}
+    latest = selectors.coordination_reviews_of(client).first()
+    if latest is not None and latest.decision == ReviewDecision.CLOSE:
+        initial |= {"client_view": latest.client_view, "client_view_words": latest.client_view_words}
+    return initial
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def client_coordination(request: StaffRequest, pk: int) -> HttpResponse:
+    """The client's coordination: its review point and reviews, and (for those who manage the
+    client) the form that records a review. A decision to end goes on to the closure."""
+    user = request.user
+    sent = request.method == "POST"
+    client = access_selectors.client_for_reading(
+        user=user, pk=pk, what="client.coordination", may=policy.Ground.MAY_MANAGE if sent else None
+    )
+    can_manage = policy.may_manage(client) and not client.is_closed
+    today = timezone.localdate()
+    form = CoordinationReviewForm(request.POST if sent else None, initial={"reviewed_on": today})
+    outcome = submit(
+        lambda: services.record_coordination_review(
+            client=client, by=user, ground=client.access_ground, **form.cleaned_data
+        ),
+        form,
+        check=partial(services.ensure_open, client),
+        sent=sent,
+    )
+    if outcome.done:
+        if outcome.result.decision == ReviewDecision.CLOSE:
+            messages.success(request, _("The review was recorded. Close the client relationship next."))
+            return redirect("client-close", pk=client.pk)
+        messages.success(request, _("The coordination review was recorded."))
+        return redirect("client-coordination", pk=client.pk)
+    period = selectors.open_period_of(client)
+    reviews = selectors.coordination_reviews_of(client)
+    if not policy.shows_earlier_relationships(client):
+        # A returning client's earlier reviews wait for the team lead's confirmation, as the
+        # earlier closing notes do.
+        reviews = reviews.filter(period=period)
+    context = {
+        "client": client,
+        "period": period,
+        "reviews": reviews,
+        "form": form if can_manage else None,
+        "today": today,
+        "conflict": outcome.conflict,
+    }
+    return render(request, "clients/coordination.html", context, status=outcome.status)
 
 
 @staff_required
@@ -635,6 +695,7 @@ def _record_intake(
         coordinator=data["coordinator"],
         no_named_worker_reason=data["no_named_worker_reason"],
         returning_reason="" if new else data["returning_reason"],
+        review_due_on=data["review_due_on"] if new else None,
     )
     return client
 

@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     REFERRAL_FOLLOW_UP = "referral_follow_up", _("Referral to follow up")
     BUDGET_THRESHOLD = "budget_threshold", _("Budget line past its threshold or running out")
     MEETING_TOMORROW = "meeting_tomorrow", _("Network meeting tomorrow")
+    COORDINATION_REVIEW_DUE = "coordination_review_due", _("Coordination review due: is coordination still needed?")
     # Not swept: written by ``access.grants`` when a new worker reopens a closed client.
     RETURNING_CLIENT = "returning_client", _("A returning client reopened by a new worker: confirm")
 

@@ -178,6 +178,14 @@ def cancel_for_client(client: Client) -> int:
     )
 
 
+def settle(*, kind: str, subject_type: str, subject_id: int) -> int:
+    """Marks done the open reminders of one kind about one thing: the work they asked for was
+    done (a coordination review recorded before or after its day). Returns how many."""
+    return Reminder.objects.filter(
+        kind=kind, subject_type=subject_type, subject_id=subject_id, done_at__isnull=True, cancelled_at__isnull=True
+    ).update(done_at=timezone.now())
+
+
 def cancel_for_closed_clients() -> int:
     """The same for every closed client, in two statements: the sweep's safety net, should a
     closure have come by a path that did not cancel."""

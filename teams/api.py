@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -393,3 +393,43 @@ class ReviewClientsView(APIView):
         shown = review.clients_behind(user, teams, figure)
         body = {"figure": [list(part) for part in review.describe_figure(figure)], "clients": shown}
         return Response(DrillDownResultSerializer(body).data)
+
+
+class EndingsRowSerializer(serializers.Serializer[Any]):
+    team = serializers.CharField()
+    team_id = serializers.IntegerField(allow_null=True, help_text="null: the total of all the teams.")
+    planned = serializers.IntegerField()
+    unplanned = serializers.IntegerField()
+    planned_share = serializers.IntegerField(allow_null=True, help_text="Per cent; null when none ended.")
+    views = serializers.SerializerMethodField(help_text="Endings by the client's view of whether coordination helped.")
+
+    def get_views(self, row: review.EndingsRow) -> dict[str, int]:
+        return dict(zip(self.context["views"], row.views, strict=True))
+
+
+class EndingsSerializer(serializers.Serializer[Any]):
+    since = serializers.DateField()
+    until = serializers.DateField()
+    rows = serializers.SerializerMethodField()
+
+    @extend_schema_field(EndingsRowSerializer(many=True))
+    def get_rows(self, figures: review.Endings) -> Any:
+        views = [value for value, _label in figures.views]
+        return EndingsRowSerializer(figures.rows, many=True, context={"views": views}).data
+
+
+class ReviewEndingsView(APIView):
+    """Endings of coordination in the last 12 months (the review page's section): planned
+    against unplanned per team, with the clients' views of whether it helped; for all the teams
+    you lead, or one (``team``)."""
+
+    @extend_schema(parameters=[ReviewFilterSerializer], responses=EndingsSerializer)
+    @reading_from_replica()
+    def get(self, request: Request) -> Response:
+        user = staff_user(request)
+        if not policy.may_review_teams(user):
+            raise PermissionDenied
+        filters = ReviewFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        teams = review.reviewed_teams(user, filters.validated_data.get("team"))
+        return Response(EndingsSerializer(review.endings(teams)).data)

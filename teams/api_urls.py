@@ -8,6 +8,7 @@ urlpatterns = [
     path("substitutions/", api.SubstitutionsView.as_view(), name="api-substitutions"),
     path("team/coordinators/", api.TeamReviewView.as_view(), name="api-team-review"),
     path("team/review/", api.ReviewFiguresView.as_view(), name="api-team-review-figures"),
+    path("team/review/endings/", api.ReviewEndingsView.as_view(), name="api-team-review-endings"),
     path("team/review/clients/", api.ReviewClientsView.as_view(), name="api-team-review-clients"),
     path("teams/", api.TeamListView.as_view(), name="api-teams"),
     path("teams/<int:pk>/members/", api.TeamMembersView.as_view(), name="api-team-members"),

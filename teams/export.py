@@ -30,7 +30,18 @@ class Table:
     rows: list[list[Cell]]
 
 
-TABLES = ("caseloads", "work", "continuity", "outcomes", "heard", "unmet", "trends", "coordinator_trends", "clients")
+TABLES = (
+    "caseloads",
+    "work",
+    "continuity",
+    "outcomes",
+    "heard",
+    "unmet",
+    "trends",
+    "coordinator_trends",
+    "clients",
+    "endings",
+)
 FORMATS = ("csv", "xlsx")
 
 
@@ -141,6 +152,19 @@ def unmet(result: review.Review) -> Table:
         [_("Unanswered referrals: %(name)s") % {"name": r["counterpart"]}, r["n"]] for r in result.referrals_unanswered
     ]
     return Table("unmet", _("Unmet needs"), header, rows)
+
+
+def endings(figures: review.Endings) -> Table:
+    """Planned and unplanned endings per team, with the clients' views, as the page shows them."""
+    header = [_("Team"), _("Planned"), _("Unplanned"), _("Share planned"), *(label for _value, label in figures.views)]
+    rows: list[list[Cell]] = [
+        [row.team, row.planned, row.unplanned, row.planned_share, *row.views] for row in figures.rows
+    ]
+    title = _("Endings of coordination %(since)s–%(until)s") % {
+        "since": figures.since.isoformat(),
+        "until": figures.until.isoformat(),
+    }
+    return Table("endings", title, header, rows)
 
 
 def trends(months: list[dict[str, Any]]) -> Table:

@@ -956,3 +956,66 @@ def work_left(person: User) -> WorkLeft:
         open_reminders=reminder_selectors.open_reminders_of(person).count(),
         undone_decisions=network_selectors.undone_decisions_of(people).count(),
     )
+
+
+# Endings: coordination that ends on purpose
+
+
+@dataclass(frozen=True)
+class EndingsRow:
+    """One team's client relationships closed in the last 12 months: planned against unplanned
+    endings (``clients.services.close_client`` says which is which) and the clients' own views
+    of whether coordination helped, in the order of ``views``."""
+
+    team: str
+    team_id: int | None
+    planned: int
+    unplanned: int
+    planned_share: int | None
+    views: list[int]
+
+
+@dataclass(frozen=True)
+class Endings:
+    since: date
+    until: date
+    views: list[tuple[str, str]]
+    rows: list[EndingsRow]
+
+
+def endings(teams: QuerySet[Team], *, today: date | None = None) -> Endings:
+    """Planned and unplanned endings of the last 12 months per team, with a total row when
+    there is more than one team: one grouped query (``clients.selectors.endings_by_team``)."""
+    today = today or timezone.localdate()
+    since = today - timedelta(days=YEAR)
+    listed = list(teams.order_by("name"))
+    counted = client_selectors.endings_by_team(team_ids=[team.pk for team in listed], since=since, until=today)
+    views = list(client_selectors.client_view_choices())
+    rows = []
+    for team in listed:
+        found = counted.get(team.pk)
+        planned, unplanned = (found.planned, found.unplanned) if found else (0, 0)
+        rows.append(
+            EndingsRow(
+                team=team.name,
+                team_id=team.pk,
+                planned=planned,
+                unplanned=unplanned,
+                planned_share=found.planned_share if found else None,
+                views=[found.views.get(value, 0) if found else 0 for value, _label in views],
+            )
+        )
+    if len(rows) > 1:
+        planned, unplanned = sum(r.planned for r in rows), sum(r.unplanned for r in rows)
+        total = planned + unplanned
+        rows.append(
+            EndingsRow(
+                team=_("All teams"),
+                team_id=None,
+                planned=planned,
+                unplanned=unplanned,
+                planned_share=round(100 * planned / total) if total else None,
+                views=[sum(column) for column in zip(*(r.views for r in rows), strict=True)],
+            )
+        )
+    return Endings(since=since, until=today, views=views, rows=rows)

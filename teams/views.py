@@ -203,6 +203,7 @@ def _review_context(user: User, filters: ReviewFilterForm) -> dict[str, Any]:
         "work_kinds": list(reminder_selectors.work_kind_labels().items()),
         "client_kinds": ClientKind.choices,
         "end_reasons": client_selectors.assignment_end_reasons(),
+        "endings": review.endings(teams),
         "settings_form": ReviewSettingsForm(teams=led, initial={"team": team_id or (led[0].pk if led else None)}),
         "digest_form": DigestForm(initial={"enabled": selectors.digest_enabled(user)}),
         **_trends_context(teams, trend),
@@ -387,7 +388,9 @@ def review_export(request: StaffRequest, table: str, fmt: str) -> HttpResponse:
         team_id = chosen.cleaned_data.get("team") if chosen.is_bound else None
         teams = review.reviewed_teams(user, team_id)
         filters = _filters_in_force(led, team_id)
-        if table == "trends":
+        if table == "endings":
+            data = export.endings(review.endings(teams))
+        elif table == "trends":
             data = export.trends(selectors.trends(teams))
         elif table == "coordinator_trends":
             trend = (chosen.cleaned_data.get("trend") if chosen.is_bound else None) or DEFAULT_TREND

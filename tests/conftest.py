@@ -95,6 +95,8 @@ class World:
             closed_on=today - datetime.timedelta(days=150),
             reason=ClosureReason.GOALS_MET,
             summary="Tavoitteet saavutettu.",
+            reached="Kotihoito käynnistyi.",
+            client_view="helped",
         )
         self.own_referral = services.create_referral(
             client=self.own_client,

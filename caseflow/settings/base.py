@@ -267,6 +267,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "access.tasks.drop_expired_access_log_partitions",
         "schedule": crontab(minute=40, hour=3, day_of_month="2"),
     },
+    # Records past their retention: listed each night; anonymised only with RETENTION_ANONYMISE.
+    "client-retention": {
+        "task": "clients.tasks.apply_retention",
+        "schedule": crontab(minute=20, hour=4),
+    },
     "team-review-weekly-digest": {
         "task": "teams.tasks.send_weekly_digests",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
@@ -303,6 +308,13 @@ RETENTION_YEARS = {
     "working_age": env.int("RETENTION_YEARS_WORKING_AGE", default=10),
     "children": env.int("RETENTION_YEARS_CHILDREN", default=12),
 }
+# What the nightly retention job does with a closed client's record once every retention period
+# of it has ended: off (the default), it only lists them (a dry run, `manage.py apply_retention`
+# shows the same); on, it anonymises them in place (clients.services.apply_retention).
+RETENTION_ANONYMISE = env.bool("RETENTION_ANONYMISE", default=False)
+# Service coordination is time-limited: the review point a new relationship gets unless the
+# coordinator sets one ("is coordination still needed?"), in months from the opening.
+COORDINATION_REVIEW_MONTHS = env.int("COORDINATION_REVIEW_MONTHS", default=6)
 # The access log (access.partitions): months whose entries are kept, from the organiser's archive
 # plan (arkistonmuodostussuunnitelma); whole months older than this are dropped by the monthly
 # retention job (`manage.py prune_access_log` shows which first). At least 25: the client sees

@@ -62,6 +62,7 @@ TABS = [
     ("network", "client-network", Section.NETWORK, _("Care team and network")),
     ("meetings", "client-meetings", Section.MEETINGS, _("Network meetings")),
     ("portal", "client-portal", None, _("My services (portal)")),
+    ("coordination", "client-coordination", None, _("Coordination")),
 ]
 
 

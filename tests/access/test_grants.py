@@ -341,6 +341,8 @@ class TestConsultations:
             closed_on=today(),
             reason=ClosureReason.MOVED,
             summary="Muutti.",
+            reached="Tieto siirtyi uuteen kuntaan.",
+            client_view="not_asked",
         )
         consultation.refresh_from_db()
         assert consultation.revoked_at is not None

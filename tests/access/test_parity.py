@@ -329,7 +329,13 @@ USE_CASES = [
     pytest.param(
         UseCase(
             by="coordinator",
-            bad=lambda w: {"closed_on": days(1), "reason": "moved", "summary": "Muutti Ouluun."},
+            bad=lambda w: {
+                "closed_on": days(1),
+                "reason": "moved",
+                "summary": "Muutti Ouluun.",
+                "reached": "x",
+                "client_view": "partly",
+            },
             page=on_page("client-close", "own_client", confirm="on"),
             api=on_api("post", "api-client-closure", "own_client"),
             says="The closing date cannot be in the future.",

@@ -195,6 +195,10 @@ def coordinators_membership(w: World) -> dict[str, Any]:
     return {"pk": w.team_a.pk, "membership_pk": membership.pk}
 
 
+def _coordination_review() -> dict[str, Any]:
+    return {"reviewed_on": day(0), "decision": "continue", "next_review_on": day(90), "client_view": "helped"}
+
+
 # Those who manage the client (its coordinator and their lead); the others who see it are refused.
 MANAGES_OWN_SEEN = staff_only(404, coordinator=200, lead=200, substitute=403, member=403)
 
@@ -286,6 +290,28 @@ MATRIX: dict[tuple[str, str], Row] = {
         "POST", coordinators_membership, {**TEAM_A_ADMIN_ONLY, **API_DENIES_ANONYMOUS}
     ),
     ("team-review-export", "caseloads"): Row("GET", lambda w: {"table": "caseloads", "fmt": "csv"}, LEADS_ONLY),
+    ("team-review-export", "endings"): Row("GET", lambda w: {"table": "endings", "fmt": "xlsx"}, LEADS_ONLY),
+    ("api-team-review-endings", "-"): Row("GET", no_kwargs, {**LEADS_ONLY, **API_DENIES_ANONYMOUS}),
+    ("api-team-review-endings", "other-team"): Row(
+        "GET",
+        no_kwargs,
+        {**staff_only(403, lead=404, other_lead=200), **API_DENIES_ANONYMOUS},
+        query=lambda w: {"team": w.team_b.pk},
+    ),
+    # Coordination that ends on purpose: whoever sees the client reads its reviews; those who
+    # manage the client record one.
+    ("client-coordination", "own"): Row("GET", own_client, SEES_OWN),
+    ("client-coordination", "other"): Row("GET", other_client, SEES_OTHER),
+    ("client-coordination", "own-post"): Row(
+        "POST", own_client, MANAGES_OWN_SEEN | {"coordinator": 302, "lead": 302}, data=_coordination_review
+    ),
+    ("api-client-coordination", "own"): Row("GET", own_client, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
+    ("api-client-coordination", "own-post"): Row(
+        "POST",
+        own_client,
+        {**MANAGES_OWN_SEEN, "coordinator": 201, "lead": 201, **API_DENIES_ANONYMOUS},
+        data=_coordination_review,
+    ),
     ("team-review-export", "clients"): Row(
         "GET", lambda w: {"table": "clients", "fmt": "xlsx"}, LEADS_ONLY, query=lambda w: {"metric": "open"}
     ),
@@ -470,7 +496,13 @@ MATRIX: dict[tuple[str, str], Row] = {
         "POST",
         own_client,
         {**staff_only(404, coordinator=200, lead=200, substitute=403, member=403), **API_DENIES_ANONYMOUS},
-        data=lambda: {"closed_on": day(-25), "reason": "moved", "summary": "Muutti Ouluun."},
+        data=lambda: {
+            "closed_on": day(-25),
+            "reason": "moved",
+            "summary": "Muutti Ouluun.",
+            "reached": "Tieto siirtyi.",
+            "client_view": "partly",
+        },
     ),
     ("api-client-reopen", "open"): Row(
         "POST",
@@ -948,7 +980,14 @@ MATRIX: dict[tuple[str, str], Row] = {
         "POST",
         own_client,
         staff_only(404, coordinator=302, lead=302, substitute=403, member=403),
-        data=lambda: {"reason": "moved", "summary": "Muutti Ouluun.", "closed_on": day(-25), "confirm": "on"},
+        data=lambda: {
+            "reason": "moved",
+            "summary": "Muutti Ouluun.",
+            "reached": "Tieto siirtyi.",
+            "client_view": "partly",
+            "closed_on": day(-25),
+            "confirm": "on",
+        },
     ),
     ("intake", "post"): Row(
         "POST",

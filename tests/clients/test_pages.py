@@ -746,6 +746,8 @@ class TestClosure:
         return {
             "reason": "moved",
             "summary": "Muutti Ouluun; palvelut jatkuvat siellä.",
+            "reached": "Palvelut siirtyivät Ouluun.",
+            "client_view": "helped",
             "closed_on": TODAY.isoformat(),
             "confirm": "on",
             **changes,
@@ -769,6 +771,8 @@ class TestClosure:
         [
             ({"confirm": ""}, "confirm"),
             ({"summary": ""}, "summary"),
+            ({"reached": ""}, "reached"),
+            ({"client_view": "maybe"}, "client_view"),
             ({"reason": "bored"}, "reason"),
             ({"closed_on": (TODAY + datetime.timedelta(days=1)).isoformat()}, "closed_on"),
             ({"closed_on": LONG_AGO}, "closed_on"),

@@ -319,7 +319,12 @@ class TestClosure:
             closed_on=closed_on,
             reason=ClosureReason.MOVED,
             summary="Muutti Ouluun tyttären luo.",
+            reached="Palvelut jatkuvat Oulussa.",
+            client_view="partly",
+            client_view_words="Hyvä, että joku soitti Ouluun.",
         )
+        assert period.planned_ending is False
+        assert (period.client_view, period.reached) == ("partly", "Palvelut jatkuvat Oulussa.")
         assert world.own_client.assignments.get(end_reason=AssignmentEnd.CLOSURE).ended_on == closed_on
         contact.refresh_from_db()
         assert contact.cancelled_on == closed_on
@@ -345,7 +350,13 @@ class TestClosure:
         assert response.status_code == 403
         response = api.post(
             reverse("api-client-closure", kwargs={"pk": client.pk}),
-            {"closed_on": ago(25).isoformat(), "reason": "moved", "summary": "x"},
+            {
+                "closed_on": ago(25).isoformat(),
+                "reason": "moved",
+                "summary": "x",
+                "reached": "x",
+                "client_view": "helped",
+            },
             format="json",
         )
         assert response.status_code == 409
@@ -368,11 +379,77 @@ class TestClosure:
     @pytest.mark.parametrize(
         ("payload", "field"),
         [
-            ({"closed_on": ago(25).isoformat(), "reason": "bored", "summary": "x"}, "reason"),
-            ({"closed_on": ago(25).isoformat(), "reason": "moved", "summary": "   "}, "summary"),
-            ({"closed_on": ago(-1).isoformat(), "reason": "moved", "summary": "x"}, "closed_on"),
-            ({"closed_on": ago(2000).isoformat(), "reason": "moved", "summary": "x"}, "closed_on"),
-            ({"closed_on": ago(25).isoformat(), "reason": "moved", "summary": "x", "extra": 1}, "extra"),
+            (
+                {
+                    "closed_on": ago(25).isoformat(),
+                    "reason": "bored",
+                    "summary": "x",
+                    "reached": "x",
+                    "client_view": "helped",
+                },
+                "reason",
+            ),
+            (
+                {
+                    "closed_on": ago(25).isoformat(),
+                    "reason": "moved",
+                    "summary": "   ",
+                    "reached": "x",
+                    "client_view": "helped",
+                },
+                "summary",
+            ),
+            (
+                {
+                    "closed_on": ago(-1).isoformat(),
+                    "reason": "moved",
+                    "summary": "x",
+                    "reached": "x",
+                    "client_view": "helped",
+                },
+                "closed_on",
+            ),
+            (
+                {
+                    "closed_on": ago(2000).isoformat(),
+                    "reason": "moved",
+                    "summary": "x",
+                    "reached": "x",
+                    "client_view": "helped",
+                },
+                "closed_on",
+            ),
+            (
+                {
+                    "closed_on": ago(25).isoformat(),
+                    "reason": "moved",
+                    "summary": "x",
+                    "reached": "x",
+                    "client_view": "helped",
+                    "extra": 1,
+                },
+                "extra",
+            ),
+            (
+                {
+                    "closed_on": ago(25).isoformat(),
+                    "reason": "moved",
+                    "summary": "x",
+                    "reached": " ",
+                    "client_view": "helped",
+                },
+                "reached",
+            ),
+            (
+                {
+                    "closed_on": ago(25).isoformat(),
+                    "reason": "moved",
+                    "summary": "x",
+                    "reached": "x",
+                    "client_view": "yes",
+                },
+                "client_view",
+            ),
         ],
     )
     def test_bad_closure_input_is_a_400_and_changes_nothing(self, world: World, api: APIClient, payload, field) -> None:

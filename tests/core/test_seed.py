@@ -11,9 +11,10 @@ from accounts.models import Profession, User
 from assessments.models import Assessment, DomainNeed, NeedSlot, ProfessionalConclusion
 from assessments.selectors import due_assessments
 from care_plans.models import GoalAction
-from clients.models import Assignment, Client, Contact, Referral
+from clients.models import Assignment, Client, Contact, CoordinationReview, Referral, RelationshipPeriod
 from clients.selectors import caseload
 from networks.models import CareTeamMember, Consent, NetworkMeeting
+from reminders.models import Kind, Reminder
 
 
 @pytest.mark.django_db
@@ -64,6 +65,14 @@ def test_the_small_seed_builds_the_demo_once() -> None:
     assert GoalAction.objects.filter(
         work_measure="work_trial", professional=specialist, goal__version__plan__client__in=work_clients
     ).exists()
+    # Coordination ends on purpose: a review coming due in the demo coordinator's inbox, earlier
+    # reviews with the client's view, and planned and unplanned endings with the client's view.
+    assert Reminder.objects.filter(kind=Kind.COORDINATION_REVIEW_DUE, recipient=coordinator).exists()
+    assert CoordinationReview.objects.filter(recorded_by=coordinator).exists()
+    closed = RelationshipPeriod.objects.filter(closed_on__isnull=False)
+    assert closed.filter(planned_ending=True).exclude(client_view="").exists()
+    assert closed.filter(planned_ending=False).exists()
+    assert not RelationshipPeriod.objects.filter(closed_on__isnull=True, review_due_on__isnull=True).exists()
     call_command("seed", size="small", stdout=StringIO())
     assert Client.objects.count() == 200
 

@@ -210,6 +210,8 @@ def test_a_closed_client_is_read_only_until_reopened(page: Page, base_url: str, 
     page.goto(f"{base_url}/clients/{world.own_client.pk}/close/")
     page.locator("#id_reason_1").check()
     page.locator("#id_summary").fill("Muutti Ouluun; palvelut jatkuvat siellä.")
+    page.locator("#id_reached").fill("Palvelut siirtyivät Ouluun.")
+    page.locator("#id_client_view_0").check()
     page.locator("#id_confirm").check()
     page.locator("main form button.primary").click()
     expect(page).to_have_url(f"{base_url}/clients/{world.own_client.pk}/")

@@ -268,6 +268,8 @@ def test_closing_a_client_cancels_their_pending_reminders(desk: Desk) -> None:
         closed_on=timezone.localdate(),
         reason=ClosureReason.GOALS_MET,
         summary="Tavoitteet saavutettu.",
+        reached="Kotihoito käynnistyi.",
+        client_view="helped",
     )
     assert all(r.cancelled_at is not None and r.delivery == "skipped" for r in mine)
     assert Reminder.objects.exclude(client=client).filter(cancelled_at__isnull=True).exists()

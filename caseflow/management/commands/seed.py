@@ -53,7 +53,10 @@ from clients.demo_data import (
     REFERRALS,
     URGENT_REASONS,
     Group,
+    ending_of,
     referral_progress,
+    review_point,
+    seed_coordination_reviews,
 )
 from clients.factories import ClientFactory, ContactFactory, ReferralFactory
 from clients.models import (
@@ -224,6 +227,7 @@ class Command(BaseCommand):
         seed_assessments(rng=self.rng, today=self.today, stories=stories)
         work_ability = self._work_ability(stories, member, team_objects[0])
         seed_budgets(rng=self.rng, today=self.today, stories=stories)
+        seed_coordination_reviews(today=self.today, demo=self.demo)
         seed_reminders(today=self.today)
         seed_plans(rng=self.rng, today=self.today, stories=stories, demo=self.demo, work_ability=work_ability)
         seed_portal(rng=self.rng, today=self.today, demo=self.demo)
@@ -328,6 +332,8 @@ class Command(BaseCommand):
             periods = [(self._day_between(earliest, today - 30 * day), None)]
         for number, (opened, closed) in enumerate(periods):
             period = RelationshipPeriod(client=client, opened_on=opened)
+            if closed is None:
+                period.review_due_on = review_point(opened, today, f"{client.identity_code} {opened}", overdue_days=20)
             story.periods.append(period)
             if story.kind == "no_worker":
                 self._without_named_worker(story, opened)
@@ -457,6 +463,9 @@ class Command(BaseCommand):
         period.retention_starts_on = closed
         period.retention_ends_on = closed + relativedelta(years=settings.RETENTION_YEARS[record_class])
         period.closed_by = last.coordinator if last is not None else self.lead_of[story.team.pk]
+        period.reached, period.client_view, period.client_view_words, period.planned_ending = ending_of(
+            period.closure_reason, f"{client.identity_code} {closed}"
+        )
 
     # Contacts, assessment deadlines and referrals
 
