@@ -1,6 +1,7 @@
 from django import forms
 
 from accounts.models import User
+from core.forms import FastSelect, FastSelectMultiple
 
 
 def person_label(user: User) -> str:
@@ -10,10 +11,14 @@ def person_label(user: User) -> str:
 
 
 class PersonChoiceField(forms.ModelChoiceField[User]):
+    widget = FastSelect
+
     def label_from_instance(self, obj: User) -> str:
         return person_label(obj)
 
 
 class PeopleField(forms.ModelMultipleChoiceField[User]):
+    widget = FastSelectMultiple
+
     def label_from_instance(self, obj: User) -> str:
         return person_label(obj)
