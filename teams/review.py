@@ -324,9 +324,16 @@ def _caseload_figures(coordinators: QuerySet[Any, Any] | list[int], today: date)
         .annotate(
             open_clients=Count("pk"),
             child_special_support=Count("pk", filter=Q(client__child_special_support=True)),
-            rai=Count("pk", filter=Q(client__in=assessment_selectors.rai_clients())),
-            personal_budget=Count("pk", filter=Q(client__in=budget_selectors.clients_with_running_budget(today))),
-            no_finished_plan=Count("pk", filter=~Q(client__in=plan_selectors.clients_with_published_plan())),
+            # Each kind tested per client through its index (EXISTS): ``client__in`` read every
+            # RAI assessment, running budget and published plan of the county.
+            rai=Count("pk", filter=Q(Exists(assessment_selectors.rai_clients().filter(client=OuterRef("client"))))),
+            personal_budget=Count(
+                "pk",
+                filter=Q(Exists(budget_selectors.clients_with_running_budget(today).filter(client=OuterRef("client")))),
+            ),
+            no_finished_plan=Count(
+                "pk", filter=~Q(Exists(plan_selectors.clients_with_published_plan().filter(client=OuterRef("client"))))
+            ),
             worker_changes=Sum(annotations["worker_changes_12m"]),
             days_without_worker=Sum(annotations["days_without_worker"]),
             client_days=Sum(
