@@ -31,6 +31,11 @@ JOIN LATERAL (
 ) responsible ON true
 """
 OPEN_CLIENT = "c.closed_on IS NULL AND c.id >= %(lo)s AND c.id < %(hi)s"
+# Narrows a kind's inner query (a latest assessment or plan version per client) to the clients
+# ``%(client_ids)s`` when the team review asks for its own clients' work (the sweep passes NULL,
+# which the planner folds away): the batch bounds of a team's clients span the whole county,
+# and the latest row of every client was read before narrowing (bench/explain/team-review*.txt).
+IN_SCOPE = "(%(client_ids)s::bigint[] IS NULL OR {column} = ANY(%(client_ids)s::bigint[]))"
 
 
 @dataclass(frozen=True)
