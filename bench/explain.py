@@ -71,9 +71,18 @@ def page_target(row: str) -> tuple[Any, str]:
 
 
 def captured(row: str) -> tuple[float, list[dict[str, Any]]]:
-    """The row's statements with their times (ms), and the whole request's (or sweep's) time."""
-    from django.db import connection, transaction
+    """The row's statements with their times (ms) and connection (the team lead's figures read
+    from the replica's), and the whole request's (or sweep's) time."""
+    from contextlib import ExitStack
+
+    from django.db import connections, transaction
     from django.test.utils import CaptureQueriesContext
+
+    def every_connection(stack: ExitStack) -> list[tuple[str, CaptureQueriesContext]]:
+        return [(alias, stack.enter_context(CaptureQueriesContext(connections[alias]))) for alias in connections]
+
+    def statements(contexts: list[tuple[str, CaptureQueriesContext]]) -> list[dict[str, Any]]:
+        return [{**query, "alias": alias} for alias, context in contexts for query in context.captured_queries]
 
     if row == "sweep":
         from reminders import services
@@ -82,32 +91,34 @@ def captured(row: str) -> tuple[float, list[dict[str, Any]]]:
         with transaction.atomic():
             DeliveryAttempt.objects.all().delete()
             Reminder.objects.all().delete()
-            with CaptureQueriesContext(connection) as context:
+            with ExitStack() as stack:
+                contexts = every_connection(stack)
                 started = time.perf_counter()
                 services.sweep(queue=False)
                 total = (time.perf_counter() - started) * 1000
             transaction.set_rollback(True)
-        return total, list(context.captured_queries)
+        return total, statements(contexts)
     browser, url = page_target(row)
     if browser.get(url).status_code != 200:
         raise SystemExit(f"GET {url} did not answer 200")
-    with CaptureQueriesContext(connection) as context:
+    with ExitStack() as stack:
+        contexts = every_connection(stack)
         started = time.perf_counter()
         response = browser.get(url)
         total = (time.perf_counter() - started) * 1000
     assert response.status_code == 200
-    return total, list(context.captured_queries)
+    return total, statements(contexts)
 
 
-def explain(sql: str) -> str:
-    from django.db import connection, transaction
+def explain(sql: str, alias: str) -> str:
+    from django.db import connections, transaction
 
-    with transaction.atomic():
-        with connection.cursor() as cursor:
+    with transaction.atomic(using=alias):
+        with connections[alias].cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
             plan = "\n".join(line for (line,) in cursor.fetchall())
-        transaction.set_rollback(True)
+        transaction.set_rollback(True, using=alias)
     return plan
 
 
@@ -128,10 +139,10 @@ def main() -> int:
     for number, query in enumerate(slowest, 1):
         sql = query["sql"]
         lines += [
-            f"## {number}. {float(query['time']) * 1000:.1f} ms",
+            f"## {number}. {float(query['time']) * 1000:.1f} ms ({query['alias']})",
             sql if len(sql) < 4000 else sql[:4000] + " …",
             "",
-            explain(sql) if sql.lstrip().upper().startswith(EXPLAINED) else "(not explained)",
+            explain(sql, query["alias"]) if sql.lstrip().upper().startswith(EXPLAINED) else "(not explained)",
             "",
         ]
     OUT.mkdir(exist_ok=True)
