@@ -49,8 +49,16 @@ def portal_clients(user: User) -> QuerySet[Client]:
         return Client.objects.none()
     enabled = PortalAccount.objects.filter(client=OuterRef("pk"), enabled=True)
     represented = Q(Exists(enabled)) & Q(pk__in=active_representations(user).values("client"))
+    # The candidates first, each through its index (the user's own account, their
+    # representations): the grounds alone were an EXISTS test on every client of the county.
+    candidates = (
+        PortalAccount.objects.filter(user=user)
+        .values("client")
+        .union(active_representations(user).order_by().values("client"))
+    )
     return (
-        Client.objects.annotate(own=Exists(enabled.filter(user=user)))
+        Client.objects.filter(pk__in=candidates)
+        .annotate(own=Exists(enabled.filter(user=user)))
         .filter(Q(own=True) | represented)
         .annotate(  # type: ignore[no-redef]  # declared on Client for the callers' sake
             access_ground=Case(When(own=True, then=Value(OWN_PORTAL)), default=Value(REPRESENTATIVE))

@@ -2,7 +2,7 @@
 """The reminders this app declares: each kind one SQL query over the app's own tables (see
 ``reminders.kinds``), registered when the reminders app starts."""
 
-from reminders.kinds import OPEN_CLIENT, RESPONSIBLE, KindSpec, register
+from reminders.kinds import IN_SCOPE, OPEN_CLIENT, RESPONSIBLE, KindSpec, register
 from reminders.models import Kind
 
 register(
@@ -32,6 +32,7 @@ register(
                 SELECT DISTINCT ON (asm.client_id) asm.id, asm.client_id, asm.reassess_on
                 FROM assessments_assessment asm
                 WHERE asm.status = 'completed' AND asm.client_id >= %(lo)s AND asm.client_id < %(hi)s
+                  AND {IN_SCOPE.format(column="asm.client_id")}
                 ORDER BY asm.client_id, asm.completed_on DESC, asm.id DESC
             ) latest
             JOIN clients_client c ON c.id = latest.client_id

@@ -2,7 +2,7 @@
 """The reminders this app declares: each kind one SQL query over the app's own tables (see
 ``reminders.kinds``), registered when the reminders app starts."""
 
-from reminders.kinds import OPEN_CLIENT, RESPONSIBLE, KindSpec, register
+from reminders.kinds import IN_SCOPE, OPEN_CLIENT, RESPONSIBLE, KindSpec, register
 from reminders.models import Kind
 
 register(
@@ -17,6 +17,7 @@ register(
                 SELECT DISTINCT ON (v.plan_id) v.id, v.review_on, p.client_id
                 FROM care_plans_planversion v JOIN care_plans_careplan p ON p.id = v.plan_id
                 WHERE v.status = 'published' AND p.client_id >= %(lo)s AND p.client_id < %(hi)s
+                  AND {IN_SCOPE.format(column="p.client_id")}
                 ORDER BY v.plan_id, v.number DESC
             ) latest
             JOIN clients_client c ON c.id = latest.client_id
@@ -46,6 +47,7 @@ register(
                     SELECT DISTINCT ON (v.plan_id) v.id, v.published_at, p.client_id
                     FROM care_plans_planversion v JOIN care_plans_careplan p ON p.id = v.plan_id
                     WHERE v.status = 'published' AND p.client_id >= %(lo)s AND p.client_id < %(hi)s
+                  AND {IN_SCOPE.format(column="p.client_id")}
                     ORDER BY v.plan_id, v.number DESC
                 ) latest
                 JOIN care_plans_planservice s ON s.version_id = latest.id

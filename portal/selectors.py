@@ -177,12 +177,15 @@ def review_of(client: Client, pk: int) -> PlanReview:
     return review
 
 
-def heard_answers(*, clients: QuerySet[Client] | None = None, since: date | None = None) -> QuerySet[HeardAnswer]:
+def heard_answers(
+    *, clients: QuerySet[Any, Any] | list[int] | None = None, since: date | None = None
+) -> QuerySet[HeardAnswer]:
     """The clients' answers to "how was I heard" after plan reviews, for the team lead's review
     (scope ``clients`` with ``access.policy.visible_clients``), newest first, with who reviewed."""
     answers = HeardAnswer.objects.select_related("review__reviewed_by", "client")
     if clients is not None:
-        answers = answers.filter(client__in=clients.values("pk"))
+        ids: Any = clients if isinstance(clients, list) else clients.values("pk")
+        answers = answers.filter(client__in=ids)
     if since is not None:
         answers = answers.filter(created_at__date__gte=since)
     return answers

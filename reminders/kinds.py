@@ -31,6 +31,11 @@ JOIN LATERAL (
 ) responsible ON true
 """
 OPEN_CLIENT = "c.closed_on IS NULL AND c.id >= %(lo)s AND c.id < %(hi)s"
+# Narrows a kind's inner query (a latest assessment or plan version per client) to the clients
+# ``%(client_ids)s`` when the team review asks for its own clients' work (the sweep passes NULL,
+# which the planner folds away): the batch bounds of a team's clients span the whole county,
+# and the latest row of every client was read before narrowing (bench/explain/team-review*.txt).
+IN_SCOPE = "(%(client_ids)s::bigint[] IS NULL OR {column} = ANY(%(client_ids)s::bigint[]))"
 
 
 @dataclass(frozen=True)
@@ -54,17 +59,25 @@ def register(*specs: KindSpec) -> None:
         REGISTRY[spec.kind] = spec
 
 
-# The team leads of a reminder's client and of its recipient's teams, for an escalation.
+# The team leads of a reminder's client and of its recipient's teams, for an escalation. The
+# teams come first (the client's, and the recipient's as a member), each row's few by LATERAL,
+# and the leads are joined on them by equality: a join condition of "the client's team OR one
+# of the recipient's" was a correlated subquery for every pair of overdue row and lead
+# (bench/explain/sweep*.txt).
 ESCALATE_TO = """
 SELECT DISTINCT s.subject_id, s.client_id, s.due_on, tm.user_id AS recipient_id
 FROM ({source}) AS s (subject_id, client_id, due_on, recipient_id)
 JOIN clients_client ec ON ec.id = s.client_id
+JOIN LATERAL (
+    SELECT ec.team_id AS team_id
+    UNION
+    SELECT m.team_id FROM teams_teammembership m
+    WHERE m.user_id = s.recipient_id AND m.kind = 'member'
+      AND m.started_on <= %(today)s AND (m.ended_on IS NULL OR m.ended_on >= %(today)s)
+) teams ON true
 JOIN teams_teammembership tm
-  ON tm.kind = 'lead' AND tm.started_on <= %(today)s AND (tm.ended_on IS NULL OR tm.ended_on >= %(today)s)
- AND (tm.team_id = ec.team_id OR tm.team_id IN (
-        SELECT m.team_id FROM teams_teammembership m
-        WHERE m.user_id = s.recipient_id AND m.kind = 'member'
-          AND m.started_on <= %(today)s AND (m.ended_on IS NULL OR m.ended_on >= %(today)s)))
+  ON tm.team_id = teams.team_id AND tm.kind = 'lead'
+ AND tm.started_on <= %(today)s AND (tm.ended_on IS NULL OR tm.ended_on >= %(today)s)
 WHERE s.due_on <= %(escalate_before)s
 """
 

@@ -129,6 +129,8 @@ def _sweep_batch(
                 "lead": lead,
                 "lo": lo,
                 "hi": hi,
+                # Every client of the batch (kinds.IN_SCOPE).
+                "client_ids": None,
                 "escalation": False,
             }
             source = kinds.source_sql(spec, today)
