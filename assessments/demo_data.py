@@ -20,7 +20,35 @@ from .services import CHILD_COMPLETION_MONTHS, RAI_REASSESSMENT_MONTHS
 ASSESSMENT_SHARE = 0.85
 IN_PROGRESS_SHARE = 0.15
 RAI_AGE = 75
-SERVICES = ["Kotihoito", "Ateriapalvelu", "Kauppapalvelu", "Turvapuhelin", "Päivätoiminta"]
+# The services that help with a need of a life domain; each comes only at its times of day and,
+# for some, on weekdays only: a meal service feeds and does not keep anyone safe from
+# violence, day activity is by day, the safety phone answers at night.
+DOMAIN_SERVICES = {
+    "daily_living": ["Kotihoito", "Ateriapalvelu", "Kauppapalvelu"],
+    "health": ["Kotihoito"],
+    "inclusion": ["Päivätoiminta"],
+    "finances": [],
+    "safety": ["Turvapuhelin"],
+    "family_carer": ["Kotihoito", "Päivätoiminta"],
+}
+SERVICE_TIMES = {
+    "Kotihoito": {TimeOfDay.MORNING, TimeOfDay.MIDDAY, TimeOfDay.EVENING},
+    "Ateriapalvelu": {TimeOfDay.MIDDAY},
+    "Kauppapalvelu": {TimeOfDay.MIDDAY},
+    "Turvapuhelin": {TimeOfDay.MORNING, TimeOfDay.MIDDAY, TimeOfDay.EVENING, TimeOfDay.NIGHT},
+    "Päivätoiminta": {TimeOfDay.MIDDAY},
+}
+WEEKDAYS_ONLY = {"Kauppapalvelu", "Päivätoiminta"}
+# The times of day a need of each domain asks for help: money matters by day, fear of falling
+# in the evening and at night, a family carer's load at any time.
+NEED_TIMES = {
+    "daily_living": [TimeOfDay.MORNING, TimeOfDay.MIDDAY, TimeOfDay.EVENING],
+    "health": [TimeOfDay.MORNING, TimeOfDay.MIDDAY, TimeOfDay.EVENING],
+    "inclusion": [TimeOfDay.MIDDAY, TimeOfDay.EVENING],
+    "finances": [TimeOfDay.MIDDAY],
+    "safety": [TimeOfDay.EVENING, TimeOfDay.NIGHT, TimeOfDay.MORNING],
+    "family_carer": list(TimeOfDay),
+}
 NEEDS = {
     "daily_living": ("Aamutoimet ja peseytyminen vievät voimat.", "Tarvitsee apua aamutoimissa ja peseytymisessä."),
     "health": ("Lääkkeiden kanssa menee sekaisin.", "Lääkehoidon toteutus vaatii tukea."),
@@ -46,6 +74,30 @@ CLIENT_VIEWS = [
 ]
 
 
+def need_times(rng: random.Random, code: str, count: int) -> list[tuple[int, str]]:
+    """``count`` times of the week (weekday, time of day) a need of domain ``code`` asks for help."""
+    week = [(day, str(time)) for day in range(7) for time in NEED_TIMES.get(code, list(TimeOfDay))]
+    return rng.sample(week, min(count, len(week)))
+
+
+def cover(rng: random.Random, code: str, weekday: int, time_of_day: str, *, network: bool) -> tuple[str, str]:
+    """Who covers a time of a need (coverage, service): a service only where one of the domain's
+    services runs at that time and day; the network only when the client has one."""
+    coverage = rng.choice([Coverage.SERVICE, Coverage.SERVICE, Coverage.CLIENT, Coverage.NETWORK, ""])
+    if coverage == Coverage.SERVICE:
+        running = [
+            name
+            for name in DOMAIN_SERVICES.get(code, [])
+            if time_of_day in SERVICE_TIMES[name] and (weekday < 5 or name not in WEEKDAYS_ONLY)
+        ]
+        if running:
+            return coverage, rng.choice(running)
+        coverage = rng.choice([Coverage.CLIENT, Coverage.NETWORK, Coverage.UNCOVERED])
+    if coverage == Coverage.NETWORK and not network:
+        coverage = Coverage.UNCOVERED
+    return coverage, ""
+
+
 def _complete(assessment: Assessment, *, rng: random.Random, today: datetime.date, rai: bool) -> None:
     """Completes a seeded assessment, with the RAI instrument and its scales for ``rai``."""
     completed = min(assessment.started_on + datetime.timedelta(days=rng.randint(3, 25)), today)
@@ -67,19 +119,16 @@ def _slots(needs: list[DomainNeed], members: dict[int, list[int]], rng: random.R
     slots: list[NeedSlot] = []
 
     for need in needs:
-        times = rng.sample([(day, time) for day in range(7) for time in TimeOfDay.values], rng.randint(2, 6))
-        for weekday, time_of_day in times:
-            coverage = rng.choice([Coverage.SERVICE, Coverage.SERVICE, Coverage.CLIENT, Coverage.NETWORK, ""])
+        for weekday, time_of_day in need_times(rng, need.domain.code, rng.randint(2, 6)):
             own = members.get(need.assessment.client_id, [])
-            if coverage == Coverage.NETWORK and not own:
-                coverage = Coverage.UNCOVERED
+            coverage, service = cover(rng, need.domain.code, weekday, time_of_day, network=bool(own))
             slots.append(
                 NeedSlot(
                     need=need,
                     weekday=weekday,
                     time_of_day=time_of_day,
                     coverage=coverage,
-                    service=rng.choice(SERVICES) if coverage == Coverage.SERVICE else "",
+                    service=service,
                     network_member_id=rng.choice(own) if coverage == Coverage.NETWORK else None,
                     frozen=need.frozen,
                 )
@@ -101,14 +150,21 @@ def seed_assessments(*, rng: random.Random, today: datetime.date, stories: Itera
     for story in chosen:
         client, coordinator = story.client, story.current.coordinator
         older = relativedelta(today, client.date_of_birth).years >= RAI_AGE
-        start = story.current.started_on + datetime.timedelta(days=rng.randint(5, 40))
-        rounds = 2 if start < today - datetime.timedelta(days=400) else 1
+        opened = story.current.started_on + datetime.timedelta(days=rng.randint(5, 40))
+        in_progress = rng.random() < IN_PROGRESS_SHARE
+        # The latest assessment is recent, as a worked caseload's is: a completed RAI one comes
+        # due again from a few weeks ahead to a few weeks overdue, one in progress is weeks old.
+        days_ago = rng.randint(5, 90) if in_progress else rng.randint(10, 230)
+        last_start = max(opened, today - datetime.timedelta(days=days_ago))
+        if last_start >= today:
+            continue
+        earlier = last_start - relativedelta(months=rng.randint(6, 12))
+        long_open = last_start - opened > datetime.timedelta(days=400)
+        starts = [earlier, last_start] if earlier >= opened and long_open else [last_start]
         picked = rng.sample(sorted(domains), rng.randint(2, 4))
-        for index in range(rounds):
-            if start >= today:
-                break
-            last = index == rounds - 1
-            in_progress = last and rng.random() < IN_PROGRESS_SHARE
+        for index, start in enumerate(starts):
+            last = index == len(starts) - 1
+            in_progress_now = last and in_progress
             assessment = Assessment(
                 client=client,
                 started_on=start,
@@ -118,13 +174,12 @@ def seed_assessments(*, rng: random.Random, today: datetime.date, stories: Itera
             )
             if client.child_special_support:
                 assessment.complete_by = start + relativedelta(months=CHILD_COMPLETION_MONTHS)
-            if not in_progress:
+            if not in_progress_now:
                 _complete(assessment, rng=rng, today=today, rai=older)
             assessment._round = index  # type: ignore[attr-defined]
             assessments.append(assessment)
             levels = [(domains[code], max(1, min(3, rng.randint(1, 3) - (1 if index else 0)))) for code in picked]
             planned.append((assessment, levels))
-            start = start + relativedelta(months=rng.randint(6, 12))
     # A second assessment starts from the first: written after it, naming it as previous.
     latest: dict[int, Assessment] = {}
     for round_ in (0, 1):
@@ -190,7 +245,6 @@ NEED_COLUMNS = (
 )
 SLOT_COLUMNS = ("id", "weekday", "time_of_day", "coverage", "service", "frozen", "need_id", "network_member_id")
 BULK_CHUNK = 5_000
-WEEK = [(day, time) for day in range(7) for time in TimeOfDay.values]
 
 
 def bulk_assessments(
@@ -224,17 +278,21 @@ def bulk_assessments(
             first = person.opened_on + datetime.timedelta(days=rng.randint(5, 40))
             if count == 0 or first >= today:
                 continue
-            step = max(20, min(365, (today - first).days // count))
+            # Counted back from a recent latest one (see seed_assessments): nothing is years due.
+            last_in_progress = rng.random() < IN_PROGRESS_SHARE
+            latest = today - datetime.timedelta(days=rng.randint(5, 90) if last_in_progress else rng.randint(10, 230))
+            latest = max(first, latest)
+            step = max(1, min(365, (latest - first).days // max(1, count - 1)))
             picked = rng.sample(codes, rng.randint(2, 4))
             previous = None
             rai = person.age_on(today) >= RAI_AGE
             own = members.get(person.id, [])
             for number in range(count):
-                started = first + datetime.timedelta(days=number * step + rng.randint(0, step // 4))
-                if started >= today:
-                    break
+                back = count - 1 - number
+                jitter = rng.randint(0, step // 4) if back else 0
+                started = max(first, latest - datetime.timedelta(days=back * step + jitter))
                 pk = loader.next_id(Assessment)
-                in_progress = number == count - 1 and rng.random() < IN_PROGRESS_SHARE
+                in_progress = back == 0 and last_in_progress
                 done = None if in_progress else min(started + datetime.timedelta(days=rng.randint(3, 25)), today)
                 by = person.coordinator
                 assessments.append(
@@ -283,19 +341,15 @@ def bulk_assessments(
                             domains[code],
                         )
                     )
-                    for weekday, time_of_day in rng.sample(WEEK, rng.randint(2, 5)):
-                        coverage = rng.choice(
-                            [Coverage.SERVICE, Coverage.SERVICE, Coverage.CLIENT, Coverage.NETWORK, ""]
-                        )
-                        if coverage == Coverage.NETWORK and not own:
-                            coverage = Coverage.UNCOVERED
+                    for weekday, time_of_day in need_times(rng, code, rng.randint(2, 5)):
+                        coverage, service = cover(rng, code, weekday, time_of_day, network=bool(own))
                         slots.append(
                             (
                                 loader.next_id(NeedSlot),
                                 weekday,
                                 time_of_day,
                                 coverage,
-                                rng.choice(SERVICES) if coverage == Coverage.SERVICE else "",
+                                service,
                                 frozen,
                                 need,
                                 rng.choice(own) if coverage == Coverage.NETWORK else None,
