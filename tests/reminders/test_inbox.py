@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from access.models import AccessEvent
+from accounts.models import User
 from clients.factories import ContactFactory, ReferralFactory
 from reminders import services
 from reminders.models import EmailPreference, Kind, Reminder
@@ -16,6 +17,12 @@ from reminders.models import EmailPreference, Kind, Reminder
 from .conftest import Desk, make_desk
 
 TODAY = timezone.localdate()
+
+
+def in_english(user: User) -> None:
+    """The pages speak the signed-in user's saved language; these tests read English."""
+    user.language = "en"
+    user.save(update_fields=["language"])
 
 
 def give_reminders(desk: Desk, count: int) -> list[Reminder]:
@@ -197,9 +204,10 @@ def test_an_escalation_without_a_named_worker_says_so(desk: Desk) -> None:
         due_on=TODAY - datetime.timedelta(days=20),
         escalation=True,
     )
+    in_english(desk.lead)
     lead = PageClient()
     lead.force_login(desk.lead)
-    page = lead.get("/reminders/", headers={"Accept-Language": "en"}).content.decode()
+    page = lead.get("/reminders/").content.decode()
     assert "No named worker" in page
     assert "named worker none" in page
 
@@ -217,7 +225,8 @@ def test_the_inbox_groups_by_client_then_kind(desk: Desk, pages: PageClient) -> 
         due_on=TODAY - datetime.timedelta(days=2),
     )
     services.sweep(today=TODAY, queue=False)
-    page = pages.get("/reminders/", headers={"Accept-Language": "en"}).content.decode()
+    in_english(desk.coordinator)
+    page = pages.get("/reminders/").content.decode()
     # One section per client, the most urgent client first; within it one heading per kind.
     assert page.count('<section class="inbox-client') == 2
     assert page.index("Aaltonen") < page.index("Björk")
@@ -236,9 +245,10 @@ def test_the_inbox_does_not_repeat_the_caseloads_due_list(desk: Desk, pages: Pag
     services.sweep(today=TODAY, queue=False)
     kinds = set(Reminder.objects.filter(recipient=desk.coordinator).values_list("kind", flat=True))
     assert kinds == {Kind.ASSESSMENT_START_DUE, Kind.REFERRAL_FOLLOW_UP}
-    caseload = pages.get("/caseload/", headers={"Accept-Language": "en"}).content.decode()
+    in_english(desk.coordinator)
+    caseload = pages.get("/caseload/").content.decode()
     assert "Kettunen" in caseload[caseload.index('id="due-heading"') :]
-    page = pages.get("/reminders/", headers={"Accept-Language": "en"}).content.decode()
+    page = pages.get("/reminders/").content.decode()
     assert f'class="inbox-kind">{Kind.REFERRAL_FOLLOW_UP.label}' in page
     assert f'class="inbox-kind">{Kind.ASSESSMENT_START_DUE.label}' not in page
     assert "1 needs assessment to start, complete or repeat is on your caseload" in page
