@@ -20,6 +20,7 @@ from .services import CHILD_COMPLETION_MONTHS, RAI_REASSESSMENT_MONTHS
 ASSESSMENT_SHARE = 0.85
 IN_PROGRESS_SHARE = 0.15
 RAI_AGE = 75
+CHILD_AGE = 18
 # The services that help with a need of a life domain; each comes only at its times of day and,
 # for some, on weekdays only: a meal service feeds and does not keep anyone safe from
 # violence, day activity is by day, the safety phone answers at night.
@@ -37,8 +38,11 @@ SERVICE_TIMES = {
     "Kauppapalvelu": {TimeOfDay.MIDDAY},
     "Turvapuhelin": {TimeOfDay.MORNING, TimeOfDay.MIDDAY, TimeOfDay.EVENING, TimeOfDay.NIGHT},
     "Päivätoiminta": {TimeOfDay.MIDDAY},
+    "Perhetyö": {TimeOfDay.MIDDAY, TimeOfDay.EVENING},
 }
-WEEKDAYS_ONLY = {"Kauppapalvelu", "Päivätoiminta"}
+# A child's needs are met by family work, not by an older person's home care or safety phone.
+CHILD_SERVICES = {"child_development": ["Perhetyö"], "inclusion": ["Perhetyö"], "safety": ["Perhetyö"], "health": []}
+WEEKDAYS_ONLY = {"Kauppapalvelu", "Päivätoiminta", "Perhetyö"}
 # The times of day a need of each domain asks for help: money matters by day, fear of falling
 # in the evening and at night, a family carer's load at any time.
 NEED_TIMES = {
@@ -48,6 +52,7 @@ NEED_TIMES = {
     "finances": [TimeOfDay.MIDDAY],
     "safety": [TimeOfDay.EVENING, TimeOfDay.NIGHT, TimeOfDay.MORNING],
     "family_carer": list(TimeOfDay),
+    "child_development": [TimeOfDay.MORNING, TimeOfDay.MIDDAY, TimeOfDay.EVENING],
 }
 NEEDS = {
     "daily_living": ("Aamutoimet ja peseytyminen vievät voimat.", "Tarvitsee apua aamutoimissa ja peseytymisessä."),
@@ -57,6 +62,24 @@ NEEDS = {
     "safety": ("Pelkään kaatuvani yöllä.", "Kaatumisriski; turvapuhelin harkittava."),
     "family_carer": ("Puoliso jaksaa huonosti.", "Omaishoitajan jaksaminen vaatii tukea."),
 }
+# A child's needs (under 18), in a child's and a professional's words: no spouse, no falls.
+CHILD_NEEDS = {
+    "child_development": (
+        "Koulussa on vaikeaa, en jaksa keskittyä.",
+        "Tarvitsee tukea koulunkäyntiin ja arjen rytmiin.",
+    ),
+    "health": ("Vatsaan sattuu aamuisin ennen koulua.", "Jaksamisen ja terveydentilan seuranta."),
+    "inclusion": ("Minulla ei ole kavereita.", "Tarvitsee tukea kaverisuhteisiin ja harrastuksiin."),
+    "safety": (
+        "Kotona riidellään ja minua pelottaa.",
+        "Perheen turvallisuus selvitettävä yhdessä lastensuojelun kanssa.",
+    ),
+}
+ADULT_DOMAINS = sorted(NEEDS)
+CHILD_SUMMARIES = [
+    "Asuu äidin ja sisarusten kanssa kerrostalossa. Koulunkäynti on takkuillut syksystä.",
+    "Asuu vuoroviikoin vanhempiensa luona; tarvitsee erityistä tukea koulussa.",
+]
 SUMMARIES = [
     "Asuu yksin kerrostalossa, hissi on. Arki sujuu osin tyttären tuella.",
     "Asuu puolison kanssa omakotitalossa; puoliso on omaishoitaja ja väsynyt.",
@@ -80,14 +103,21 @@ def need_times(rng: random.Random, code: str, count: int) -> list[tuple[int, str
     return rng.sample(week, min(count, len(week)))
 
 
-def cover(rng: random.Random, code: str, weekday: int, time_of_day: str, *, network: bool) -> tuple[str, str]:
+def needs_of(code: str, *, child: bool) -> tuple[str, str]:
+    """A need of domain ``code`` in the client's and the professional's words."""
+    return CHILD_NEEDS[code] if child else NEEDS[code]
+
+
+def cover(
+    rng: random.Random, code: str, weekday: int, time_of_day: str, *, network: bool, child: bool = False
+) -> tuple[str, str]:
     """Who covers a time of a need (coverage, service): a service only where one of the domain's
     services runs at that time and day; the network only when the client has one."""
     coverage = rng.choice([Coverage.SERVICE, Coverage.SERVICE, Coverage.CLIENT, Coverage.NETWORK, ""])
     if coverage == Coverage.SERVICE:
         running = [
             name
-            for name in DOMAIN_SERVICES.get(code, [])
+            for name in (CHILD_SERVICES if child else DOMAIN_SERVICES).get(code, [])
             if time_of_day in SERVICE_TIMES[name] and (weekday < 5 or name not in WEEKDAYS_ONLY)
         ]
         if running:
@@ -121,7 +151,8 @@ def _slots(needs: list[DomainNeed], members: dict[int, list[int]], rng: random.R
     for need in needs:
         for weekday, time_of_day in need_times(rng, need.domain.code, rng.randint(2, 6)):
             own = members.get(need.assessment.client_id, [])
-            coverage, service = cover(rng, need.domain.code, weekday, time_of_day, network=bool(own))
+            child = getattr(need.assessment, "_child", False)
+            coverage, service = cover(rng, need.domain.code, weekday, time_of_day, network=bool(own), child=child)
             slots.append(
                 NeedSlot(
                     need=need,
@@ -138,7 +169,7 @@ def _slots(needs: list[DomainNeed], members: dict[int, list[int]], rng: random.R
 
 def seed_assessments(*, rng: random.Random, today: datetime.date, stories: Iterable[Any]) -> int:
     """Writes the assessments of the open clients in ``stories``; returns how many."""
-    domains = {domain.code: domain for domain in LifeDomain.objects.filter(code__in=NEEDS)}
+    domains = {domain.code: domain for domain in LifeDomain.objects.filter(code__in=[*NEEDS, *CHILD_NEEDS])}
     chosen = [s for s in stories if s.current is not None and rng.random() < ASSESSMENT_SHARE]
     members: dict[int, list[int]] = {}
     for member_pk, client_pk in NetworkMember.objects.filter(client__in=[s.client for s in chosen]).values_list(
@@ -161,7 +192,9 @@ def seed_assessments(*, rng: random.Random, today: datetime.date, stories: Itera
         earlier = last_start - relativedelta(months=rng.randint(6, 12))
         long_open = last_start - opened > datetime.timedelta(days=400)
         starts = [earlier, last_start] if earlier >= opened and long_open else [last_start]
-        picked = rng.sample(sorted(domains), rng.randint(2, 4))
+        child = relativedelta(today, client.date_of_birth).years < CHILD_AGE
+        codes = [code for code in (CHILD_NEEDS if child else ADULT_DOMAINS) if code in domains]
+        picked = rng.sample(codes, min(len(codes), rng.randint(2, 4)))
         for index, start in enumerate(starts):
             last = index == len(starts) - 1
             in_progress_now = last and in_progress
@@ -169,9 +202,10 @@ def seed_assessments(*, rng: random.Random, today: datetime.date, stories: Itera
                 client=client,
                 started_on=start,
                 created_by=coordinator,
-                situation_summary=rng.choice(SUMMARIES),
+                situation_summary=rng.choice(CHILD_SUMMARIES if child else SUMMARIES),
                 client_took_part=rng.random() < 0.9,
             )
+            assessment._child = child  # type: ignore[attr-defined]
             if client.child_special_support:
                 assessment.complete_by = start + relativedelta(months=CHILD_COMPLETION_MONTHS)
             if not in_progress_now:
@@ -191,7 +225,7 @@ def seed_assessments(*, rng: random.Random, today: datetime.date, stories: Itera
     needs: list[DomainNeed] = []
     for assessment, levels in planned:
         for domain, level in levels:
-            client_words, professional_words = NEEDS[domain.code]
+            client_words, professional_words = needs_of(domain.code, child=getattr(assessment, "_child", False))
             needs.append(
                 DomainNeed(
                     assessment=assessment,
@@ -259,8 +293,7 @@ def bulk_assessments(
     """About ``target`` assessments of the clients with a named worker, each client's in turn
     (reassessed every 6-12 months, the older ones by RAI, the latest sometimes in progress),
     with two to four needs and their week grid; returns how many."""
-    domains = {domain.code: domain.pk for domain in LifeDomain.objects.filter(code__in=NEEDS)}
-    codes = sorted(domains)
+    domains = {domain.code: domain.pk for domain in LifeDomain.objects.filter(code__in=[*NEEDS, *CHILD_NEEDS])}
     eligible = [person for person in people if person.coordinator is not None]
     through = Assessment.professionals.through
     bar = loader.bar("assessments, needs and week grids", total=target)
@@ -283,7 +316,9 @@ def bulk_assessments(
             latest = today - datetime.timedelta(days=rng.randint(5, 90) if last_in_progress else rng.randint(10, 230))
             latest = max(first, latest)
             step = max(1, min(365, (latest - first).days // max(1, count - 1)))
-            picked = rng.sample(codes, rng.randint(2, 4))
+            child = person.age_on(today) < CHILD_AGE
+            codes = [code for code in (CHILD_NEEDS if child else ADULT_DOMAINS) if code in domains]
+            picked = rng.sample(codes, min(len(codes), rng.randint(2, 4)))
             previous = None
             rai = person.age_on(today) >= RAI_AGE
             own = members.get(person.id, [])
@@ -304,7 +339,7 @@ def bulk_assessments(
                         started + relativedelta(months=CHILD_COMPLETION_MONTHS) if person.child else None,
                         done + relativedelta(months=RAI_REASSESSMENT_MONTHS) if rai and done else None,
                         rng.random() < 0.9,
-                        rng.choice(SUMMARIES),
+                        rng.choice(CHILD_SUMMARIES if child else SUMMARIES),
                         "" if in_progress else rng.choice(CONCLUSIONS),
                         "" if in_progress else rng.choice(CLIENT_VIEWS),
                         None if in_progress else True,
@@ -328,7 +363,7 @@ def bulk_assessments(
                 for code in picked:
                     level = max(1, min(3, rng.randint(1, 3) - (1 if number else 0)))
                     need = loader.next_id(DomainNeed)
-                    client_words, professional_words = NEEDS[code]
+                    client_words, professional_words = needs_of(code, child=child)
                     needs.append(
                         (
                             need,
@@ -342,7 +377,7 @@ def bulk_assessments(
                         )
                     )
                     for weekday, time_of_day in need_times(rng, code, rng.randint(2, 5)):
-                        coverage, service = cover(rng, code, weekday, time_of_day, network=bool(own))
+                        coverage, service = cover(rng, code, weekday, time_of_day, network=bool(own), child=child)
                         slots.append(
                             (
                                 loader.next_id(NeedSlot),
