@@ -48,15 +48,55 @@ _WHAT_WORDS: tuple[tuple[str, Promise], ...] = (
     ("client", _("your basic details")),
 )
 GROUND_LABELS: dict[str, Promise] = {**Ground.LABELS, **portal.LABELS}
+# The same parts in the staff's words, for the staff's access log page (by the same keys).
+_STAFF_WORDS: dict[str, Promise] = {
+    "portal": _("the client's portal pages"),
+    "care_plan": _("care plan"),
+    "assessment": _("needs assessment"),
+    "budget": _("personal budget"),
+    "meeting": _("network meetings"),
+    "decision": _("network meeting decisions"),
+    "consent": _("consents"),
+    "consultation": _("a consultation"),
+    "network": _("network"),
+    "care_team": _("care team"),
+    "referral": _("contacts and referrals"),
+    "contact": _("contacts and referrals"),
+    "intake": _("contacts and referrals"),
+    "named_worker": _("named worker"),
+    "handover": _("named worker"),
+    "assignment": _("named worker"),
+    "closure": _("the end of the client relationship"),
+    "close": _("the end of the client relationship"),
+    "reopen": _("the start of the client relationship"),
+    "reminder": _("a reminder"),
+    "caseload": _("a list of the worker's clients"),
+    "search": _("a search of clients"),
+    "access_log": _("the access log"),
+    "client": _("basic details"),
+}
 
 
 def what_label(what: str) -> Promise:
     """``what`` of an access event in plain words."""
+    key = _what_key(what)
+    return _("your data") if key is None else dict(_WHAT_WORDS)[key]
+
+
+def staff_what_label(what: str) -> Promise:
+    """``what`` of an access event in the staff's words (the access log page)."""
+    if what == "access_log":
+        return _STAFF_WORDS["access_log"]
+    key = _what_key(what)
+    return _("the client's data") if key is None else _STAFF_WORDS[key]
+
+
+def _what_key(what: str) -> str | None:
     words = what.removeprefix("api.").replace(".", " ").replace("_version", "").split()
-    for key, label in _WHAT_WORDS:
+    for key, _label in _WHAT_WORDS:
         if key in words or any(word.startswith(key) for word in words):
-            return label
-    return _("your data")
+            return key
+    return None
 
 
 def ground_label(ground: str) -> Promise:

@@ -86,6 +86,11 @@ def access_log_for(*, user: User, client_pk: int) -> tuple[Client, list[AccessEv
         )
     # The rows the client sees in their portal (access.log): staff answer the client's request.
     events = list(log.events_about(client).select_related("grantee")[:ACCESS_LOG_PAGE])
+    # What and on which ground, in words: the stored codes ("client.overview", "team_lead")
+    # are for the machine.
+    for event in events:
+        event.what_text = log.staff_what_label(event.what)  # type: ignore[attr-defined]
+        event.ground_text = log.ground_label(event.ground)  # type: ignore[attr-defined]
     return client, events
 
 

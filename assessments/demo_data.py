@@ -31,7 +31,40 @@ from .services import CHILD_COMPLETION_MONTHS, RAI_REASSESSMENT_MONTHS
 ASSESSMENT_SHARE = 0.85
 IN_PROGRESS_SHARE = 0.15
 RAI_AGE = 75
-SERVICES = ["Kotihoito", "Ateriapalvelu", "Kauppapalvelu", "Turvapuhelin", "Päivätoiminta"]
+CHILD_AGE = 18
+# The services that help with a need of a life domain; each comes only at its times of day and,
+# for some, on weekdays only: a meal service feeds and does not keep anyone safe from
+# violence, day activity is by day, the safety phone answers at night.
+DOMAIN_SERVICES = {
+    "daily_living": ["Kotihoito", "Ateriapalvelu", "Kauppapalvelu"],
+    "health": ["Kotihoito"],
+    "inclusion": ["Päivätoiminta"],
+    "finances": [],
+    "safety": ["Turvapuhelin"],
+    "family_carer": ["Kotihoito", "Päivätoiminta"],
+}
+SERVICE_TIMES = {
+    "Kotihoito": {TimeOfDay.MORNING, TimeOfDay.MIDDAY, TimeOfDay.EVENING},
+    "Ateriapalvelu": {TimeOfDay.MIDDAY},
+    "Kauppapalvelu": {TimeOfDay.MIDDAY},
+    "Turvapuhelin": {TimeOfDay.MORNING, TimeOfDay.MIDDAY, TimeOfDay.EVENING, TimeOfDay.NIGHT},
+    "Päivätoiminta": {TimeOfDay.MIDDAY},
+    "Perhetyö": {TimeOfDay.MIDDAY, TimeOfDay.EVENING},
+}
+# A child's needs are met by family work, not by an older person's home care or safety phone.
+CHILD_SERVICES = {"child_development": ["Perhetyö"], "inclusion": ["Perhetyö"], "safety": ["Perhetyö"], "health": []}
+WEEKDAYS_ONLY = {"Kauppapalvelu", "Päivätoiminta", "Perhetyö"}
+# The times of day a need of each domain asks for help: money matters by day, fear of falling
+# in the evening and at night, a family carer's load at any time.
+NEED_TIMES = {
+    "daily_living": [TimeOfDay.MORNING, TimeOfDay.MIDDAY, TimeOfDay.EVENING],
+    "health": [TimeOfDay.MORNING, TimeOfDay.MIDDAY, TimeOfDay.EVENING],
+    "inclusion": [TimeOfDay.MIDDAY, TimeOfDay.EVENING],
+    "finances": [TimeOfDay.MIDDAY],
+    "safety": [TimeOfDay.EVENING, TimeOfDay.NIGHT, TimeOfDay.MORNING],
+    "family_carer": list(TimeOfDay),
+    "child_development": [TimeOfDay.MORNING, TimeOfDay.MIDDAY, TimeOfDay.EVENING],
+}
 NEEDS = {
     "daily_living": ("Aamutoimet ja peseytyminen vievät voimat.", "Tarvitsee apua aamutoimissa ja peseytymisessä."),
     "health": ("Lääkkeiden kanssa menee sekaisin.", "Lääkehoidon toteutus vaatii tukea."),
@@ -40,6 +73,24 @@ NEEDS = {
     "safety": ("Pelkään kaatuvani yöllä.", "Kaatumisriski; turvapuhelin harkittava."),
     "family_carer": ("Puoliso jaksaa huonosti.", "Omaishoitajan jaksaminen vaatii tukea."),
 }
+# A child's needs (under 18), in a child's and a professional's words: no spouse, no falls.
+CHILD_NEEDS = {
+    "child_development": (
+        "Koulussa on vaikeaa, en jaksa keskittyä.",
+        "Tarvitsee tukea koulunkäyntiin ja arjen rytmiin.",
+    ),
+    "health": ("Vatsaan sattuu aamuisin ennen koulua.", "Jaksamisen ja terveydentilan seuranta."),
+    "inclusion": ("Minulla ei ole kavereita.", "Tarvitsee tukea kaverisuhteisiin ja harrastuksiin."),
+    "safety": (
+        "Kotona riidellään ja minua pelottaa.",
+        "Perheen turvallisuus selvitettävä yhdessä lastensuojelun kanssa.",
+    ),
+}
+ADULT_DOMAINS = sorted(NEEDS)
+CHILD_SUMMARIES = [
+    "Asuu äidin ja sisarusten kanssa kerrostalossa. Koulunkäynti on takkuillut syksystä.",
+    "Asuu vuoroviikoin vanhempiensa luona; tarvitsee erityistä tukea koulussa.",
+]
 SUMMARIES = [
     "Asuu yksin kerrostalossa, hissi on. Arki sujuu osin tyttären tuella.",
     "Asuu puolison kanssa omakotitalossa; puoliso on omaishoitaja ja väsynyt.",
@@ -55,6 +106,37 @@ CLIENT_VIEWS = [
     "Tarvitsen apua aamuisin, muuten pärjään itse.",
     "En halua vieraita kotiin joka päivä, mutta ruoka olisi hyvä saada.",
 ]
+
+
+def need_times(rng: random.Random, code: str, count: int) -> list[tuple[int, str]]:
+    """``count`` times of the week (weekday, time of day) a need of domain ``code`` asks for help."""
+    week = [(day, str(time)) for day in range(7) for time in NEED_TIMES.get(code, list(TimeOfDay))]
+    return rng.sample(week, min(count, len(week)))
+
+
+def needs_of(code: str, *, child: bool) -> tuple[str, str]:
+    """A need of domain ``code`` in the client's and the professional's words."""
+    return CHILD_NEEDS[code] if child else NEEDS[code]
+
+
+def cover(
+    rng: random.Random, code: str, weekday: int, time_of_day: str, *, network: bool, child: bool = False
+) -> tuple[str, str]:
+    """Who covers a time of a need (coverage, service): a service only where one of the domain's
+    services runs at that time and day; the network only when the client has one."""
+    coverage = rng.choice([Coverage.SERVICE, Coverage.SERVICE, Coverage.CLIENT, Coverage.NETWORK, ""])
+    if coverage == Coverage.SERVICE:
+        running = [
+            name
+            for name in (CHILD_SERVICES if child else DOMAIN_SERVICES).get(code, [])
+            if time_of_day in SERVICE_TIMES[name] and (weekday < 5 or name not in WEEKDAYS_ONLY)
+        ]
+        if running:
+            return coverage, rng.choice(running)
+        coverage = rng.choice([Coverage.CLIENT, Coverage.NETWORK, Coverage.UNCOVERED])
+    if coverage == Coverage.NETWORK and not network:
+        coverage = Coverage.UNCOVERED
+    return coverage, ""
 
 
 def _complete(assessment: Assessment, *, rng: random.Random, today: datetime.date, rai: bool) -> None:
@@ -78,19 +160,17 @@ def _slots(needs: list[DomainNeed], members: dict[int, list[int]], rng: random.R
     slots: list[NeedSlot] = []
 
     for need in needs:
-        times = rng.sample([(day, time) for day in range(7) for time in TimeOfDay.values], rng.randint(2, 6))
-        for weekday, time_of_day in times:
-            coverage = rng.choice([Coverage.SERVICE, Coverage.SERVICE, Coverage.CLIENT, Coverage.NETWORK, ""])
+        for weekday, time_of_day in need_times(rng, need.domain.code, rng.randint(2, 6)):
             own = members.get(need.assessment.client_id, [])
-            if coverage == Coverage.NETWORK and not own:
-                coverage = Coverage.UNCOVERED
+            child = getattr(need.assessment, "_child", False)
+            coverage, service = cover(rng, need.domain.code, weekday, time_of_day, network=bool(own), child=child)
             slots.append(
                 NeedSlot(
                     need=need,
                     weekday=weekday,
                     time_of_day=time_of_day,
                     coverage=coverage,
-                    service=rng.choice(SERVICES) if coverage == Coverage.SERVICE else "",
+                    service=service,
                     network_member_id=rng.choice(own) if coverage == Coverage.NETWORK else None,
                     frozen=need.frozen,
                 )
@@ -100,7 +180,7 @@ def _slots(needs: list[DomainNeed], members: dict[int, list[int]], rng: random.R
 
 def seed_assessments(*, rng: random.Random, today: datetime.date, stories: Iterable[Any]) -> int:
     """Writes the assessments of the open clients in ``stories``; returns how many."""
-    domains = {domain.code: domain for domain in LifeDomain.objects.filter(code__in=NEEDS)}
+    domains = {domain.code: domain for domain in LifeDomain.objects.filter(code__in=[*NEEDS, *CHILD_NEEDS])}
     chosen = [s for s in stories if s.current is not None and rng.random() < ASSESSMENT_SHARE]
     members: dict[int, list[int]] = {}
     for member_pk, client_pk in NetworkMember.objects.filter(client__in=[s.client for s in chosen]).values_list(
@@ -112,30 +192,39 @@ def seed_assessments(*, rng: random.Random, today: datetime.date, stories: Itera
     for story in chosen:
         client, coordinator = story.client, story.current.coordinator
         older = relativedelta(today, client.date_of_birth).years >= RAI_AGE
-        start = story.current.started_on + datetime.timedelta(days=rng.randint(5, 40))
-        rounds = 2 if start < today - datetime.timedelta(days=400) else 1
-        picked = rng.sample(sorted(domains), rng.randint(2, 4))
-        for index in range(rounds):
-            if start >= today:
-                break
-            last = index == rounds - 1
-            in_progress = last and rng.random() < IN_PROGRESS_SHARE
+        opened = story.current.started_on + datetime.timedelta(days=rng.randint(5, 40))
+        in_progress = rng.random() < IN_PROGRESS_SHARE
+        # The latest assessment is recent, as a worked caseload's is: a completed RAI one comes
+        # due again from a few weeks ahead to a few weeks overdue, one in progress is weeks old.
+        days_ago = rng.randint(5, 90) if in_progress else rng.randint(10, 230)
+        last_start = max(opened, today - datetime.timedelta(days=days_ago))
+        if last_start >= today:
+            continue
+        earlier = last_start - relativedelta(months=rng.randint(6, 12))
+        long_open = last_start - opened > datetime.timedelta(days=400)
+        starts = [earlier, last_start] if earlier >= opened and long_open else [last_start]
+        child = relativedelta(today, client.date_of_birth).years < CHILD_AGE
+        codes = [code for code in (CHILD_NEEDS if child else ADULT_DOMAINS) if code in domains]
+        picked = rng.sample(codes, min(len(codes), rng.randint(2, 4)))
+        for index, start in enumerate(starts):
+            last = index == len(starts) - 1
+            in_progress_now = last and in_progress
             assessment = Assessment(
                 client=client,
                 started_on=start,
                 created_by=coordinator,
-                situation_summary=rng.choice(SUMMARIES),
+                situation_summary=rng.choice(CHILD_SUMMARIES if child else SUMMARIES),
                 client_took_part=rng.random() < 0.9,
             )
+            assessment._child = child  # type: ignore[attr-defined]
             if client.child_special_support:
                 assessment.complete_by = start + relativedelta(months=CHILD_COMPLETION_MONTHS)
-            if not in_progress:
+            if not in_progress_now:
                 _complete(assessment, rng=rng, today=today, rai=older)
             assessment._round = index  # type: ignore[attr-defined]
             assessments.append(assessment)
             levels = [(domains[code], max(1, min(3, rng.randint(1, 3) - (1 if index else 0)))) for code in picked]
             planned.append((assessment, levels))
-            start = start + relativedelta(months=rng.randint(6, 12))
     # A second assessment starts from the first: written after it, naming it as previous.
     latest: dict[int, Assessment] = {}
     for round_ in (0, 1):
@@ -147,7 +236,7 @@ def seed_assessments(*, rng: random.Random, today: datetime.date, stories: Itera
     needs: list[DomainNeed] = []
     for assessment, levels in planned:
         for domain, level in levels:
-            client_words, professional_words = NEEDS[domain.code]
+            client_words, professional_words = needs_of(domain.code, child=getattr(assessment, "_child", False))
             needs.append(
                 DomainNeed(
                     assessment=assessment,
@@ -251,7 +340,6 @@ NEED_COLUMNS = (
 )
 SLOT_COLUMNS = ("id", "weekday", "time_of_day", "coverage", "service", "frozen", "need_id", "network_member_id")
 BULK_CHUNK = 5_000
-WEEK = [(day, time) for day in range(7) for time in TimeOfDay.values]
 
 
 def bulk_assessments(
@@ -266,8 +354,7 @@ def bulk_assessments(
     """About ``target`` assessments of the clients with a named worker, each client's in turn
     (reassessed every 6-12 months, the older ones by RAI, the latest sometimes in progress),
     with two to four needs and their week grid; returns how many."""
-    domains = {domain.code: domain.pk for domain in LifeDomain.objects.filter(code__in=NEEDS)}
-    codes = sorted(domains)
+    domains = {domain.code: domain.pk for domain in LifeDomain.objects.filter(code__in=[*NEEDS, *CHILD_NEEDS])}
     eligible = [person for person in people if person.coordinator is not None]
     through = Assessment.professionals.through
     bar = loader.bar("assessments, needs and week grids", total=target)
@@ -285,17 +372,23 @@ def bulk_assessments(
             first = person.opened_on + datetime.timedelta(days=rng.randint(5, 40))
             if count == 0 or first >= today:
                 continue
-            step = max(20, min(365, (today - first).days // count))
-            picked = rng.sample(codes, rng.randint(2, 4))
+            # Counted back from a recent latest one (see seed_assessments): nothing is years due.
+            last_in_progress = rng.random() < IN_PROGRESS_SHARE
+            latest = today - datetime.timedelta(days=rng.randint(5, 90) if last_in_progress else rng.randint(10, 230))
+            latest = max(first, latest)
+            step = max(1, min(365, (latest - first).days // max(1, count - 1)))
+            child = person.age_on(today) < CHILD_AGE
+            codes = [code for code in (CHILD_NEEDS if child else ADULT_DOMAINS) if code in domains]
+            picked = rng.sample(codes, min(len(codes), rng.randint(2, 4)))
             previous = None
             rai = person.age_on(today) >= RAI_AGE
             own = members.get(person.id, [])
             for number in range(count):
-                started = first + datetime.timedelta(days=number * step + rng.randint(0, step // 4))
-                if started >= today:
-                    break
+                back = count - 1 - number
+                jitter = rng.randint(0, step // 4) if back else 0
+                started = max(first, latest - datetime.timedelta(days=back * step + jitter))
                 pk = loader.next_id(Assessment)
-                in_progress = number == count - 1 and rng.random() < IN_PROGRESS_SHARE
+                in_progress = back == 0 and last_in_progress
                 done = None if in_progress else min(started + datetime.timedelta(days=rng.randint(3, 25)), today)
                 by = person.coordinator
                 assessments.append(
@@ -307,7 +400,7 @@ def bulk_assessments(
                         started + relativedelta(months=CHILD_COMPLETION_MONTHS) if person.child else None,
                         done + relativedelta(months=RAI_REASSESSMENT_MONTHS) if rai and done else None,
                         rng.random() < 0.9,
-                        rng.choice(SUMMARIES),
+                        rng.choice(CHILD_SUMMARIES if child else SUMMARIES),
                         "" if in_progress else rng.choice(CONCLUSIONS),
                         "" if in_progress else rng.choice(CLIENT_VIEWS),
                         None if in_progress else True,
@@ -331,7 +424,7 @@ def bulk_assessments(
                 for code in picked:
                     level = max(1, min(3, rng.randint(1, 3) - (1 if number else 0)))
                     need = loader.next_id(DomainNeed)
-                    client_words, professional_words = NEEDS[code]
+                    client_words, professional_words = needs_of(code, child=child)
                     needs.append(
                         (
                             need,
@@ -344,19 +437,15 @@ def bulk_assessments(
                             domains[code],
                         )
                     )
-                    for weekday, time_of_day in rng.sample(WEEK, rng.randint(2, 5)):
-                        coverage = rng.choice(
-                            [Coverage.SERVICE, Coverage.SERVICE, Coverage.CLIENT, Coverage.NETWORK, ""]
-                        )
-                        if coverage == Coverage.NETWORK and not own:
-                            coverage = Coverage.UNCOVERED
+                    for weekday, time_of_day in need_times(rng, code, rng.randint(2, 5)):
+                        coverage, service = cover(rng, code, weekday, time_of_day, network=bool(own), child=child)
                         slots.append(
                             (
                                 loader.next_id(NeedSlot),
                                 weekday,
                                 time_of_day,
                                 coverage,
-                                rng.choice(SERVICES) if coverage == Coverage.SERVICE else "",
+                                service,
                                 frozen,
                                 need,
                                 rng.choice(own) if coverage == Coverage.NETWORK else None,

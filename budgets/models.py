@@ -119,7 +119,11 @@ class BudgetRules(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.valid_from}: {self.threshold_percent} %, {self.period_months} mo"
+        return _("from %(date)s: %(percent)s %%, %(months)s months") % {
+            "date": self.valid_from,
+            "percent": self.threshold_percent,
+            "months": self.period_months,
+        }
 
 
 @pghistory.track()

@@ -52,6 +52,9 @@ GOALS = [
     ("Haluan tuntea oloni turvalliseksi kotona.", "Turvallisuuden lisääminen, turvapuhelin", "safety"),
     ("Haluan löytää työn, jossa jaksan.", "Työkyvyn arviointi ja työllistymisen tuki", "work"),
     ("Haluan vähentää juomista.", "Päihteiden käytön vähentäminen", "substances_mental"),
+    ("Haluan pärjätä koulussa ja saada kavereita.", "Koulunkäynnin ja kaverisuhteiden tukeminen", "child_development"),
+    ("Haluan harrastaa jotain kivaa.", "Harrastuksen löytäminen ja siihen osallistuminen", "inclusion"),
+    ("Haluan, että kotona on rauhallista.", "Perheen arjen ja vanhemmuuden tukeminen", "child_development"),
 ]
 # The goal of work and training of the work-ability clients, and its actions: (measure, what is
 # done, whether the employment specialist does it (else the client), months before the review).
@@ -65,6 +68,29 @@ WORK_ACTIONS = [
     (WorkMeasure.VOCATIONAL_REHABILITATION, "Haetaan Kelan ammatillista kuntoutusta", False, 9),
     (WorkMeasure.TRAINING, "Selvitetään logistiikka-alan lyhytkoulutus työkokeilun jälkeen", True, 3),
 ]
+# The ages (from, to inclusive) a goal fits; a goal not named fits any adult (ADULT). A goal
+# of finding work is for people of working age, a fall or living at home "as long as I can"
+# for older people, school for children; no child is given an adult's goal.
+ADULT = (18, 120)
+GOAL_AGES = {
+    "Haluan asua omassa kodissani niin pitkään kuin pystyn.": (60, 120),
+    "Haluan pysyä pystyssä enkä kaatuile.": (60, 120),
+    "Haluan nukkua yöt paremmin.": (3, 120),
+    "Haluan tuntea oloni turvalliseksi kotona.": (0, 120),
+    "Haluan löytää työn, jossa jaksan.": (18, 64),
+    "Haluan jaksaa hoitaa puolisoani kotona.": (25, 120),
+    "Haluan pärjätä koulussa ja saada kavereita.": (6, 17),
+    "Haluan harrastaa jotain kivaa.": (3, 17),
+    "Haluan, että kotona on rauhallista.": (0, 17),
+}
+
+
+def goals_for(rng: random.Random, age: int, count: int) -> list[tuple[str, str, str]]:
+    """``count`` goals (fewer if fewer fit) that fit a client of ``age`` years."""
+    fitting = [goal for goal in GOALS if GOAL_AGES.get(goal[0], ADULT)[0] <= age <= GOAL_AGES.get(goal[0], ADULT)[1]]
+    return rng.sample(fitting, min(count, len(fitting)))
+
+
 ACTIONS = [
     "Haetaan omaishoidon tukea",
     "Selvitetään kuljetuspalvelun hakeminen",
@@ -134,12 +160,18 @@ def seed_plans(
     with transaction.atomic():
         plans = CarePlan.objects.bulk_create(CarePlan(client=client, created_by=by) for client, by in candidates)
         counts = [rng.randint(1, 3) for _ in plans]  # published versions; a draft follows
-        made_on = [today - datetime.timedelta(days=rng.randint(400, 700)) for _ in plans]
+        gaps = [[rng.randint(90, 200) for _ in range(count + 1)] for count in counts]
+        # Counted back so that the latest published version was made 11 to 13 months ago: its
+        # review (12 months) is a few weeks ahead or a few weeks late, never years.
+        made_on = [
+            today - datetime.timedelta(days=sum(gap[:count]) + rng.randint(335, 400))
+            for gap, count in zip(gaps, counts, strict=True)
+        ]
         previous: dict[int, PlanVersion] = {}
         for number in range(1, max(counts) + 2):
             round_plans = [(i, plan) for i, plan in enumerate(plans) if number <= counts[i] + 1]
             for i, _plan in round_plans:
-                made_on[i] = min(today, made_on[i] + datetime.timedelta(days=rng.randint(90, 200)))
+                made_on[i] = min(today, made_on[i] + datetime.timedelta(days=gaps[i][number - 1]))
             versions = PlanVersion.objects.bulk_create(
                 _version(rng, plan, number, previous.get(plan.pk), candidates[i][1], made_on[i])
                 for i, plan in round_plans
@@ -203,7 +235,10 @@ def _content(
         kept = earlier.get(version.pk, [])
         if kept and rng.random() < 0.3:
             kept = kept[:-1]
-        chosen = rng.sample(GOALS, rng.randint(1, 2) if kept else rng.randint(2, 4))
+        # The version's day, which _version marks as its publishing time.
+        made_on = (version.published_at or timezone.now()).date()
+        age = relativedelta(made_on, version.plan.client.date_of_birth).years
+        chosen = goals_for(rng, age, rng.randint(1, 2) if kept else rng.randint(2, 4))
         for order, (key, words) in enumerate(kept):
             known = next((g for g in GOALS if g[0] == words), GOALS[0])
             goals.append(_goal(version, order, known, domains, key=key))
@@ -537,7 +572,9 @@ def _plan_rows(
             kept = kept[:-1]
         words = {goal[0] for _key_, goal in kept}
         added = [
-            goal for goal in rng.sample(GOALS, rng.randint(1, 2) if kept else rng.randint(2, 3)) if goal[0] not in words
+            goal
+            for goal in goals_for(rng, person.age_on(made_on), rng.randint(1, 2) if kept else rng.randint(2, 3))
+            if goal[0] not in words
         ]
         kept = kept + [(_key(rng), goal) for goal in added]
         goal_ids = []

@@ -406,6 +406,10 @@ def referral_progress(
     follow_up = sent + datetime.timedelta(days=rng.randint(14, 30))
     if status == ReferralStatus.ANSWERED and open_now:
         follow_up = max(follow_up, today + datetime.timedelta(days=rng.randint(-10, 45)))
+    elif status in (ReferralStatus.SENT, ReferralStatus.RECEIVED) and open_now:
+        # One still waiting for its answer has been followed up and given a new date: days or
+        # weeks ahead, or missed by as much, never the first date of years ago.
+        follow_up = max(follow_up, today + datetime.timedelta(days=rng.randint(-30, 30)))
     return status, follow_up
 
 

@@ -3,7 +3,7 @@ done, and which kinds come by email too."""
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,12 +13,17 @@ from access.decorators import staff_user
 from core.api import StrictSerializer
 
 from . import selectors, services
+from .forms import inbox_filter
 from .models import Kind, Reminder
+from .selectors import Show
 
 
 class ReminderSerializer(serializers.ModelSerializer[Reminder]):
     kind_label = serializers.CharField(source="get_kind_display")
     client_name = serializers.CharField(source="client.full_name")
+    coordinator_name = serializers.CharField(
+        allow_null=True, read_only=True, help_text="The client's named worker (whom an escalation is about)."
+    )
     read = serializers.SerializerMethodField()
 
     class Meta:
@@ -29,6 +34,7 @@ class ReminderSerializer(serializers.ModelSerializer[Reminder]):
             "kind_label",
             "client",
             "client_name",
+            "coordinator_name",
             "due_on",
             "escalation",
             "read",
@@ -56,13 +62,26 @@ class ReminderChangeSerializer(StrictSerializer):
         return attrs
 
 
+@extend_schema(
+    parameters=[
+        OpenApiParameter("kind", str, enum=Kind.values, description="Only reminders of this kind."),
+        OpenApiParameter("client", int, description="Only reminders about this client (its id)."),
+        OpenApiParameter(
+            "show",
+            str,
+            enum=list(Show.CHOICES),
+            description="escalated: those reported to you about other people's clients; own: your own deadlines.",
+        ),
+    ]
+)
 class ReminderListView(generics.ListAPIView[Reminder]):
-    """Your open reminders (not done, cancelled or snoozed), the most urgent first."""
+    """Your open reminders (not done, cancelled or snoozed), the most urgent first. The
+    assessments due on your own caseload are in its due list, not here (as on the page)."""
 
     serializer_class = ReminderSerializer
 
     def get_queryset(self) -> Any:
-        return selectors.inbox(staff_user(self.request))
+        return selectors.inbox(staff_user(self.request), filters=inbox_filter(self.request))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset()) or []

@@ -62,24 +62,26 @@ class Reminder(models.Model):
 
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     # What the reminder is about: a row of another app ("clients.contact", 12).
-    subject_type = models.CharField(max_length=40)
-    subject_id = models.BigIntegerField()
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    subject_type = models.CharField(_("about a record of"), max_length=40)
+    subject_id = models.BigIntegerField(_("record number"))
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+", verbose_name=_("client"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("recipient")
+    )
     due_on = models.DateField(_("due on"))
     # A deadline passed by the kind's escalation days, reported to a team lead.
     escalation = models.BooleanField(_("escalation"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
-    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.PENDING)
+    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices, default=Delivery.PENDING)
     # When the delivery task was last handed to the broker; a pending reminder not queued (the
     # broker was down) or queued long ago is queued again by the next sweep.
-    queued_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    emailed = models.BooleanField(default=False)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    emailed = models.BooleanField(_("sent by e-mail"), default=False)
 
     class Meta:
         ordering = ["-due_on", "-pk"]
@@ -104,7 +106,8 @@ class Reminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.subject_type}:{self.subject_id} {self.due_on} → {self.recipient_id}"
+        # The kind by its label: the admin titles a reminder's page with this.
+        return f"{self.get_kind_display()}, {self.due_on}"
 
 
 class DeliveryAttempt(models.Model):

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,10 +16,12 @@ from core.params import query_page
 from portal import selectors as portal_selectors
 
 from . import selectors, services
-from .forms import PreferencesForm, SnoozeForm
-from .models import Reminder
+from .forms import PreferencesForm, SnoozeForm, inbox_filter, show_labels
+from .models import Kind, Reminder
+from .selectors import InboxFilter, Show
 
-PAGE_SIZE = 50
+# Clients a page of the inbox lists (each with all its open reminders).
+CLIENTS_PER_PAGE = 25
 # The event that makes the header's badge count again.
 CHANGED = "remindersChanged"
 
@@ -26,16 +29,43 @@ CHANGED = "remindersChanged"
 @staff_required
 @require_GET
 def inbox(request: StaffRequest) -> HttpResponse:
-    page = Paginator(selectors.inbox(request.user), PAGE_SIZE).get_page(query_page(request))
-    selectors.log_shown(user=request.user, reminders=list(page.object_list), what="reminders")
+    """The inbox by client, then by kind, a page of clients at a time, with its filters; an
+    htmx request (the filters changed) gets the list alone."""
+    user = request.user
+    today = timezone.localdate()
+    filters = inbox_filter(request)
+    page = Paginator(selectors.inbox_clients(user, today=today, filters=filters), CLIENTS_PER_PAGE).get_page(
+        query_page(request)
+    )
+    client_ids = [row["client_id"] for row in page.object_list]
+    groups = selectors.inbox_groups(user, client_ids, today=today, filters=filters)
+    selectors.log_shown(
+        user=user, reminders=[r for group in groups for kind in group.kinds for r in kind.reminders], what="reminders"
+    )
     context = {
         "page": page,
-        "today": timezone.localdate(),
+        "groups": groups,
+        "filters": filters,
+        "kind_choices": Kind.choices,
+        "show_choices": show_labels(),
+        "filter_query": _filter_query(filters),
+        "today": today,
         "snooze_form": SnoozeForm(),
+    }
+    if request.htmx:
+        return render(request, "reminders/_inbox_list.html", context)
+    context |= {
+        "on_due_list": selectors.on_own_due_list(user, today=today),
         # What the worker's clients have sent in the portal (messages, their views).
-        "from_clients": portal_selectors.unread_from_clients(request.user),
+        "from_clients": portal_selectors.unread_from_clients(user),
     }
     return render(request, "reminders/inbox.html", context)
+
+
+def _filter_query(filters: InboxFilter) -> str:
+    """The filters as a query string, for the pages' links."""
+    values = {"kind": filters.kind, "client": filters.client_id or "", "show": filters.show}
+    return urlencode({name: value for name, value in values.items() if value and value != Show.ALL})
 
 
 @staff_required

@@ -129,7 +129,7 @@ class ReviewSettings(models.Model):
     """A team's review settings, set by its lead: the weighted load above which a caseload is
     flagged as too heavy."""
 
-    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="review_settings")
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="review_settings", verbose_name=_("team"))
     load_threshold = models.DecimalField(
         _("weighted load threshold"),
         max_digits=6,
@@ -137,8 +137,10 @@ class ReviewSettings(models.Model):
         default=DEFAULT_LOAD_THRESHOLD,
         validators=[MinValueValidator(Decimal("1"))],
     )
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("updated by")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("team review settings")
@@ -152,7 +154,9 @@ class ReviewSettings(models.Model):
 class DigestSubscription(models.Model):
     """Whether a team lead gets the weekly review digest by e-mail; without a row, they do."""
 
-    lead = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_digest")
+    lead = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_digest", verbose_name=_("team lead")
+    )
     enabled = models.BooleanField(_("weekly digest by e-mail"), default=True)
 
     class Meta:
@@ -188,13 +192,18 @@ class MonthlySnapshot(models.Model):
     """The review's figures for one month, of a team (``coordinator`` empty) or of one of its
     coordinators, written by a monthly task so that trends never recompute history."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="snapshots")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("team"))
     coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("coordinator"),
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     figures = models.JSONField(_("figures"), default=dict)
-    written_at = models.DateTimeField(auto_now=True)
+    written_at = models.DateTimeField(_("written at"), auto_now=True)
 
     class Meta:
         ordering = ["team", "month"]

@@ -9,13 +9,20 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from access.models import AccessEvent
-from clients.factories import ReferralFactory
+from accounts.models import User
+from clients.factories import ContactFactory, ReferralFactory
 from reminders import services
 from reminders.models import EmailPreference, Kind, Reminder
 
 from .conftest import Desk, make_desk
 
 TODAY = timezone.localdate()
+
+
+def in_english(user: User) -> None:
+    """The pages speak the signed-in user's saved language; these tests read English."""
+    user.language = "en"
+    user.save(update_fields=["language"])
 
 
 def give_reminders(desk: Desk, count: int) -> list[Reminder]:
@@ -48,10 +55,11 @@ def test_the_inbox_costs_the_same_queries_whatever_its_length(
         response = api.get("/api/v1/reminders/")
     assert response.status_code == 200
     assert response.json()["count"] == count
-    with django_assert_max_num_queries(10):  # type: ignore[operator]
+    with django_assert_max_num_queries(11):  # type: ignore[operator]
         page = pages.get("/reminders/")
     assert page.status_code == 200
-    assert page.content.decode().count('class="reminder-card') == count
+    assert page.content.decode().count('class="reminder-row') == count
+    assert page.content.decode().count('<section class="inbox-client') == count
 
 
 def test_the_inbox_logs_the_clients_it_shows(desk: Desk, pages: PageClient) -> None:
@@ -183,3 +191,149 @@ def test_an_escalation_names_the_clients_named_worker(desk: Desk) -> None:
     assert name in lead.get("/reminders/").content.decode()
     # Marked read in place (htmx), the card keeps the name.
     assert name in lead.post(f"/reminders/{reminder.pk}/read/", HTTP_HX_REQUEST="true").content.decode()
+
+
+def test_an_escalation_without_a_named_worker_says_so(desk: Desk) -> None:
+    client = desk.client(with_worker=False)
+    Reminder.objects.create(
+        kind=Kind.REFERRAL_FOLLOW_UP,
+        subject_type="clients.referral",
+        subject_id=1,
+        client=client,
+        recipient=desk.lead,
+        due_on=TODAY - datetime.timedelta(days=20),
+        escalation=True,
+    )
+    in_english(desk.lead)
+    lead = PageClient()
+    lead.force_login(desk.lead)
+    page = lead.get("/reminders/").content.decode()
+    assert "No named worker" in page
+    assert "named worker none" in page
+
+
+def test_the_inbox_groups_by_client_then_kind(desk: Desk, pages: PageClient) -> None:
+    first, second = desk.client(last_name="Aaltonen"), desk.client(last_name="Björk")
+    for client in (first, first, second):
+        ReferralFactory(client=client, created_by=desk.lead, sent_on=TODAY, follow_up_on=TODAY)
+    Reminder.objects.create(
+        kind=Kind.BUDGET_THRESHOLD,
+        subject_type="budgets.budgetline",
+        subject_id=1,
+        client=first,
+        recipient=desk.coordinator,
+        due_on=TODAY - datetime.timedelta(days=2),
+    )
+    services.sweep(today=TODAY, queue=False)
+    in_english(desk.coordinator)
+    page = pages.get("/reminders/").content.decode()
+    # One section per client, the most urgent client first; within it one heading per kind.
+    assert page.count('<section class="inbox-client') == 2
+    assert page.index("Aaltonen") < page.index("Björk")
+    section = page[page.index(f'id="inbox-client-{first.pk}"') : page.index(f'id="inbox-client-{second.pk}"')]
+    assert section.count('class="inbox-kind"') == 2
+    assert f"{Kind.REFERRAL_FOLLOW_UP.label} (2)" in section
+    assert section.index(str(Kind.BUDGET_THRESHOLD.label)) < section.index(str(Kind.REFERRAL_FOLLOW_UP.label))
+    assert section.count('class="reminder-row') == 3
+
+
+def test_the_inbox_does_not_repeat_the_caseloads_due_list(desk: Desk, pages: PageClient, api: APIClient) -> None:
+    """An assessment to start is on the caseload's due list: the inbox points there instead."""
+    client = desk.client(last_name="Kettunen")
+    ContactFactory(client=client, contacted_on=TODAY, urgent=True, recorded_by=desk.coordinator)
+    ReferralFactory(client=client, created_by=desk.lead, sent_on=TODAY, follow_up_on=TODAY)
+    services.sweep(today=TODAY, queue=False)
+    kinds = set(Reminder.objects.filter(recipient=desk.coordinator).values_list("kind", flat=True))
+    assert kinds == {Kind.ASSESSMENT_START_DUE, Kind.REFERRAL_FOLLOW_UP}
+    in_english(desk.coordinator)
+    caseload = pages.get("/caseload/").content.decode()
+    assert "Kettunen" in caseload[caseload.index('id="due-heading"') :]
+    page = pages.get("/reminders/").content.decode()
+    assert f'class="inbox-kind">{Kind.REFERRAL_FOLLOW_UP.label}' in page
+    assert f'class="inbox-kind">{Kind.ASSESSMENT_START_DUE.label}' not in page
+    assert "1 needs assessment to start, complete or repeat is on your caseload" in page
+    assert [row["kind"] for row in api.get("/api/v1/reminders/").json()["results"]] == [Kind.REFERRAL_FOLLOW_UP]
+    assert ">1<" in pages.get("/reminders/unread-count/").content.decode()
+
+
+def test_an_escalated_assessment_stays_in_the_leads_inbox(desk: Desk) -> None:
+    """The lead's escalation is on nobody's own due list: it stays."""
+    client = desk.client()
+    Reminder.objects.create(
+        kind=Kind.RAI_REASSESSMENT_DUE,
+        subject_type="assessments.assessment",
+        subject_id=1,
+        client=client,
+        recipient=desk.lead,
+        due_on=TODAY - datetime.timedelta(days=20),
+        escalation=True,
+    )
+    lead = APIClient()
+    lead.force_login(desk.lead)
+    [row] = lead.get("/api/v1/reminders/").json()["results"]
+    assert (row["kind"], row["escalation"]) == (Kind.RAI_REASSESSMENT_DUE, True)
+    assert row["coordinator_name"] == desk.coordinator.get_full_name()
+
+
+def test_the_filters_narrow_the_page_and_the_api_alike(desk: Desk) -> None:
+    own_client, other = desk.client(), desk.client()
+    ReferralFactory(client=own_client, created_by=desk.lead, sent_on=TODAY, follow_up_on=TODAY)
+    for client, escalation in ((own_client, True), (other, True), (other, False)):
+        Reminder.objects.create(
+            kind=Kind.SERVICE_NOT_STARTED,
+            subject_type="care_plans.planservice",
+            subject_id=client.pk,
+            client=client,
+            recipient=desk.lead,
+            due_on=TODAY - datetime.timedelta(days=30),
+            escalation=escalation,
+        )
+    ReferralFactory(client=other, created_by=desk.lead, sent_on=TODAY, follow_up_on=TODAY)
+    services.sweep(today=TODAY, queue=False)
+    lead = APIClient()
+    lead.force_login(desk.lead)
+
+    def kinds(query: str) -> list[tuple[str, int, bool]]:
+        response = lead.get(f"/api/v1/reminders/?{query}")
+        assert response.status_code == 200, response.content
+        return sorted((r["kind"], r["client"], r["escalation"]) for r in response.json()["results"])
+
+    assert len(kinds("")) == 3
+    assert kinds("show=escalated") == sorted(
+        [(Kind.SERVICE_NOT_STARTED, own_client.pk, True), (Kind.SERVICE_NOT_STARTED, other.pk, True)]
+    )
+    assert kinds("show=own") == [(Kind.SERVICE_NOT_STARTED, other.pk, False)]
+    assert kinds(f"client={other.pk}&show=escalated") == [(Kind.SERVICE_NOT_STARTED, other.pk, True)]
+    assert kinds(f"kind={Kind.REFERRAL_FOLLOW_UP}") == []
+    pages = PageClient()
+    pages.force_login(desk.lead)
+    page = pages.get(f"/reminders/?client={other.pk}").content.decode()
+    assert page.count('<section class="inbox-client') == 1
+    assert page.count('class="reminder-row') == 2
+    # The filters changed with htmx: the list alone.
+    partial = pages.get("/reminders/?show=own", headers={"HX-Request": "true"}).content.decode()
+    assert partial.startswith('<div id="inbox-list">')
+    assert partial.count('class="reminder-row') == 1
+    for query in ("kind=nope", "show=%EF%BC%91", "client=%C2%B2", "client=-1"):
+        assert lead.get(f"/api/v1/reminders/?{query}").status_code == 400, query
+        assert pages.get(f"/reminders/?{query}").status_code == 400, query
+
+
+def test_the_pages_keep_the_filters(desk: Desk) -> None:
+    for _ in range(26):
+        client = desk.client()
+        Reminder.objects.create(
+            kind=Kind.SERVICE_NOT_STARTED,
+            subject_type="care_plans.planservice",
+            subject_id=client.pk,
+            client=client,
+            recipient=desk.lead,
+            due_on=TODAY - datetime.timedelta(days=30),
+            escalation=True,
+        )
+    pages = PageClient()
+    pages.force_login(desk.lead)
+    page = pages.get("/reminders/?show=escalated").content.decode()
+    assert page.count('<section class="inbox-client') == 25
+    assert "?show=escalated&amp;page=2" in page
+    assert pages.get("/reminders/?show=escalated&page=2").content.decode().count('<section class="inbox-client') == 1
