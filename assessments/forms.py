@@ -14,7 +14,17 @@ from core.fields import max_length_of
 from core.forms import date_input
 from networks.models import NetworkMember
 
-from .models import RAI_SCALES, Assessment, Coverage, DomainNeed, NeedSlot, RaiInstrument, ScaleLevel, TimeOfDay
+from .models import (
+    RAI_SCALES,
+    Assessment,
+    Coverage,
+    DomainNeed,
+    NeedSlot,
+    NetworkView,
+    RaiInstrument,
+    ScaleLevel,
+    TimeOfDay,
+)
 
 # A cell of the week grid: help is not needed, or needed and covered (or not) by someone.
 NOT_NEEDED = ""
@@ -256,3 +266,29 @@ class CompareForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["older"].choices = choices  # type: ignore[attr-defined]
         self.fields["newer"].choices = choices  # type: ignore[attr-defined]
+
+
+class NetworkViewForm(forms.Form):
+    """The view of someone in the client's network, in their own words, as they told it."""
+
+    network_member = forms.ModelChoiceField(
+        queryset=NetworkMember.objects.none(),
+        label=_("Whose view"),
+        help_text=_("Only with the client's consent in force to share the needs assessment with them."),
+    )
+    words = forms.CharField(
+        label=_("The view in their own words"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=max_length_of(NetworkView, "words"),
+    )
+
+    def __init__(self, *args: Any, members: QuerySet[NetworkMember], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["network_member"]
+        field.queryset = members  # type: ignore[attr-defined]
+        field.label_from_instance = _member_label  # type: ignore[attr-defined]
+
+
+def _member_label(member: NetworkMember) -> str:
+    consent = "" if getattr(member, "has_consent", False) else f" — {_('no consent in force')}"
+    return f"{member.name} ({member.get_relationship_display()}){consent}"

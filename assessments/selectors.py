@@ -16,8 +16,10 @@ from access.models import Section
 from access.services import record_list_access
 from accounts.models import User
 from clients.models import Assignment, Client, Contact
+from networks import selectors as network_selectors
+from networks.models import NetworkMember
 
-from .models import Assessment, Coverage, DomainNeed, LifeDomain, NeedSlot, ScaleLevel, TimeOfDay
+from .models import Assessment, Coverage, DomainNeed, LifeDomain, NeedSlot, NetworkView, ScaleLevel, TimeOfDay
 
 # How far ahead the due list looks for deadlines coming up.
 COMING_UP_DAYS = 30
@@ -261,3 +263,15 @@ def life_domains() -> QuerySet[LifeDomain]:
 def times_of_day() -> list[tuple[str, str]]:
     """The times of day of the week grid, with their names."""
     return [(str(value), str(label)) for value, label in TimeOfDay.choices]
+
+
+def network_views_of(assessment: Assessment) -> QuerySet[NetworkView]:
+    """The views of the client's network recorded in the assessment, with who said and who
+    recorded them and the consent that allowed it (one query)."""
+    return NetworkView.objects.filter(assessment=assessment).select_related("network_member", "recorded_by", "consent")
+
+
+def network_members_for_views(client: Client) -> QuerySet[NetworkMember]:
+    """The client's current network, each marked ``has_consent`` where a consent to share the
+    needs assessment is in force today: the people whose view may be recorded."""
+    return network_selectors.members_with_consent(client, Section.ASSESSMENT)

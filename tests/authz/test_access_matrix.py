@@ -365,6 +365,17 @@ MATRIX: dict[tuple[str, str], Row] = {
         {**EDITS_OWN, "coordinator": 302},
         data=lambda: {"action": "save", "client_took_part": "on", "client_view": "Haluan pärjätä kotona."},
     ),
+    # The relative's consent covers meetings, not the assessment: the view is refused (400).
+    ("assessment-detail", "network-view-without-consent"): Row(
+        "POST",
+        lambda w: {"pk": w.assessment.pk},
+        {**EDITS_OWN, "coordinator": 400},
+        data=lambda: {
+            "action": "network_view",
+            "network-network_member": World.current.relative.pk,
+            "network-words": "Äiti pärjää aamuisin huonosti.",
+        },
+    ),
     # Without script the domain's form opens on the assessment's page.
     ("assessment-need", "own"): Row(
         "GET",
@@ -665,6 +676,15 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api-assessment-complete", "own"): Row(
         "POST", lambda w: {"pk": w.assessment.pk}, {**EDITS_OWN, "coordinator": 400, **API_DENIES_ANONYMOUS}
     ),
+    ("api-assessment-network-views", "own"): Row(
+        "GET", lambda w: {"pk": w.assessment.pk}, {**SEES_OWN, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-assessment-network-views", "without-consent"): Row(
+        "POST",
+        lambda w: {"pk": w.assessment.pk},
+        {**EDITS_OWN, "coordinator": 400, **API_DENIES_ANONYMOUS},
+        data=lambda: {"network_member": World.current.relative.pk, "words": "Äiti pärjää aamuisin huonosti."},
+    ),
     ("api-assessment-compare", "own"): Row(
         "GET",
         own_client,
@@ -692,6 +712,14 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("plan-version-review", "own"): Row("GET", lambda w: {"pk": w.plan_published.pk}, SEES_OWN),
     ("plan-version-review", "post-empty"): Row(
         "POST", lambda w: {"pk": w.plan_published.pk}, {**EDITS_OWN, "coordinator": 400}
+    ),
+    # One review with the network's views; the relative's consent covers meetings, not the plan.
+    ("plan-review-detail", "own"): Row("GET", _review, SEES_OWN),
+    ("plan-review-detail", "without-consent"): Row(
+        "POST",
+        _review,
+        {**EDITS_OWN, "coordinator": 400},
+        data=lambda: {"network-network_member": World.current.relative.pk, "network-words": "Hyvin menee."},
     ),
     ("plan-version-pdf", "own"): Row("GET", lambda w: {"pk": w.plan_published.pk}, SEES_OWN),
     ("plan-version-pdf-status", "own"): Row("GET", lambda w: {"pk": w.plan_published.pk}, SEES_OWN),
@@ -733,6 +761,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("api-plan-version-reviews", "post-empty"): Row(
         "POST", lambda w: {"pk": w.plan_published.pk}, {**EDITS_OWN, "coordinator": 400, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-plan-review-network-views", "own"): Row("GET", _review, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
+    ("api-plan-review-network-views", "without-consent"): Row(
+        "POST",
+        _review,
+        {**EDITS_OWN, "coordinator": 400, **API_DENIES_ANONYMOUS},
+        data=lambda: {"network_member": World.current.relative.pk, "words": "Hyvin menee."},
     ),
     ("api-team-review", "-"): Row(
         "GET", no_kwargs, {**staff_only(403, lead=200, other_lead=200), **API_DENIES_ANONYMOUS}
