@@ -98,6 +98,33 @@ def _review(w: World) -> dict[str, Any]:
     return {"pk": review.pk}
 
 
+def _shared_with_the_relative(w: World, section: str) -> None:
+    """own_client's consent to share ``section`` with the daughter, in force today."""
+    Consent.objects.get_or_create(
+        client=w.own_client,
+        network_member=w.relative,
+        sections=[section],
+        defaults={
+            "purpose": "Läheisen näkemys",
+            "given_on": timezone.localdate(),
+            "valid_until": timezone.localdate(),
+            "recorded_by": w.coordinator,
+        },
+    )
+
+
+def _review_shared(w: World) -> dict[str, Any]:
+    """A review of own_client's plan, which the client has agreed to share with the daughter."""
+    _shared_with_the_relative(w, "plan")
+    return _review(w)
+
+
+def _assessment_shared(w: World) -> dict[str, Any]:
+    """own_client's assessment, which the client has agreed to share with the daughter."""
+    _shared_with_the_relative(w, "assessment")
+    return {"pk": w.assessment.pk}
+
+
 def _other_clients_consent(w: World) -> dict[str, Any]:
     member = NetworkMember.objects.create(client=w.other_client, name="Matti Muu", relationship=Relationship.FRIEND)
     consent = Consent.objects.create(
@@ -359,12 +386,6 @@ MATRIX: dict[tuple[str, str], Row] = {
         "POST", own_client, {**EDITS_OWN, "coordinator": 409}, data=lambda: {"started_on": str(timezone.localdate())}
     ),
     ("assessment-detail", "own"): Row("GET", lambda w: {"pk": w.assessment.pk}, SEES_OWN),
-    ("assessment-detail", "save"): Row(
-        "POST",
-        lambda w: {"pk": w.assessment.pk},
-        {**EDITS_OWN, "coordinator": 302},
-        data=lambda: {"action": "save", "client_took_part": "on", "client_view": "Haluan pärjätä kotona."},
-    ),
     # The relative's consent covers meetings, not the assessment: the view is refused (400).
     ("assessment-detail", "network-view-without-consent"): Row(
         "POST",
@@ -375,6 +396,22 @@ MATRIX: dict[tuple[str, str], Row] = {
             "network-network_member": World.current.relative.pk,
             "network-words": "Äiti pärjää aamuisin huonosti.",
         },
+    ),
+    ("assessment-detail", "network-view"): Row(
+        "POST",
+        _assessment_shared,
+        {**EDITS_OWN, "coordinator": 302},
+        data=lambda: {
+            "action": "network_view",
+            "network-network_member": World.current.relative.pk,
+            "network-words": "Äiti pärjää aamuisin huonosti.",
+        },
+    ),
+    ("assessment-detail", "save"): Row(
+        "POST",
+        lambda w: {"pk": w.assessment.pk},
+        {**EDITS_OWN, "coordinator": 302},
+        data=lambda: {"action": "save", "client_took_part": "on", "client_view": "Haluan pärjätä kotona."},
     ),
     # Without script the domain's form opens on the assessment's page.
     ("assessment-need", "own"): Row(
@@ -685,6 +722,12 @@ MATRIX: dict[tuple[str, str], Row] = {
         {**EDITS_OWN, "coordinator": 400, **API_DENIES_ANONYMOUS},
         data=lambda: {"network_member": World.current.relative.pk, "words": "Äiti pärjää aamuisin huonosti."},
     ),
+    ("api-assessment-network-views", "with-consent"): Row(
+        "POST",
+        _assessment_shared,
+        {**EDITS_OWN, "coordinator": 201, **API_DENIES_ANONYMOUS},
+        data=lambda: {"network_member": World.current.relative.pk, "words": "Äiti pärjää aamuisin huonosti."},
+    ),
     ("api-assessment-compare", "own"): Row(
         "GET",
         own_client,
@@ -719,6 +762,12 @@ MATRIX: dict[tuple[str, str], Row] = {
         "POST",
         _review,
         {**EDITS_OWN, "coordinator": 400},
+        data=lambda: {"network-network_member": World.current.relative.pk, "network-words": "Hyvin menee."},
+    ),
+    ("plan-review-detail", "with-consent"): Row(
+        "POST",
+        _review_shared,
+        {**EDITS_OWN, "coordinator": 302},
         data=lambda: {"network-network_member": World.current.relative.pk, "network-words": "Hyvin menee."},
     ),
     ("plan-version-pdf", "own"): Row("GET", lambda w: {"pk": w.plan_published.pk}, SEES_OWN),
@@ -767,6 +816,12 @@ MATRIX: dict[tuple[str, str], Row] = {
         "POST",
         _review,
         {**EDITS_OWN, "coordinator": 400, **API_DENIES_ANONYMOUS},
+        data=lambda: {"network_member": World.current.relative.pk, "words": "Hyvin menee."},
+    ),
+    ("api-plan-review-network-views", "with-consent"): Row(
+        "POST",
+        _review_shared,
+        {**EDITS_OWN, "coordinator": 201, **API_DENIES_ANONYMOUS},
         data=lambda: {"network_member": World.current.relative.pk, "words": "Hyvin menee."},
     ),
     ("api-team-review", "-"): Row(
