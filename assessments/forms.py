@@ -12,6 +12,7 @@ from accounts.forms import PeopleField
 from accounts.models import User
 from core.fields import max_length_of
 from core.forms import date_input
+from networks.forms import member_consent_label
 from networks.models import NetworkMember
 
 from .models import (
@@ -286,9 +287,4 @@ class NetworkViewForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["network_member"]
         field.queryset = members  # type: ignore[attr-defined]
-        field.label_from_instance = _member_label  # type: ignore[attr-defined]
-
-
-def _member_label(member: NetworkMember) -> str:
-    consent = "" if getattr(member, "has_consent", False) else f" — {_('no consent in force')}"
-    return f"{member.name} ({member.get_relationship_display()}){consent}"
+        field.label_from_instance = member_consent_label  # type: ignore[attr-defined]

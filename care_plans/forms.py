@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from assessments.models import TimeOfDay
 from core.fields import max_length_of
+from networks.forms import member_consent_label
 from networks.models import NetworkMember
 
 from .models import (
@@ -281,7 +282,7 @@ class NetworkReviewViewForm(forms.Form):
         self.goals = goals
         field = self.fields["network_member"]
         field.queryset = members  # type: ignore[attr-defined]
-        field.label_from_instance = _member_label  # type: ignore[attr-defined]
+        field.label_from_instance = member_consent_label  # type: ignore[attr-defined]
         for n, goal in enumerate(goals, start=1):
             self.fields[f"rating-{goal.key}"] = forms.TypedChoiceField(
                 label=_("Goal %(n)s: their rating") % {"n": n},
@@ -298,8 +299,3 @@ class NetworkReviewViewForm(forms.Form):
             for goal in self.goals
             if self.cleaned_data.get(f"rating-{goal.key}") is not None
         ]
-
-
-def _member_label(member: NetworkMember) -> str:
-    consent = "" if getattr(member, "has_consent", False) else f" — {_('no consent in force')}"
-    return f"{member.name} ({member.get_relationship_display()}){consent}"
