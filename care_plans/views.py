@@ -475,7 +475,8 @@ def plan_review(request: StaffRequest, pk: int) -> HttpResponse:
     )
     if outcome.done:
         messages.success(request, _("The review was recorded."))
-        return redirect("plan-version", pk=pk)
+        # On the review's own page, where the views of the client's network are added beside it.
+        return redirect("plan-review-detail", pk=outcome.result.pk)
     context = {
         "client": client,
         "version": version,

@@ -361,3 +361,17 @@ def test_the_database_keeps_a_network_rating_from_1_to_5(world: World) -> None:
     with pytest.raises(DatabaseError), transaction.atomic():
         NetworkGoalRating.objects.create(view=view, goal=goal, rating=9)
     assert PlanVersion.objects.filter(pk=world.plan_published.pk).exists()
+
+
+def test_a_review_recorded_on_its_page_opens_the_review_for_the_networks_views(world: World) -> None:
+    world.plan_published.refresh_from_db()
+    goal = world.plan_published.goals.get()
+    page = PageClient()
+    page.force_login(world.coordinator)
+    response = page.post(
+        reverse("plan-version-review", kwargs={"pk": world.plan_published.pk}),
+        {"held_on": timezone.localdate().isoformat(), f"client-{goal.key}": "4", f"professional-{goal.key}": "3"},
+    )
+    review = PlanReview.objects.get(version=world.plan_published)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plan-review-detail", kwargs={"pk": review.pk})
