@@ -86,6 +86,10 @@ class Ground:
     # A closed client has no designated coordinator: the coordinator it was closed under may
     # start a new relationship, as may those who manage it.
     MAY_REOPEN = MAY_MANAGE | {FORMER_COORDINATOR}
+    # Grounds on which a professional writes their own conclusion in an assessment: the
+    # client's worker, and the care team's professionals (a work-ability team's employment
+    # specialist, nurse, physiotherapist…), each in the sections their profession sees.
+    MAY_CONCLUDE = MAY_CHANGE | {CARE_TEAM}
 
 
 ALL_SECTIONS = frozenset(Section.values)
@@ -99,7 +103,9 @@ SECTIONS_BY_PROFESSION: dict[str, frozenset[str]] = {
     Profession.PHYSIOTHERAPIST: frozenset({Section.BASIC, Section.MEETINGS, Section.ASSESSMENT, Section.PLAN}),
     Profession.OCCUPATIONAL_THERAPIST: frozenset({Section.BASIC, Section.MEETINGS, Section.ASSESSMENT, Section.PLAN}),
     Profession.PSYCHOLOGIST: frozenset({Section.BASIC, Section.MEETINGS, Section.ASSESSMENT, Section.PLAN}),
-    Profession.EMPLOYMENT_SPECIALIST: frozenset({Section.BASIC, Section.MEETINGS, Section.PLAN}),
+    # In a work-ability team the employment specialist takes part in the assessment (the domain
+    # of work, studies and work ability, and their own conclusion beside the others').
+    Profession.EMPLOYMENT_SPECIALIST: frozenset({Section.BASIC, Section.MEETINGS, Section.ASSESSMENT, Section.PLAN}),
     Profession.OTHER: frozenset({Section.BASIC, Section.MEETINGS}),
 }
 CONSULTATION_SECTIONS = frozenset({Section.BASIC, Section.ASSESSMENT})
@@ -171,6 +177,12 @@ def may_manage(client: Client) -> bool:
     named worker, the care team, meetings, a closure): on a ground that may manage it, while
     the relationship is open."""
     return client.access_ground in Ground.MAY_MANAGE and not client.is_closed
+
+
+def may_conclude(client: Client) -> bool:
+    """Whether the user who opened ``client`` may write their own conclusion in the client's
+    assessment now: the worker or a care-team professional, while the relationship is open."""
+    return client.access_ground in Ground.MAY_CONCLUDE and not client.is_closed
 
 
 def may_reopen(client: Client) -> bool:

@@ -27,6 +27,7 @@ from .models import (
     LifeDomain,
     NeedSlot,
     NetworkView,
+    ProfessionalConclusion,
     RaiInstrument,
     ScaleLevel,
     TimeOfDay,
@@ -45,7 +46,20 @@ class NeedSerializer(serializers.ModelSerializer[DomainNeed]):
 
     class Meta:
         model = DomainNeed
-        fields = ["domain", "level", "professional_text", "client_text", "icf_qualifier", "slots"]
+        fields = ["domain", "level", "professional_text", "client_text", "icf_qualifier", "own_level", "slots"]
+
+
+class ConclusionSerializer(serializers.ModelSerializer[ProfessionalConclusion]):
+    """A professional's own conclusion, beside the coordinator's and the client's view."""
+
+    author_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProfessionalConclusion
+        fields = ["author", "author_name", "profession", "text", "updated_at"]
+
+    def get_author_name(self, conclusion: ProfessionalConclusion) -> str:
+        return conclusion.author.get_full_name() or conclusion.author.username
 
 
 class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
@@ -57,11 +71,12 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
 
 class AssessmentDetailSerializer(AssessmentSerializer):
     needs = NeedSerializer(many=True, read_only=True)
+    conclusions = ConclusionSerializer(many=True, read_only=True)
     uncovered_slots = serializers.SerializerMethodField()
     needed_slots = serializers.SerializerMethodField()
 
     class Meta(AssessmentSerializer.Meta):
-        fields = [*AssessmentSerializer.Meta.fields, "relatives", "professionals", "needs"]
+        fields = [*AssessmentSerializer.Meta.fields, "relatives", "professionals", "needs", "conclusions"]
         fields += ["needed_slots", "uncovered_slots"]
 
     def get_uncovered_slots(self, assessment: Assessment) -> int:
@@ -168,6 +183,9 @@ class NeedInputSerializer(StrictSerializer):
         required=False, allow_blank=True, default="", max_length=max_length_of(DomainNeed, "client_text")
     )
     icf_qualifier = serializers.IntegerField(required=False, allow_null=True, default=None)
+    own_level = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="The level on the domain's own scale (work ability)."
+    )
     slots = SlotInputSerializer(many=True, required=False)
 
 
@@ -191,6 +209,32 @@ class NeedView(APIView):
             **serializer.validated_data,
         )
         return Response(NeedSerializer(need).data)
+
+
+class ConclusionInputSerializer(StrictSerializer):
+    text = serializers.CharField(allow_blank=True, max_length=max_length_of(ProfessionalConclusion, "text"))
+
+
+class ConclusionView(APIView):
+    """Your own conclusion in the assessment, for your profession (a care-team professional's
+    too: the employment specialist of a work-ability team); an empty text takes it away."""
+
+    @extend_schema(request=ConclusionInputSerializer, responses={200: ConclusionSerializer, 204: None})
+    def put(self, request: Request, pk: int) -> Response:
+        assessment = selectors.assessment_for(
+            user=staff_user(request), pk=pk, what="api.assessment.conclusion", may=policy.Ground.MAY_CONCLUDE
+        )
+        serializer = ConclusionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        conclusion = services.record_conclusion(
+            assessment=assessment,
+            by=staff_user(request),
+            ground=assessment.client.access_ground,
+            text=serializer.validated_data["text"],
+        )
+        if conclusion is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(ConclusionSerializer(conclusion).data)
 
 
 class CompleteSerializer(StrictSerializer):
@@ -283,13 +327,14 @@ class LevelSerializer(serializers.ModelSerializer[ScaleLevel]):
 class DomainSerializer(serializers.ModelSerializer[LifeDomain]):
     class Meta:
         model = LifeDomain
-        fields = ["code", "name", "order", "ages"]
+        fields = ["code", "name", "order", "ages", "own_scale"]
 
 
 class ConfigurationSerializer(serializers.Serializer[Any]):
     domains = DomainSerializer(many=True)
     need_levels = LevelSerializer(many=True)
     icf_levels = LevelSerializer(many=True)
+    work_levels = LevelSerializer(many=True, help_text="The work-ability scale of the domain of work and studies.")
 
 
 class ConfigurationView(APIView):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("clients/<int:pk>/assessments/compare/", api.CompareView.as_view(), name="api-assessment-compare"),
     path("assessments/due/", api.DueAssessmentsView.as_view(), name="api-assessments-due"),
     path("assessments/<int:pk>/", api.AssessmentDetailView.as_view(), name="api-assessment-detail"),
+    path("assessments/<int:pk>/conclusion/", api.ConclusionView.as_view(), name="api-assessment-conclusion"),
     path("assessments/<int:pk>/needs/<slug:domain>/", api.NeedView.as_view(), name="api-assessment-need"),
     path(
         "assessments/<int:pk>/complete/",

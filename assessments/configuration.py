@@ -62,3 +62,55 @@ def install(life_domain: Any, scale_level: Any) -> None:
             scale_level.objects.get_or_create(
                 scale=scale, value=value, defaults={"name_fi": fi, "name_sv": sv, "name_en": en}
             )
+
+
+# Work, studies and work ability (työ, opiskelu ja työkyky): the domain of multi-professional
+# work-ability teams, for working-age adults, rated besides the need for support on its own
+# work-ability scale (0 = works or studies … 3 = work ability to be cleared up first).
+WORK_DOMAIN = "work"
+WORK_DOMAIN_NAMES = ("Työ, opiskelu ja työkyky", "Arbete, studier och arbetsförmåga", "Work, studies and work ability")
+WORK_SCALE = "work"
+WORK_LEVELS = [
+    (0, "Työssä tai opiskelee", "I arbete eller studerar", "Works or studies"),
+    (
+        1,
+        "Työ- tai opiskelukykyinen tuettuna",
+        "Arbets- eller studieförmögen med stöd",
+        "Able to work or study with support",
+    ),
+    (
+        2,
+        "Työkyky osittain alentunut: kuntoutus ennen työtä",
+        "Nedsatt arbetsförmåga: rehabilitering före arbete",
+        "Work ability partly reduced: rehabilitation before work",
+    ),
+    (
+        3,
+        "Työkyky selvitettävä ensin",
+        "Arbetsförmågan ska först utredas",
+        "Work ability to be cleared up first",
+    ),
+]
+
+
+def install_work_ability(life_domain: Any, scale_level: Any) -> None:
+    """Adds the domain of work, studies and work ability and its scale where missing (a
+    migration passes its historical models; ``install`` above predates the domain's fields)."""
+    fi, sv, en = WORK_DOMAIN_NAMES
+    other = life_domain.objects.filter(code="other").values_list("order", flat=True).first()
+    life_domain.objects.get_or_create(
+        code=WORK_DOMAIN,
+        defaults={
+            # Before "other needs" (domains of one order go by their codes).
+            "order": max(0, other - 1) if other is not None else len(DOMAINS),
+            "name_fi": fi,
+            "name_sv": sv,
+            "name_en": en,
+            "ages": "working",
+            "own_scale": WORK_SCALE,
+        },
+    )
+    for value, level_fi, level_sv, level_en in WORK_LEVELS:
+        scale_level.objects.get_or_create(
+            scale=WORK_SCALE, value=value, defaults={"name_fi": level_fi, "name_sv": level_sv, "name_en": level_en}
+        )

@@ -14,7 +14,18 @@ from psycopg.types.json import Jsonb
 from core.bulk import Loader
 from networks.models import NetworkMember
 
-from .models import RAI_SCALES, Assessment, Coverage, DomainNeed, LifeDomain, NeedSlot, RaiInstrument, TimeOfDay
+from .configuration import WORK_DOMAIN
+from .models import (
+    RAI_SCALES,
+    Assessment,
+    Coverage,
+    DomainNeed,
+    LifeDomain,
+    NeedSlot,
+    ProfessionalConclusion,
+    RaiInstrument,
+    TimeOfDay,
+)
 from .services import CHILD_COMPLETION_MONTHS, RAI_REASSESSMENT_MONTHS
 
 ASSESSMENT_SHARE = 0.85
@@ -153,6 +164,56 @@ def seed_assessments(*, rng: random.Random, today: datetime.date, stories: Itera
     through = Assessment.professionals.through
     through.objects.bulk_create([through(assessment_id=a.pk, user_id=a.created_by_id) for a in assessments])
     return len(assessments)
+
+
+# The work-ability clients of the small seed: a working-age client whose care team has an
+# employment specialist, assessed in the domain of work and studies, with the specialist's
+# own conclusion beside the coordinator's.
+WORK_NEED = (
+    "Haluaisin töihin, mutta selkä ei kestä kokopäivätyötä. Pelkään, etten enää pärjää työelämässä.",
+    "Pitkään työttömänä; selkävaivat ja uupumus rajoittavat. Osa-aikatyö tuettuna mahdollista.",
+)
+WORK_NEED_LEVEL, WORK_ABILITY_LEVEL = 2, 2
+SPECIALIST_CONCLUSION = (
+    "Asiakkaalla on varastotyön ja myynnin kokemusta. Ehdotan työkokeilua kaupan alalla osa-aikaisesti "
+    "ja Kelan ammatillisen kuntoutuksen hakemista; koulutusvaihtoehdot selvitetään työkokeilun jälkeen."
+)
+
+
+def seed_work_ability(*, clients: Sequence[Any], specialist: Any) -> list[Any]:
+    """Adds to the latest assessment of each of ``clients`` the domain of work, studies and
+    work ability (with its work-ability level) and ``specialist``'s own conclusion, the
+    specialist among those who took part; returns the clients whose assessment it was added to."""
+    work = LifeDomain.objects.filter(code=WORK_DOMAIN).first()
+    if work is None:
+        return []
+    done = []
+    for client in clients:
+        assessment = Assessment.objects.filter(client=client).order_by("-started_on", "-pk").first()
+        if assessment is None:
+            continue
+        if not DomainNeed.objects.filter(assessment=assessment, domain=work).exists():
+            DomainNeed.objects.create(
+                assessment=assessment,
+                domain=work,
+                level=WORK_NEED_LEVEL,
+                own_level=WORK_ABILITY_LEVEL,
+                client_text=WORK_NEED[0],
+                professional_text=WORK_NEED[1],
+                frozen=assessment.is_frozen,
+            )
+        ProfessionalConclusion.objects.get_or_create(
+            assessment=assessment,
+            author=specialist,
+            defaults={
+                "profession": specialist.profession,
+                "text": SPECIALIST_CONCLUSION,
+                "frozen": assessment.is_frozen,
+            },
+        )
+        assessment.professionals.add(specialist)
+        done.append(client)
+    return done
 
 
 # The bulk generator of the medium and large data sets.

@@ -22,6 +22,7 @@ from .models import (
     DomainNeed,
     NeedSlot,
     NetworkView,
+    ProfessionalConclusion,
     RaiInstrument,
     ScaleLevel,
     TimeOfDay,
@@ -174,6 +175,8 @@ class NeedForm(forms.Form):
     icf_qualifier = forms.TypedChoiceField(
         label=_("ICF qualifier (functional ability)"), coerce=int, empty_value=None, required=False
     )
+    # Only for a domain with a scale of its own (work ability, for work and studies).
+    own_level = forms.TypedChoiceField(label=_("Work ability"), coerce=int, empty_value=None, required=False)
     service = forms.CharField(
         label=_("The formal service"),
         max_length=200,
@@ -187,9 +190,17 @@ class NeedForm(forms.Form):
         need_levels: Sequence[ScaleLevel],
         icf_levels: Sequence[ScaleLevel],
         members: Sequence[NetworkMember],
+        own_levels: Sequence[ScaleLevel] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if own_levels:
+            self.fields["own_level"].choices = [  # type: ignore[attr-defined]
+                ("", _("Not rated")),
+                *((level.value, f"{level.value} – {level.name}") for level in own_levels),
+            ]
+        else:
+            del self.fields["own_level"]
         self.fields["level"].choices = [(level.value, f"{level.value} – {level.name}") for level in need_levels]  # type: ignore[attr-defined]
         self.fields["icf_qualifier"].choices = [  # type: ignore[attr-defined]
             ("", _("Not scored")),
@@ -217,6 +228,7 @@ class NeedForm(forms.Form):
             "client_text": need.client_text,
             "professional_text": need.professional_text,
             "icf_qualifier": need.icf_qualifier,
+            "own_level": need.own_level,
         }
         for slot in need.slots.all():
             initial[_slot_name(slot.weekday, slot.time_of_day)] = _slot_value(slot)
@@ -255,8 +267,21 @@ class NeedForm(forms.Form):
             "client_text": data["client_text"],
             "professional_text": data["professional_text"],
             "icf_qualifier": data["icf_qualifier"],
+            "own_level": data.get("own_level"),
             "slots": self.slots(),
         }
+
+
+class ConclusionForm(forms.Form):
+    """A professional's own conclusion in the assessment, for their profession."""
+
+    text = forms.CharField(
+        label=_("Your conclusion"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=max_length_of(ProfessionalConclusion, "text"),
+        help_text=_("From your profession's point of view; leave it empty to take your conclusion away."),
+    )
 
 
 class CompareForm(forms.Form):

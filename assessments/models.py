@@ -13,9 +13,13 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Profession
 from core.fields import LONG_TEXT, MEDIUM_TEXT, LimitedTextField
 
 ADULT_AGE = 18
+# Working age ends where old-age pension begins for most (the domain of work ability is for
+# the ages in between).
+PENSION_AGE = 65
 
 
 class TranslatedName(models.Model):
@@ -43,6 +47,7 @@ class LifeDomain(TranslatedName):
         ALL = "all", _("Everyone")
         CHILDREN = "children", _("Children (under 18)")
         ADULTS = "adults", _("Adults (18 or over)")
+        WORKING_AGE = "working", _("Working-age adults (18–64)")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -50,6 +55,9 @@ class LifeDomain(TranslatedName):
     # A child's growth is no question for a 77-year-old: the assessment offers a domain only to
     # the clients of the ages it is for.
     ages = models.CharField(_("for whom"), max_length=10, choices=Ages.choices, default=Ages.ALL)
+    # A domain may be rated on a scale of its own besides the need for support: work, studies
+    # and work ability on the work-ability scale (``ScaleLevel.Scale.WORK``).
+    own_scale = models.CharField(_("own scale"), max_length=10, blank=True, default="")
 
     class Meta:
         ordering = ["order", "code"]
@@ -62,6 +70,8 @@ class LifeDomain(TranslatedName):
             return age < ADULT_AGE
         if self.ages == self.Ages.ADULTS:
             return age >= ADULT_AGE
+        if self.ages == self.Ages.WORKING_AGE:
+            return ADULT_AGE <= age < PENSION_AGE
         return True
 
 
@@ -72,6 +82,9 @@ class ScaleLevel(TranslatedName):
     class Scale(models.TextChoices):
         NEED = "need", _("Need for support")
         ICF = "icf", _("ICF qualifier")
+        # Work ability (työkyky) as the work-ability team sees it, the domain of work and
+        # studies' own scale.
+        WORK = "work", _("Work ability")
 
     scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices)
     value = models.PositiveSmallIntegerField(_("value"))
@@ -187,6 +200,8 @@ class DomainNeed(models.Model):
     professional_text = LimitedTextField(_("in the professional's words"), blank=True, max_length=MEDIUM_TEXT)
     client_text = LimitedTextField(_("in the client's words"), blank=True, max_length=MEDIUM_TEXT)
     icf_qualifier = models.PositiveSmallIntegerField(_("ICF qualifier"), null=True, blank=True)
+    # The level on the domain's own scale (``LifeDomain.own_scale``), where it has one.
+    own_level = models.PositiveSmallIntegerField(_("level on the domain's own scale"), null=True, blank=True)
     frozen = models.BooleanField(default=False)
 
     class Meta:
@@ -267,6 +282,39 @@ class NeedSlot(models.Model):
         if self.coverage == Coverage.NETWORK and self.network_member is not None:
             return self.network_member.name
         return str(Coverage(self.coverage).label)
+
+
+@pghistory.track()
+class ProfessionalConclusion(models.Model):
+    """One professional's own conclusion in a needs assessment, beside the coordinator's
+    (``Assessment.professional_conclusion``) and the client's view: in a work-ability team the
+    employment specialist's (työllisyysasiantuntija) view of work and training options, the
+    nurse's of health, the physiotherapist's of functioning. One per professional; frozen with
+    the assessment, after which a trigger refuses changes."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="conclusions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The author's profession when they wrote it: the conclusion speaks for that profession.
+    profession = models.CharField(_("profession"), max_length=30, choices=Profession.choices, blank=True)
+    text = LimitedTextField(_("conclusion"), max_length=LONG_TEXT)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    frozen = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["profession", "pk"]
+        verbose_name = _("professional's conclusion")
+        verbose_name_plural = _("professionals' conclusions")
+        constraints = [models.UniqueConstraint(fields=["assessment", "author"], name="one_conclusion_per_author")]
+        triggers = [
+            pgtrigger.Protect(
+                name="frozen_conclusion",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                condition=pgtrigger.Q(old__frozen=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} {self.author_id} ({self.profession})"
 
 
 # The network's voice: a relative's or another close person's view beside the client's own.

@@ -19,7 +19,17 @@ from clients.models import Assignment, Client, Contact
 from networks import selectors as network_selectors
 from networks.models import NetworkMember
 
-from .models import Assessment, Coverage, DomainNeed, LifeDomain, NeedSlot, NetworkView, ScaleLevel, TimeOfDay
+from .models import (
+    Assessment,
+    Coverage,
+    DomainNeed,
+    LifeDomain,
+    NeedSlot,
+    NetworkView,
+    ProfessionalConclusion,
+    ScaleLevel,
+    TimeOfDay,
+)
 
 # How far ahead the due list looks for deadlines coming up.
 COMING_UP_DAYS = 30
@@ -50,23 +60,48 @@ def assessments_of(client: Client) -> QuerySet[Assessment]:
 
 
 def assessment_with_needs(pk: int) -> Assessment:
-    """One assessment with its needs, domains, time slots and participants, in five queries."""
+    """One assessment with its needs, domains, time slots, participants and the professionals'
+    own conclusions, in six queries."""
     slots = NeedSlot.objects.select_related("network_member").order_by("weekday", "time_of_day")
     needs = DomainNeed.objects.select_related("domain").prefetch_related(Prefetch("slots", queryset=slots))
+    conclusions = ProfessionalConclusion.objects.select_related("author").order_by("profession", "pk")
     return (
         Assessment.objects.select_related("client", "contact", "previous", "created_by", "completed_by")
-        .prefetch_related(Prefetch("needs", queryset=needs), "relatives", "professionals")
+        .prefetch_related(
+            Prefetch("needs", queryset=needs),
+            "relatives",
+            "professionals",
+            Prefetch("conclusions", queryset=conclusions),
+        )
         .get(pk=pk)
     )
 
 
 def configuration() -> dict[str, Any]:
-    """The life domains and scales in use (configuration data)."""
+    """The life domains and scales in use (configuration data), with the levels of the
+    domains' own scales (the work-ability scale of work and studies) by scale."""
+    levels = list(ScaleLevel.objects.all())
+    own: dict[str, list[ScaleLevel]] = {}
+    for level in levels:
+        if level.scale not in (ScaleLevel.Scale.NEED, ScaleLevel.Scale.ICF):
+            own.setdefault(level.scale, []).append(level)
     return {
         "domains": list(LifeDomain.objects.filter(active=True)),
-        "need_levels": list(ScaleLevel.objects.filter(scale=ScaleLevel.Scale.NEED)),
-        "icf_levels": list(ScaleLevel.objects.filter(scale=ScaleLevel.Scale.ICF)),
+        "need_levels": [level for level in levels if level.scale == ScaleLevel.Scale.NEED],
+        "icf_levels": [level for level in levels if level.scale == ScaleLevel.Scale.ICF],
+        "work_levels": own.get(ScaleLevel.Scale.WORK, []),
+        "own_levels": own,
     }
+
+
+def conclusions_of(assessment: Assessment) -> list[ProfessionalConclusion]:
+    """The professionals' own conclusions, by profession (prefetched by ``assessment_with_needs``)."""
+    return list(assessment.conclusions.all())
+
+
+def own_conclusion(assessment: Assessment, user: User) -> ProfessionalConclusion | None:
+    """``user``'s own conclusion in the assessment, if they wrote one."""
+    return next((c for c in assessment.conclusions.all() if c.author_id == user.pk), None)
 
 
 def domains_for(assessment: Assessment, domains: list[LifeDomain]) -> list[LifeDomain]:
@@ -263,6 +298,11 @@ def life_domains() -> QuerySet[LifeDomain]:
 def times_of_day() -> list[tuple[str, str]]:
     """The times of day of the week grid, with their names."""
     return [(str(value), str(label)) for value, label in TimeOfDay.choices]
+
+
+def active_life_domains() -> list[LifeDomain]:
+    """The life domains in use, in their order: what a plan's goal may be about."""
+    return list(LifeDomain.objects.filter(active=True))
 
 
 def network_views_of(assessment: Assessment) -> QuerySet[NetworkView]:

@@ -28,6 +28,7 @@ from .models import (
     LifeDomain,
     NeedSlot,
     NetworkView,
+    ProfessionalConclusion,
     RaiInstrument,
     ScaleLevel,
     TimeOfDay,
@@ -141,6 +142,7 @@ def _copy_needs(previous: Assessment, assessment: Assessment) -> None:
             professional_text=need.professional_text,
             client_text=need.client_text,
             icf_qualifier=need.icf_qualifier,
+            own_level=need.own_level,
         )
         for need in old_needs
     )
@@ -209,11 +211,13 @@ def set_need(
     professional_text: str = "",
     client_text: str = "",
     icf_qualifier: int | None = None,
+    own_level: int | None = None,
     slots: Sequence[dict[str, Any]] | None = None,
 ) -> DomainNeed:
     """Records the need in one life domain and, when ``slots`` is given, replaces the times
     of the week it needs help: each ``{"weekday": 0-6, "time_of_day": ..., "coverage": "",
-    "service" | "network_member": ...}``."""
+    "service" | "network_member": ...}``. ``own_level`` is the level on the domain's own scale
+    (the work-ability scale of work and studies), for a domain that has one."""
     _ensure_editable(assessment)
     errors: dict[str, Any] = {}
     if not domain.active:
@@ -222,6 +226,8 @@ def set_need(
         errors["level"] = _("Choose a level of the need scale.")
     if icf_qualifier is not None and icf_qualifier not in _levels(ScaleLevel.Scale.ICF):
         errors["icf_qualifier"] = _("An ICF qualifier is from 0 to 4.")
+    if own_level is not None and (not domain.own_scale or own_level not in _levels(domain.own_scale)):
+        errors["own_level"] = _("Choose a level of this life domain's own scale.")
     if errors:
         raise ValidationError(errors)
     need, _created = DomainNeed.objects.update_or_create(
@@ -232,6 +238,7 @@ def set_need(
             "professional_text": professional_text,
             "client_text": client_text,
             "icf_qualifier": icf_qualifier,
+            "own_level": own_level,
         },
     )
     if slots is not None:
@@ -314,8 +321,35 @@ def complete_assessment(
     assessment.save(update_fields=["status", "completed_on", "completed_by", "reassess_on"])
     NeedSlot.objects.filter(need__assessment=assessment).update(frozen=True)
     DomainNeed.objects.filter(assessment=assessment).update(frozen=True)
+    ProfessionalConclusion.objects.filter(assessment=assessment).update(frozen=True)
     _audit(assessment, by, ground)
     return assessment
+
+
+@transaction.atomic
+def record_conclusion(*, assessment: Assessment, by: User, ground: str, text: str) -> ProfessionalConclusion | None:
+    """Writes ``by``'s own conclusion in the assessment, for their profession, beside the
+    coordinator's and the client's view (a work-ability team's employment specialist on work and
+    training options); an empty text takes it away. Until the assessment is completed."""
+    _ensure_editable(assessment)
+    # One conclusion per author: two saves at once take turns on the assessment's row.
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("pk").first()
+    if by.role == Role.CLIENT:
+        raise ValidationError({"text": _("Only members of staff write a professional's conclusion.")})
+    text = text.strip()
+    if not text:
+        ProfessionalConclusion.objects.filter(assessment=assessment, author=by).delete()
+        _audit(assessment, by, ground)
+        return None
+    conclusion = ProfessionalConclusion.objects.filter(assessment=assessment, author=by).first()
+    if conclusion is None:
+        conclusion = ProfessionalConclusion(assessment=assessment, author=by)
+    conclusion.profession = by.profession
+    conclusion.text = text
+    conclusion.full_clean()
+    conclusion.save()
+    _audit(assessment, by, ground)
+    return conclusion
 
 
 # The network's voice

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access import policy
 from access import selectors as access_selectors
@@ -28,7 +28,7 @@ from core.params import query_text
 from networks import selectors as network_selectors
 
 from . import selectors, services
-from .forms import AssessmentForm, CompareForm, NeedForm, NetworkViewForm, StartForm
+from .forms import AssessmentForm, CompareForm, ConclusionForm, NeedForm, NetworkViewForm, StartForm
 from .models import Assessment, DomainNeed, LifeDomain
 
 
@@ -93,6 +93,7 @@ def _domain_form(assessment: Assessment, domain: LifeDomain, need: DomainNeed | 
         need_levels=config["need_levels"],
         icf_levels=config["icf_levels"],
         members=list(network_selectors.network_of(assessment.client).prefetch_related(None)),
+        own_levels=config["own_levels"].get(domain.own_scale, []),
         initial=NeedForm.initial_for(need),
         prefix=f"need-{domain.code}",
     )
@@ -112,6 +113,8 @@ def _domain_rows(assessment: Assessment, editing: str = "", bound: NeedForm | No
         if need is not None:
             row["level_name"] = need_names.get(need.level, "")
             row["icf_name"] = icf_names.get(need.icf_qualifier or 0, "")
+            own_names = {level.value: level.name for level in config["own_levels"].get(domain.own_scale, [])}
+            row["own_name"] = own_names.get(need.own_level, "") if need.own_level is not None else ""
         if domain.code == editing:
             row["form"] = bound or _domain_form(assessment, domain, need)
         rows.append(row)
@@ -127,11 +130,16 @@ def _detail_page(
     editing: str = "",
     need_form: NeedForm | None = None,
     complete_errors: Sequence[str] = (),
+    conclusion_form: ConclusionForm | None = None,
     network_form: NetworkViewForm | None = None,
 ) -> HttpResponse:
     """The assessment's page, after a refused change with its ``conflict`` message (409) or
     with the form sent showing its errors (400)."""
     can_change = _may_change(assessment)
+    may_conclude = policy.may_conclude(assessment.client) and not assessment.is_frozen
+    if may_conclude and conclusion_form is None:
+        own = selectors.own_conclusion(assessment, request.user)
+        conclusion_form = ConclusionForm(initial={"text": own.text if own else ""})
     if can_change and form is None:
         form = AssessmentForm(
             members=network_selectors.network_of(assessment.client).prefetch_related(None),
@@ -148,6 +156,8 @@ def _detail_page(
         "conflict": outcome.conflict,
         "complete_errors": complete_errors,
         "today": timezone.localdate(),
+        "conclusions": selectors.conclusions_of(assessment),
+        "conclusion_form": conclusion_form if may_conclude else None,
         # The network's voice: their views beside the client's and the professional's.
         "network_views": list(selectors.network_views_of(assessment)),
         "network_form": (network_form or _network_form(assessment)) if can_change else None,
@@ -239,6 +249,32 @@ def _complete(request: StaffRequest, assessment: Assessment) -> HttpResponse:
         messages.success(request, _("The assessment was completed. It can no longer be changed."))
         return redirect("assessment-detail", pk=assessment.pk)
     return _detail_page(request, assessment, outcome, complete_errors=outcome.problems)
+
+
+@staff_required
+@require_POST
+def assessment_conclusion(request: StaffRequest, pk: int) -> HttpResponse:
+    """Saves the signed-in professional's own conclusion (a care-team member's too: the
+    employment specialist of a work-ability team), shown beside the others' on the page."""
+    assessment = selectors.assessment_for(
+        user=request.user, pk=pk, what="assessment.conclusion", may=policy.Ground.MAY_CONCLUDE
+    )
+    form = ConclusionForm(request.POST)
+    outcome = submit(
+        lambda: services.record_conclusion(
+            assessment=assessment,
+            by=request.user,
+            ground=assessment.client.access_ground,
+            text=form.cleaned_data["text"],
+        ),
+        form,
+    )
+    if outcome.done:
+        messages.success(request, _("Your conclusion was saved."))
+        return redirect(f"{reverse('assessment-detail', args=[pk])}#conclusions-heading")
+    if outcome.status == HTTPStatus.CONFLICT:
+        return _detail_page(request, assessment, outcome)
+    return _detail_page(request, assessment, outcome, conclusion_form=form)
 
 
 @staff_required

@@ -33,6 +33,7 @@ from .models import (
     PlanService,
     PlanVersion,
     Responsible,
+    WorkMeasure,
 )
 
 
@@ -64,6 +65,14 @@ class PlanActionSerializer(StrictSerializer):
     network_member = serializers.IntegerField(required=False, allow_null=True)
     due_on = serializers.DateField(required=False, allow_null=True)
     decision = serializers.IntegerField(required=False, allow_null=True)
+    work_measure = serializers.ChoiceField(
+        choices=WorkMeasure.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Towards a goal of work or training: a work trial, training, a pay subsidy, "
+        "Kela's vocational rehabilitation…",
+    )
 
 
 class PlanGoalSerializer(StrictSerializer):

@@ -10,7 +10,7 @@ page ("Prepare the PDF", which in the demo renders in-process too)."""
 import datetime
 import random
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -38,6 +38,7 @@ from .models import (
     PlanService,
     PlanVersion,
     Responsible,
+    WorkMeasure,
 )
 
 PLAN_SHARE = 0.7
@@ -53,8 +54,20 @@ GOALS = [
     ("Haluan nukkua yöt paremmin.", "Unen laadun parantaminen", "health"),
     ("Haluan jaksaa hoitaa puolisoani kotona.", "Omaishoitajan jaksamisen tukeminen", "family_carer"),
     ("Haluan tuntea oloni turvalliseksi kotona.", "Turvallisuuden lisääminen, turvapuhelin", "safety"),
-    ("Haluan löytää työn, jossa jaksan.", "Työkyvyn arviointi ja työllistymisen tuki", "other"),
+    ("Haluan löytää työn, jossa jaksan.", "Työkyvyn arviointi ja työllistymisen tuki", "work"),
     ("Haluan vähentää juomista.", "Päihteiden käytön vähentäminen", "substances_mental"),
+]
+# The goal of work and training of the work-ability clients, and its actions: (measure, what is
+# done, whether the employment specialist does it (else the client), months before the review).
+WORK_GOAL = (
+    "Haluan päästä takaisin työelämään osa-aikaisesti.",
+    "Työkyvyn tukeminen ja työllistyminen: työkokeilu ja ammatillinen kuntoutus",
+    "work",
+)
+WORK_ACTIONS = [
+    (WorkMeasure.WORK_TRIAL, "Työkokeilu kaupan alalla, neljä tuntia päivässä kolmen kuukauden ajan", True, 6),
+    (WorkMeasure.VOCATIONAL_REHABILITATION, "Haetaan Kelan ammatillista kuntoutusta", False, 9),
+    (WorkMeasure.TRAINING, "Selvitetään logistiikka-alan lyhytkoulutus työkokeilun jälkeen", True, 3),
 ]
 ACTIONS = [
     "Haetaan omaishoidon tukea",
@@ -98,13 +111,26 @@ DISAGREEMENTS = [
 ]
 
 
-def seed_plans(*, rng: random.Random, today: datetime.date, stories: Iterable[Any], demo: User) -> int:
+def seed_plans(
+    *,
+    rng: random.Random,
+    today: datetime.date,
+    stories: Iterable[Any],
+    demo: User,
+    work_ability: Mapping[int, int] | None = None,
+) -> int:
     """Creates the plans; returns how many. Candidates are the stories' open clients with a
-    designated coordinator (``story.current``)."""
+    designated coordinator (``story.current``). The work-ability clients (``work_ability``: the
+    client's id → their employment specialist's) always get one, each version with a goal of
+    work and training whose actions are work trials and vocational rehabilitation."""
+    work = dict(work_ability or {})
     candidates = [
         (story.client, story.current.coordinator)
         for story in stories
-        if story.current is not None and story.client.closed_on is None and rng.random() < PLAN_SHARE
+        # The draw comes first, so that the work-ability clients leave the others' plans as they were.
+        if story.current is not None
+        and story.client.closed_on is None
+        and (rng.random() < PLAN_SHARE or story.client.pk in work)
     ]
     if not candidates:
         return 0
@@ -123,6 +149,7 @@ def seed_plans(*, rng: random.Random, today: datetime.date, stories: Iterable[An
                 for i, plan in round_plans
             )
             goals = _content(rng, versions, previous, domains)
+            _work_goals(versions, work, domains)
             published = [v for (i, _plan), v in zip(round_plans, versions, strict=True) if number <= counts[i]]
             _publish(rng, published, goals, today)
             drafts = [v.pk for v in versions if v not in published]
@@ -169,7 +196,11 @@ def _content(
     goals: list[PlanGoal] = []
     services: list[PlanService] = []
     earlier = {
-        v.pk: list(PlanGoal.objects.filter(version=previous[v.plan_id]).values_list("key", "client_words"))
+        v.pk: list(
+            PlanGoal.objects.filter(version=previous[v.plan_id])
+            .exclude(client_words=WORK_GOAL[0])
+            .values_list("key", "client_words")
+        )
         for v in versions
         if v.plan_id in previous
     }
@@ -232,6 +263,43 @@ def _content(
         for text in [rng.choice(DISAGREEMENTS)]
     )
     return by_version
+
+
+def _work_goals(versions: list[PlanVersion], work: Mapping[int, int], domains: dict[str, LifeDomain]) -> None:
+    """The goal of work and training in each version of a work-ability client's plan, its key
+    the same in every version, with the employment specialist's work trial and the client's
+    application for Kela's vocational rehabilitation."""
+    goals = [
+        PlanGoal(
+            version=version,
+            key=uuid.uuid5(uuid.NAMESPACE_URL, f"caseflow-demo-work-goal-{version.plan_id}"),
+            order=100,
+            client_words=WORK_GOAL[0],
+            professional_words=WORK_GOAL[1],
+            domain=domains.get(WORK_GOAL[2]),
+        )
+        for version in versions
+        if version.plan.client_id in work
+    ]
+    PlanGoal.objects.bulk_create(goals)
+    actions = []
+    for goal in goals:
+        specialist = work[goal.version.plan.client_id]
+        review_on = goal.version.review_on
+        for order, (measure, text, by_specialist, months) in enumerate(WORK_ACTIONS):
+            actions.append(
+                GoalAction(
+                    goal=goal,
+                    key=uuid.uuid5(goal.key, measure),
+                    order=order,
+                    text=text,
+                    work_measure=measure,
+                    responsible=Responsible.PROFESSIONAL if by_specialist else Responsible.CLIENT,
+                    professional_id=specialist if by_specialist else None,
+                    due_on=review_on - relativedelta(months=months) if review_on else None,
+                )
+            )
+    GoalAction.objects.bulk_create(actions)
 
 
 def _goal(

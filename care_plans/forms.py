@@ -1,6 +1,7 @@
 """Forms of the care plan pages. Every form that changes the draft carries the revision the
 page was rendered from, so that a save over someone else's is caught."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -8,7 +9,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from assessments.models import TimeOfDay
+from assessments.models import LifeDomain, TimeOfDay
 from core.fields import max_length_of
 from networks.forms import member_consent_label
 from networks.models import NetworkMember
@@ -23,6 +24,7 @@ from .models import (
     PlanService,
     PlanVersion,
     Responsible,
+    WorkMeasure,
 )
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -85,6 +87,13 @@ class GoalForm(RevisionForm):
         widget=TEXTAREA,
         max_length=max_length_of(PlanGoal, "professional_words"),
     )
+    # The life domain the goal is about: a goal of work or training names the domain of work,
+    # studies and work ability.
+    domain = forms.ChoiceField(label=_("Life domain"), required=False)
+
+    def __init__(self, *args: Any, domains: Sequence[LifeDomain] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].choices = [("", _("Not named")), *((d.code, d.name) for d in domains)]  # type: ignore[attr-defined]
 
     @staticmethod
     def initial_for(version: PlanVersion, goal: PlanGoal) -> dict[str, Any]:
@@ -93,6 +102,7 @@ class GoalForm(RevisionForm):
             "key": goal.key,
             "client_words": goal.client_words,
             "professional_words": goal.professional_words,
+            "domain": goal.domain.code if goal.domain else "",
         }
 
 
@@ -105,6 +115,12 @@ class ActionForm(RevisionForm):
         queryset=NetworkMember.objects.none(), label=_("Network member"), required=False
     )
     due_on = forms.DateField(label=_("By"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    work_measure = forms.ChoiceField(
+        label=_("Work or training measure"),
+        choices=WorkMeasure.choices,
+        required=False,
+        help_text=_("For a goal of work or training: a work trial, training, a pay subsidy, rehabilitation…"),
+    )
 
     def __init__(self, *args: Any, goals: list[PlanGoal], professionals: Any, members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

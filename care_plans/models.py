@@ -155,6 +155,21 @@ class Responsible(models.TextChoices):
     CLIENT = "client", _("The client")
 
 
+class WorkMeasure(models.TextChoices):
+    """What an action towards a goal of work or training is, in the words of employment
+    services and Kela: työkokeilu, koulutus, palkkatuki, ammatillinen kuntoutus,
+    työhönvalmennus, kuntouttava työtoiminta, työnhaku."""
+
+    NONE = "", _("Not a work or training measure")
+    WORK_TRIAL = "work_trial", _("Work trial")
+    TRAINING = "training", _("Training or studies")
+    PAY_SUBSIDY = "pay_subsidy", _("Pay subsidy")
+    VOCATIONAL_REHABILITATION = "vocational_rehabilitation", _("Vocational rehabilitation (Kela)")
+    JOB_COACHING = "job_coaching", _("Job coaching")
+    REHABILITATIVE_WORK = "rehabilitative_work", _("Rehabilitative work activity")
+    JOB_SEARCH = "job_search", _("Job search")
+
+
 @pghistory.track()
 class GoalAction(models.Model):
     """Who does what by when towards a goal: a professional, a network member or the client.
@@ -174,6 +189,17 @@ class GoalAction(models.Model):
     due_on = models.DateField(_("by"), null=True, blank=True)
     decision = models.ForeignKey(
         "networks.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="plan_actions"
+    )
+    # Towards a goal of work or training: which measure the action is (a work trial, a pay
+    # subsidy, Kela's vocational rehabilitation…). The database default keeps the bulk seed's
+    # COPY, which names no measure, valid.
+    work_measure = models.CharField(
+        _("work or training measure"),
+        max_length=30,
+        choices=WorkMeasure.choices,
+        blank=True,
+        default=WorkMeasure.NONE,
+        db_default=WorkMeasure.NONE,
     )
     frozen = models.BooleanField(default=False)
 

@@ -118,6 +118,7 @@ def draft_content(version: PlanVersion) -> dict[str, Any]:
                         "network_member": action.network_member_id,
                         "due_on": action.due_on,
                         "decision": action.decision_id,
+                        "work_measure": action.work_measure,
                     }
                     for action in goal.actions.all()
                 ],

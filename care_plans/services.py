@@ -44,6 +44,7 @@ from .models import (
     PlanService,
     PlanVersion,
     Responsible,
+    WorkMeasure,
 )
 
 logger = logging.getLogger(__name__)
@@ -342,6 +343,10 @@ def _action_row(
         problems.append(_("Goal %(n)s, action %(m)s: say who does it.") % label)
     if decision is not None and decision not in decisions:
         problems.append(_("Goal %(n)s, action %(m)s: not a decision of this client's meetings.") % label)
+    work_measure = action.get("work_measure") or WorkMeasure.NONE
+    if work_measure not in WorkMeasure.values:
+        problems.append(_("Goal %(n)s, action %(m)s: no such work or training measure.") % label)
+        work_measure = WorkMeasure.NONE
     due_on = action.get("due_on")
     if due_on is not None and not isinstance(due_on, date):
         problems.append(_("Goal %(n)s, action %(m)s: enter a valid date.") % label)
@@ -355,6 +360,7 @@ def _action_row(
         network_member_id=member if responsible == Responsible.NETWORK_MEMBER else None,
         due_on=due_on,
         decision_id=decision,
+        work_measure=work_measure,
     )
 
 
@@ -604,6 +610,7 @@ def _next_draft(published: PlanVersion, by: User) -> PlanVersion:
             network_member_id=a.network_member_id,
             due_on=a.due_on,
             decision_id=a.decision_id,
+            work_measure=a.work_measure,
         )
         for old, new in zip(goals, new_goals, strict=True)
         for a in old.actions.all()

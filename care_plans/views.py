@@ -18,6 +18,7 @@ from access import selectors as access_selectors
 from access.decorators import StaffRequest, staff_required
 from access.models import Section
 from accounts import selectors as account_selectors
+from assessments import selectors as assessment_selectors
 from core.pages import NOT_SENT, Undone, submit
 from networks import selectors as network_selectors
 from portal import selectors as portal_selectors
@@ -113,9 +114,10 @@ def _page(
         "contacts": portal_selectors.worker_contacts(client),
     }
     if editing:
+        domains = assessment_selectors.active_life_domains()
         forms = {
             "draft": DraftForm(initial=DraftForm.initial_for(version), prefix="draft"),
-            "goal": GoalForm(initial={"revision": version.revision}, prefix="goal"),
+            "goal": GoalForm(initial={"revision": version.revision}, prefix="goal", domains=domains),
             "action": ActionForm(
                 initial={"revision": version.revision},
                 prefix="action",
@@ -131,7 +133,8 @@ def _page(
         forms.update(bound or {})
         context["forms"] = forms
         context["goal_forms"] = [
-            (goal, GoalForm(initial=GoalForm.initial_for(version, goal), prefix=f"goal-{goal.key}")) for goal in goals
+            (goal, GoalForm(initial=GoalForm.initial_for(version, goal), prefix=f"goal-{goal.key}", domains=domains))
+            for goal in goals
         ]
         context["decisions"] = selectors.decisions_not_in_plan(client)
     return render(request, "care_plans/plan_version.html", context, status=outcome.status)
@@ -220,15 +223,15 @@ def _save_goal(request: StaffRequest, version: PlanVersion) -> HttpResponse:
     prefix = request.POST.get("prefix", "goal")
     if prefix != "goal" and not prefix.startswith("goal-"):
         prefix = "goal"
-    form = GoalForm(request.POST, prefix=prefix)
+    form = GoalForm(request.POST, prefix=prefix, domains=assessment_selectors.active_life_domains())
     if not form.is_valid():
         return _invalid(request, version, "goal", form)
     content = selectors.draft_content(version)
     key = form.cleaned_data["key"]
-    words = {k: form.cleaned_data[k] for k in ("client_words", "professional_words")}
+    words = {k: form.cleaned_data[k] for k in ("client_words", "professional_words", "domain")}
     goal = next((g for g in content["goals"] if key and g["key"] == str(key)), None)
     if goal is None:
-        content["goals"].append({"key": None, "domain": "", "actions": [], **words})
+        content["goals"].append({"key": None, "actions": [], **words})
     else:
         goal.update(words)
     return _save(request, version, form, "goal", {"goals": content["goals"]}, _("The goal was saved."))
@@ -255,6 +258,7 @@ def _save_action(request: StaffRequest, version: PlanVersion) -> HttpResponse:
             "network_member": data["network_member"].pk if data["network_member"] else None,
             "due_on": data["due_on"],
             "decision": None,
+            "work_measure": data["work_measure"],
         }
     )
     return _save(request, version, form, "action", {"goals": content["goals"]}, _("The action was added."))

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = "caseflow.settings.demo"
 # gunicorn's master is asked to stop, and given this long, before it is killed.
 STOP_SECONDS = 15
-DEMO_LOGINS = ("coordinator", "coordinator2", "lead", "member", "admin", "dataprotection")
+DEMO_LOGINS = ("coordinator", "coordinator2", "lead", "member", "employment", "admin", "dataprotection")
 
 
 def _applied_migrations(uri: str) -> set[tuple[str, str]]:

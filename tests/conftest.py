@@ -45,6 +45,7 @@ def ensure_configuration() -> None:
     if not LifeDomain.objects.exists():
         assessment_configuration.install(LifeDomain, ScaleLevel)
         LifeDomain.objects.filter(code__in=assessment_configuration.CHILDREN_ONLY).update(ages=LifeDomain.Ages.CHILDREN)
+        assessment_configuration.install_work_ability(LifeDomain, ScaleLevel)
     if not ServiceType.objects.exists():
         budget_configuration.install(ServiceType, Provider, BudgetRules, LifeDomain)
 

@@ -426,6 +426,13 @@ MATRIX: dict[tuple[str, str], Row] = {
         data=lambda: {"need-health-level": "2", "need-health-slot_0_morning": "client"},
     ),
     ("assessment-compare", "own"): Row("GET", own_client, SEES_OWN),
+    # Each professional writes their own conclusion: the worker, and the care team's nurse.
+    ("assessment-conclusion", "own"): Row(
+        "POST",
+        lambda w: {"pk": w.assessment.pk},
+        {**EDITS_OWN, "coordinator": 302, "member": 302},
+        data=lambda: {"text": "Työkokeilu osa-aikaisesti."},
+    ),
     ("api-caseload", "own"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
     ("api-caseload", "of-own-team"): Row(
         "GET",
@@ -708,6 +715,12 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda w: {"pk": w.assessment.pk, "domain": "health"},
         {**EDITS_OWN, **API_DENIES_ANONYMOUS},
         data=lambda: {"level": 1, "slots": [{"weekday": 2, "time_of_day": "evening", "coverage": "client"}]},
+    ),
+    ("api-assessment-conclusion", "own"): Row(
+        "PUT",
+        lambda w: {"pk": w.assessment.pk},
+        {**EDITS_OWN, "member": 200, **API_DENIES_ANONYMOUS},
+        data=lambda: {"text": "Työkokeilu osa-aikaisesti."},
     ),
     # The statutory fields are still empty: completing is refused, to the one who may try.
     ("api-assessment-complete", "own"): Row(

@@ -7,9 +7,10 @@ from django.test import override_settings
 
 from access.models import AccessEvent, Consultation
 from access.policy import Ground
-from accounts.models import User
-from assessments.models import Assessment, NeedSlot
+from accounts.models import Profession, User
+from assessments.models import Assessment, DomainNeed, NeedSlot, ProfessionalConclusion
 from assessments.selectors import due_assessments
+from care_plans.models import GoalAction
 from clients.models import Assignment, Client, Contact, Referral
 from clients.selectors import caseload
 from networks.models import CareTeamMember, Consent, NetworkMeeting
@@ -50,6 +51,19 @@ def test_the_small_seed_builds_the_demo_once() -> None:
     assert AccessEvent.objects.filter(what="consultation", action=AccessEvent.Action.REVOKE).count() == 1
     assert not User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="dataprotection").role == "data_protection"
+    # A work-ability team (issue 18): the employment specialist on two working-age clients of
+    # the demo coordinator, the work domain and her conclusion in their latest assessment, a
+    # published goal of work and training with its measures.
+    specialist = User.objects.get(username="employment")
+    assert specialist.profession == Profession.EMPLOYMENT_SPECIALIST
+    work_clients = CareTeamMember.objects.filter(professional=specialist).values("client")
+    theirs = Assignment.objects.filter(client__in=work_clients, coordinator=coordinator, ended_on__isnull=True)
+    assert theirs.count() == 2
+    assert ProfessionalConclusion.objects.filter(author=specialist, assessment__client__in=work_clients).count() == 2
+    assert DomainNeed.objects.filter(domain__code="work", own_level=2, assessment__client__in=work_clients).count() == 2
+    assert GoalAction.objects.filter(
+        work_measure="work_trial", professional=specialist, goal__version__plan__client__in=work_clients
+    ).exists()
     call_command("seed", size="small", stdout=StringIO())
     assert Client.objects.count() == 200
 

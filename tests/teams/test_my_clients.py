@@ -66,7 +66,7 @@ def test_the_navigation_links_to_my_clients_for_a_team_member(world: World) -> N
     assert f'href="{URL}"' not in signed_in(world.coordinator).get(reverse("caseload")).content.decode()
 
 
-def test_the_employment_specialist_gets_the_care_plan_link_and_it_opens(world: World) -> None:
+def test_the_employment_specialist_gets_the_plan_and_assessment_links_and_they_open(world: World) -> None:
     specialist = TeamMemberFactory(username="specialist", profession=Profession.EMPLOYMENT_SPECIALIST)
     _on_care_team(world, world.own_client, specialist)
     browser = signed_in(specialist)
@@ -74,10 +74,14 @@ def test_the_employment_specialist_gets_the_care_plan_link_and_it_opens(world: W
     plan = reverse("client-care-plan", args=[world.own_client.pk])
     assert f'href="{plan}"' in page
     assert browser.get(plan).status_code == 200
-    # Not her sections: no link, and the page does not open.
+    # In a work-ability team she takes part in the assessment (issue 18).
     assessments = reverse("client-assessments", args=[world.own_client.pk])
-    assert f'href="{assessments}"' not in page
-    assert browser.get(assessments).status_code == 403
+    assert f'href="{assessments}"' in page
+    assert browser.get(assessments).status_code == 200
+    # Not her section: no link, and the page does not open.
+    budgets = reverse("client-budgets", args=[world.own_client.pk])
+    assert f'href="{budgets}"' not in page
+    assert browser.get(budgets).status_code == 403
 
 
 def test_the_query_count_does_not_grow_with_her_clients(world: World) -> None:

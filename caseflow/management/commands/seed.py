@@ -36,8 +36,9 @@ from accounts.factories import (
     TeamLeadFactory,
     TeamMemberFactory,
 )
-from accounts.models import Profession, User
-from assessments.demo_data import seed_assessments
+from accounts.models import Profession, Role, User
+from assessments.demo_data import seed_assessments, seed_work_ability
+from assessments.models import ADULT_AGE, PENSION_AGE, Assessment
 from budgets.demo_data import seed_budgets
 from care_plans.demo_data import seed_plans
 from caseflow import bulkseed
@@ -221,9 +222,10 @@ class Command(BaseCommand):
         self._substitutions(staff)
         self._networks(stories, member, password)
         seed_assessments(rng=self.rng, today=self.today, stories=stories)
+        work_ability = self._work_ability(stories, member, team_objects[0])
         seed_budgets(rng=self.rng, today=self.today, stories=stories)
         seed_reminders(today=self.today)
-        seed_plans(rng=self.rng, today=self.today, stories=stories, demo=self.demo)
+        seed_plans(rng=self.rng, today=self.today, stories=stories, demo=self.demo, work_ability=work_ability)
         seed_portal(rng=self.rng, today=self.today, demo=self.demo)
         seed_review(rng=self.rng, today=self.today, lead=leads[0], teams=team_objects)
         self._consultations(staff)
@@ -755,6 +757,45 @@ class Command(BaseCommand):
                 ]
                 Decision.objects.bulk_create(decisions)
 
+    def _work_ability(self, stories: list[Story], nurse: User, team: Team) -> dict[int, int]:
+        """A work-ability team for two working-age clients of the demo coordinator: the employment
+        specialist ``employment`` (and the nurse) on their care team, the domain of work and
+        studies in their latest assessment with the specialist's own conclusion. Returns the
+        clients' ids with the specialist's, for their plans' goal of work and training. Draws
+        nothing from the random generator, so the rest of the seed stays as it was."""
+        specialist = User.objects.create(
+            username="employment",
+            first_name="Jenni",
+            last_name="Salo",
+            email="employment@example.fi",
+            role=Role.TEAM_MEMBER,
+            profession=Profession.EMPLOYMENT_SPECIALIST,
+            password=nurse.password,
+        )
+        TeamMembershipFactory(team=team, user=specialist, started_on=datetime.date(2021, 1, 1))
+        assessed = set(Assessment.objects.values_list("client_id", flat=True))
+        chosen = [
+            story
+            for story in sorted(stories, key=lambda s: (s.client.last_name, s.client.pk))
+            if story.current is not None
+            and story.current.coordinator == self.demo
+            and story.client.closed_on is None
+            and story.client.pk in assessed
+            and WORKING_AGE[0] <= story.client.age_on(self.today) < WORKING_AGE[1]
+        ][:2]
+        on_team = set(CareTeamMember.objects.filter(professional=nurse).values_list("client_id", flat=True))
+        care = [
+            self._care(story, specialist, "Työllisyysasiantuntija", "Työ- ja koulutusvaihtoehdot") for story in chosen
+        ]
+        care += [
+            self._care(story, nurse, "Työkykytiimin sairaanhoitaja", "Terveydentila ja työkyky")
+            for story in chosen
+            if story.client.pk not in on_team
+        ]
+        CareTeamMember.objects.bulk_create(care)
+        done = seed_work_ability(clients=[story.client for story in chosen], specialist=specialist)
+        return {client.pk: specialist.pk for client in done}
+
     def _care(self, story: Story, professional: User, role: str, responsibility: str) -> CareTeamMember:
         return CareTeamMember(
             client=story.client,
@@ -766,6 +807,7 @@ class Command(BaseCommand):
         )
 
 
+WORKING_AGE = (ADULT_AGE, PENSION_AGE)
 NETWORK_FIRST_NAMES = ["Liisa", "Matti", "Anneli", "Jari", "Pirjo", "Timo", "Sanna", "Kari", "Outi", "Ville"]
 NETWORK_HELP = [
     "Kauppa-asiat ja asiointi",

@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('care_plans', '0006_pdf_taken_by'),
+        ('care_plans', '0007_work_and_training_measures'),
         ('networks', '0002_text_limits'),
         ('pghistory', '0007_auto_20250421_0444'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
