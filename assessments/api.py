@@ -26,6 +26,7 @@ from .models import (
     DomainNeed,
     LifeDomain,
     NeedSlot,
+    NetworkView,
     ProfessionalConclusion,
     RaiInstrument,
     ScaleLevel,
@@ -342,3 +343,55 @@ class ConfigurationView(APIView):
     @extend_schema(responses=ConfigurationSerializer)
     def get(self, request: Request) -> Response:
         return Response(ConfigurationSerializer(selectors.configuration()).data)
+
+
+# The network's voice
+
+
+class NetworkViewInputSerializer(StrictSerializer):
+    network_member = serializers.IntegerField(min_value=1, help_text="A person of the client's own network.")
+    words = serializers.CharField(max_length=max_length_of(NetworkView, "words"))
+
+
+class NetworkViewSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    network_member = serializers.IntegerField(source="network_member_id")
+    name = serializers.CharField(source="network_member.name")
+    relationship = serializers.CharField(source="network_member.relationship")
+    words = serializers.CharField()
+    consent = serializers.IntegerField(source="consent_id")
+    recorded_at = serializers.DateTimeField()
+
+
+class NetworkViewsView(APIView):
+    """The views of the client's network in the assessment, each in their own words, beside the
+    client's own view and the professional's conclusion (never in place of the client's). POST
+    records one as the person told it, only with the client's consent to share the assessment
+    with them in force; for the same person again, it replaces their words while the
+    assessment is open."""
+
+    @extend_schema(responses=NetworkViewSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        assessment = selectors.assessment_for(user=staff_user(request), pk=pk, what="api.assessment.network_views")
+        return Response(NetworkViewSerializer(selectors.network_views_of(assessment), many=True).data)
+
+    @extend_schema(request=NetworkViewInputSerializer, responses={201: NetworkViewSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        assessment = selectors.assessment_for(
+            user=staff_user(request), pk=pk, what="api.assessment.network_views", may=policy.Ground.MAY_CHANGE
+        )
+        serializer = NetworkViewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        member = selectors.network_members_for_views(assessment.client).filter(pk=data["network_member"]).first()
+        if member is None:
+            raise serializers.ValidationError({"network_member": ["Choose a person of the client's own network."]})
+        view = services.record_network_view(
+            assessment=assessment,
+            network_member=member,
+            words=data["words"],
+            by=staff_user(request),
+            ground=assessment.client.access_ground,
+        )
+        fresh = selectors.network_views_of(assessment).get(pk=view.pk)
+        return Response(NetworkViewSerializer(fresh).data, status=status.HTTP_201_CREATED)

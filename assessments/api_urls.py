@@ -16,5 +16,10 @@ urlpatterns = [
         api.AssessmentCompleteView.as_view(),
         name="api-assessment-complete",
     ),
+    path(
+        "assessments/<int:pk>/network-views/",
+        api.NetworkViewsView.as_view(),
+        name="api-assessment-network-views",
+    ),
     path("assessment-configuration/", api.ConfigurationView.as_view(), name="api-assessment-config"),
 ]

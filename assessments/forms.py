@@ -12,6 +12,7 @@ from accounts.forms import PeopleField
 from accounts.models import User
 from core.fields import max_length_of
 from core.forms import date_input
+from networks.forms import member_consent_label
 from networks.models import NetworkMember
 
 from .models import (
@@ -20,6 +21,7 @@ from .models import (
     Coverage,
     DomainNeed,
     NeedSlot,
+    NetworkView,
     ProfessionalConclusion,
     RaiInstrument,
     ScaleLevel,
@@ -290,3 +292,24 @@ class CompareForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["older"].choices = choices  # type: ignore[attr-defined]
         self.fields["newer"].choices = choices  # type: ignore[attr-defined]
+
+
+class NetworkViewForm(forms.Form):
+    """The view of someone in the client's network, in their own words, as they told it."""
+
+    network_member = forms.ModelChoiceField(
+        queryset=NetworkMember.objects.none(),
+        label=_("Whose view"),
+        help_text=_("Only with the client's consent in force to share the needs assessment with them."),
+    )
+    words = forms.CharField(
+        label=_("The view in their own words"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=max_length_of(NetworkView, "words"),
+    )
+
+    def __init__(self, *args: Any, members: QuerySet[NetworkMember], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["network_member"]
+        field.queryset = members  # type: ignore[attr-defined]
+        field.label_from_instance = member_consent_label  # type: ignore[attr-defined]

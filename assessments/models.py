@@ -2,6 +2,8 @@
 support in the professional's and the client's words, and help needed by time of day and
 week."""
 
+from typing import Any
+
 import pghistory
 import pgtrigger
 from django.conf import settings
@@ -313,3 +315,54 @@ class ProfessionalConclusion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id} {self.author_id} ({self.profession})"
+
+
+# The network's voice: a relative's or another close person's view beside the client's own.
+
+
+def _refuse_under_completed(name: str, operation: Any, row: str) -> pgtrigger.Trigger:
+    """A trigger refusing ``operation`` on a network view of a completed (frozen) assessment."""
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.Before,
+        operation=operation,
+        func=(
+            "IF EXISTS (SELECT 1 FROM assessments_assessment "  # noqa: S608
+            f"WHERE id = {row}.assessment_id AND status = 'completed') THEN "
+            "RAISE EXCEPTION 'completed assessments are frozen'; END IF; "
+            f"RETURN {row};"
+        ),
+    )
+
+
+@pghistory.track()
+class NetworkView(models.Model):
+    """The view of someone in the client's own network (läheisen näkemys) on the client's need
+    for support, in their own words, recorded by the coordinator as the person told it. Only
+    with the client's consent to share the assessment with that person in force when it is
+    recorded (``consent`` names it); it stands beside the client's own view and the
+    professional's conclusion and never replaces the client's. Frozen with the assessment."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="network_views")
+    network_member = models.ForeignKey(
+        "networks.NetworkMember", on_delete=models.PROTECT, related_name="assessment_views"
+    )
+    consent = models.ForeignKey("networks.Consent", on_delete=models.PROTECT, related_name="+")
+    words = LimitedTextField(_("the view in their own words"), max_length=MEDIUM_TEXT)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name = _("view of a network member")
+        verbose_name_plural = _("views of network members")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "network_member"], name="one_network_view_per_member"),
+        ]
+        triggers = [
+            _refuse_under_completed("frozen_with_assessment", pgtrigger.Insert | pgtrigger.Update, "NEW"),
+            _refuse_under_completed("kept_with_assessment", pgtrigger.Delete, "OLD"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network_member_id} on {self.assessment_id}"

@@ -16,6 +16,8 @@ from access.models import Section
 from access.services import record_list_access
 from accounts.models import User
 from clients.models import Assignment, Client, Contact
+from networks import selectors as network_selectors
+from networks.models import NetworkMember
 
 from .models import (
     Assessment,
@@ -23,6 +25,7 @@ from .models import (
     DomainNeed,
     LifeDomain,
     NeedSlot,
+    NetworkView,
     ProfessionalConclusion,
     ScaleLevel,
     TimeOfDay,
@@ -302,3 +305,15 @@ def times_of_day() -> list[tuple[str, str]]:
 def active_life_domains() -> list[LifeDomain]:
     """The life domains in use, in their order: what a plan's goal may be about."""
     return list(LifeDomain.objects.filter(active=True))
+
+
+def network_views_of(assessment: Assessment) -> QuerySet[NetworkView]:
+    """The views of the client's network recorded in the assessment, with who said and who
+    recorded them and the consent that allowed it (one query)."""
+    return NetworkView.objects.filter(assessment=assessment).select_related("network_member", "recorded_by", "consent")
+
+
+def network_members_for_views(client: Client) -> QuerySet[NetworkMember]:
+    """The client's current network, each marked ``has_consent`` where a consent to share the
+    needs assessment is in force today: the people whose view may be recorded."""
+    return network_selectors.members_with_consent(client, Section.ASSESSMENT)

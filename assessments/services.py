@@ -11,12 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.models import AccessEvent
+from access.models import AccessEvent, Section
 from access.services import record_access
 from accounts.models import Role, User
 from clients.models import Client, Contact
 from clients.services import ensure_open
 from core.errors import ConflictError
+from networks import services as network_services
 from networks.models import NetworkMember
 
 from .models import (
@@ -26,6 +27,7 @@ from .models import (
     DomainNeed,
     LifeDomain,
     NeedSlot,
+    NetworkView,
     ProfessionalConclusion,
     RaiInstrument,
     ScaleLevel,
@@ -348,3 +350,42 @@ def record_conclusion(*, assessment: Assessment, by: User, ground: str, text: st
     conclusion.save()
     _audit(assessment, by, ground)
     return conclusion
+
+
+# The network's voice
+
+
+@transaction.atomic
+def record_network_view(
+    *, assessment: Assessment, network_member: NetworkMember, words: str, by: User, ground: str
+) -> NetworkView:
+    """Records what someone in the client's own network thinks of the client's need for
+    support, in their own words, as they told it to the coordinator. Allowed only while the
+    client's consent to share the assessment with that person is in force, checked (and the
+    consent locked) now; recording again for the same person replaces their words while the
+    assessment is open. The client's own view stays their own field."""
+    _ensure_editable(assessment)
+    errors: dict[str, str] = {}
+    words = words.strip()
+    if network_member.client_id != assessment.client_id or network_member.removed_on is not None:
+        errors["network_member"] = _("Choose a person of the client's own network.")
+    consent = None
+    if not errors:
+        consent = network_services.valid_consent(member=network_member, section=Section.ASSESSMENT, lock=True)
+        if consent is None:
+            errors["network_member"] = _(
+                "The client has no consent in force to share the needs assessment with %(name)s: "
+                "their view can be recorded once the client has given it."
+            ) % {"name": network_member.name}
+    if not words:
+        errors["words"] = _("Write the view in the person's own words.")
+    if errors:
+        raise ValidationError(errors)
+    view = NetworkView.objects.filter(assessment=assessment, network_member=network_member).first() or NetworkView(
+        assessment=assessment, network_member=network_member
+    )
+    view.consent, view.words, view.recorded_by = consent, words, by  # type: ignore[assignment]
+    view.full_clean(exclude=["assessment", "network_member", "consent", "recorded_by"], validate_constraints=False)
+    view.save()
+    _audit(assessment, by, ground)
+    return view

@@ -28,7 +28,7 @@ from core.params import query_text
 from networks import selectors as network_selectors
 
 from . import selectors, services
-from .forms import AssessmentForm, CompareForm, ConclusionForm, NeedForm, StartForm
+from .forms import AssessmentForm, CompareForm, ConclusionForm, NeedForm, NetworkViewForm, StartForm
 from .models import Assessment, DomainNeed, LifeDomain
 
 
@@ -131,6 +131,7 @@ def _detail_page(
     need_form: NeedForm | None = None,
     complete_errors: Sequence[str] = (),
     conclusion_form: ConclusionForm | None = None,
+    network_form: NetworkViewForm | None = None,
 ) -> HttpResponse:
     """The assessment's page, after a refused change with its ``conflict`` message (409) or
     with the form sent showing its errors (400)."""
@@ -157,8 +158,33 @@ def _detail_page(
         "today": timezone.localdate(),
         "conclusions": selectors.conclusions_of(assessment),
         "conclusion_form": conclusion_form if may_conclude else None,
+        # The network's voice: their views beside the client's and the professional's.
+        "network_views": list(selectors.network_views_of(assessment)),
+        "network_form": (network_form or _network_form(assessment)) if can_change else None,
     }
     return render(request, "assessments/assessment_detail.html", context, status=outcome.status)
+
+
+def _network_form(assessment: Assessment, data: Any = None) -> NetworkViewForm:
+    return NetworkViewForm(data, members=selectors.network_members_for_views(assessment.client), prefix="network")
+
+
+def _save_network_view(request: StaffRequest, assessment: Assessment) -> HttpResponse:
+    """Records a network member's view, as the coordinator heard it."""
+    form = _network_form(assessment, request.POST)
+    outcome = submit(
+        lambda: services.record_network_view(
+            assessment=assessment,
+            by=request.user,
+            ground=assessment.client.access_ground,
+            **form.cleaned_data,
+        ),
+        form,
+    )
+    if outcome.done:
+        messages.success(request, _("The view was recorded."))
+        return redirect(f"{reverse('assessment-detail', args=[assessment.pk])}#network-views-heading")
+    return _detail_page(request, assessment, outcome, network_form=form)
 
 
 @staff_required
@@ -182,6 +208,8 @@ def assessment_detail(request: StaffRequest, pk: int) -> HttpResponse:
         return _save(request, assessment)
     if action == "complete":
         return _complete(request, assessment)
+    if action == "network_view":
+        return _save_network_view(request, assessment)
     return _detail_page(request, assessment, Undone(status=HTTPStatus.BAD_REQUEST, conflict=_("Unknown form.")))
 
 

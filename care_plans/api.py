@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,6 +26,7 @@ from .models import (
     Disagreement,
     GoalAction,
     GoalOutcome,
+    NetworkReviewView,
     PlanGoal,
     PlanPdf,
     PlanReview,
@@ -109,8 +110,12 @@ class PlanDisagreementSerializer(StrictSerializer):
     service = serializers.UUIDField(required=False, allow_null=True, help_text="The key of the service.")
     client_position = serializers.CharField(max_length=max_length_of(Disagreement, "client_position"))
     professional_position = serializers.CharField(max_length=max_length_of(Disagreement, "professional_position"))
+    # Required (812/2000 §7); blank only for one recorded before that, kept as it was (the
+    # service decides, with its own message).
     reasons = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=max_length_of(Disagreement, "reasons")
+        allow_blank=True,
+        max_length=max_length_of(Disagreement, "reasons"),
+        error_messages={"required": "Give the reasons for the disagreement."},
     )
 
 
@@ -332,6 +337,22 @@ class PlanCompareView(APIView):
         return Response(PlanChangeSerializer(selectors.compare(older, newer), many=True).data)
 
 
+class NetworkGoalRatingOutputSerializer(serializers.Serializer[Any]):
+    goal = serializers.UUIDField(source="goal.key")
+    rating = serializers.IntegerField()
+
+
+class NetworkReviewViewSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    network_member = serializers.IntegerField(source="network_member_id")
+    name = serializers.CharField(source="network_member.name")
+    relationship = serializers.CharField(source="network_member.relationship")
+    words = serializers.CharField()
+    ratings = NetworkGoalRatingOutputSerializer(many=True)
+    consent = serializers.IntegerField(source="consent_id")
+    recorded_at = serializers.DateTimeField()
+
+
 class GoalOutcomeInputSerializer(StrictSerializer):
     goal = serializers.UUIDField(help_text="The key of the goal.")
     client_rating = serializers.IntegerField(min_value=1, max_value=5)
@@ -361,6 +382,13 @@ class PlanReviewSerializer(serializers.Serializer[Any]):
     held_on = serializers.DateField()
     notes = serializers.CharField()
     outcomes = GoalOutcomeSerializer(many=True)
+    network_views = serializers.SerializerMethodField(
+        help_text="The views of the client's network, beside the client's and the professional's ratings."
+    )
+
+    @extend_schema_field(NetworkReviewViewSerializer(many=True))
+    def get_network_views(self, review: PlanReview) -> list[dict[str, Any]]:
+        return NetworkReviewViewSerializer(review.network_views.all(), many=True).data  # type: ignore[return-value]
 
 
 class ReviewsView(APIView):
@@ -386,3 +414,51 @@ class ReviewsView(APIView):
             **serializer.validated_data,
         )
         return Response(PlanReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+# The network's voice in a review
+
+
+class NetworkGoalRatingSerializer(StrictSerializer):
+    goal = serializers.UUIDField(help_text="The key of the goal.")
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+
+
+class NetworkReviewViewInputSerializer(StrictSerializer):
+    network_member = serializers.IntegerField(min_value=1, help_text="A person of the client's own network.")
+    words = serializers.CharField(max_length=max_length_of(NetworkReviewView, "words"))
+    ratings = NetworkGoalRatingSerializer(many=True, required=False, default=list)
+
+
+class NetworkReviewViewsView(APIView):
+    """The views of the client's network at a plan review, each beside the client's and the
+    professional's ratings (never in place of the client's); POST records one, as the person
+    told it, only with the client's consent to share the care plan with them in force."""
+
+    @extend_schema(responses=NetworkReviewViewSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        review = selectors.review_for(user=staff_user(request), pk=pk, what="api.care_plan_review")
+        return Response(NetworkReviewViewSerializer(review.network_views.all(), many=True).data)
+
+    @extend_schema(request=NetworkReviewViewInputSerializer, responses={201: NetworkReviewViewSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        review = selectors.review_for(
+            user=staff_user(request), pk=pk, what="api.care_plan_review", may=policy.Ground.MAY_CHANGE
+        )
+        serializer = NetworkReviewViewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        client = review.version.plan.client
+        member = selectors.network_members_for_views(client).filter(pk=data["network_member"]).first()
+        if member is None:
+            raise serializers.ValidationError({"network_member": ["Choose a person of the client's own network."]})
+        view = services.record_network_review_view(
+            review=review,
+            network_member=member,
+            words=data["words"],
+            ratings=data["ratings"],
+            by=staff_user(request),
+            ground=client.access_ground,
+        )
+        fresh = selectors.network_views().get(pk=view.pk)
+        return Response(NetworkReviewViewSerializer(fresh).data, status=status.HTTP_201_CREATED)

@@ -16,4 +16,9 @@ urlpatterns = [
         name="api-plan-version-pdf-download",
     ),
     path("plan-versions/<int:pk>/reviews/", api.ReviewsView.as_view(), name="api-plan-version-reviews"),
+    path(
+        "plan-reviews/<int:pk>/network-views/",
+        api.NetworkReviewViewsView.as_view(),
+        name="api-plan-review-network-views",
+    ),
 ]

@@ -22,12 +22,16 @@ from psycopg.types.json import Jsonb
 from accounts.models import User
 from assessments.models import LifeDomain, TimeOfDay
 from core.bulk import Loader
+from networks.demo_data import consent_to_share_the_plan
+from networks.models import NetworkMember
 
 from .models import (
     CarePlan,
     Disagreement,
     GoalAction,
     GoalOutcome,
+    NetworkGoalRating,
+    NetworkReviewView,
     PlanGoal,
     PlanPdf,
     PlanReview,
@@ -183,6 +187,7 @@ def seed_plans(
             drafts = [v.pk for v in versions if v not in published]
             PlanVersion.objects.filter(pk__in=drafts).update(published_at=None)
             previous.update({v.plan_id: v for v in versions})
+        _network_views(today, demo)
     _render_demo_pdfs(demo)
     return len(plans)
 
@@ -381,6 +386,54 @@ def _publish(
         for review, version_goals in outcomes
         for goal in version_goals
     )
+
+
+# The network's voice: a few of the demo coordinator's clients had a relative at the review.
+NETWORK_VIEW_REVIEWS = 4
+NETWORK_VIEWS = [
+    "Äiti on ollut iloisempi, kun kotihoito käy myös iltaisin. Kaupassa käynti on vielä raskasta.",
+    "Isä ei myönnä väsymystään, mutta aamut sujuvat nyt paremmin. Yöt ovat edelleen levottomia.",
+    "Olemme huomanneet, että päivätoiminta on tuonut arkeen rytmiä. Raha-asiat huolettavat yhä.",
+]
+
+
+def _network_views(today: datetime.date, demo: User) -> None:
+    """At the latest review of a few of the demo coordinator's clients who have someone close,
+    that person's view in their own words with their ratings, under the client's consent to
+    share the plan with them. Its own random stream, so the rest of the seed comes out the same."""
+    rng = random.Random(20_140)  # noqa: S311 - demo data
+    reviews = list(
+        PlanReview.objects.filter(
+            version__plan__client__assignments__coordinator=demo,
+            version__plan__client__assignments__ended_on__isnull=True,
+            version__plan__client__in=NetworkMember.objects.filter(removed_on__isnull=True).values("client"),
+            version__plan__client__closed_on__isnull=True,
+        )
+        .order_by("version__plan_id", "-held_on", "-pk")
+        .distinct("version__plan_id")
+        .select_related("version__plan")[:NETWORK_VIEW_REVIEWS]
+    )
+    zone = timezone.get_current_timezone()
+    for review in reviews:
+        member = NetworkMember.objects.filter(client_id=review.version.plan.client_id, removed_on__isnull=True).first()
+        if member is None:
+            continue
+        consent = consent_to_share_the_plan(
+            member,
+            given_on=review.held_on - datetime.timedelta(days=rng.randint(7, 30)),
+            valid_until=today + datetime.timedelta(days=365),
+            recorded_by=demo,
+        )
+        view = NetworkReviewView.objects.create(
+            review=review, network_member=member, consent=consent, words=rng.choice(NETWORK_VIEWS), recorded_by=demo
+        )
+        NetworkReviewView.objects.filter(pk=view.pk).update(
+            recorded_at=datetime.datetime.combine(review.held_on, datetime.time(14), tzinfo=zone)
+        )
+        NetworkGoalRating.objects.bulk_create(
+            NetworkGoalRating(view=view, goal=goal, rating=rng.randint(2, 5))
+            for goal in PlanGoal.objects.filter(version_id=review.version_id)
+        )
 
 
 def _render_demo_pdfs(demo: User) -> None:

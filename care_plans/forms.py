@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from assessments.models import LifeDomain, TimeOfDay
 from core.fields import max_length_of
+from networks.forms import member_consent_label
 from networks.models import NetworkMember
 
 from .models import (
     Disagreement,
     GoalAction,
     GoalOutcome,
+    NetworkReviewView,
     PlanGoal,
     PlanReview,
     PlanService,
@@ -194,7 +196,11 @@ class DisagreementForm(RevisionForm):
         max_length=max_length_of(Disagreement, "professional_position"),
     )
     reasons = forms.CharField(
-        label=_("Reasons"), required=False, widget=TEXTAREA, max_length=max_length_of(Disagreement, "reasons")
+        label=_("Reasons"),
+        help_text=_("Why the client and the professional see it differently."),
+        widget=TEXTAREA,
+        max_length=max_length_of(Disagreement, "reasons"),
+        error_messages={"required": _("Give the reasons for the disagreement.")},
     )
 
     def __init__(self, *args: Any, goals: list[PlanGoal], services: list[PlanService], **kwargs: Any) -> None:
@@ -271,4 +277,41 @@ class ReviewForm(forms.Form):
                 "comment": self.cleaned_data[f"comment-{goal.key}"],
             }
             for goal in self.goals
+        ]
+
+
+class NetworkReviewViewForm(forms.Form):
+    """A network member's view of a review, as they told it: their words and their rating of
+    the goals they have a view on."""
+
+    network_member = forms.ModelChoiceField(
+        queryset=NetworkMember.objects.none(),
+        label=_("Whose view"),
+        help_text=_("Only with the client's consent in force to share the care plan with them."),
+    )
+    words = forms.CharField(
+        label=_("The view in their own words"), widget=TEXTAREA, max_length=max_length_of(NetworkReviewView, "words")
+    )
+
+    def __init__(self, *args: Any, members: Any, goals: list[PlanGoal], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.goals = goals
+        field = self.fields["network_member"]
+        field.queryset = members  # type: ignore[attr-defined]
+        field.label_from_instance = member_consent_label  # type: ignore[attr-defined]
+        for n, goal in enumerate(goals, start=1):
+            self.fields[f"rating-{goal.key}"] = forms.TypedChoiceField(
+                label=_("Goal %(n)s: their rating") % {"n": n},
+                choices=RATING_CHOICES,
+                coerce=int,
+                required=False,
+                empty_value=None,
+                help_text=goal.client_words[:120],
+            )
+
+    def ratings(self) -> list[dict[str, Any]]:
+        return [
+            {"goal": goal.key, "rating": self.cleaned_data[f"rating-{goal.key}"]}
+            for goal in self.goals
+            if self.cleaned_data.get(f"rating-{goal.key}") is not None
         ]

@@ -393,3 +393,55 @@ class GoalOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal_id}: {self.client_rating}/{self.professional_rating}"
+
+
+# The network's voice in a review: beside the client's and the professional's ratings.
+
+
+@pghistory.track()
+class NetworkReviewView(models.Model):
+    """The view of someone in the client's own network (läheisen näkemys) at a plan review: in
+    their own words, recorded by the coordinator as the person told it, with their own rating
+    of the goals they have a view on (``NetworkGoalRating``). Only with the client's consent to
+    share the care plan with that person in force when it is recorded (``consent`` names it).
+    It stands beside the client's and the professional's ratings and never replaces the
+    client's own."""
+
+    review = models.ForeignKey(PlanReview, on_delete=models.PROTECT, related_name="network_views")
+    network_member = models.ForeignKey("networks.NetworkMember", on_delete=models.PROTECT, related_name="review_views")
+    consent = models.ForeignKey("networks.Consent", on_delete=models.PROTECT, related_name="+")
+    words = LimitedTextField(_("the view in their own words"), max_length=MEDIUM_TEXT)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name = _("network member's view of a review")
+        verbose_name_plural = _("network members' views of reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "network_member"], name="one_review_view_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network_member_id} on review {self.review_id}"
+
+
+@pghistory.track()
+class NetworkGoalRating(models.Model):
+    """How far a goal was reached, 1 (not at all) to 5 (fully), as a network member sees it."""
+
+    view = models.ForeignKey(NetworkReviewView, on_delete=models.CASCADE, related_name="ratings")
+    goal = models.ForeignKey(PlanGoal, on_delete=models.PROTECT, related_name="network_ratings")
+    rating = models.PositiveSmallIntegerField(_("rating"))
+
+    class Meta:
+        ordering = ["goal__order", "pk"]
+        verbose_name = _("network member's goal rating")
+        verbose_name_plural = _("network members' goal ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["view", "goal"], name="one_network_rating_per_goal"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="network_rating_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id}: {self.rating}"

@@ -2,7 +2,9 @@
 the version and the date on every page, and "page X of Y" at the foot. The task turns it into
 a PDF (WeasyPrint is imported there, in the worker only)."""
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -22,9 +24,10 @@ def css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def plan_html(version: PlanVersion) -> str:
+def plan_html(version: PlanVersion, *, contacts: Mapping[str, Any] | None = None) -> str:
     """The version (loaded with ``plan_selectors.version_with_content``) as a printable page in
-    the language it was published in (the client's)."""
+    the language it was published in (the client's), with ``contacts``: the named worker and
+    today's substitute as ``portal.selectors.worker_contacts`` gives them when it is rendered."""
     client = version.plan.client
     language = version.language or client.preferred_language
     with translation.override(language):
@@ -44,5 +47,7 @@ def plan_html(version: PlanVersion) -> str:
             "header_client": css_string(client.full_name),
             "header_version": css_string(header),
             "page_counter": page,
+            "contacts": contacts or {},
+            "rendered_on": timezone.localdate(),
         }
         return render_to_string("care_plans/pdf/plan.html", context)

@@ -15,9 +15,21 @@ from access import selectors as access_selectors
 from access.models import Section
 from accounts.models import User
 from clients.models import Client
-from networks.models import Decision
+from networks import selectors as network_selectors
+from networks.models import Decision, NetworkMember
 
-from .models import CarePlan, Disagreement, GoalAction, GoalOutcome, PlanGoal, PlanPdf, PlanReview, PlanVersion
+from .models import (
+    CarePlan,
+    Disagreement,
+    GoalAction,
+    GoalOutcome,
+    NetworkGoalRating,
+    NetworkReviewView,
+    PlanGoal,
+    PlanPdf,
+    PlanReview,
+    PlanVersion,
+)
 
 CHANGE_KINDS = ("added", "removed", "changed")
 CHANGE_AREAS = ("plan", "goal", "action", "service", "disagreement")
@@ -54,7 +66,8 @@ def version_with_content(pk: int) -> PlanVersion:
     goals = PlanGoal.objects.select_related("domain").prefetch_related(Prefetch("actions", queryset=actions))
     disagreements = Disagreement.objects.select_related("goal", "service")
     reviews = PlanReview.objects.select_related("reviewed_by").prefetch_related(
-        Prefetch("outcomes", queryset=GoalOutcome.objects.select_related("goal"))
+        Prefetch("outcomes", queryset=GoalOutcome.objects.select_related("goal")),
+        Prefetch("network_views", queryset=network_views()),
     )
     return (
         PlanVersion.objects.select_related("plan__client", "published_by", "updated_by", "assessment")
@@ -302,3 +315,59 @@ def goal_outcomes_by_domain(clients: QuerySet[Any, Any] | list[int]) -> QuerySet
             professional_average=Avg("professional_rating"),
         )
     )
+
+
+# The network's voice in a review
+
+
+def network_views() -> QuerySet[NetworkReviewView]:
+    """Network members' views of reviews with who said them and their goal ratings, to prefetch
+    (two queries)."""
+    ratings = NetworkGoalRating.objects.select_related("goal")
+    return NetworkReviewView.objects.select_related("network_member", "recorded_by", "consent").prefetch_related(
+        Prefetch("ratings", queryset=ratings)
+    )
+
+
+@dataclass(frozen=True)
+class GoalVoices:
+    """One goal at a review: the client's and the professional's rating (the review's own
+    outcome), and beside them each network member's rating (None where they gave none)."""
+
+    goal: PlanGoal
+    outcome: GoalOutcome | None
+    network: list[tuple[NetworkReviewView, int | None]]
+
+
+def voices_of(review: PlanReview, goals: list[PlanGoal]) -> list[GoalVoices]:
+    """Goal by goal, every rating of ``review`` side by side. Works on the prefetched rows of
+    ``version_with_content`` or ``review_for``: no further queries."""
+    outcomes = {outcome.goal_id: outcome for outcome in review.outcomes.all()}
+    views = list(review.network_views.all())
+    given = {(view.pk, rating.goal_id): rating.rating for view in views for rating in view.ratings.all()}
+    return [
+        GoalVoices(goal, outcomes.get(goal.pk), [(view, given.get((view.pk, goal.pk))) for view in views])
+        for goal in goals
+    ]
+
+
+def review_for(*, user: User, pk: int, what: str, may: frozenset[str] | None = None) -> PlanReview:
+    """A review with its version's content, its outcomes and the network's views, opened
+    through its client: authorised and logged."""
+    client = access_selectors.client_of(
+        PlanReview, pk, user=user, what=what, section=Section.PLAN, through="version__plan__client", may=may
+    )
+    version_pk = PlanReview.objects.filter(pk=pk).values_list("version_id", flat=True).get()
+    if policy.limits_earlier_record(client) and not versions_within_reach(client).filter(pk=version_pk).exists():
+        raise Http404
+    version = version_with_content(version_pk)
+    version.plan.client = client
+    review = next(review for review in version.reviews.all() if review.pk == pk)
+    review.version = version
+    return review
+
+
+def network_members_for_views(client: Client) -> QuerySet[NetworkMember]:
+    """The client's current network, each marked ``has_consent`` where a consent to share the
+    care plan is in force today: the people whose view of a review may be recorded."""
+    return network_selectors.members_with_consent(client, Section.PLAN)

@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.models import AccessEvent
+from access.models import AccessEvent, Section
 from access.services import record_access
 from accounts.models import Role, User
 from assessments import selectors as assessment_selectors
@@ -27,6 +27,7 @@ from assessments.models import Assessment, Coverage, LifeDomain, TimeOfDay
 from clients.models import Client
 from clients.services import ensure_open
 from core.errors import ConflictError
+from networks import services as network_services
 from networks.models import Decision, NetworkMember
 
 from . import selectors
@@ -35,6 +36,8 @@ from .models import (
     Disagreement,
     GoalAction,
     GoalOutcome,
+    NetworkGoalRating,
+    NetworkReviewView,
     PlanGoal,
     PlanPdf,
     PlanReview,
@@ -265,7 +268,9 @@ def _validated_rows(version: PlanVersion, content: Mapping[str, Any]) -> dict[st
             goal_keys = set(PlanGoal.objects.filter(version=version).values_list("key", flat=True))
         if "services" not in content:
             service_keys = set(PlanService.objects.filter(version=version).values_list("key", flat=True))
-        result["disagreements"] = _disagreement_rows(content["disagreements"], goal_keys, service_keys, errors)
+        result["disagreements"] = _disagreement_rows(
+            content["disagreements"], goal_keys, service_keys, errors, _unreasoned(version)
+        )
     if errors:
         raise ValidationError(errors)
     return result
@@ -409,7 +414,10 @@ def _disagreement_rows(
     goal_keys: set[uuid.UUID],
     service_keys: set[uuid.UUID],
     errors: dict[str, list[str]],
+    unreasoned: set[tuple[Any, ...]],
 ) -> list[tuple[Disagreement, uuid.UUID | None, uuid.UUID | None]]:
+    """Every disagreement carries its reasons (812/2000 §7); one recorded without them before
+    they were required stays as it was (``unreasoned``) until it is changed."""
     rows = []
     problems = errors.setdefault("disagreements", [])
     keys: set[uuid.UUID] = set()
@@ -435,17 +443,37 @@ def _disagreement_rows(
             problems.append(
                 _("Disagreement %(n)s: write both the client's and the professional's position.") % {"n": n}
             )
+        reasons = str(data.get("reasons") or "").strip()
+        as_it_was = (key, subject, goal_key, service_key, client_position, professional_position)
+        if not reasons and as_it_was not in unreasoned:
+            problems.append(_("Disagreement %(n)s: give the reasons for the disagreement.") % {"n": n})
         item = Disagreement(
             key=key or uuid.uuid4(),
             subject=subject,
             client_position=client_position,
             professional_position=professional_position,
-            reasons=str(data.get("reasons") or "").strip(),
+            reasons=reasons,
         )
         rows.append((item, goal_key, service_key))
     if not problems:
         del errors["disagreements"]
     return rows
+
+
+def _unreasoned(version: PlanVersion) -> set[tuple[Any, ...]]:
+    """The draft's disagreements recorded without reasons (before reasons were required), as
+    ``_disagreement_rows`` compares them: key, subject, goal and service keys, both positions."""
+    return {
+        (
+            d.key,
+            d.subject,
+            d.goal.key if d.goal else None,
+            d.service.key if d.service else None,
+            d.client_position,
+            d.professional_position,
+        )
+        for d in Disagreement.objects.filter(version=version, reasons="").select_related("goal", "service")
+    }
 
 
 def _as_uuid(value: Any) -> uuid.UUID | None:
@@ -765,3 +793,78 @@ def record_review(
     GoalOutcome.objects.bulk_create(rows)
     _audit(version, by, ground)
     return review
+
+
+# The network's voice in a review
+
+
+@transaction.atomic
+def record_network_review_view(
+    *,
+    review: PlanReview,
+    network_member: NetworkMember,
+    words: str,
+    ratings: Sequence[Mapping[str, Any]] = (),
+    by: User,
+    ground: str,
+) -> NetworkReviewView:
+    """Records what someone in the client's own network thinks of how the plan went, in their
+    own words as they told it, with their rating (1–5) of the goals they have a view on (each
+    ``{"goal": key, "rating": n}``). Allowed only while the client's consent to share the care
+    plan with that person is in force, checked (and the consent locked) now. It stands beside
+    the client's and the professional's ratings, which the review itself holds and which it
+    never replaces; one view per person and review."""
+    version = review.version
+    client = version.plan.client
+    ensure_open(client)
+    errors: dict[str, Any] = {}
+    if network_member.client_id != client.pk or network_member.removed_on is not None:
+        errors["network_member"] = _("Choose a person of the client's own network.")
+    elif NetworkReviewView.objects.filter(review=review, network_member=network_member).exists():
+        errors["network_member"] = _("The view of %(name)s is already recorded in this review.") % {
+            "name": network_member.name
+        }
+    consent = None
+    if not errors:
+        consent = network_services.valid_consent(member=network_member, section=Section.PLAN, lock=True)
+        if consent is None:
+            errors["network_member"] = _(
+                "The client has no consent in force to share the care plan with %(name)s: "
+                "their view can be recorded once the client has given it."
+            ) % {"name": network_member.name}
+    words = words.strip()
+    if not words:
+        errors["words"] = _("Write the view in the person's own words.")
+    rows, problems = _network_ratings(version, ratings)
+    if problems:
+        errors["ratings"] = problems
+    if errors:
+        raise ValidationError(errors)
+    view = NetworkReviewView(review=review, network_member=network_member, consent=consent, words=words, recorded_by=by)
+    view.full_clean(exclude=["review", "network_member", "consent", "recorded_by"], validate_constraints=False)
+    view.save()
+    for row in rows:
+        row.view = view
+    NetworkGoalRating.objects.bulk_create(rows)
+    _audit(version, by, ground)
+    return view
+
+
+def _network_ratings(
+    version: PlanVersion, ratings: Sequence[Mapping[str, Any]]
+) -> tuple[list[NetworkGoalRating], list[str]]:
+    goals = {goal.key: goal for goal in version.goals.all()}
+    rows: list[NetworkGoalRating] = []
+    problems: list[str] = []
+    seen: set[uuid.UUID] = set()
+    for n, data in enumerate(ratings, start=1):
+        goal = goals.get(_as_uuid(data.get("goal")))  # type: ignore[arg-type]
+        if goal is None or goal.key in seen:
+            problems.append(_("Rating %(n)s: name a goal of this version, once.") % {"n": n})
+            continue
+        seen.add(goal.key)
+        if not _rating(data.get("rating")):
+            problems.append(_("Rating %(n)s: ratings are whole numbers from 1 to 5.") % {"n": n})
+            continue
+        rows.append(NetworkGoalRating(goal=goal, rating=int(data["rating"])))
+    return rows, problems

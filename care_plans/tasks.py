@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import workers
+from portal import selectors as portal_selectors
 
 from . import pdf, selectors, services
 from .models import PlanPdf, PlanVersion
@@ -53,7 +54,7 @@ def render_pdf(version_pk: int) -> bytes:
     import weasyprint  # loaded by the PDF worker only, not by every web process
 
     version = selectors.version_with_content(version_pk)
-    html = pdf.plan_html(version)
+    html = pdf.plan_html(version, contacts=portal_selectors.worker_contacts(version.plan.client))
     content: bytes = weasyprint.HTML(string=html, base_url=str(pdf.BASE_DIR)).write_pdf(**pdf.WRITE_OPTIONS)
     return content
 

@@ -30,6 +30,7 @@ from .forms import (
     DisagreementForm,
     DraftForm,
     GoalForm,
+    NetworkReviewViewForm,
     RemoveForm,
     ReviewForm,
     RevisionForm,
@@ -109,6 +110,8 @@ def _page(
         "today": timezone.localdate(),
         # What the client wrote in the portal, beside the draft as their own words.
         "portal_views": list(portal_selectors.views_of(client)[:3]) if not version.is_frozen else [],
+        # Who the client reaches about the plan: the named worker, and today's substitute.
+        "contacts": portal_selectors.worker_contacts(client),
     }
     if editing:
         domains = assessment_selectors.active_life_domains()
@@ -476,7 +479,8 @@ def plan_review(request: StaffRequest, pk: int) -> HttpResponse:
     )
     if outcome.done:
         messages.success(request, _("The review was recorded."))
-        return redirect("plan-version", pk=pk)
+        # On the review's own page, where the views of the client's network are added beside it.
+        return redirect("plan-review-detail", pk=outcome.result.pk)
     context = {
         "client": client,
         "version": version,
@@ -484,3 +488,53 @@ def plan_review(request: StaffRequest, pk: int) -> HttpResponse:
         "conflict": outcome.conflict or ("" if version.is_frozen else _("Only a published version is reviewed.")),
     }
     return render(request, "care_plans/plan_review.html", context, status=outcome.status)
+
+
+# The network's voice in a review
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def review_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    """One review: each goal's rating by the client and the professional, and beside them the
+    views of the client's network; the coordinator records a network member's view as the
+    person told it."""
+    sent = request.method == "POST"
+    review = selectors.review_for(
+        user=request.user, pk=pk, what="care_plan_review", may=policy.Ground.MAY_CHANGE if sent else None
+    )
+    version = review.version
+    client = version.plan.client
+    goals = list(version.goals.all())
+    may_record = policy.may_change(client)
+    form = NetworkReviewViewForm(
+        request.POST if sent else None,
+        members=selectors.network_members_for_views(client),
+        goals=goals,
+        prefix="network",
+    )
+    outcome = submit(
+        lambda: services.record_network_review_view(
+            review=review,
+            network_member=form.cleaned_data["network_member"],
+            words=form.cleaned_data["words"],
+            ratings=form.ratings(),
+            by=request.user,
+            ground=client.access_ground,
+        ),
+        form,
+        sent=sent,
+    )
+    if outcome.done:
+        messages.success(request, _("The view was recorded."))
+        return redirect("plan-review-detail", pk=pk)
+    context = {
+        "client": client,
+        "version": version,
+        "review": review,
+        "voices": selectors.voices_of(review, goals),
+        "network_views": list(review.network_views.all()),
+        "form": form if may_record else None,
+        "conflict": outcome.conflict,
+    }
+    return render(request, "care_plans/review_detail.html", context, status=outcome.status)

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from access.models import Section
 from core.bulk import Loader
 
-from .models import NetworkMeeting, NetworkMember, Relationship
+from .models import Consent, NetworkMeeting, NetworkMember, Relationship
 
 if TYPE_CHECKING:
     from clients.demo_data import Person
@@ -125,3 +126,19 @@ def bulk_networks(
     loader.copy(NetworkMeeting, MEETING_COLUMNS, meetings)
     loader.copy(NetworkMeeting.professionals.through, ("id", "networkmeeting_id", "user_id"), taking_part)
     return by_client
+
+
+def consent_to_share_the_plan(
+    member: NetworkMember, *, given_on: datetime.date, valid_until: datetime.date, recorded_by: Any
+) -> Consent:
+    """The small seed's consent of a client to share their care plan (and meetings) with a
+    close person, so that the person's view can be heard at the plan's review."""
+    return Consent.objects.create(
+        client_id=member.client_id,
+        network_member=member,
+        sections=[Section.BASIC, Section.MEETINGS, Section.PLAN],
+        purpose="Hoito- ja palvelusuunnitelman arviointi",
+        given_on=given_on,
+        valid_until=valid_until,
+        recorded_by=recorded_by,
+    )

@@ -203,3 +203,14 @@ class DecisionForm(forms.Form):
 DecisionFormSet = forms.formset_factory(
     DecisionForm, extra=DECISION_ROWS, max_num=MAX_DECISIONS, absolute_max=MAX_DECISIONS, validate_max=True
 )
+
+
+NO_CONSENT_IN_FORCE = _("no consent in force")
+
+
+def member_consent_label(member: NetworkMember) -> str:
+    """A network member as a choice of whose view to record: their name and relationship, and
+    a warning where the client's consent is not in force (``has_consent`` from
+    ``networks.selectors.members_with_consent``)."""
+    label = f"{member.name} ({member.get_relationship_display()})"
+    return label if getattr(member, "has_consent", False) else f"{label} — {NO_CONSENT_IN_FORCE}"

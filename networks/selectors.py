@@ -3,7 +3,7 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from icalendar import Calendar, Event
@@ -31,6 +31,21 @@ def network_of(client: Client) -> QuerySet[NetworkMember]:
     return client.network.filter(removed_on__isnull=True).prefetch_related(
         Prefetch("consents", queryset=Consent.objects.order_by("-given_on", "-pk"))
     )
+
+
+def members_with_consent(client: Client, section: str) -> QuerySet[NetworkMember]:
+    """The client's current network, each marked ``has_consent`` where a consent to share
+    ``section`` with them is in force today (one query): for the choice of whose view to record,
+    the service checking the consent again at the moment of recording."""
+    today = timezone.localdate()
+    in_force = Consent.objects.filter(
+        network_member=OuterRef("pk"),
+        sections__contains=[section],
+        given_on__lte=today,
+        valid_until__gte=today,
+        withdrawn_on__isnull=True,
+    )
+    return client.network.filter(removed_on__isnull=True).annotate(has_consent=Exists(in_force))
 
 
 def consents_of(client: Client) -> QuerySet[Consent]:

@@ -163,19 +163,20 @@ def withdraw_consent(*, consent: Consent, by: User, ground: str, on: date | None
     return consent
 
 
-def valid_consent(*, member: NetworkMember, section: str, on: date | None = None) -> Consent | None:
-    """The consent that allows sharing ``section`` with ``member`` on the day, if any."""
+def valid_consent(*, member: NetworkMember, section: str, on: date | None = None, lock: bool = False) -> Consent | None:
+    """The consent that allows sharing ``section`` with ``member`` on the day, if any. With
+    ``lock`` (inside a transaction) the consent row is locked until it commits, so that a
+    withdrawal at the same moment waits for the use it allowed, or comes first and refuses it."""
     day = on or timezone.localdate()
-    return (
-        Consent.objects.filter(
-            network_member=member,
-            sections__contains=[section],
-            given_on__lte=day,
-            valid_until__gte=day,
-        )
-        .filter(withdrawn_on__isnull=True)
-        .first()
-    )
+    consents = Consent.objects.filter(
+        network_member=member,
+        sections__contains=[section],
+        given_on__lte=day,
+        valid_until__gte=day,
+    ).filter(withdrawn_on__isnull=True)
+    if lock:
+        consents = consents.select_for_update()
+    return consents.order_by("-valid_until", "-pk").first()
 
 
 def _check_participants(client: Client, professionals: Sequence[User], members: Sequence[NetworkMember]) -> None:

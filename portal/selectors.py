@@ -72,6 +72,14 @@ def substitute_today(worker: User | None) -> User | None:
     return substitution.substitute if substitution else None
 
 
+def worker_contacts(client: Client) -> dict[str, Worker | None]:
+    """The client's named worker (omatyöntekijä) and how to reach them — title, phone, e-mail,
+    when reachable — and who stands in for them today, if anyone: what the portal's home, the
+    plan's page and its PDF show (two queries)."""
+    worker = named_worker(client)
+    return {"worker": _worker(worker), "substitute": _worker(substitute_today(worker))}
+
+
 def account_of(client: Client) -> PortalAccount:
     """The client's portal account; an unsaved one (off) where none was ever made."""
     return PortalAccount.objects.filter(client=client).first() or PortalAccount(client=client)
@@ -103,12 +111,10 @@ def next_meeting(client: Client) -> NetworkMeeting | None:
 def home(client: Client) -> dict[str, Any]:
     """The portal's home: the named worker (and today's substitute), the next meeting, the
     plan's next review date and the number of new messages; a fixed number of queries."""
-    worker = named_worker(client)
     account = account_of(client)
     plan = latest_published(client)
     return {
-        "worker": _worker(worker),
-        "substitute": _worker(substitute_today(worker)),
+        **worker_contacts(client),
         "next_meeting": next_meeting(client),
         "review_on": plan.review_on if plan else None,
         "new_message_count": new_messages(client, account).count(),

@@ -21,6 +21,7 @@ from access.models import AccessEvent
 from access.policy import Ground
 from accounts.models import User
 from assessments import services as assessment_services
+from care_plans import services as plan_services
 from clients import services as client_services
 from clients.identity_code import make_identity_code
 from clients.services import EDITABLE_FIELDS
@@ -620,7 +621,38 @@ USE_CASES = [
         ),
         id="care plan draft reviewed",
     ),
+    pytest.param(
+        UseCase(
+            by="coordinator",
+            bad=lambda w: {"network_member": w.relative.pk, "words": "Äiti ei jaksa käydä kaupassa."},
+            page=on_page("assessment-detail", "assessment", prefix="network", action="network_view"),
+            api=on_api("post", "api-assessment-network-views", "assessment"),
+            says="The client has no consent in force to share the needs assessment with Liisa Virtanen",
+        ),
+        id="a relative's view of the assessment without the client's consent",
+    ),
+    pytest.param(
+        UseCase(
+            by="coordinator",
+            bad=lambda w: {"network_member": w.relative.pk, "words": "Hyvin menee."},
+            page=on_page("plan-review-detail", "review", prefix="network"),
+            api=on_api("post", "api-plan-review-network-views", "review"),
+            says="The client has no consent in force to share the care plan with Liisa Virtanen",
+            arrange=lambda w: setattr(w, "review", a_review(w)),
+        ),
+        id="a relative's view of a review without the client's consent",
+    ),
 ]
+
+
+def a_review(world: World) -> Any:
+    world.plan_published.refresh_from_db()
+    outcomes = [
+        {"goal": goal.key, "client_rating": 4, "professional_rating": 3} for goal in world.plan_published.goals.all()
+    ]
+    return plan_services.record_review(
+        version=world.plan_published, by=world.coordinator, ground=COORDINATOR, held_on=today(), outcomes=outcomes
+    )
 
 
 @pytest.mark.parametrize("case", USE_CASES)

@@ -98,6 +98,33 @@ def _review(w: World) -> dict[str, Any]:
     return {"pk": review.pk}
 
 
+def _shared_with_the_relative(w: World, section: str) -> None:
+    """own_client's consent to share ``section`` with the daughter, in force today."""
+    Consent.objects.get_or_create(
+        client=w.own_client,
+        network_member=w.relative,
+        sections=[section],
+        defaults={
+            "purpose": "Läheisen näkemys",
+            "given_on": timezone.localdate(),
+            "valid_until": timezone.localdate(),
+            "recorded_by": w.coordinator,
+        },
+    )
+
+
+def _review_shared(w: World) -> dict[str, Any]:
+    """A review of own_client's plan, which the client has agreed to share with the daughter."""
+    _shared_with_the_relative(w, "plan")
+    return _review(w)
+
+
+def _assessment_shared(w: World) -> dict[str, Any]:
+    """own_client's assessment, which the client has agreed to share with the daughter."""
+    _shared_with_the_relative(w, "assessment")
+    return {"pk": w.assessment.pk}
+
+
 def _other_clients_consent(w: World) -> dict[str, Any]:
     member = NetworkMember.objects.create(client=w.other_client, name="Matti Muu", relationship=Relationship.FRIEND)
     consent = Consent.objects.create(
@@ -385,6 +412,27 @@ MATRIX: dict[tuple[str, str], Row] = {
         "POST", own_client, {**EDITS_OWN, "coordinator": 409}, data=lambda: {"started_on": str(timezone.localdate())}
     ),
     ("assessment-detail", "own"): Row("GET", lambda w: {"pk": w.assessment.pk}, SEES_OWN),
+    # The relative's consent covers meetings, not the assessment: the view is refused (400).
+    ("assessment-detail", "network-view-without-consent"): Row(
+        "POST",
+        lambda w: {"pk": w.assessment.pk},
+        {**EDITS_OWN, "coordinator": 400},
+        data=lambda: {
+            "action": "network_view",
+            "network-network_member": World.current.relative.pk,
+            "network-words": "Äiti pärjää aamuisin huonosti.",
+        },
+    ),
+    ("assessment-detail", "network-view"): Row(
+        "POST",
+        _assessment_shared,
+        {**EDITS_OWN, "coordinator": 302},
+        data=lambda: {
+            "action": "network_view",
+            "network-network_member": World.current.relative.pk,
+            "network-words": "Äiti pärjää aamuisin huonosti.",
+        },
+    ),
     ("assessment-detail", "save"): Row(
         "POST",
         lambda w: {"pk": w.assessment.pk},
@@ -710,6 +758,21 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api-assessment-complete", "own"): Row(
         "POST", lambda w: {"pk": w.assessment.pk}, {**EDITS_OWN, "coordinator": 400, **API_DENIES_ANONYMOUS}
     ),
+    ("api-assessment-network-views", "own"): Row(
+        "GET", lambda w: {"pk": w.assessment.pk}, {**SEES_OWN, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-assessment-network-views", "without-consent"): Row(
+        "POST",
+        lambda w: {"pk": w.assessment.pk},
+        {**EDITS_OWN, "coordinator": 400, **API_DENIES_ANONYMOUS},
+        data=lambda: {"network_member": World.current.relative.pk, "words": "Äiti pärjää aamuisin huonosti."},
+    ),
+    ("api-assessment-network-views", "with-consent"): Row(
+        "POST",
+        _assessment_shared,
+        {**EDITS_OWN, "coordinator": 201, **API_DENIES_ANONYMOUS},
+        data=lambda: {"network_member": World.current.relative.pk, "words": "Äiti pärjää aamuisin huonosti."},
+    ),
     ("api-assessment-compare", "own"): Row(
         "GET",
         own_client,
@@ -737,6 +800,20 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("plan-version-review", "own"): Row("GET", lambda w: {"pk": w.plan_published.pk}, SEES_OWN),
     ("plan-version-review", "post-empty"): Row(
         "POST", lambda w: {"pk": w.plan_published.pk}, {**EDITS_OWN, "coordinator": 400}
+    ),
+    # One review with the network's views; the relative's consent covers meetings, not the plan.
+    ("plan-review-detail", "own"): Row("GET", _review, SEES_OWN),
+    ("plan-review-detail", "without-consent"): Row(
+        "POST",
+        _review,
+        {**EDITS_OWN, "coordinator": 400},
+        data=lambda: {"network-network_member": World.current.relative.pk, "network-words": "Hyvin menee."},
+    ),
+    ("plan-review-detail", "with-consent"): Row(
+        "POST",
+        _review_shared,
+        {**EDITS_OWN, "coordinator": 302},
+        data=lambda: {"network-network_member": World.current.relative.pk, "network-words": "Hyvin menee."},
     ),
     ("plan-version-pdf", "own"): Row("GET", lambda w: {"pk": w.plan_published.pk}, SEES_OWN),
     ("plan-version-pdf-status", "own"): Row("GET", lambda w: {"pk": w.plan_published.pk}, SEES_OWN),
@@ -778,6 +855,19 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("api-plan-version-reviews", "post-empty"): Row(
         "POST", lambda w: {"pk": w.plan_published.pk}, {**EDITS_OWN, "coordinator": 400, **API_DENIES_ANONYMOUS}
+    ),
+    ("api-plan-review-network-views", "own"): Row("GET", _review, {**SEES_OWN, **API_DENIES_ANONYMOUS}),
+    ("api-plan-review-network-views", "without-consent"): Row(
+        "POST",
+        _review,
+        {**EDITS_OWN, "coordinator": 400, **API_DENIES_ANONYMOUS},
+        data=lambda: {"network_member": World.current.relative.pk, "words": "Hyvin menee."},
+    ),
+    ("api-plan-review-network-views", "with-consent"): Row(
+        "POST",
+        _review_shared,
+        {**EDITS_OWN, "coordinator": 201, **API_DENIES_ANONYMOUS},
+        data=lambda: {"network_member": World.current.relative.pk, "words": "Hyvin menee."},
     ),
     ("api-team-review", "-"): Row(
         "GET", no_kwargs, {**staff_only(403, lead=200, other_lead=200), **API_DENIES_ANONYMOUS}

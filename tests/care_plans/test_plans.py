@@ -561,7 +561,7 @@ class TestPdfLifeCycle:
 
         publish(world, world.plan_draft)
 
-        def broken(version: PlanVersion) -> str:
+        def broken(version: PlanVersion, **kwargs: Any) -> str:
             raise RuntimeError("fonts missing")
 
         monkeypatch.setattr(pdf_module, "plan_html", broken)
