@@ -15,6 +15,7 @@ from django.utils import timezone
 from core.bulk import Loader
 from teams.demo_data import Staff
 
+from . import configuration
 from .factories import FINNISH_MUNICIPALITIES
 from .identity_code import make_identity_code
 from .models import (
@@ -664,7 +665,8 @@ class _Histories:
         self.contacts: list[tuple[Any, ...]] = []
         self.referrals: list[tuple[Any, ...]] = []
         self.bounces: list[tuple[Any, ...]] = []
-        # The partners the configuration migration installed, by code.
+        # The partners the configuration migration installed (put back in a flushed database), by code.
+        configuration.install(ReferralPartner)
         self.partners: dict[str, int] = dict(ReferralPartner.objects.values_list("code", "pk"))
 
     def flush(self) -> None:

@@ -41,6 +41,7 @@ from assessments.demo_data import seed_assessments
 from budgets.demo_data import seed_budgets
 from care_plans.demo_data import seed_plans
 from caseflow import bulkseed
+from clients import configuration as client_configuration
 from clients import services as client_services
 from clients.demo_data import (
     CHANNELS,
@@ -170,6 +171,8 @@ class Command(BaseCommand):
     def _seed(self, rng: random.Random, *, clients: int, coordinators: int, teams: int) -> None:
         self.rng = rng
         self.today = timezone.localdate()
+        # The migration installed the partners; a flushed test database has them put back.
+        client_configuration.install(ReferralPartner)
         self.partners = {partner.code: partner for partner in ReferralPartner.objects.all()}
         self.bounces: list[tuple[Referral, Bounce]] = []
         self.now = timezone.now()
