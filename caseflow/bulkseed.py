@@ -79,6 +79,7 @@ COUNTED = [
     "clients_assignment",
     "clients_contact",
     "clients_referral",
+    "clients_referralbounce",
     "networks_networkmember",
     "networks_networkmeeting",
     "assessments_assessment",

@@ -1,6 +1,7 @@
 """The clients API: thin views over the selectors and services; input serializers refuse
 unknown fields, output serializers give the shape."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -26,6 +27,7 @@ from teams import selectors as team_selectors
 from . import selectors, services
 from .models import (
     Assignment,
+    BounceKind,
     Client,
     ClientView,
     ClosureReason,
@@ -33,6 +35,8 @@ from .models import (
     ContactSource,
     CoordinationReview,
     Referral,
+    ReferralBounce,
+    ReferralPartner,
     ReferralStatus,
     RelationshipPeriod,
 )
@@ -472,16 +476,60 @@ class HandoverView(APIView):
         return Response(HandoverResultSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
 
+class ReferralPartnerSerializer(serializers.ModelSerializer[ReferralPartner]):
+    name = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = ReferralPartner
+        fields = ["id", "code", "name", "organisation", "unit", "kind", "contact"]
+
+
+class ReferralBounceSerializer(serializers.ModelSerializer[ReferralBounce]):
+    class Meta:
+        model = ReferralBounce
+        fields = ["kind", "bounced_on", "note", "redirected_to"]
+
+
 class ReferralSerializer(serializers.ModelSerializer[Referral]):
+    counterpart_name = serializers.CharField(read_only=True, help_text="The partner's name, or the other counterpart.")
+    bounce = ReferralBounceSerializer(read_only=True, allow_null=True, help_text="How it bounced, if it did.")
+    redirected_from = serializers.IntegerField(
+        source="redirected_from.referral_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The referral that bounced to this one, if any.",
+    )
+
     class Meta:
         model = Referral
-        fields = ["id", "client", "direction", "counterpart", "reason", "status", "sent_on", "follow_up_on"]
-        fields += ["contact", "updated_at"]
+        fields = ["id", "client", "direction", "partner", "counterpart", "counterpart_name", "reason", "status"]
+        fields += ["sent_on", "follow_up_on", "answered_on", "contact", "updated_at", "bounce", "redirected_from"]
+
+
+def _partner_field() -> serializers.PrimaryKeyRelatedField[ReferralPartner]:
+    return serializers.PrimaryKeyRelatedField(
+        queryset=ReferralPartner.objects.filter(active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A partner of /api/v1/referral-partners/; or leave it out and name another in counterpart.",
+    )
+
+
+def _other_field() -> serializers.CharField:
+    return serializers.CharField(
+        max_length=max_length_of(Referral, "counterpart"),
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Only when no partner fits: who, in free text.",
+    )
 
 
 class ReferralInputSerializer(StrictSerializer):
     direction = serializers.ChoiceField(choices=Referral.Direction.choices)
-    counterpart = serializers.CharField(max_length=max_length_of(Referral, "counterpart"))
+    partner = _partner_field()
+    counterpart = _other_field()
     reason = serializers.CharField(max_length=max_length_of(Referral, "reason"))
     sent_on = serializers.DateField(help_text="Sent, or for an incoming referral received, on this date.")
     follow_up_on = serializers.DateField(required=False, allow_null=True)
@@ -523,6 +571,7 @@ class ClientReferralsView(APIView):
                 client=client,
                 by=staff_user(request),
                 ground=client.access_ground,
+                partner=data["partner"],
                 counterpart=data["counterpart"],
                 source=data["sender"],
                 reason=data["reason"],
@@ -534,6 +583,7 @@ class ClientReferralsView(APIView):
                 client=client,
                 by=staff_user(request),
                 ground=client.access_ground,
+                partner=data["partner"],
                 counterpart=data["counterpart"],
                 reason=data["reason"],
                 sent_on=data["sent_on"],
@@ -568,6 +618,74 @@ class ReferralDetailView(APIView):
             referral=referral, by=staff_user(request), ground=client.access_ground, **serializer.validated_data
         )
         return Response(ReferralSerializer(referral).data)
+
+
+class ReferralBounceInputSerializer(StrictSerializer):
+    kind = serializers.ChoiceField(choices=BounceKind.choices)
+    bounced_on = serializers.DateField()
+    note = serializers.CharField(max_length=max_length_of(ReferralBounce, "note"), required=False, allow_blank=True)
+    partner = _partner_field()
+    counterpart = _other_field()
+    follow_up_on = serializers.DateField(
+        required=False, allow_null=True, help_text="A redirection: when to follow up the new referral."
+    )
+
+
+class ReferralBounceView(APIView):
+    """Records that an outgoing referral bounced: came back unanswered (``returned``), was
+    refused, or was redirected to another partner (``redirected``, naming it: the new referral
+    is made and linked). The bounced referral is closed."""
+
+    @extend_schema(request=ReferralBounceInputSerializer, responses={201: ReferralSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        user = staff_user(request)
+        referral = selectors.referral_for(user=user, pk=pk, what="api.referral.bounce", may=policy.Ground.MAY_CHANGE)
+        serializer = ReferralBounceInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.record_referral_bounce(
+            referral=referral, by=user, ground=referral.client.access_ground, **serializer.validated_data
+        )
+        shown = selectors.referrals_of(referral.client).get(pk=pk)
+        return Response(ReferralSerializer(shown).data, status=status.HTTP_201_CREATED)
+
+
+class ReferralPartnersView(generics.ListAPIView[ReferralPartner]):
+    """The referral partners a referral may name (configuration)."""
+
+    serializer_class = ReferralPartnerSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[ReferralPartner]:
+        return selectors.referral_partners()
+
+
+class PartnerFiguresSerializer(serializers.Serializer[Any]):
+    partner = ReferralPartnerSerializer(allow_null=True, help_text="null: the others, named in free text.")
+    name = serializers.CharField()
+    referrals = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    median_answer_days = serializers.FloatField(allow_null=True)
+    mean_answer_days = serializers.FloatField(allow_null=True)
+    bounces = serializers.IntegerField()
+    returned = serializers.IntegerField(help_text="Bounces: came back unanswered.")
+    refused = serializers.IntegerField(help_text="Bounces: refused.")
+    redirected = serializers.IntegerField(help_text="Bounces: redirected to another partner.")
+    unanswered = serializers.IntegerField(help_text="Still unanswered after 30 days.")
+
+
+class PartnerFiguresView(APIView):
+    """Per partner, the referrals made from your caseload (a team lead: your teams') in the
+    last 12 months: answer times in days, bounces and those still unanswered."""
+
+    @extend_schema(responses=PartnerFiguresSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        today = timezone.localdate()
+        figures = selectors.referral_figures_by_partner(
+            clients=selectors.caseload_client_ids(staff_user(request)),
+            since=today - timedelta(days=selectors.PARTNER_FIGURES_DAYS),
+            unanswered_before=today - timedelta(days=selectors.REFERRAL_UNANSWERED_DAYS),
+        )
+        return Response(PartnerFiguresSerializer(figures, many=True).data)
 
 
 class OverdueReferralSerializer(ReferralSerializer):

@@ -25,4 +25,7 @@ urlpatterns = [
     path("handovers/", api.HandoverView.as_view(), name="api-handover"),
     path("referrals/overdue/", api.OverdueReferralsView.as_view(), name="api-referrals-overdue"),
     path("referrals/<int:pk>/", api.ReferralDetailView.as_view(), name="api-referral-detail"),
+    path("referrals/<int:pk>/bounce/", api.ReferralBounceView.as_view(), name="api-referral-bounce"),
+    path("referral-partners/", api.ReferralPartnersView.as_view(), name="api-referral-partners"),
+    path("referral-partners/figures/", api.PartnerFiguresView.as_view(), name="api-referral-partner-figures"),
 ]

@@ -15,12 +15,14 @@ from django.utils import timezone
 from core.bulk import Loader
 from teams.demo_data import Staff
 
+from . import configuration
 from .factories import FINNISH_MUNICIPALITIES
 from .identity_code import make_identity_code
 from .models import (
     PLANNED_CLOSURE_REASONS,
     Assignment,
     AssignmentEnd,
+    BounceKind,
     Channel,
     Client,
     ClientView,
@@ -29,6 +31,8 @@ from .models import (
     ContactSource,
     CoordinationReview,
     Referral,
+    ReferralBounce,
+    ReferralPartner,
     ReferralStatus,
     RelationshipPeriod,
     RetentionClass,
@@ -245,34 +249,118 @@ CHANNELS = {
     ContactSource.HEALTH_CARE: [Channel.ELECTRONIC, Channel.PHONE],
     ContactSource.OTHER_AUTHORITY: [Channel.LETTER, Channel.PHONE, Channel.ELECTRONIC],
 }
-# (counterpart, reason) of outgoing referrals.
+# (partner code of ``clients/configuration.py``, reason) of outgoing referrals.
 REFERRALS: dict[str, list[tuple[str, str]]] = {
     Group.OLDER: [
-        ("Kela", "Eläkettä saavan hoitotuen hakeminen; lääkärinlausunto liitteenä."),
-        ("Kotihoito", "Kotihoidon aloitus: aamu- ja iltakäynnit sekä lääkehoito."),
-        ("Terveyskeskus", "Muistitutkimukset ja lääkityksen tarkistus."),
-        ("Apuvälinelainaamo", "Rollaattori ja suihkutuoli kotiin."),
-        ("Kotikuntoutus", "Fysioterapeutin kotikäynnit kaatumisen jälkeen."),
-        ("Omaishoidon tuki", "Omaishoidon tuen hakemus puolison hoitoon."),
-        ("Ateriapalvelu", "Kotiin kuljetettava ateria arkipäivisin."),
+        ("kela", "Eläkettä saavan hoitotuen hakeminen; lääkärinlausunto liitteenä."),
+        ("county_home_care", "Kotihoidon aloitus: aamu- ja iltakäynnit sekä lääkehoito."),
+        ("county_health", "Muistitutkimukset ja lääkityksen tarkistus."),
+        ("county_rehabilitation", "Rollaattori ja suihkutuoli kotiin."),
+        ("county_rehabilitation", "Fysioterapeutin kotikäynnit kaatumisen jälkeen."),
+        ("county_older_people", "Omaishoidon tuen hakemus puolison hoitoon."),
+        ("county_older_people", "Kotiin kuljetettava ateria arkipäivisin."),
     ],
     Group.WORKING_AGE: [
-        ("Kela", "Ammatillinen kuntoutus: kuntoutustarveselvitys."),
-        ("TE-palvelut", "Työkykyä tukeva palvelu ja työkokeilu."),
-        ("Terveyskeskus", "Työkyvyn arviointi ja hoitosuunnitelma."),
-        ("Mielenterveys- ja päihdepalvelut", "Avohoidon jatko ja tuettu asuminen."),
-        ("Aikuissosiaalityö", "Toimeentulotuki ja velkaneuvonta."),
-        ("Vammaispalvelut", "Henkilökohtainen apu ja kuljetuspalvelu."),
-        ("Kotihoito", "Tilapäinen kotihoito kotiutumisen tueksi."),
+        ("kela_rehabilitation", "Ammatillinen kuntoutus: kuntoutustarveselvitys."),
+        ("employment_work_ability", "Työkykyä tukeva palvelu ja työkokeilu."),
+        ("county_health", "Työkyvyn arviointi ja hoitosuunnitelma."),
+        ("county_mental_health", "Avohoidon jatko ja tuettu asuminen."),
+        ("county_adult_social", "Toimeentulotuki ja velkaneuvonta."),
+        ("county_disability", "Henkilökohtainen apu ja kuljetuspalvelu."),
+        ("county_home_care", "Tilapäinen kotihoito kotiutumisen tueksi."),
     ],
     Group.CHILD: [
-        ("Kela", "Alle 16-vuotiaan vammaistuki ja vaativa lääkinnällinen kuntoutus."),
-        ("Vammaispalvelut", "Lapsen tilapäishoito ja omaishoidon tuki vanhemmille."),
-        ("Lastenneurologian poliklinikka", "Kuntoutussuunnitelman päivitys."),
-        ("Perheneuvola", "Vanhemmuuden tuki ja perheterapia."),
-        ("Koulu, oppilashuolto", "Koulunkäynnin tuki ja koulunkäyntiavustaja."),
+        ("kela", "Alle 16-vuotiaan vammaistuki ja vaativa lääkinnällinen kuntoutus."),
+        ("county_disability", "Lapsen tilapäishoito ja omaishoidon tuki vanhemmille."),
+        ("county_child_neurology", "Kuntoutussuunnitelman päivitys."),
+        ("county_family", "Vanhemmuuden tuki ja perheterapia."),
+        ("municipality_school", "Koulunkäynnin tuki ja koulunkäyntiavustaja."),
     ],
 }
+# Typical days from a referral to its answer, per partner (the demo's partners differ).
+ANSWER_DAYS = {
+    "kela": 30,
+    "kela_rehabilitation": 45,
+    "employment_work_ability": 28,
+    "county_health": 12,
+    "county_home_care": 7,
+    "county_mental_health": 25,
+    "county_adult_social": 18,
+    "county_disability": 35,
+    "county_child_neurology": 40,
+}
+# Where a partner sends a client on when the referral is not theirs (pompottelu).
+REDIRECTS = {
+    "employment_work_ability": "kela_rehabilitation",
+    "kela_rehabilitation": "employment_work_ability",
+    "county_mental_health": "county_health",
+    "county_health": "county_mental_health",
+    "county_adult_social": "kela",
+    "kela": "county_adult_social",
+    "county_disability": "county_older_people",
+    "county_family": "county_child_neurology",
+    "municipality_school": "county_family",
+}
+# Share of closed outgoing referrals that bounced, and how (returned, refused, redirected).
+BOUNCE_SHARE = 0.12
+BOUNCE_WEIGHTS = {BounceKind.RETURNED: 3, BounceKind.REFUSED: 2, BounceKind.REDIRECTED: 4}
+BOUNCE_NOTES = {
+    BounceKind.RETURNED: "Lähete palautui: liitteet puuttuivat, eikä vastausta tullut.",
+    BounceKind.REFUSED: "Kumppani ei ottanut asiakasta palveluun: kriteerit eivät täyttyneet.",
+    BounceKind.REDIRECTED: "Kumppanin mukaan asia kuuluu toiselle toimijalle; ohjattiin eteenpäin.",
+}
+
+
+def answered_on(
+    *, partner: str, status: str, sent: datetime.date, today: datetime.date, key: str
+) -> datetime.date | None:
+    """When a referral was answered, as its partner typically answers: an answered referral
+    has a date, most closed ones too. Drawn from its own generator (``key``), so that the
+    seeds' main streams, and everything they draw after, stay as they were."""
+    if status not in (ReferralStatus.ANSWERED, ReferralStatus.CLOSED):
+        return None
+    rng = random.Random(f"answer:{key}")  # noqa: S311  # demo data, not secrets
+    if status == ReferralStatus.CLOSED and rng.random() < 0.15:
+        return None
+    typical = ANSWER_DAYS.get(partner, 14)
+    days = max(1, round(rng.gauss(typical, typical / 3)))
+    return min(sent + datetime.timedelta(days=days), today)
+
+
+@dataclass(frozen=True)
+class Bounce:
+    """How a seeded referral bounced: ``redirect_to`` is the partner code of a redirection."""
+
+    kind: str
+    on: datetime.date
+    redirect_to: str
+    note: str
+
+
+def bounce_of(*, partner: str, status: str, sent: datetime.date, today: datetime.date, key: str) -> Bounce | None:
+    """Whether a closed outgoing referral bounced, when and how (its own generator, as
+    ``answered_on``)."""
+    if status != ReferralStatus.CLOSED:
+        return None
+    rng = random.Random(f"bounce:{key}")  # noqa: S311  # demo data, not secrets
+    if rng.random() >= BOUNCE_SHARE:
+        return None
+    kind = rng.choices(list(BOUNCE_WEIGHTS), weights=list(BOUNCE_WEIGHTS.values()))[0]
+    on = min(sent + datetime.timedelta(days=rng.randint(5, 40)), today)
+    redirect_to = REDIRECTS.get(partner, "municipality_social") if kind == BounceKind.REDIRECTED else ""
+    return Bounce(kind=kind, on=on, redirect_to=redirect_to, note=BOUNCE_NOTES[kind])
+
+
+def redirected_progress(
+    *, today: datetime.date, bounce: Bounce, closed_by_then: bool, open_now: bool, key: str
+) -> tuple[str, datetime.date, datetime.date | None]:
+    """The status, follow-up date and answer date of the referral a redirection made."""
+    rng = random.Random(f"redirect:{key}")  # noqa: S311  # demo data, not secrets
+    status, follow_up = referral_progress(rng, today, bounce.on, closed_by_then=closed_by_then, open_now=open_now)
+    answered = answered_on(partner=bounce.redirect_to, status=status, sent=bounce.on, today=today, key=key)
+    return status, follow_up, answered
+
+
 HANDOVER_NOTES: dict[str, list[str]] = {
     Group.OLDER: [
         "Tärkeintä nyt: riittävätkö kotihoidon iltakäynnit. Tytär on päivittäin yhteydessä ja toivoo "
@@ -491,7 +579,10 @@ REFERRAL_COLUMNS = (
     "client_id",
     "contact_id",
     "created_by_id",
+    "partner_id",
+    "answered_on",
 )
+BOUNCE_COLUMNS = ("id", "referral_id", "kind", "bounced_on", "note", "redirected_to_id", "recorded_by_id", "created_at")
 
 
 @dataclass(slots=True)
@@ -647,13 +738,19 @@ class _Histories:
         self.assignments: list[tuple[Any, ...]] = []
         self.contacts: list[tuple[Any, ...]] = []
         self.referrals: list[tuple[Any, ...]] = []
+        self.bounces: list[tuple[Any, ...]] = []
+        # The partners the configuration migration installed (put back in a flushed database), by code.
+        configuration.install(ReferralPartner)
+        self.partners: dict[str, int] = dict(ReferralPartner.objects.values_list("code", "pk"))
 
     def flush(self) -> None:
         self.loader.copy(RelationshipPeriod, PERIOD_COLUMNS, self.periods)
         self.loader.copy(Assignment, ASSIGNMENT_COLUMNS, self.assignments)
         self.loader.copy(Contact, CONTACT_COLUMNS, self.contacts)
         self.loader.copy(Referral, REFERRAL_COLUMNS, self.referrals)
+        self.loader.copy(ReferralBounce, BOUNCE_COLUMNS, self.bounces)
         self.periods, self.assignments, self.contacts, self.referrals = [], [], [], []
+        self.bounces = []
 
     def _day(self, low: datetime.date, high: datetime.date) -> datetime.date:
         return low + datetime.timedelta(days=self.rng.randint(0, max(0, (high - low).days)))
@@ -907,6 +1004,8 @@ class _Histories:
                     person.id,
                     pk,
                     recorder,
+                    None,
+                    None,
                 )
             )
 
@@ -920,12 +1019,19 @@ class _Histories:
             sent = self._day(low, high)
             closed = person.closed_on is not None
             status, follow_up = referral_progress(rng, today, sent, closed_by_then=closed, open_now=not closed)
-            counterpart, reason = rng.choice(REFERRALS[self._group(person, sent)])
+            code, reason = rng.choice(REFERRALS[self._group(person, sent)])
+            pk = self.loader.next_id(Referral)
+            key = f"{person.id}:{pk}"
+            bounce = bounce_of(partner=code, status=status, sent=sent, today=today, key=key)
+            answered = answered_on(partner=code, status=status, sent=sent, today=today, key=key)
+            if bounce is not None:
+                answered = bounce.on if bounce.kind == BounceKind.REFUSED else None
+            worker = person.workers[-1]
             self.referrals.append(
                 (
-                    self.loader.next_id(Referral),
+                    pk,
                     Referral.Direction.OUTGOING,
-                    counterpart,
+                    "",
                     reason,
                     status,
                     sent,
@@ -933,9 +1039,51 @@ class _Histories:
                     _at(sent, 14),
                     person.id,
                     None,
-                    person.workers[-1],
+                    worker,
+                    self.partners[code],
+                    answered,
                 )
             )
+            if bounce is not None:
+                self._bounce(person, pk, reason, bounce, worker, closed=closed)
+
+    def _bounce(self, person: Person, referral: int, reason: str, bounce: Bounce, worker: int, *, closed: bool) -> None:
+        """The bounce of a referral and, for a redirection, the referral to the new partner."""
+        redirected_to = None
+        if bounce.redirect_to:
+            redirected_to = self.loader.next_id(Referral)
+            status, follow_up, answered = redirected_progress(
+                today=self.today, bounce=bounce, closed_by_then=closed, open_now=not closed, key=f"{referral}"
+            )
+            self.referrals.append(
+                (
+                    redirected_to,
+                    Referral.Direction.OUTGOING,
+                    "",
+                    reason,
+                    status,
+                    bounce.on,
+                    follow_up,
+                    _at(bounce.on, 15),
+                    person.id,
+                    None,
+                    worker,
+                    self.partners[bounce.redirect_to],
+                    answered,
+                )
+            )
+        self.bounces.append(
+            (
+                self.loader.next_id(ReferralBounce),
+                referral,
+                bounce.kind,
+                bounce.on,
+                bounce.note,
+                redirected_to,
+                worker,
+                _at(bounce.on, 15),
+            )
+        )
 
 
 def seed_coordination_reviews(*, today: datetime.date, demo: Any) -> None:

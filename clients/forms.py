@@ -14,6 +14,7 @@ from core.forms import date_input
 
 from .models import (
     Assignment,
+    BounceKind,
     Client,
     ClientView,
     ClosureReason,
@@ -21,6 +22,8 @@ from .models import (
     ContactSource,
     CoordinationReview,
     Referral,
+    ReferralBounce,
+    ReferralPartner,
     ReferralStatus,
     RelationshipPeriod,
     ReviewDecision,
@@ -224,10 +227,27 @@ class HandoverForm(forms.Form):
         return data
 
 
-class OutgoingReferralForm(forms.Form):
-    counterpart = forms.CharField(
-        label=_("Referred to"), max_length=max_length_of(Referral, "counterpart"), help_text=_("For example Kela.")
+def _partner_field(label: Any) -> forms.ModelChoiceField[ReferralPartner]:
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=ReferralPartner.objects.filter(active=True),
+        required=False,
+        empty_label=_("Other (write it below)"),
     )
+
+
+def _other_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Other"),
+        required=False,
+        max_length=max_length_of(Referral, "counterpart"),
+        help_text=_("Only when none of the partners fits."),
+    )
+
+
+class OutgoingReferralForm(forms.Form):
+    partner = _partner_field(_("Referred to"))
+    counterpart = _other_field()
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=max_length_of(Referral, "reason")
     )
@@ -241,9 +261,8 @@ class OutgoingReferralForm(forms.Form):
 
 
 class IncomingReferralForm(forms.Form):
-    counterpart = forms.CharField(
-        label=_("Referred by"), max_length=max_length_of(Referral, "counterpart"), help_text=_("For example Kela.")
-    )
+    partner = _partner_field(_("Referred by"))
+    counterpart = _other_field()
     source = forms.ChoiceField(label=_("Sender"), choices=[("", "---------"), *ContactSource.choices])
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=max_length_of(Referral, "reason")
@@ -252,6 +271,27 @@ class IncomingReferralForm(forms.Form):
         label=_("Received on"), widget=date_input(), help_text=_("The referral is recorded as a contact too.")
     )
     urgent = forms.BooleanField(label=_("Urgent need"), required=False)
+
+
+class ReferralBounceForm(forms.Form):
+    """A referral that came back unanswered, was refused or was redirected elsewhere."""
+
+    kind = forms.ChoiceField(label=_("What happened"), choices=BounceKind.choices, widget=forms.RadioSelect)
+    bounced_on = forms.DateField(label=_("On"), widget=date_input())
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=max_length_of(ReferralBounce, "note"),
+    )
+    partner = _partner_field(_("Redirected to"))
+    counterpart = _other_field()
+    follow_up_on = forms.DateField(
+        label=_("Follow up the new referral on"),
+        required=False,
+        widget=date_input(),
+        help_text=_("When to check that the new referral was answered."),
+    )
 
 
 class AdvanceReferralForm(forms.Form):

@@ -354,6 +354,45 @@ class ReferralStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class PartnerKind(models.TextChoices):
+    """The kind of organisation a referral partner is, as the review groups them."""
+
+    KELA = "kela", _("Kela")
+    EMPLOYMENT = "employment", _("Employment services")
+    MUNICIPALITY = "municipality", _("Municipality")
+    COUNTY = "county", _("Wellbeing services county")
+    THIRD_SECTOR = "third_sector", _("Third sector")
+    OTHER = "other", _("Other")
+
+
+@pghistory.track()
+class ReferralPartner(models.Model):
+    """An organisation (or one of its units) that clients are referred to and from
+    (yhteistyökumppani): Kela, employment services (työllisyyspalvelut), the municipality, the
+    wellbeing services county (hyvinvointialue), the third sector (järjestöt). Configuration
+    rows that an administrator edits; a migration installs the defaults
+    (``clients/configuration.py``)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
+    contact = LimitedTextField(_("contact"), max_length=SHORT_TEXT, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["order", "organisation", "unit"]
+        verbose_name = _("referral partner")
+        verbose_name_plural = _("referral partners")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "unit"], name="referral_partner_unique_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}, {self.unit}" if self.unit else self.organisation
+
+
 @pghistory.track()
 class Referral(models.Model):
     """A referral to another service (saattaen vaihtaen: the client is accompanied across,
@@ -365,11 +404,21 @@ class Referral(models.Model):
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="referrals")
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
-    counterpart = models.CharField(_("to or from"), max_length=200)
+    partner = models.ForeignKey(
+        ReferralPartner,
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    # Free text only for a counterpart that is no configured partner ("other").
+    counterpart = models.CharField(_("other (to or from)"), max_length=200, blank=True)
     reason = LimitedTextField(_("reason"), max_length=SHORT_TEXT)
     status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
     sent_on = models.DateField(_("sent on"))
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
     contact = models.OneToOneField(Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="referral")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -381,9 +430,56 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["follow_up_on"], condition=~Q(status="closed"), name="referral_follow_up_open"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(partner__isnull=False, counterpart="") | (Q(partner__isnull=True) & ~Q(counterpart="")),
+                name="referral_partner_or_other",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.client_id} {self.direction} {self.counterpart} ({self.status})"
+        return f"{self.client_id} {self.direction} {self.counterpart_name} ({self.status})"
+
+    @property
+    def counterpart_name(self) -> str:
+        """The partner, or the free text of another counterpart."""
+        return str(self.partner) if self.partner_id is not None else self.counterpart
+
+
+class BounceKind(models.TextChoices):
+    RETURNED = "returned", _("Came back unanswered")
+    REFUSED = "refused", _("Refused")
+    REDIRECTED = "redirected", _("Redirected to another partner")
+
+
+@pghistory.track()
+class ReferralBounce(models.Model):
+    """A referral that bounced (pompottelu): it came back unanswered, was refused, or the
+    partner sent the client on elsewhere, in which case ``redirected_to`` is the referral made
+    to the new partner. The bounced referral is closed by it."""
+
+    referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="bounce")
+    kind = models.CharField(_("what happened"), max_length=12, choices=BounceKind.choices)
+    bounced_on = models.DateField(_("on"))
+    note = LimitedTextField(_("note"), max_length=SHORT_TEXT, blank=True)
+    redirected_to = models.OneToOneField(
+        Referral, on_delete=models.SET_NULL, null=True, blank=True, related_name="redirected_from"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-bounced_on", "-pk"]
+        verbose_name = _("bounced referral")
+        verbose_name_plural = _("bounced referrals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="redirected") | Q(redirected_to__isnull=True), name="bounce_redirect_only_redirected"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} {self.kind} {self.bounced_on}"
 
 
 class ClientMessage(models.Model):

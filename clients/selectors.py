@@ -12,6 +12,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import (
+    Aggregate,
+    Avg,
     Count,
     DateField,
     Exists,
@@ -44,12 +46,14 @@ from .models import (
     PLANNED_CLOSURE_REASONS,
     Assignment,
     AssignmentEnd,
+    BounceKind,
     Client,
     ClientMessage,
     ClientView,
     Contact,
     CoordinationReview,
     Referral,
+    ReferralPartner,
     ReferralStatus,
     RelationshipPeriod,
     SearchName,
@@ -162,7 +166,25 @@ def contacts_of(client: Client) -> QuerySet[Contact]:
 
 
 def referrals_of(client: Client) -> QuerySet[Referral]:
-    return client.referrals.select_related("created_by")
+    """A client's referrals, each with its partner and, where it bounced, the bounce and the
+    referral it was redirected to (or the one it was redirected from)."""
+    return client.referrals.select_related(
+        "created_by",
+        "partner",
+        "bounce__redirected_to__partner",
+        "redirected_from__referral__partner",
+    )
+
+
+def partner_name(pk: int) -> str:
+    """A partner's name, or its id where it is gone."""
+    partner = ReferralPartner.objects.filter(pk=pk).first()
+    return str(partner) if partner is not None else str(pk)
+
+
+def referral_partners() -> QuerySet[ReferralPartner]:
+    """The partners a new referral may name (those retired keep their old referrals)."""
+    return ReferralPartner.objects.filter(active=True)
 
 
 def messages_to(client: Client) -> QuerySet[ClientMessage]:
@@ -322,7 +344,7 @@ def overdue_referrals(user: User) -> QuerySet[Referral]:
             follow_up_on__lt=timezone.localdate(),
         )
         .exclude(status=ReferralStatus.CLOSED)
-        .select_related("client")
+        .select_related("client", "partner", "bounce__redirected_to__partner", "redirected_from__referral__partner")
         .annotate(coordinator_name=named_worker_name("client"))
         .order_by("follow_up_on", "pk")
     )
@@ -428,38 +450,152 @@ def ended_assignment_clients(
     return ended.values("client")
 
 
-def unanswered_referrals_by_counterpart(
-    *, clients: QuerySet[Any, Any] | list[int], before: date
-) -> QuerySet[Referral, Any]:
-    """Outgoing referrals of ``clients`` sent before ``before`` and still neither answered nor
-    closed, counted per counterpart (pompottelu: who leaves our clients waiting)."""
-    return (
-        Referral.objects.filter(
-            client__in=clients,
-            direction=Referral.Direction.OUTGOING,
-            status__in=[ReferralStatus.SENT, ReferralStatus.RECEIVED],
-            sent_on__lt=before,
-        )
-        .order_by()
-        .values("counterpart")
-        .annotate(n=Count("pk"), clients=Count("client", distinct=True))
-        .order_by("-n", "counterpart")
-    )
+# A referral unanswered this long counts as left waiting by its partner.
+REFERRAL_UNANSWERED_DAYS = 30
+# How far back the partner figures of a caseload look.
+PARTNER_FIGURES_DAYS = 365
 
 
-def unanswered_referral_clients(
-    *, clients: QuerySet[Any, Any] | list[int], before: date, counterpart: str = ""
-) -> QuerySet[Referral, Any]:
-    """The client ids behind ``unanswered_referrals_by_counterpart``: all, or one counterpart's."""
-    referrals = Referral.objects.filter(
+def _unanswered(clients: QuerySet[Any, Any] | list[int], before: date) -> QuerySet[Referral]:
+    return Referral.objects.filter(
         client__in=clients,
         direction=Referral.Direction.OUTGOING,
         status__in=[ReferralStatus.SENT, ReferralStatus.RECEIVED],
         sent_on__lt=before,
     )
+
+
+_PARTNER_COLUMNS = ("partner__code", "partner__organisation", "partner__unit", "partner__kind", "partner__contact")
+
+
+def _partner_of(row: dict[str, Any]) -> ReferralPartner | None:
+    """The partner of a row grouped by ``partner`` and its ``_PARTNER_COLUMNS``, read in the
+    same query (the review's query count stays fixed)."""
+    if row["partner"] is None:
+        return None
+    return ReferralPartner(
+        pk=row["partner"], **{column[len("partner__") :]: row[column] for column in _PARTNER_COLUMNS}
+    )
+
+
+def unanswered_referrals_by_counterpart(
+    *, clients: QuerySet[Any, Any] | list[int], before: date
+) -> list[dict[str, Any]]:
+    """Outgoing referrals of ``clients`` sent before ``before`` and still neither answered nor
+    closed, counted per partner, and per free text for the others (pompottelu: who leaves
+    our clients waiting): ``partner`` (its id, or ``None``), ``counterpart`` (its name), ``n``
+    and ``clients``."""
+    grouped = (
+        _unanswered(clients, before)
+        .order_by()
+        .values("partner", "counterpart", *_PARTNER_COLUMNS)
+        .annotate(n=Count("pk"), clients=Count("client", distinct=True))
+    )
+    rows = []
+    for row in grouped:
+        partner = _partner_of(dict(row))
+        name = str(partner) if partner is not None else row["counterpart"]
+        rows.append({"partner": row["partner"], "counterpart": name, "n": row["n"], "clients": row["clients"]})
+    return sorted(rows, key=lambda row: (-row["n"], row["counterpart"]))
+
+
+def unanswered_referral_clients(
+    *, clients: QuerySet[Any, Any] | list[int], before: date, counterpart: str = "", partner: int | None = None
+) -> QuerySet[Referral, Any]:
+    """The client ids behind ``unanswered_referrals_by_counterpart``: all, one partner's, or
+    one other counterpart's (its free text)."""
+    referrals = _unanswered(clients, before)
+    if partner is not None:
+        referrals = referrals.filter(partner=partner)
     if counterpart:
-        referrals = referrals.filter(counterpart=counterpart)
+        referrals = referrals.filter(partner__isnull=True, counterpart=counterpart)
     return referrals.values("client")
+
+
+class Median(Aggregate):
+    """The median (PostgreSQL's ``percentile_cont``), as a float."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+# Days from sending to the answer: PostgreSQL subtracts dates into whole days (Django's own
+# subtraction of two dates makes an interval).
+_ANSWER_DAYS = Func(
+    F("answered_on"), F("sent_on"), template="(%(expressions)s)", arg_joiner=" - ", output_field=IntegerField()
+)
+
+
+@dataclass
+class PartnerFigures:
+    """Referrals to one partner (``partner`` ``None``: the others, in free text) over a
+    period: how many, how soon answered, how many bounced and how many wait unanswered."""
+
+    partner: ReferralPartner | None
+    referrals: int
+    answered: int
+    median_answer_days: float | None
+    mean_answer_days: float | None
+    bounces: int
+    returned: int
+    refused: int
+    redirected: int
+    unanswered: int
+
+    @property
+    def name(self) -> str:
+        return str(self.partner) if self.partner is not None else _("Other")
+
+    @property
+    def bounce_share(self) -> int | None:
+        return round(100 * self.bounces / self.referrals) if self.referrals else None
+
+
+def referral_figures_by_partner(
+    *, clients: QuerySet[Any, Any] | list[int], since: date, unanswered_before: date
+) -> list[PartnerFigures]:
+    """Per partner, the outgoing referrals of ``clients`` sent since ``since``: their number,
+    the median and mean days to an answer, the bounces (came back unanswered, refused,
+    redirected elsewhere) and those still unanswered that were sent before
+    ``unanswered_before``. One grouped query; most referrals first, the others (free text)
+    last. The team lead's review and the coordinator's partner page both use it."""
+    waiting = Q(status__in=[ReferralStatus.SENT, ReferralStatus.RECEIVED], sent_on__lt=unanswered_before)
+    answered = Q(answered_on__isnull=False)
+    grouped = (
+        Referral.objects.filter(client__in=clients, direction=Referral.Direction.OUTGOING, sent_on__gte=since)
+        .order_by()
+        .values("partner", *_PARTNER_COLUMNS)
+        .annotate(
+            referrals=Count("pk"),
+            answered=Count("pk", filter=answered),
+            median=Median(_ANSWER_DAYS, filter=answered),
+            mean=Avg(_ANSWER_DAYS, filter=answered, output_field=FloatField()),
+            bounces=Count("bounce"),
+            returned=Count("bounce", filter=Q(bounce__kind=BounceKind.RETURNED)),
+            refused=Count("bounce", filter=Q(bounce__kind=BounceKind.REFUSED)),
+            redirected=Count("bounce", filter=Q(bounce__kind=BounceKind.REDIRECTED)),
+            unanswered=Count("pk", filter=waiting),
+        )
+    )
+    rows: list[dict[str, Any]] = [dict(row) for row in grouped]
+    figures = [
+        PartnerFigures(
+            partner=_partner_of(row),
+            referrals=row["referrals"],
+            answered=row["answered"],
+            median_answer_days=row["median"],
+            mean_answer_days=round(row["mean"], 1) if row["mean"] is not None else None,
+            bounces=row["bounces"],
+            returned=row["returned"],
+            refused=row["refused"],
+            redirected=row["redirected"],
+            unanswered=row["unanswered"],
+        )
+        for row in rows
+    ]
+    # The others (free text) last, whatever their number.
+    return sorted(figures, key=lambda f: (f.partner is None, -f.referrals, f.name))
 
 
 def open_clients() -> QuerySet[Client]:

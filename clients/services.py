@@ -40,6 +40,7 @@ from .models import (
     Anonymisation,
     Assignment,
     AssignmentEnd,
+    BounceKind,
     Client,
     ClientMessage,
     ClientView,
@@ -48,6 +49,8 @@ from .models import (
     CoordinationReview,
     DeadlineRule,
     Referral,
+    ReferralBounce,
+    ReferralPartner,
     ReferralStatus,
     RelationshipPeriod,
     RetentionClass,
@@ -476,25 +479,39 @@ def mark_handover_note_read(*, assignment: Assignment, by: User) -> None:
 REFERRAL_ORDER = [ReferralStatus.SENT, ReferralStatus.RECEIVED, ReferralStatus.ANSWERED, ReferralStatus.CLOSED]
 
 
+def _check_counterpart(partner: ReferralPartner | None, counterpart: str) -> None:
+    """A referral names a configured partner, or (only when none fits) another in free text."""
+    if partner is not None and counterpart.strip():
+        raise ValidationError({"counterpart": _("Choose a partner or write another one, not both.")})
+    if partner is None and not counterpart.strip():
+        raise ValidationError({"partner": _("Choose the partner, or write another one under Other.")})
+    if partner is not None and not partner.active:
+        raise ValidationError({"partner": _("This partner is no longer in use.")})
+
+
 @transaction.atomic
 def create_referral(
     *,
     client: Client,
     by: User,
     ground: str,
-    counterpart: str,
     reason: str,
     sent_on: date,
+    partner: ReferralPartner | None = None,
+    counterpart: str = "",
     follow_up_on: date | None = None,
 ) -> Referral:
-    """An outgoing referral to another service, followed up until it is answered."""
+    """An outgoing referral to a partner (or another counterpart), followed up until it is
+    answered."""
     ensure_open(client)
+    _check_counterpart(partner, counterpart)
     if follow_up_on is not None and follow_up_on < sent_on:
         raise ValidationError({"follow_up_on": _("The follow-up date cannot be before the referral was sent.")})
     referral = Referral(
         client=client,
         direction=Referral.Direction.OUTGOING,
-        counterpart=counterpart,
+        partner=partner,
+        counterpart=counterpart.strip(),
         reason=reason,
         sent_on=sent_on,
         follow_up_on=follow_up_on,
@@ -517,9 +534,12 @@ def advance_referral(
     if REFERRAL_ORDER.index(ReferralStatus(status)) <= REFERRAL_ORDER.index(ReferralStatus(referral.status)):
         raise ValidationError({"status": _("A referral only moves forward.")})
     referral.status = status
+    if status == ReferralStatus.ANSWERED and referral.answered_on is None:
+        # The answer time per partner (the team lead's review) counts from here.
+        referral.answered_on = max(timezone.localdate(), referral.sent_on)
     if follow_up_on is not None:
         referral.follow_up_on = follow_up_on
-    referral.save(update_fields=["status", "follow_up_on", "updated_at"])
+    referral.save(update_fields=["status", "follow_up_on", "answered_on", "updated_at"])
     record_access(actor=by, client=referral.client, action=AccessEvent.Action.CHANGE, what="referral", ground=ground)
     return referral
 
@@ -530,13 +550,16 @@ def receive_referral(
     client: Client,
     by: User,
     ground: str,
-    counterpart: str,
     source: str,
     reason: str,
     received_on: date,
+    partner: ReferralPartner | None = None,
+    counterpart: str = "",
     urgent: bool = False,
 ) -> Referral:
     """An incoming referral becomes a contact, which starts the assessment clock."""
+    _check_counterpart(partner, counterpart)
+    counterpart = counterpart.strip()
     contact = record_contact(
         client=client,
         by=by,
@@ -544,13 +567,14 @@ def receive_referral(
         contacted_on=received_on,
         channel="referral",
         source=source,
-        source_name=counterpart,
+        source_name=str(partner)[:200] if partner is not None else counterpart,
         reason=reason,
         urgent=urgent,
     )
     referral = Referral(
         client=client,
         direction=Referral.Direction.INCOMING,
+        partner=partner,
         counterpart=counterpart,
         reason=reason,
         status=ReferralStatus.RECEIVED,
@@ -561,6 +585,81 @@ def receive_referral(
     referral.full_clean()
     referral.save()
     return referral
+
+
+# A bounce is recorded on a referral still waiting for its answer, or on an answer that
+# turned out to be a refusal; a closed referral is history.
+BOUNCEABLE = (ReferralStatus.SENT, ReferralStatus.RECEIVED, ReferralStatus.ANSWERED)
+
+
+def _check_bounce(
+    referral: Referral, *, kind: str, bounced_on: date, redirected: bool, follow_up_on: date | None
+) -> None:
+    errors: dict[str, str] = {}
+    if kind not in BounceKind.values:
+        errors["kind"] = _("Choose what happened to the referral.")
+    if bounced_on < referral.sent_on:
+        errors["bounced_on"] = _("The date cannot be before the referral was sent.")
+    if bounced_on > timezone.localdate():
+        errors["bounced_on"] = _("The date cannot be in the future.")
+    if kind == BounceKind.REDIRECTED and not redirected:
+        errors["partner"] = _("Choose the partner the client was sent on to, or write another one under Other.")
+    if kind != BounceKind.REDIRECTED and redirected:
+        errors["partner"] = _("Only a redirected referral names a new partner.")
+    if follow_up_on is not None and follow_up_on < bounced_on:
+        errors["follow_up_on"] = _("The follow-up date cannot be before the referral was sent.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def record_referral_bounce(
+    *,
+    referral: Referral,
+    by: User,
+    ground: str,
+    kind: str,
+    bounced_on: date,
+    note: str = "",
+    partner: ReferralPartner | None = None,
+    counterpart: str = "",
+    follow_up_on: date | None = None,
+) -> ReferralBounce:
+    """Records that an outgoing referral bounced (pompottelu): it came back unanswered, was
+    refused, or the partner sent the client on to another one. A redirection makes the new
+    referral (same reason, sent on the day of the bounce) and links it; the bounced referral
+    is closed."""
+    client = referral.client
+    ensure_open(client)
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.direction != Referral.Direction.OUTGOING:
+        raise ConflictError(_("Only a referral we sent can bounce."))
+    if locked.status not in BOUNCEABLE or ReferralBounce.objects.filter(referral=locked).exists():
+        raise ConflictError(_("This referral is closed already."))
+    redirected = partner is not None or bool(counterpart.strip())
+    _check_bounce(locked, kind=kind, bounced_on=bounced_on, redirected=redirected, follow_up_on=follow_up_on)
+    new = None
+    if kind == BounceKind.REDIRECTED:
+        new = create_referral(
+            client=client,
+            by=by,
+            ground=ground,
+            partner=partner,
+            counterpart=counterpart,
+            reason=locked.reason,
+            sent_on=bounced_on,
+            follow_up_on=follow_up_on,
+        )
+    bounce = ReferralBounce(
+        referral=locked, kind=kind, bounced_on=bounced_on, note=note.strip(), redirected_to=new, recorded_by=by
+    )
+    bounce.full_clean()
+    bounce.save()
+    locked.status = ReferralStatus.CLOSED
+    locked.save(update_fields=["status", "updated_at"])
+    referral.status = locked.status
+    record_access(actor=by, client=client, action=AccessEvent.Action.CHANGE, what="referral", ground=ground)
+    return bounce
 
 
 def retention_class(client: Client, on: date) -> str:

@@ -22,5 +22,7 @@ urlpatterns = [
     path("returning-clients/<int:pk>/confirm/", views.returning_client_confirm, name="returning-client-confirm"),
     path("assignments/<int:pk>/note-read/", views.assignment_note_read, name="assignment-note-read"),
     path("referrals/<int:pk>/advance/", views.referral_advance, name="referral-advance"),
+    path("referrals/<int:pk>/bounce/", views.referral_bounce, name="referral-bounce"),
     path("referrals/overdue/", views.referrals_overdue, name="referrals-overdue"),
+    path("referrals/partners/", views.referral_partners, name="referral-partners"),
 ]

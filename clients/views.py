@@ -3,6 +3,7 @@ in a service (``ValidationError``) shows the form again with its messages (400);
 client's record (``ConflictError``) shows the page again with the message (409)."""
 
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from functools import partial
 from http import HTTPStatus
 from typing import Any
@@ -50,6 +51,7 @@ from .forms import (
     IntakeMode,
     NoNamedWorkerForm,
     OutgoingReferralForm,
+    ReferralBounceForm,
 )
 from .models import Assignment, Client, Referral, ReviewDecision
 
@@ -354,6 +356,7 @@ def _save_referral(request: StaffRequest, client: Client, data: dict[str, Any], 
             client=client,
             by=request.user,
             ground=client.access_ground,
+            partner=data["partner"],
             counterpart=data["counterpart"],
             source=data["source"],
             reason=data["reason"],
@@ -381,6 +384,30 @@ def referral_advance(request: StaffRequest, pk: int) -> HttpResponse:
         return _client_page(request, client, outcome, bound={"advance_form": form})
     messages.success(request, _("The referral was updated."))
     return redirect(_next_or(request, _client_url(client, "referrals")))
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def referral_bounce(request: StaffRequest, pk: int) -> HttpResponse:
+    """Records that a referral bounced: came back unanswered, was refused, or was redirected
+    to another partner (which makes the new referral)."""
+    referral = selectors.referral_for(user=request.user, pk=pk, what="referral.bounce", may=policy.Ground.MAY_CHANGE)
+    client = referral.client
+    sent = request.method == "POST"
+    form = ReferralBounceForm(request.POST if sent else None, initial={"bounced_on": timezone.localdate()})
+    outcome = submit(
+        lambda: services.record_referral_bounce(
+            referral=referral, by=request.user, ground=client.access_ground, **form.cleaned_data
+        ),
+        form,
+        check=partial(services.ensure_open, client),
+        sent=sent,
+    )
+    if outcome.done:
+        messages.success(request, _("The bounce was recorded."))
+        return redirect(_client_url(client, "referrals"))
+    context = {"client": client, "referral": referral, "form": form, "conflict": outcome.conflict}
+    return render(request, "clients/referral_bounce.html", context, status=outcome.status)
 
 
 @staff_required
@@ -777,3 +804,24 @@ def referrals_overdue(request: StaffRequest) -> HttpResponse:
     selectors.log_overdue_referrals_shown(viewer=user, referrals=page)
     context = {"page": page, "today": timezone.localdate()}
     return render(request, "clients/referrals_overdue.html", context)
+
+
+@staff_required
+@require_GET
+def referral_partners(request: StaffRequest) -> HttpResponse:
+    """The referral partners with what became of the referrals made to them from the user's
+    caseload (a team lead: their teams') in the last 12 months: answer times and bounces. Only
+    counts, no client: nothing to log."""
+    today = timezone.localdate()
+    figures = selectors.referral_figures_by_partner(
+        clients=selectors.caseload_client_ids(request.user),
+        since=today - timedelta(days=selectors.PARTNER_FIGURES_DAYS),
+        unanswered_before=today - timedelta(days=selectors.REFERRAL_UNANSWERED_DAYS),
+    )
+    counted = {f.partner.pk for f in figures if f.partner is not None}
+    context = {
+        "figures": figures,
+        "others": [p for p in selectors.referral_partners() if p.pk not in counted],
+        "unanswered_days": selectors.REFERRAL_UNANSWERED_DAYS,
+    }
+    return render(request, "clients/referral_partners.html", context)

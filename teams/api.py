@@ -259,6 +259,21 @@ class ReviewHeardSerializer(serializers.Serializer[Any]):
     average = serializers.FloatField(help_text="1–5.")
 
 
+class ReviewPartnerSerializer(serializers.Serializer[Any]):
+    partner_id = serializers.IntegerField(source="partner.pk", allow_null=True, help_text="null: the others.")
+    name = serializers.CharField()
+    kind = serializers.CharField(source="partner.kind", allow_null=True)
+    referrals = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    median_answer_days = serializers.FloatField(allow_null=True)
+    mean_answer_days = serializers.FloatField(allow_null=True)
+    bounces = serializers.IntegerField()
+    returned = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    redirected = serializers.IntegerField()
+    unanswered = serializers.IntegerField(help_text="Still unanswered after 30 days.")
+
+
 class ReviewSerializer(serializers.Serializer[Any]):
     today = serializers.DateField()
     teams = ReviewTeamSerializer(many=True)
@@ -267,7 +282,14 @@ class ReviewSerializer(serializers.Serializer[Any]):
     heard = ReviewHeardSerializer(many=True, help_text="How the clients felt heard at plan reviews, by reviewer.")
     uncovered = serializers.SerializerMethodField(help_text="Uncovered slots per life domain and time of day.")
     services_not_started = serializers.IntegerField()
-    referrals_unanswered = serializers.ListField(child=serializers.DictField())
+    referrals_unanswered = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Per partner (partner: its id, null for another counterpart named in free text): "
+        "counterpart (the name), n (referrals) and clients.",
+    )
+    referral_partners = ReviewPartnerSerializer(
+        many=True, help_text="Referrals of the last 12 months per partner: answer times, bounces, unanswered."
+    )
 
     def get_uncovered(self, result: review.Review) -> dict[str, dict[str, int]]:
         times = [value for value, _ in result.times_of_day]
@@ -346,7 +368,12 @@ class DrillDownSerializer(StrictSerializer):
     time = serializers.ChoiceField(
         choices=[value for value, _label in assessment_selectors.times_of_day()], required=False, default=""
     )
-    counterpart = serializers.CharField(required=False, max_length=200, default="")
+    counterpart = serializers.CharField(
+        required=False, max_length=200, default="", help_text="Unanswered referrals: another counterpart's free text."
+    )
+    partner = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, default=None, help_text="Unanswered referrals: a partner."
+    )
 
     def figure(self) -> review.Figure:
         data = self.validated_data
@@ -357,6 +384,7 @@ class DrillDownSerializer(StrictSerializer):
             domain=data["domain"],
             time=data["time"],
             counterpart=data["counterpart"],
+            partner=data["partner"],
         )
 
 

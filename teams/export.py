@@ -37,6 +37,7 @@ TABLES = (
     "outcomes",
     "heard",
     "unmet",
+    "partners",
     "trends",
     "coordinator_trends",
     "clients",
@@ -167,6 +168,40 @@ def endings(figures: review.Endings) -> Table:
     return Table("endings", title, header, rows)
 
 
+def partners(result: review.Review) -> Table:
+    """Referrals of the last 12 months per partner, as the page shows them."""
+    header = [
+        _("Partner"),
+        _("Kind"),
+        _("Referrals"),
+        _("Answered"),
+        _("Median days to answer"),
+        _("Mean days to answer"),
+        _("Bounces"),
+        _("Came back unanswered"),
+        _("Refused"),
+        _("Redirected to another partner"),
+        _("Unanswered"),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            row.name,
+            row.partner.get_kind_display() if row.partner is not None else None,
+            row.referrals,
+            row.answered,
+            row.median_answer_days,
+            row.mean_answer_days,
+            row.bounces,
+            row.returned,
+            row.refused,
+            row.redirected,
+            row.unanswered,
+        ]
+        for row in result.referral_partners
+    ]
+    return Table("partners", _("Referrals per partner"), header, rows)
+
+
 def trends(months: list[dict[str, Any]]) -> Table:
     """The teams' trends as the page shows them: a row per figure, a column per month."""
     header = [_("Figure"), *(m["month"].strftime("%Y-%m") for m in months)]
@@ -205,6 +240,7 @@ BUILDERS = {
     "outcomes": outcomes,
     "heard": heard,
     "unmet": unmet,
+    "partners": partners,
 }
 
 

@@ -71,6 +71,7 @@ class DrillDownForm(forms.Form):
     domain = forms.IntegerField(required=False, min_value=NO_DOMAIN, max_value=2**31 - 1)
     time = forms.ChoiceField(choices=[("", ""), *assessment_selectors.times_of_day()], required=False)
     counterpart = forms.CharField(required=False, max_length=200)
+    partner = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
     def figure(self) -> Figure:
         data = self.cleaned_data
@@ -81,6 +82,7 @@ class DrillDownForm(forms.Form):
             domain=data["domain"],
             time=data["time"],
             counterpart=data["counterpart"],
+            partner=data["partner"],
         )
 
 

@@ -42,8 +42,8 @@ from .models import (
 
 # How far ahead "coming" work looks.
 COMING_DAYS = 30
-# A referral unanswered this long counts as left waiting by its counterpart.
-REFERRAL_UNANSWERED_DAYS = 30
+# A referral unanswered this long counts as left waiting by its partner.
+REFERRAL_UNANSWERED_DAYS = client_selectors.REFERRAL_UNANSWERED_DAYS
 YEAR = 365
 # The columns of the work table, in the order of the issue.
 WORK_KINDS: tuple[str, ...] = tuple(dict.fromkeys(reminder_selectors.WORK_KIND_OF.values()))
@@ -255,6 +255,8 @@ class Review:
     times_of_day: list[tuple[str, str]]
     services_not_started: int
     referrals_unanswered: list[dict[str, Any]]
+    # Referrals, answer times and bounces per partner over the last 12 months.
+    referral_partners: list[client_selectors.PartnerFigures] = field(default_factory=list)
 
     @property
     def rows(self) -> list[CoordinatorRow]:
@@ -479,6 +481,17 @@ def build_review(teams: QuerySet[Team], *, today: date | None = None) -> Review:
                 clients=scope_ids, before=today - timedelta(days=REFERRAL_UNANSWERED_DAYS)
             )
         ),
+        referral_partners=referral_partner_figures(scope, today),
+    )
+
+
+def referral_partner_figures(scope: QuerySet[Any, Any], today: date) -> list[client_selectors.PartnerFigures]:
+    """Per partner, the referrals of the clients in scope over the last 12 months: how soon
+    answered, how often bounced (pompottelu), how many still unanswered. One query."""
+    return client_selectors.referral_figures_by_partner(
+        clients=scope,
+        since=today - timedelta(days=YEAR),
+        unanswered_before=today - timedelta(days=REFERRAL_UNANSWERED_DAYS),
     )
 
 
@@ -654,7 +667,9 @@ class Figure:
     # A life domain's id (``NO_DOMAIN``: goals without one); ``None``: every domain.
     domain: int | None = None
     time: str = ""
+    # Unanswered referrals: one partner's (its id), or one other counterpart's (its free text).
     counterpart: str = ""
+    partner: int | None = None
 
 
 def _of_kind(assignments: QuerySet[Any, Any], kind: str, today: date) -> QuerySet[Any, Any]:
@@ -733,7 +748,10 @@ def drill_client_ids(
     if metric == "uncovered":
         return assessment_selectors.uncovered_slot_clients(scope, domain=figure.domain, time_of_day=figure.time)
     return client_selectors.unanswered_referral_clients(
-        clients=scope, before=today - timedelta(days=REFERRAL_UNANSWERED_DAYS), counterpart=figure.counterpart
+        clients=scope,
+        before=today - timedelta(days=REFERRAL_UNANSWERED_DAYS),
+        counterpart=figure.counterpart,
+        partner=figure.partner,
     )
 
 
@@ -784,6 +802,8 @@ def describe_figure(figure: Figure) -> list[tuple[str, str]]:
         parts.append((_("Time of day"), dict(assessment_selectors.times_of_day()).get(figure.time, figure.time)))
     if figure.counterpart:
         parts.append((_("Counterpart"), figure.counterpart))
+    if figure.partner is not None:
+        parts.append((_("Partner"), client_selectors.partner_name(figure.partner)))
     if figure.coordinator is not None:
         person = User.objects.filter(pk=figure.coordinator).first()
         role = _("Review held by") if figure.metric == "heard" else _("Coordinator")

@@ -26,10 +26,11 @@ from budgets import configuration as budget_configuration
 from budgets import services as budget_services
 from budgets.models import BudgetLine, BudgetRules, Provider, ServiceType
 from care_plans import services as plan_services
+from clients import configuration as client_configuration
 from clients import services
 from clients.factories import AssignmentFactory, ClientFactory, RelationshipPeriodFactory
 from clients.identity_code import make_identity_code
-from clients.models import Client, ClosureReason
+from clients.models import Client, ClosureReason, ReferralPartner
 from networks import services as network_services
 from networks.models import Relationship
 from portal.models import Basis, PortalAccount, Representative
@@ -41,13 +42,16 @@ from teams.models import Substitution, Team, TeamMembership
 
 def ensure_configuration() -> None:
     """Transactional tests (the browser's) flush every table, and with them the rows a
-    migration installed: put the assessment and budget configuration back where it is gone."""
+    migration installed: put the assessment, budget and referral partner configuration back
+    where it is gone."""
     if not LifeDomain.objects.exists():
         assessment_configuration.install(LifeDomain, ScaleLevel)
         LifeDomain.objects.filter(code__in=assessment_configuration.CHILDREN_ONLY).update(ages=LifeDomain.Ages.CHILDREN)
         assessment_configuration.install_work_ability(LifeDomain, ScaleLevel)
     if not ServiceType.objects.exists():
         budget_configuration.install(ServiceType, Provider, BudgetRules, LifeDomain)
+    if not ReferralPartner.objects.exists():
+        client_configuration.install(ReferralPartner)
 
 
 class World:

@@ -383,6 +383,15 @@ MATRIX: dict[tuple[str, str], Row] = {
         data=lambda: {"status": "received"},
     ),
     ("referrals-overdue", "-"): Row("GET", no_kwargs, staff_only(200)),
+    ("referral-bounce", "own"): Row("GET", lambda w: {"pk": w.own_referral.pk}, EDITS_OWN),
+    ("referral-bounce", "own-record"): Row(
+        "POST",
+        lambda w: {"pk": w.own_referral.pk},
+        {**EDITS_OWN, "coordinator": 302},
+        data=lambda: {"kind": "returned", "bounced_on": day(0)},
+    ),
+    # Counts of the viewer's own caseload only: no client, so anyone on the staff.
+    ("referral-partners", "-"): Row("GET", no_kwargs, staff_only(200)),
     ("client-close", "own"): Row(
         "GET", own_client, staff_only(404, coordinator=200, lead=200, substitute=403, member=403)
     ),
@@ -540,6 +549,14 @@ MATRIX: dict[tuple[str, str], Row] = {
         data=lambda: {"status": "received"},
     ),
     ("api-referrals-overdue", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
+    ("api-referral-bounce", "own"): Row(
+        "POST",
+        lambda w: {"pk": w.own_referral.pk},
+        {**staff_only(404, coordinator=201, lead=403, substitute=403, member=403), **API_DENIES_ANONYMOUS},
+        data=lambda: {"kind": "redirected", "bounced_on": day(0), "counterpart": "Seurakunnan diakoniatyö"},
+    ),
+    ("api-referral-partners", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
+    ("api-referral-partner-figures", "-"): Row("GET", no_kwargs, {**staff_only(200), **API_DENIES_ANONYMOUS}),
     ("api-client-closure", "own"): Row(
         "POST",
         own_client,

@@ -662,7 +662,7 @@ class TestReferrals:
     @pytest.mark.parametrize(
         ("data", "form", "field"),
         [
-            pytest.param({"outgoing-counterpart": ""}, "outgoing_form", "counterpart", id="no counterpart"),
+            pytest.param({"outgoing-counterpart": ""}, "outgoing_form", "partner", id="no partner nor other"),
             pytest.param(
                 {"outgoing-follow_up_on": (TODAY - datetime.timedelta(days=1)).isoformat()},
                 "outgoing_form",

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.utils import timezone
 
 from access.models import AccessEvent, Consultation
 from access.policy import Ground
@@ -11,7 +12,16 @@ from accounts.models import Profession, User
 from assessments.models import Assessment, DomainNeed, NeedSlot, ProfessionalConclusion
 from assessments.selectors import due_assessments
 from care_plans.models import GoalAction
-from clients.models import Assignment, Client, Contact, CoordinationReview, Referral, RelationshipPeriod
+from clients.models import (
+    Assignment,
+    BounceKind,
+    Client,
+    Contact,
+    CoordinationReview,
+    Referral,
+    ReferralBounce,
+    RelationshipPeriod,
+)
 from clients.selectors import caseload
 from networks.models import CareTeamMember, Consent, NetworkMeeting
 from reminders.models import Kind, Reminder
@@ -36,6 +46,20 @@ def test_the_small_seed_builds_the_demo_once() -> None:
     )
     for model in (Contact, Referral, Consent, CareTeamMember, NetworkMeeting):
         assert model.objects.exists(), model
+    # Referrals go to typed partners (Kela's vocational rehabilitation, employment services…) with
+    # their answer dates; some bounced, and in the demo coordinator's caseload employment services
+    # redirected a client to Kela's vocational rehabilitation.
+    outgoing = Referral.objects.filter(direction=Referral.Direction.OUTGOING)
+    assert not outgoing.filter(partner__isnull=True).exists()
+    assert outgoing.filter(partner__code="kela_rehabilitation", answered_on__isnull=False).exists()
+    assert {kind for kind, _label in BounceKind.choices} == set(ReferralBounce.objects.values_list("kind", flat=True))
+    demo_clients = Assignment.objects.filter(coordinator__username="coordinator", ended_on__isnull=True)
+    assert ReferralBounce.objects.filter(
+        referral__client__in=demo_clients.values("client"),
+        referral__partner__code="employment_work_ability",
+        redirected_to__partner__code="kela_rehabilitation",
+        redirected_to__follow_up_on__gt=timezone.localdate(),
+    ).exists()
     # Most open clients have been assessed; the older ones by RAI, so reassessments come due.
     open_clients = Assignment.objects.filter(ended_on__isnull=True).values("client")
     assessed = Assessment.objects.filter(client__in=open_clients).values("client").distinct().count()

@@ -42,6 +42,8 @@ from assessments.models import ADULT_AGE, PENSION_AGE, Assessment
 from budgets.demo_data import seed_budgets
 from care_plans.demo_data import seed_plans
 from caseflow import bulkseed
+from clients import configuration as client_configuration
+from clients import services as client_services
 from clients.demo_data import (
     CHANNELS,
     CLOSING_SUMMARIES,
@@ -52,8 +54,12 @@ from clients.demo_data import (
     NO_NAMED_WORKER_REASONS,
     REFERRALS,
     URGENT_REASONS,
+    Bounce,
     Group,
+    answered_on,
+    bounce_of,
     ending_of,
+    redirected_progress,
     referral_progress,
     review_point,
     seed_coordination_reviews,
@@ -62,12 +68,15 @@ from clients.factories import ClientFactory, ContactFactory, ReferralFactory
 from clients.models import (
     Assignment,
     AssignmentEnd,
+    BounceKind,
     Channel,
     Client,
     ClosureReason,
     Contact,
     ContactSource,
     Referral,
+    ReferralBounce,
+    ReferralPartner,
     ReferralStatus,
     RelationshipPeriod,
 )
@@ -83,6 +92,8 @@ from teams.models import Team, TeamMembership
 SEED = 20261123
 # The organiser's budget configuration the administrator edits (not clients' budgets).
 ADMINISTERED_BUDGET_MODELS = ["servicetype", "provider", "budgetrules"]
+# The referral partners (configuration rows) the administrator edits.
+ADMINISTERED_CLIENT_MODELS = ["referralpartner"]
 SIZES = {"small": {"clients": 200, "coordinators": 10, "teams": 2}}
 DEMO_PASSWORD = "caseflow-demo"  # noqa: S105  # the demo logins' published password
 # Coordinators who are social workers: a child needing special support must have one as the
@@ -164,6 +175,10 @@ class Command(BaseCommand):
     def _seed(self, rng: random.Random, *, clients: int, coordinators: int, teams: int) -> None:
         self.rng = rng
         self.today = timezone.localdate()
+        # The migration installed the partners; a flushed test database has them put back.
+        client_configuration.install(ReferralPartner)
+        self.partners = {partner.code: partner for partner in ReferralPartner.objects.all()}
+        self.bounces: list[tuple[Referral, Bounce]] = []
         self.now = timezone.now()
         team_objects: list[Team] = [
             TeamFactory(name=name) for name in ["Palveluohjaus Etelä", "Palveluohjaus Pohjoinen"][:teams]
@@ -222,6 +237,8 @@ class Command(BaseCommand):
             self._referrals(story, referrals)
         Contact.objects.bulk_create(contacts)
         Referral.objects.bulk_create(referrals)
+        self._bounces()
+        self._demo_bounce(stories)
         self._substitutions(staff)
         self._networks(stories, member, password)
         seed_assessments(rng=self.rng, today=self.today, stories=stories)
@@ -244,6 +261,7 @@ class Command(BaseCommand):
                 Q(content_type__app_label__in=["accounts", "teams"])
                 | Q(content_type__app_label="budgets", content_type__model__in=ADMINISTERED_BUDGET_MODELS)
                 | Q(content_type__app_label="reminders", content_type__model="reminderkindsetting")
+                | Q(content_type__app_label="clients", content_type__model__in=ADMINISTERED_CLIENT_MODELS)
             )
         )
         administrator.groups.add(group)
@@ -648,17 +666,103 @@ class Command(BaseCommand):
             closed_by_then=client.is_closed and sent_on <= (client.closed_on or today),
             open_now=not client.is_closed,
         )
-        counterpart, reason = rng.choice(REFERRALS[self._group(story.client, sent_on)])
+        code, reason = rng.choice(REFERRALS[self._group(story.client, sent_on)])
+        key = f"{client.pk}:{sent_on}:{code}:{by.pk}"
+        bounce = bounce_of(partner=code, status=status, sent=sent_on, today=today, key=key)
+        answered = answered_on(partner=code, status=status, sent=sent_on, today=today, key=key)
+        if bounce is not None:
+            answered = bounce.on if bounce.kind == BounceKind.REFUSED else None
         referral: Referral = ReferralFactory.build(
             client=story.client,
-            counterpart=counterpart,
+            partner=self.partners[code],
+            counterpart="",
             reason=reason,
             status=status,
             sent_on=sent_on,
+            answered_on=answered,
             follow_up_on=None if rng.random() < 0.1 else follow_up,
             created_by=by,
         )
+        if bounce is not None:
+            self.bounces.append((referral, bounce))
         return referral
+
+    def _demo_bounce(self, stories: list[Story]) -> None:
+        """In the demo coordinator's caseload, the bounce the field knows best: employment
+        services send a working-age client on to Kela's vocational rehabilitation. Made through
+        the services, as a coordinator would record it."""
+        today = self.today
+        mine = [
+            story
+            for story in stories
+            if story.current is not None and story.current.coordinator == self.demo and not story.client.is_closed
+        ]
+        working_age = [s for s in mine if self._group(s.client, today) == Group.WORKING_AGE] or mine
+        if not working_age:
+            return
+        story = min(working_age, key=lambda s: s.client.pk)
+        assert story.current is not None
+        sent_on = max(today - datetime.timedelta(days=45), story.current.started_on)
+        referral = client_services.create_referral(
+            client=story.client,
+            by=self.demo,
+            ground=Ground.DESIGNATED_COORDINATOR,
+            partner=self.partners["employment_work_ability"],
+            reason="Työkykyä tukeva palvelu ja työkokeilu; työkyvyn arviointi on kesken.",
+            sent_on=sent_on,
+            follow_up_on=sent_on + datetime.timedelta(days=14),
+        )
+        client_services.record_referral_bounce(
+            referral=referral,
+            by=self.demo,
+            ground=Ground.DESIGNATED_COORDINATOR,
+            kind=BounceKind.REDIRECTED,
+            bounced_on=min(sent_on + datetime.timedelta(days=15), today),
+            note="Työllisyyspalvelujen mukaan ensin Kelan ammatillinen kuntoutus: kuntoutustarveselvitys.",
+            partner=self.partners["kela_rehabilitation"],
+            follow_up_on=today + datetime.timedelta(days=10),
+        )
+
+    def _bounces(self) -> None:
+        """The bounces drawn with the referrals (written now that the referrals have ids), each
+        redirection with the referral it made."""
+        today = self.today
+        made: list[tuple[Referral, Bounce, Referral | None]] = []
+        for referral, bounce in self.bounces:
+            new = None
+            if bounce.redirect_to:
+                client = referral.client
+                status, follow_up, answered = redirected_progress(
+                    today=today,
+                    bounce=bounce,
+                    closed_by_then=client.is_closed,
+                    open_now=not client.is_closed,
+                    key=f"{referral.pk}",
+                )
+                new = ReferralFactory.build(
+                    client=client,
+                    partner=self.partners[bounce.redirect_to],
+                    counterpart="",
+                    reason=referral.reason,
+                    status=status,
+                    sent_on=bounce.on,
+                    answered_on=answered,
+                    follow_up_on=follow_up,
+                    created_by=referral.created_by,
+                )
+            made.append((referral, bounce, new))
+        Referral.objects.bulk_create([new for _referral, _bounce, new in made if new is not None])
+        ReferralBounce.objects.bulk_create(
+            ReferralBounce(
+                referral=referral,
+                kind=bounce.kind,
+                bounced_on=bounce.on,
+                note=bounce.note,
+                redirected_to=new,
+                recorded_by=referral.created_by,
+            )
+            for referral, bounce, new in made
+        )
 
     def _substitutions(self, staff: list[User]) -> None:
         """A current substitution and a coming one, each within one team, arranged by its lead."""
