@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import pgtrigger
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,7 +16,7 @@ from access.models import AccessEvent, Section
 from access.services import record_access
 from accounts.models import Role, User
 from clients.models import Client, Contact
-from clients.services import ensure_open
+from clients.services import drop_history, ensure_open
 from core.errors import ConflictError
 from networks import services as network_services
 from networks.models import NetworkMember
@@ -389,3 +390,40 @@ def record_network_view(
     view.save()
     _audit(assessment, by, ground)
     return view
+
+
+# Retention: what the clients app's retention run blanks here.
+
+# A completed assessment and its rows are frozen by triggers against changes after the fact;
+# anonymising past retention is the one change the archive plan asks of them, so it alone
+# passes those triggers, inside the retention run's transaction.
+_FROZEN_TRIGGERS = (
+    "assessments.Assessment:completed_is_frozen",
+    "assessments.DomainNeed:frozen_need",
+    "assessments.NeedSlot:frozen_slot",
+    "assessments.ProfessionalConclusion:frozen_conclusion",
+    "assessments.NetworkView:frozen_with_assessment",
+    "assessments.NetworkView:kept_with_assessment",
+)
+
+
+def anonymise_clients(client_ids: list[int]) -> None:
+    """Blanks the words of the assessments of clients past retention: the summary, the
+    conclusions, the client's view, each domain's texts and the services named in the week
+    grid. The levels, qualifiers, coverage and dates the statistics count stay. The network
+    members' views are deleted: a relative's words are nothing the statistics count."""
+    assessments = Assessment.objects.filter(client__in=client_ids)
+    assessment_ids = list(assessments.values_list("pk", flat=True))
+    with pgtrigger.ignore(*_FROZEN_TRIGGERS):
+        assessments.update(situation_summary="", professional_conclusion="", client_view="")
+        DomainNeed.objects.filter(assessment__in=assessment_ids).update(professional_text="", client_text="")
+        NeedSlot.objects.filter(need__assessment__in=assessment_ids).update(service="")
+        conclusions = ProfessionalConclusion.objects.filter(assessment__in=assessment_ids)
+        conclusion_ids = list(conclusions.values_list("pk", flat=True))
+        conclusions.update(text="")
+        views = NetworkView.objects.filter(assessment__in=assessment_ids)
+        view_ids = list(views.values_list("pk", flat=True))
+        views.delete()
+    drop_history(Assessment, assessment_ids)
+    drop_history(ProfessionalConclusion, conclusion_ids)
+    drop_history(NetworkView, view_ids)

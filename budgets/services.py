@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
+import pgtrigger
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,7 +23,7 @@ from accounts.models import User
 from assessments.models import Assessment
 from care_plans.models import PlanService
 from clients.models import Client
-from clients.services import ensure_open
+from clients.services import drop_history, ensure_open
 from core.errors import ConflictError
 
 from . import calculation
@@ -315,3 +316,24 @@ def reallocate(
     )
     _audit(budget.client, by, ground, "budget.increase" if from_line is None else "budget.reallocation")
     return reallocation
+
+
+# Retention: what the clients app's retention run blanks here.
+
+# Spending and reallocations are append-only by triggers, against rewriting the money after
+# the fact; anonymising past retention blanks only their words, leaving every amount, and is
+# the one change that passes those triggers, inside the retention run's transaction.
+_APPEND_ONLY_TRIGGERS = ("budgets.Spending:spending_append_only", "budgets.Reallocation:reallocation_append_only")
+
+
+def anonymise_clients(client_ids: list[int]) -> None:
+    """Blanks the words of the budgets of clients past retention: the client's wishes, the
+    reasons for declining and for adjusting, the reasons of reallocations and the invoices'
+    references. Every amount, unit, date and status stays."""
+    budgets = Budget.objects.filter(client__in=client_ids)
+    budgets.update(decline_reason="", client_wishes="", adjustment_reason="")
+    with pgtrigger.ignore(*_APPEND_ONLY_TRIGGERS):
+        Reallocation.objects.filter(budget__client__in=client_ids).update(reason="")
+        Spending.objects.filter(line__budget__client__in=client_ids).update(reference="")
+    drop_history(Budget, budgets.values_list("pk", flat=True))
+    drop_history(BudgetLine, BudgetLine.objects.filter(budget__in=budgets).values_list("pk", flat=True))

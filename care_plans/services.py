@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+import pgtrigger
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,7 +26,7 @@ from accounts.models import Role, User
 from assessments import selectors as assessment_selectors
 from assessments.models import Assessment, Coverage, LifeDomain, TimeOfDay
 from clients.models import Client
-from clients.services import ensure_open
+from clients.services import drop_history, ensure_open
 from core.errors import ConflictError
 from networks import services as network_services
 from networks.models import Decision, NetworkMember
@@ -868,3 +869,49 @@ def _network_ratings(
             continue
         rows.append(NetworkGoalRating(goal=goal, rating=int(data["rating"])))
     return rows, problems
+
+
+# Retention: what the clients app's retention run blanks here.
+
+# A published version, its rows and its ready PDF are frozen by triggers against changes after
+# the fact; anonymising past retention is the one change the archive plan asks of them, so it
+# alone passes those triggers, inside the retention run's transaction.
+_FROZEN_TRIGGERS = (
+    "care_plans.PlanVersion:published_is_frozen",
+    "care_plans.PlanGoal:frozen_row",
+    "care_plans.GoalAction:frozen_row",
+    "care_plans.PlanService:frozen_row",
+    "care_plans.Disagreement:frozen_row",
+    "care_plans.PlanPdf:ready_pdf_is_frozen",
+)
+
+
+def anonymise_clients(client_ids: list[int]) -> None:
+    """Blanks the words of the care plans of clients past retention: the wishes, strengths and
+    backup plan, the goals in either wording, the actions, the services' amounts and backups,
+    both sides of each disagreement, the reviews' notes and outcome comments, and the network
+    members' words at reviews. The PDFs are deleted (they carry the name and identity code).
+    The goals, services, outcomes, ratings and dates the statistics count stay; so do the
+    service and provider names, which name no one."""
+    version_ids = list(PlanVersion.objects.filter(plan__client__in=client_ids).values_list("pk", flat=True))
+    goals = PlanGoal.objects.filter(version__in=version_ids)
+    actions = GoalAction.objects.filter(goal__version__in=version_ids)
+    plan_services = PlanService.objects.filter(version__in=version_ids)
+    disagreements = Disagreement.objects.filter(version__in=version_ids)
+    reviews = PlanReview.objects.filter(version__in=version_ids)
+    outcomes = GoalOutcome.objects.filter(review__version__in=version_ids)
+    views = NetworkReviewView.objects.filter(review__version__in=version_ids)
+    with pgtrigger.ignore(*_FROZEN_TRIGGERS):
+        PlanVersion.objects.filter(pk__in=version_ids).update(**dict.fromkeys(TEXT_FIELDS, ""))
+        goals.update(client_words="", professional_words="")
+        actions.update(text="")
+        plan_services.update(amount="", backup="")
+        disagreements.update(client_position="", professional_position="", reasons="")
+        PlanPdf.objects.filter(version__in=version_ids).delete()
+    reviews.update(notes="")
+    outcomes.update(comment="")
+    views.update(words="")
+    drop_history(PlanVersion, version_ids)
+    ratings = NetworkGoalRating.objects.filter(view__review__version__in=version_ids)
+    for rows in (goals, actions, plan_services, disagreements, reviews, outcomes, views, ratings):
+        drop_history(rows.model, rows.values_list("pk", flat=True))

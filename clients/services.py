@@ -2,7 +2,7 @@
 record is read-only: every write here refuses it (``ConflictError``), except reopening."""
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import cycle
@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models.functions import TruncYear
 from django.http import Http404
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.utils.translation import override
 from access import grants
 from access import selectors as access_selectors
 from access.grants import end_consultations
-from access.models import AccessEvent
+from access.models import AccessEvent, Consultation, ReturningClient
 from access.policy import Ground
 from access.services import record_access
 from accounts.models import Profession, Role, User
@@ -855,7 +855,18 @@ _TRACKED = ("Client", "Assignment", "RelationshipPeriod", "Contact", "Referral",
 
 
 def register_anonymiser(anonymise: Callable[[list[int]], None]) -> None:
-    ANONYMISERS.append(anonymise)
+    """Adds an app's anonymiser, called in ``AppConfig.ready()``: run for each batch of client
+    ids in the batch's transaction, after the client app's own rows are blanked."""
+    if anonymise not in ANONYMISERS:
+        ANONYMISERS.append(anonymise)
+
+
+def drop_history(model: type[models.Model], pks: Iterable[int]) -> None:
+    """Deletes the pghistory events of rows ``pks`` of a tracked ``model``: they keep the
+    values anonymising blanked (and the values of the rows it deleted). Called after the rows
+    are blanked or deleted, since those writes add events of their own."""
+    events = apps.get_model(model._meta.app_label, f"{model.__name__}Event")
+    events.objects.filter(pgh_obj_id__in=list(pks)).delete()
 
 
 @dataclass
@@ -874,9 +885,12 @@ def apply_retention(
     Anonymised, not removed: the client row and its relationships, assignments, contacts,
     referrals and coordination reviews stay, with names, identity code, contact details and
     every free text blanked, the date of birth cut to its year, the messages to the client
-    and the rows' history (pghistory) deleted. What remains is what the statistics count
-    (closures by reason, year and record class, planned and unplanned endings, the clients'
-    views, continuity, referrals per partner, the team review's figures and snapshots), all
+    and the rows' history (pghistory) deleted. Every other app holding the client's rows
+    (assessments, care plans, networks, budgets, the portal) blanks its own the same way, by
+    the anonymiser it registers (``register_anonymiser``), in the same transaction. What
+    remains is what the statistics count (closures by reason, year and record class, planned
+    and unplanned endings, the clients' views, continuity, referrals per partner, goal
+    outcomes, heard answers, unmet need, the team review's figures and snapshots), all
     read from these rows, so no separate count table is needed and every figure stays the same
     after the run. Removal would also be refused by the access log, which keeps each event's
     client and is append-only (it has its own retention, by month).
@@ -917,6 +931,9 @@ def _anonymise(clients: list[Client], run: RetentionRun, today: date) -> None:
     Contact.objects.filter(client__in=ids).update(reason="", source_name="")
     Referral.objects.filter(client__in=ids).update(reason="")
     ClientMessage.objects.filter(client__in=ids).delete()
+    # Why a consultant was let in, or why the client came back: the access app's words of them.
+    Consultation.objects.filter(client__in=ids).update(reason="")
+    ReturningClient.objects.filter(client__in=ids).update(reason="")
     for anonymise_more in ANONYMISERS:
         anonymise_more(ids)
     for name in _TRACKED:

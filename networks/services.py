@@ -17,7 +17,7 @@ from access.policy import is_staff
 from access.services import record_access, record_grant
 from accounts.models import Role, User
 from clients.models import Client
-from clients.services import ensure_open
+from clients.services import drop_history, ensure_open
 from core.errors import ConflictError
 from core.params import as_pk
 
@@ -291,3 +291,28 @@ def cancel_meeting(*, meeting: NetworkMeeting, by: User, ground: str) -> Network
     meeting.save(update_fields=["status"])
     record_access(actor=by, client=meeting.client, action=AccessEvent.Action.CHANGE, what="meeting", ground=ground)
     return meeting
+
+
+# Retention: what the clients app's retention run blanks here.
+
+
+def anonymise_clients(client_ids: list[int]) -> None:
+    """Blanks what the network rows of clients past retention say of people: the network
+    members' names, organisations, phones, e-mails and what they help with; the care team's
+    responsibilities; the consents' outside parties and purposes; the meetings' places, links,
+    agendas, notes and the client's view; the decisions' words. The rows, relationships, roles,
+    dates and choices the statistics count stay."""
+    members = NetworkMember.objects.filter(client__in=client_ids)
+    care_team = CareTeamMember.objects.filter(client__in=client_ids)
+    consents = Consent.objects.filter(client__in=client_ids)
+    meetings = NetworkMeeting.objects.filter(client__in=client_ids)
+    members.update(name="", organisation="", phone="", email="", helps_with="", available="")
+    care_team.update(responsibility="")
+    # The consent's check wants an outside party where no member is named: a mark, not a name.
+    consents.filter(network_member__isnull=True).update(outside_party="-", purpose="")
+    consents.filter(network_member__isnull=False).update(purpose="")
+    # A meeting keeps a place or a link by its check: a mark, not an address.
+    meetings.update(place="-", call_link="", agenda="", notes="", client_view="")
+    Decision.objects.filter(meeting__client__in=client_ids).update(text="")
+    for rows in (members, care_team, consents, meetings):
+        drop_history(rows.model, rows.values_list("pk", flat=True))

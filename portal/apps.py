@@ -9,4 +9,9 @@ class PortalConfig(AppConfig):
     verbose_name = _("Client portal")
 
     def ready(self) -> None:
+        from clients.services import register_anonymiser
+
         from . import signals  # noqa: F401  (connects the "a new message is waiting" e-mail)
+        from .services import anonymise_clients
+
+        register_anonymiser(anonymise_clients)

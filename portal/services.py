@@ -235,3 +235,24 @@ def give_consent(
 
 def withdraw_consent(*, client: Client, consent: Consent, by: User) -> Consent:
     return network_services.withdraw_consent(consent=consent, by=by, ground=client.access_ground)
+
+
+# Retention: what the clients app's retention run blanks here.
+
+
+def anonymise_clients(client_ids: list[int]) -> None:
+    """Blanks the portal's identity data and words of clients past retention: the portal is
+    turned off and the client's own sign-in user loses its name and e-mail and can no longer
+    sign in; the representatives lose their names and identity codes (an empty code matches no
+    sign-in); the client's views and "was I heard" answers lose their words; the messages to
+    the worker go. The ratings, the answers' numbers and the dates the statistics count stay.
+    A representative's own user is left alone: it may act for someone else too."""
+    accounts = PortalAccount.objects.filter(client__in=client_ids)
+    User.objects.filter(pk__in=accounts.filter(user__isnull=False).values("user")).update(
+        first_name="", last_name="", email="", is_active=False
+    )
+    accounts.update(enabled=False)
+    Representative.objects.filter(client__in=client_ids).update(name="", identity_code="")
+    ClientView.objects.filter(client__in=client_ids).update(text="")
+    HeardAnswer.objects.filter(client__in=client_ids).update(text="")
+    MessageToWorker.objects.filter(client__in=client_ids).delete()
