@@ -222,6 +222,8 @@ SPECTACULAR_SETTINGS = {
         "PlanChangeAreaEnum": "care_plans.selectors.CHANGE_AREAS",
         "BudgetStatusEnum": "budgets.models.Budget.Status",
         "SpendingKindEnum": "budgets.models.Spending.Kind",
+        "PartnerKindEnum": "clients.models.PartnerKind",
+        "BounceKindEnum": "clients.models.BounceKind",
     },
 }
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.test import Client as PageClient
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from access.models import Section
@@ -50,7 +50,7 @@ def record(world: World, words: str = "Äiti ei enää jaksa käydä kaupassa.")
 
 
 def test_without_consent_the_view_is_refused_with_a_clear_message(world: World) -> None:
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         record(world)
     assert "no consent in force to share the needs assessment with Liisa Virtanen" in str(refused.value)
     assert not NetworkView.objects.exists()

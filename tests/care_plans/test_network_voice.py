@@ -6,6 +6,7 @@ Liisa (consent to share meetings only) and a substitute standing in for the coor
 
 import datetime
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import pypdf
@@ -14,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.test import Client as PageClient
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from access.models import AccessEvent, Section
@@ -76,6 +77,15 @@ def record(world: World, review: PlanReview, **overrides: Any) -> NetworkReviewV
 
 
 class TestNetworkViewOfReview:
+    @pytest.fixture(autouse=True)
+    def in_english(self, world: World) -> Iterator[None]:
+        """The assertions read the English messages, whatever language the thread was left in;
+        pages and the API speak the signed-in user's saved language."""
+        world.coordinator.language = "en"
+        world.coordinator.save(update_fields=["language"])
+        with translation.override("en"):
+            yield
+
     def test_without_consent_to_share_the_plan_the_view_is_refused_with_a_clear_message(self, world: World) -> None:
         review = review_of(world)
         with pytest.raises(ValidationError) as refused:
@@ -239,6 +249,15 @@ class TestNetworkViewOfReview:
 
 
 class TestDisagreementReasons:
+    @pytest.fixture(autouse=True)
+    def in_english(self, world: World) -> Iterator[None]:
+        """The assertions read the English messages, whatever language the thread was left in;
+        pages and the API speak the signed-in user's saved language."""
+        world.coordinator.language = "en"
+        world.coordinator.save(update_fields=["language"])
+        with translation.override("en"):
+            yield
+
     def test_the_service_refuses_a_disagreement_without_reasons(self, world: World) -> None:
         version = world.plan_draft
         version.refresh_from_db()

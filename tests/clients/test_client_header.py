@@ -40,6 +40,7 @@ def test_every_client_page_has_the_same_header_and_tabs(world: World) -> None:
         reverse("client-network", args=[client.pk]): "",
         reverse("client-meetings", args=[client.pk]): "",
         reverse("client-portal", args=[client.pk]): "",
+        reverse("client-coordination", args=[client.pk]): "",
         reverse("meeting-detail", args=[world.meeting.pk]): reverse("client-meetings", args=[client.pk]),
     }
     seen = set()
@@ -60,7 +61,8 @@ def test_every_client_page_has_the_same_header_and_tabs(world: World) -> None:
         assert fi("Referral to follow up") in header
         assert "57 päivää myöhässä" in header
     assert len(seen) == 1
-    assert len(next(iter(seen))) == 7
+    # overview, assessments, plan, budget, network, meetings, coordination, portal
+    assert len(next(iter(seen))) == 8
 
 
 def test_a_care_team_member_gets_the_tabs_that_open_and_no_deadlines(world: World) -> None:
@@ -68,7 +70,7 @@ def test_a_care_team_member_gets_the_tabs_that_open_and_no_deadlines(world: Worl
     page = browser.get(reverse("client-detail", args=[world.own_client.pk])).content.decode()
     tabs, _current = tabs_of(page)
     assert reverse("client-budgets", args=[world.own_client.pk]) not in tabs
-    assert len(tabs) < 7
+    assert len(tabs) < 8
     for url in tabs:
         assert browser.get(url).status_code == 200, url
     assert fi("Next deadline") not in page

@@ -246,8 +246,8 @@ def test_the_inbox_does_not_repeat_the_caseloads_due_list(desk: Desk, pages: Pag
     kinds = set(Reminder.objects.filter(recipient=desk.coordinator).values_list("kind", flat=True))
     assert kinds == {Kind.ASSESSMENT_START_DUE, Kind.REFERRAL_FOLLOW_UP}
     in_english(desk.coordinator)
-    caseload = pages.get("/caseload/").content.decode()
-    assert "Kettunen" in caseload[caseload.index('id="due-heading"') :]
+    caseload = pages.get("/caseload/?show=due").content.decode()
+    assert "Kettunen" in caseload[caseload.index('id="due-line"') :]
     page = pages.get("/reminders/").content.decode()
     assert f'class="inbox-kind">{Kind.REFERRAL_FOLLOW_UP.label}' in page
     assert f'class="inbox-kind">{Kind.ASSESSMENT_START_DUE.label}' not in page
