@@ -850,8 +850,6 @@ def record_coordination_review(
 # a function that blanks its own rows of the given clients, run in the same transaction.
 ANONYMISERS: list[Callable[[list[int]], None]] = []
 RETENTION_BATCH = 500
-# The client app's rows under pghistory: their history keeps the old values, and goes.
-_TRACKED = ("Client", "Assignment", "RelationshipPeriod", "Contact", "Referral", "CoordinationReview")
 
 
 def register_anonymiser(anonymise: Callable[[list[int]], None]) -> None:
@@ -936,13 +934,10 @@ def _anonymise(clients: list[Client], run: RetentionRun, today: date) -> None:
     ReturningClient.objects.filter(client__in=ids).update(reason="")
     for anonymise_more in ANONYMISERS:
         anonymise_more(ids)
-    for name in _TRACKED:
-        model = apps.get_model("clients", name)
-        events = apps.get_model("clients", f"{name}Event").objects
-        if name == "Client":
-            events.filter(pgh_obj_id__in=ids).delete()
-        else:
-            events.filter(pgh_obj_id__in=model.objects.filter(client__in=ids).values("pk")).delete()
+    # The client app's rows under pghistory: their history keeps the old values, and goes.
+    drop_history(Client, ids)
+    for model in (Assignment, RelationshipPeriod, Contact, Referral, CoordinationReview):
+        drop_history(model, model.objects.filter(client__in=ids).values_list("pk", flat=True))
     Anonymisation.objects.bulk_create(
         Anonymisation(
             run=run,
