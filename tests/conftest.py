@@ -1,3 +1,4 @@
+import copy
 import datetime
 from collections.abc import Iterator
 from decimal import Decimal
@@ -5,7 +6,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker
+from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
 from access.models import AccessEvent, Section
@@ -266,9 +271,96 @@ def pinned_today(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
 
 
+class SharedWorld:
+    """The world is built once and kept in a transaction that stays open across the tests that
+    use it; each test runs in a savepoint inside it (pytest-django's ``db``), so its writes roll
+    back to the world, and gets its own deep copy of the world's objects (as Django's
+    ``setUpTestData`` does). Built per test, the world took most of the suite's time (35 minutes
+    on two cores; under 10 so).
+
+    The transaction is rolled back before any other database test, whose data must not include
+    the world, and the world is built again when today's date changes (a test pinned to a day)."""
+
+    atomic: transaction.Atomic | None = None
+    built_for: datetime.date | None = None
+    pristine: World | None = None
+
+    @classmethod
+    def open(cls) -> None:
+        cls.atomic = transaction.atomic()
+        cls.atomic.__enter__()
+        # Lets a test's own ``atomic(durable=True)`` open inside it, as inside TestCase's.
+        cls.atomic._from_testcase = True  # type: ignore[attr-defined]  # Django's own flag, untyped
+        cls.built_for = timezone.localdate()
+        cls.pristine = World()
+
+    @classmethod
+    def close(cls) -> None:
+        if cls.atomic is not None:
+            transaction.set_rollback(True)
+            cls.atomic.__exit__(None, None, None)
+        cls.atomic = cls.pristine = cls.built_for = None
+
+
+def _uses_shared_world(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    names = set(getattr(item, "fixturenames", ()))
+    return "world" in names and not transactional and not {"transactional_db", "live_server"} & names
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or "_django_db_helper" in getattr(item, "fixturenames", ())
+
+
+def _today_of(item: pytest.Item) -> datetime.date:
+    marker = item.get_closest_marker("today")
+    return marker.args[0] if marker else timezone.localdate()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture of the test: the shared world goes unless this test uses it, as built
+    for its day (pytest-django opens a marked test's transaction in a fixture of its own, which
+    must not land inside the world)."""
+    if SharedWorld.atomic is None or not _uses_database(item):
+        return
+    if _uses_shared_world(item) and SharedWorld.built_for == _today_of(item):
+        return
+    with item.config.stash[blocking_manager_key].unblock():
+        SharedWorld.close()
+
+
+@pytest.fixture(autouse=True)
+def _shared_world(request: pytest.FixtureRequest, django_db_blocker: DjangoDbBlocker, pinned_today: None) -> None:
+    """Builds the shared world for a test that asks for ``world``, before the test's own
+    transaction opens (after ``pinned_today``, so for the test's today). A test whose module is
+    marked ``django_db`` has its transaction open already: it builds its own world, as before."""
+    if SharedWorld.atomic is not None or not _uses_shared_world(request.node):
+        return
+    request.getfixturevalue("_shared_world_session")
+    with django_db_blocker.unblock():
+        if not connection.in_atomic_block:
+            SharedWorld.open()
+
+
+@pytest.fixture(scope="session")
+def _shared_world_session(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+    """Rolls the shared world back at the end, before the test database goes."""
+    yield
+    with django_db_blocker.unblock():
+        SharedWorld.close()
+
+
 @pytest.fixture
 def world(db: None) -> World:
-    return World()
+    if SharedWorld.pristine is None:
+        return World()
+    # The world's people keep their ids from test to test: what a test counted for them in the
+    # cache (the identity lookups' allowance) goes with the test.
+    cache.clear()
+    World.current = copy.deepcopy(SharedWorld.pristine)
+    return World.current
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from tests.conftest import World
 from .conftest import GROUND, Setup, accepted_budget, period_start
 
 # The ledger, the burn rate and the forecasts are for days of 2026: the tests run on a pinned day.
-pytestmark = [pytest.mark.django_db, pytest.mark.today(datetime.date(2026, 11, 27))]
+pytestmark = [pytest.mark.usefixtures("db"), pytest.mark.today(datetime.date(2026, 11, 27))]
 
 
 def _line(budget: Budget, code: str) -> BudgetLine:

@@ -86,10 +86,11 @@ def new_context(browser: Browser, transactional_db: None) -> Iterator[NewContext
 
 
 def _wait_for_the_server_to_finish() -> None:
-    """Waits (a few seconds at most) until no other connection to the test database is inside
-    a statement or a transaction: a request the closed page sent may still be running."""
+    """Waits (30 seconds at most; on a busy machine a request takes seconds) until no other
+    connection to the test database is inside a statement or a transaction: a request the
+    closed page sent may still be running."""
     with connection.cursor() as cursor:
-        for _ in range(50):
+        for _ in range(300):
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                 " AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')"
