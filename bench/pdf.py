@@ -166,7 +166,7 @@ def make_plan(goals: int) -> int:
                     "subject": "plan",
                     "client_position": "Haluan vähemmän käyntejä.",
                     "professional_position": "Käyntejä tarvitaan nykyinen määrä.",
-                    "reasons": "",
+                    "reasons": "Aamu- ja iltatoimet vievät kumpikin puoli tuntia.",
                 },
             ]
         },

@@ -91,7 +91,9 @@ ALONE = {"pdf"}
 
 
 def database_url(size: str, server: str) -> str:
-    return f"{server.rstrip('/')}/caseflow_bench_{size}"
+    """``BENCH_DATABASE`` names another database to measure (a copy made with ``CREATE DATABASE
+    … TEMPLATE caseflow_bench_large``, say, to try a change beside the kept set)."""
+    return f"{server.rstrip('/')}/{os.environ.get('BENCH_DATABASE') or f'caseflow_bench_{size}'}"
 
 
 # The parent: databases, subprocesses, the table.
