@@ -291,10 +291,10 @@ def due_work(*, client_ids: list[int], today: date, days: int) -> list[DueWork]:
         ]
 
 
-def next_due(*, client_id: int, today: date) -> tuple[DueWork, str] | None:
-    """The client's nearest piece of work within a year (or the longest overdue), with its
-    name: the deadline a client's page shows at the top."""
-    due = min(due_work(client_ids=[client_id], today=today, days=365), key=lambda w: w.due_on, default=None)
+def next_due(work: list[DueWork]) -> tuple[DueWork, str] | None:
+    """Of a client's work (``due_work`` a year ahead), the nearest piece (or the longest
+    overdue), with its name: the deadline a client's page shows at the top."""
+    due = min(work, key=lambda w: w.due_on, default=None)
     return None if due is None else (due, work_kind_labels()[due.kind])
 
 

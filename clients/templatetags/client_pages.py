@@ -1,7 +1,7 @@
 """Template helpers of the client pages: the client's header and tabs, deadlines in words, and
 the steps a referral can take."""
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django import template
@@ -18,6 +18,7 @@ from clients.models import Client, ReferralStatus
 from clients.services import REFERRAL_ORDER
 from networks import selectors as network_selectors
 from reminders import selectors as reminder_selectors
+from reminders.selectors import DueWork
 
 register = template.Library()
 
@@ -66,6 +67,20 @@ TABS = [
 ]
 
 
+# The header's next deadline looks a year ahead; the overview's summary lists 30 days of work.
+NEXT_DUE_DAYS = 365
+SUMMARY_WORK_DAYS = 30
+
+
+def _year_of_work(context: template.Context, client: Client, today: date) -> list[DueWork]:
+    """The client's work due within a year, read once a request: the header and the overview's
+    summary both take theirs from it (each kind's query is the costliest of the page)."""
+    memo: dict[tuple[int, date], list[DueWork]] = context["request"].__dict__.setdefault("_year_of_work", {})
+    if (client.pk, today) not in memo:
+        memo[client.pk, today] = reminder_selectors.due_work(client_ids=[client.pk], today=today, days=NEXT_DUE_DAYS)
+    return memo[client.pk, today]
+
+
 @register.inclusion_tag("clients/_client_header.html", takes_context=True)
 def client_header(context: template.Context, client: Client, current: str = "overview") -> dict[str, Any]:
     """Who the client is and what is next, the same on every client page, and the tabs of the
@@ -79,7 +94,9 @@ def client_header(context: template.Context, client: Client, current: str = "ove
         "age": client.age_on(today),
         "named_worker": selectors.named_worker_of(client),
         "next_due": (
-            reminder_selectors.next_due(client_id=client.pk, today=today) if sections == policy.ALL_SECTIONS else None
+            reminder_selectors.next_due(_year_of_work(context, client, today))
+            if sections == policy.ALL_SECTIONS
+            else None
         ),
         "today": today,
         "tabs": [
@@ -110,6 +127,7 @@ def client_summary(context: template.Context, client: Client) -> dict[str, Any]:
     summary["shows_work"] = sections == policy.ALL_SECTIONS
     if summary["shows_work"]:
         labels = reminder_selectors.work_kind_labels()
-        due = reminder_selectors.due_work(client_ids=[client.pk], today=today, days=30)
+        until = today + timedelta(days=SUMMARY_WORK_DAYS)
+        due = [item for item in _year_of_work(context, client, today) if item.due_on <= until]
         summary["work"] = [(labels[item.kind], item.due_on) for item in sorted(due, key=lambda w: w.due_on)]
     return summary
