@@ -1,11 +1,17 @@
 """Template helpers of the client pages: the client's header and tabs, deadlines in words, and
 the steps a referral can take."""
 
+from collections.abc import Container, Iterable
 from datetime import date, timedelta
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from access import policy
@@ -16,6 +22,7 @@ from care_plans import selectors as plan_selectors
 from clients import selectors
 from clients.models import Client, ReferralStatus
 from clients.services import REFERRAL_ORDER
+from core.templatetags.caseflow_tags import days, span
 from networks import selectors as network_selectors
 from reminders import selectors as reminder_selectors
 from reminders.selectors import DueWork
@@ -35,16 +42,90 @@ ADVANCE_LABELS = {
 }
 
 
-@register.inclusion_tag("clients/_deadline.html")
-def deadline(due_on: date | None, today: date) -> dict[str, Any]:
-    """A deadline with the days left or overdue written out, not shown by colour alone."""
-    days = (due_on - today).days if due_on is not None else None
-    return {
-        "due_on": due_on,
-        "days_left": days if days is not None and days > 0 else None,
-        "days_overdue": -days if days is not None and days < 0 else None,
-        "due_today": days == 0,
-    }
+@register.simple_tag
+def deadline(due_on: date | None, today: date) -> SafeString:
+    """A deadline with the days left or overdue written out, not shown by colour alone.
+    Written in Python, not by an included template: the caseload shows one on every row."""
+    if due_on is None:
+        return mark_safe('<span class="muted">–</span>')
+    left = (due_on - today).days
+    if left < 0:
+        state, words = " overdue", ngettext("%(days)s day overdue", "%(days)s days overdue", -left) % {"days": -left}
+    elif left == 0:
+        state, words = " today", gettext("due today")
+    else:
+        state, words = "", ngettext("%(days)s day left", "%(days)s days left", left) % {"days": left}
+    # Today and overdue are said louder.
+    tag = "span" if left > 0 else "strong"
+    return format_html(
+        '<span class="deadline{}"><span class="deadline-date">{}</span> <{} class="deadline-words">{}</{}></span>',
+        state,
+        date_format(due_on, "j.n.Y"),
+        tag,
+        words,
+        tag,
+    )
+
+
+@register.simple_tag
+def caseload_rows(
+    assignments: Iterable[Any], today: date, *, selectable: object, select_all: bool, selected: Container[int]
+) -> SafeString:
+    """The caseload's rows, written in Python: through the template, a row's two dozen tags and
+    filters took about a third of the page's time with 50 rows. Rows can be ticked for a
+    handover when ``selectable`` (the handover form); ``select_all`` or ``selected`` tick them."""
+    age, municipality, must_start = gettext("Age"), gettext("Municipality"), gettext("Assessment must start by")
+    changes, gap = gettext("Worker changes in 12 months"), gettext("Days without a named worker")
+    client_for, with_coordinator = gettext("Client for"), gettext("With this coordinator")
+    identity_code = gettext("Identity code")
+    rows = []
+    for assignment in assignments:
+        client = assignment.client
+        select = (
+            format_html(
+                '<td class="select"><input type="checkbox" name="clients" value="{pk}" form="handover-form"'
+                ' id="select-{pk}"{checked}><label for="select-{pk}" class="visually-hidden">{label}</label></td>',
+                pk=client.pk,
+                checked=mark_safe(" checked") if select_all or client.pk in selected else "",
+                label=gettext("Select %(name)s") % {"name": client.full_name},
+            )
+            if selectable
+            else ""
+        )
+        due_on = assignment.assessment_due_on
+        rows.append(
+            format_html(
+                "<tr{}>{}"
+                '<td class="name"><a href="{}">{}, {}</a> <span class="meta identity-code">'
+                '<span class="visually-hidden">{}: </span>{}</span></td>'
+                '<td data-label="{}">{}</td><td data-label="{}">{}</td><td data-label="{}">{}</td>'
+                '<td class="number" data-label="{}">{}</td><td class="number{}" data-label="{}">{}</td>'
+                '<td class="number" data-label="{}">{}</td><td class="number" data-label="{}">{}</td></tr>',
+                mark_safe(' class="overdue-row"') if due_on is not None and due_on < today else "",
+                select,
+                reverse("client-detail", args=[client.pk]),
+                client.last_name,
+                client.first_name,
+                identity_code,
+                client.masked_identity_code,
+                age,
+                client.age_on(today),
+                municipality,
+                client.municipality,
+                must_start,
+                deadline(due_on, today),
+                changes,
+                assignment.worker_changes_12m,
+                " has-gap" if assignment.days_without_worker else "",
+                gap,
+                days(assignment.days_without_worker),
+                client_for,
+                span(client.relationship_started_on, today),
+                with_coordinator,
+                span(assignment.started_on, today) if assignment.started_on < today else gettext("from today"),
+            )
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308  # each row escaped by format_html
 
 
 @register.filter
