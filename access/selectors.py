@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from accounts import selectors as account_selectors
 from accounts.models import User
 from clients.models import Client
 
@@ -50,6 +51,18 @@ def client_of(
 def consultations_of(client: Client) -> QuerySet[Consultation]:
     """The client's consultations, the newest first, with the people named (one query)."""
     return client.consultations.select_related("professional", "granted_by", "revoked_by").order_by("-starts_on", "-pk")
+
+
+def consultation_candidates(by: User) -> QuerySet[User]:
+    """Whom ``by`` may grant a consultation to, as ``grants.grant_consultation`` decides it: an
+    active professional whom relations may open a client to (``policy.sees_clients``: no
+    administrator, data-protection officer or superuser), never ``by`` themself."""
+    return (
+        account_selectors.professionals()
+        .exclude(role__in=policy.NO_CLIENT_ROLES)
+        .exclude(is_superuser=True)
+        .exclude(pk=by.pk)
+    )
 
 
 def consultation_for(*, user: User, pk: int, what: str) -> Consultation:

@@ -1,5 +1,6 @@
 """The page forms: input parsing and shape only; the rules live in the services."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -7,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from access.models import Consultation, ReturningClient
-from accounts.forms import PeopleField, PersonChoiceField
+from accounts.forms import PeopleField, PersonChoiceField, person_label
 from accounts.models import User
 from core.fields import max_length_of
 from core.forms import date_input
@@ -356,9 +357,18 @@ class CoordinationReviewForm(forms.Form):
 
 
 class ConsultationForm(forms.Form):
-    """A one-off consultation of the client's basic details and assessment."""
+    """A one-off consultation of the client's basic details and assessment. The professional is
+    validated against ``people`` but chosen among those ``offer`` shows alone (a search's finds):
+    a county's 1,500 professionals in one select took over a second to render."""
 
-    professional = PersonChoiceField(label=_("Professional"), queryset=User.objects.none())
+    professional = PersonChoiceField(
+        label=_("Professional"),
+        queryset=User.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Search for the professional and choose them."),
+        },
+    )
     reason = forms.CharField(
         label=_("Reason"), max_length=max_length_of(Consultation, "reason"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -372,3 +382,8 @@ class ConsultationForm(forms.Form):
     def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["professional"].queryset = people  # type: ignore[attr-defined]
+        self.offer([])
+
+    def offer(self, shown: Iterable[User]) -> None:
+        """The people to choose among (after the queryset, which would offer every one)."""
+        self.fields["professional"].widget.choices = [(person.pk, person_label(person)) for person in shown]

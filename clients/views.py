@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -242,8 +243,6 @@ def _client_page(
         "today": today,
         "conflict": outcome.conflict,
     }
-    if policy.may_manage(client):
-        context["consultation_form"] = ConsultationForm(prefix="consultation", people=account_selectors.professionals())
     if can_change:
         context["contact_form"] = ContactForm(prefix="contact", initial={"contacted_on": today})
         context["outgoing_form"] = OutgoingReferralForm(prefix="outgoing", initial={"sent_on": today})
@@ -465,23 +464,45 @@ def client_named_worker(request: StaffRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def client_consultation_create(request: StaffRequest, pk: int) -> HttpResponse:
-    """Grants a one-off consultation of the client's record (those who manage the client)."""
+    """Grants a one-off consultation of the client's record (those who manage the client). A
+    search (``q``) narrows the professionals to choose among, the first few of them only; with
+    htmx, the search answers with the choices alone. Refused, the page keeps the one chosen."""
     user = request.user
     client = access_selectors.client_for_reading(
         user=user, pk=pk, what="client.consultation", may=policy.Ground.MAY_MANAGE
     )
-    form = ConsultationForm(request.POST, prefix="consultation", people=account_selectors.professionals())
+    query = query_text(request, "q")
+    candidates = access_selectors.consultation_candidates(user)
+    sent = request.method == "POST"
+    form = ConsultationForm(request.POST if sent else None, prefix="consultation", people=candidates)
     outcome = submit(
         lambda: grants.grant_consultation(client=client, by=user, ground=client.access_ground, **form.cleaned_data),
         form,
         check=partial(services.ensure_open, client),
+        sent=sent,
     )
-    if not outcome.done:
-        return _client_page(request, client, outcome, bound={"consultation_form": form})
-    messages.success(request, _("The consultation was granted."))
-    return redirect(_client_url(client, "consultations"))
+    if outcome.done:
+        messages.success(request, _("The consultation was granted."))
+        return redirect(_client_url(client, "consultations"))
+    found = account_selectors.search_professionals(query, among=candidates)
+    chosen = getattr(form, "cleaned_data", {}).get("professional")
+    shown = found.people if chosen is None else [chosen, *(person for person in found.people if person != chosen)]
+    form.offer(shown)
+    context = {
+        "client": client,
+        "form": form,
+        "query": query,
+        "shown": shown,
+        "more": found.more,
+        "conflict": outcome.conflict,
+    }
+    fragment = request.htmx and not request.htmx.history_restore_request and not sent
+    template = "clients/_consultation_people.html" if fragment else "clients/consultation.html"
+    response = render(request, template, context, status=outcome.status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @staff_required

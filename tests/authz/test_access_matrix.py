@@ -720,7 +720,17 @@ MATRIX: dict[tuple[str, str], Row] = {
             **API_DENIES_ANONYMOUS,
         },
     ),
+    # The grant's page, with its search of the professionals: those who manage the client.
     ("client-consultation-create", "own"): Row(
+        "GET", own_client, MANAGES_OWN_SEEN, query=lambda w: {"q": w.other_coordinator.username}
+    ),
+    ("client-consultation-create", "other"): Row(
+        "GET",
+        other_client,
+        staff_only(404, other_coordinator=200, other_lead=200),
+        query=lambda w: {"q": w.colleague.username},
+    ),
+    ("client-consultation-create", "own-post"): Row(
         "POST",
         own_client,
         staff_only(404, coordinator=302, lead=302, substitute=403, member=403),
@@ -728,6 +738,12 @@ MATRIX: dict[tuple[str, str], Row] = {
             "consultation-professional": World.current.other_coordinator.pk,
             "consultation-reason": "Lääkärin arvio",
         },
+    ),
+    ("client-consultation-create", "other-post"): Row(
+        "POST",
+        other_client,
+        staff_only(404, other_coordinator=302, other_lead=302),
+        data=lambda: {"consultation-professional": World.current.colleague.pk, "consultation-reason": "Toinen arvio"},
     ),
     # The consultant (other_coordinator) sees the client but does not manage it.
     ("returning-client-confirm", "own"): Row("POST", a_returning_client, CONFIRMS_RETURN),

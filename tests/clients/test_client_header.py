@@ -42,6 +42,7 @@ def test_every_client_page_has_the_same_header_and_tabs(world: World) -> None:
         reverse("client-portal", args=[client.pk]): "",
         reverse("client-coordination", args=[client.pk]): "",
         reverse("meeting-detail", args=[world.meeting.pk]): reverse("client-meetings", args=[client.pk]),
+        reverse("client-consultation-create", args=[client.pk]): reverse("client-detail", args=[client.pk]),
     }
     seen = set()
     for url, tab in pages.items():
