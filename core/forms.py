@@ -1,6 +1,8 @@
 from typing import Any
 
 from django import forms
+from django.forms.renderers import DjangoTemplates, Jinja2
+from django.template.exceptions import TemplateDoesNotExist
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -59,3 +61,18 @@ class FastSelect(_PythonOptions, forms.Select):
 
 class FastSelectMultiple(_PythonOptions, forms.SelectMultiple):
     """``forms.SelectMultiple`` for long lists (pickers of people)."""
+
+
+class WidgetRenderer(Jinja2):
+    """Form widgets drawn by Jinja2 from Django's own widget templates (the same HTML): through
+    the Django template engine each option of a select, each box of a choice, was two or three
+    template renders, a sixth of a client page. The admin's widget templates exist for the
+    Django engine only: those are drawn by it."""
+
+    fallback = DjangoTemplates()
+
+    def get_template(self, template_name: str) -> Any:
+        try:
+            return super().get_template(template_name)
+        except TemplateDoesNotExist:
+            return self.fallback.get_template(template_name)

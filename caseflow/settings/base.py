@@ -99,6 +99,9 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets drawn by Jinja2 (see the class).
+FORM_RENDERER = "core.forms.WidgetRenderer"
+
 _DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/caseflow"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=_DEFAULT_DATABASE),
