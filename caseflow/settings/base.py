@@ -113,6 +113,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 _REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="") or env.str("DATABASE_URL", default=_DEFAULT_DATABASE)
 DATABASES["replica"] = env.db_url_config(_REPLICA_URL)
 DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+# The only ``.iterator()`` here is Django's own, for a form's choices (a few dozen people): a
+# server-side cursor there is three round trips (DECLARE, FETCH, CLOSE) instead of one.
+for _alias in ("default", "replica"):
+    DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
