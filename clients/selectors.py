@@ -41,6 +41,7 @@ from access.models import AccessEvent, Section
 from access.services import record_access, record_list_access
 from accounts.models import User
 from core.errors import RateLimitedError
+from core.lookups import among
 
 from .models import (
     PLANNED_CLOSURE_REASONS,
@@ -458,7 +459,7 @@ PARTNER_FIGURES_DAYS = 365
 
 def _unanswered(clients: QuerySet[Any, Any] | list[int], before: date) -> QuerySet[Referral]:
     return Referral.objects.filter(
-        client__in=clients,
+        among("client", clients),
         direction=Referral.Direction.OUTGOING,
         status__in=[ReferralStatus.SENT, ReferralStatus.RECEIVED],
         sent_on__lt=before,
@@ -563,7 +564,7 @@ def referral_figures_by_partner(
     waiting = Q(status__in=[ReferralStatus.SENT, ReferralStatus.RECEIVED], sent_on__lt=unanswered_before)
     answered = Q(answered_on__isnull=False)
     grouped = (
-        Referral.objects.filter(client__in=clients, direction=Referral.Direction.OUTGOING, sent_on__gte=since)
+        Referral.objects.filter(among("client", clients), direction=Referral.Direction.OUTGOING, sent_on__gte=since)
         .order_by()
         .values("partner", *_PARTNER_COLUMNS)
         .annotate(
