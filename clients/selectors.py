@@ -14,9 +14,11 @@ from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
     Avg,
+    BooleanField,
     Count,
     DateField,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -409,6 +411,24 @@ def open_assignments_of(coordinators: QuerySet[Any, Any] | list[int]) -> QuerySe
     compose on it: the team review groups these per coordinator in one query."""
     return Assignment.objects.filter(
         coordinator__in=coordinators, ended_on__isnull=True, client__closed_on__isnull=True
+    )
+
+
+def open_assignment_clients(coordinators: QuerySet[Any, Any] | list[int]) -> QuerySet[Assignment, Any]:
+    """The ids (``client``) of the open clients that ``coordinators`` hold open assignments of:
+    what ``open_assignments_of`` reads, without its join. Each client is tested by its key, a
+    subquery per assignment: as a join the planner read all 100,000 clients to find a team's
+    1,500 (bench/explain/team-review*.txt)."""
+    still_open = (
+        Client.objects.filter(pk=OuterRef("client_id"))
+        .order_by()
+        .values(still_open=ExpressionWrapper(Q(closed_on__isnull=True), output_field=BooleanField()))
+    )
+    return (
+        Assignment.objects.filter(coordinator__in=coordinators, ended_on__isnull=True)
+        .filter(Subquery(still_open, output_field=BooleanField()))
+        .order_by()
+        .values("client")
     )
 
 

@@ -312,7 +312,7 @@ def scope_client_ids(teams: QuerySet[Team], today: date, coordinators: list[int]
     One UNION of the two index reads: as ``pk IN (…) OR pk IN (…)`` on the open clients the
     planner read all 100,000 clients to test each against both (bench/explain/team-review*.txt)."""
     ids = _coordinator_ids(teams, today) if coordinators is None else coordinators
-    assigned = client_selectors.open_assignments_of(ids).order_by().values_list("client", flat=True)
+    assigned = client_selectors.open_assignment_clients(ids).values_list("client", flat=True)
     unassigned = client_selectors.clients_without_named_worker(teams).order_by().values_list("pk", flat=True)
     return sorted(assigned.union(unassigned))
 
