@@ -17,6 +17,7 @@ register(
             {RESPONSIBLE}
             WHERE asm.status <> 'completed' AND asm.complete_by IS NOT NULL
               AND asm.complete_by <= %(horizon)s AND {OPEN_CLIENT}
+              AND {IN_SCOPE.format(column="asm.client_id")}
             """,
         lead_days=14,
         escalation_days=7,

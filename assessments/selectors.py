@@ -16,6 +16,7 @@ from access.models import Section
 from access.services import record_list_access
 from accounts.models import User
 from clients.models import Assignment, Client, Contact
+from core.lookups import among
 from networks import selectors as network_selectors
 from networks.models import NetworkMember
 
@@ -261,7 +262,7 @@ def uncovered_slots(clients: QuerySet[Any, Any] | list[int]) -> QuerySet[NeedSlo
     """Times of the week nobody covers, in the latest assessment of each of ``clients``, counted
     per life domain and time of day (unmet need, reported upward): one grouped query."""
     latest = (
-        Assessment.objects.filter(client__in=clients)
+        Assessment.objects.filter(among("client", clients))
         .order_by("client_id", "-started_on", "-pk")
         .distinct("client_id")
         .values("pk")

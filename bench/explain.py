@@ -124,14 +124,15 @@ def explain(sql: str, alias: str) -> str:
 
 def main() -> int:
     args = parse_args()
-    from run import set_up
+    from run import database_url, set_up
 
     set_up(args.size, args.server_url)
     total, statements = captured(args.row)
     slowest = sorted(statements, key=lambda q: float(q["time"]), reverse=True)[: args.top]
     sql_total = sum(float(q["time"]) for q in statements) * 1000
     lines = [
-        f"# {args.row} on caseflow_bench_{args.size}{f' ({args.label})' if args.label else ''}, "
+        f"# {args.row} on {database_url(args.size, args.server_url).rsplit('/', 1)[-1]}"
+        f"{f' ({args.label})' if args.label else ''}, "
         f"{datetime.datetime.now(datetime.UTC).isoformat(timespec='seconds')}",
         f"# whole request {total:.1f} ms, {len(statements)} statements, {sql_total:.1f} ms of them in SQL",
         "",

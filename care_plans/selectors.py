@@ -15,6 +15,7 @@ from access import selectors as access_selectors
 from access.models import Section
 from accounts.models import User
 from clients.models import Client
+from core.lookups import among
 from networks import selectors as network_selectors
 from networks.models import Decision, NetworkMember
 
@@ -276,7 +277,7 @@ GOAL_REACHED_FROM = 3
 def _latest_review_outcomes(clients: QuerySet[Any, Any] | list[int]) -> QuerySet[GoalOutcome]:
     """The goal outcomes of the latest review of each of ``clients``' plans."""
     latest_reviews = (
-        PlanReview.objects.filter(version__plan__client__in=clients)
+        PlanReview.objects.filter(among("version__plan__client", clients))
         .order_by("version__plan_id", "-held_on", "-pk")
         .distinct("version__plan_id")
         .values("pk")

@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from . import lookups  # noqa: F401  # registers ``__any``
         from .middleware import stamp_session
 
         user_logged_in.connect(stamp_session, dispatch_uid="core.stamp_session")

@@ -20,6 +20,7 @@ from budgets.models import Budget
 from care_plans import selectors as plan_selectors
 from care_plans.models import PlanPdf, PlanReview, PlanVersion
 from clients.models import Assignment, Client, ClientMessage
+from core.lookups import among
 from networks import selectors as network_selectors
 from networks.models import Consent, NetworkMeeting, NetworkMember
 from teams.models import Substitution
@@ -190,8 +191,7 @@ def heard_answers(
     (scope ``clients`` with ``access.policy.visible_clients``), newest first, with who reviewed."""
     answers = HeardAnswer.objects.select_related("review__reviewed_by", "client")
     if clients is not None:
-        ids: Any = clients if isinstance(clients, list) else clients.values("pk")
-        answers = answers.filter(client__in=ids)
+        answers = answers.filter(among("client", clients if isinstance(clients, list) else clients.values("pk")))
     if since is not None:
         answers = answers.filter(created_at__date__gte=since)
     return answers

@@ -25,6 +25,7 @@ from assessments import selectors as assessment_selectors
 from budgets import selectors as budget_selectors
 from care_plans import selectors as plan_selectors
 from clients import selectors as client_selectors
+from core.lookups import among
 from networks import selectors as network_selectors
 from portal import selectors as portal_selectors
 from reminders import selectors as reminder_selectors
@@ -303,24 +304,30 @@ def _coordinator_ids(teams: QuerySet[Team], today: date) -> QuerySet[TeamMembers
     return team_coordinators(teams, today).values("user")
 
 
-def scope_clients(teams: QuerySet[Team], today: date, coordinators: list[int] | None = None) -> QuerySet[Any, Any]:
-    """The open clients of ``teams``: assigned to their coordinators (``coordinators``, when the
-    caller has their ids already), or the teams' own without a named worker; as a queryset of
-    client ids. All of them are clients the teams' leads see (``access.policy.visible_clients``:
-    ``led``)."""
+def scope_client_ids(teams: QuerySet[Team], today: date, coordinators: list[int] | None = None) -> list[int]:
+    """The ids of the open clients of ``teams``: assigned to their coordinators (``coordinators``,
+    when the caller has their ids already), or the teams' own without a named worker. All of
+    them are clients the teams' leads see (``access.policy.visible_clients``: ``led``).
+
+    One UNION of the two index reads: as ``pk IN (…) OR pk IN (…)`` on the open clients the
+    planner read all 100,000 clients to test each against both (bench/explain/team-review*.txt)."""
     ids = _coordinator_ids(teams, today) if coordinators is None else coordinators
-    assigned = client_selectors.open_assignments_of(ids).values("client")
-    unassigned = client_selectors.clients_without_named_worker(teams).values("pk")
-    return client_selectors.open_clients().filter(Q(pk__in=assigned) | Q(pk__in=unassigned)).values("pk")
+    assigned = client_selectors.open_assignment_clients(ids).values_list("client", flat=True)
+    unassigned = client_selectors.clients_without_named_worker(teams).order_by().values_list("pk", flat=True)
+    return sorted(assigned.union(unassigned))
 
 
-def _caseload_figures(coordinators: QuerySet[Any, Any] | list[int], today: date) -> dict[int, dict[str, Any]]:
-    """Per coordinator: open clients, clients of each weighted kind and continuity, one query."""
+def _caseload_figures(coordinators: list[int], scope: list[int], today: date) -> dict[int, dict[str, Any]]:
+    """Per coordinator: open clients, clients of each weighted kind and continuity, one query.
+    ``scope`` (the ids of ``scope_client_ids``, which hold every client of these assignments)
+    lets the planner fetch the clients by their keys: joined on the assignments alone, it read
+    all 100,000 clients and every running budget of the county (bench/explain/team-review*.txt)."""
     year_ago = today - timedelta(days=YEAR)
     annotations = client_selectors.client_annotations(today)
     long_relationship = Q(client__relationship_started_on__lte=year_ago)
     rows = (
         client_selectors.open_assignments_of(coordinators)
+        .filter(among("client", scope))
         .order_by()
         .values("coordinator")
         .annotate(
@@ -418,14 +425,12 @@ def build_review(teams: QuerySet[Team], *, today: date | None = None) -> Review:
     memberships = list(team_coordinators(teams, today))
     # The coordinators' ids, once: the queries below take them as a short list.
     coordinators = sorted({m.user_id for m in memberships})
-    figures = _caseload_figures(coordinators, today)
+    # The clients' ids, once: the figures below take them as a list, so that each reads only
+    # their rows through the client indexes (as a subquery the planner took the latest
+    # assessment and plan review of every client in the county first; bench/explain/team-review*.txt).
+    scope_ids = scope_client_ids(teams, today, coordinators)
+    figures = _caseload_figures(coordinators, scope_ids, today)
     away = _absences(coordinators, today)
-    scope = scope_clients(teams, today, coordinators)
-    # The figures below take the ids as a list: with the scope as a subquery the planner took
-    # the latest assessment and plan review of every client in the county before narrowing
-    # (9.5 s on 100,000 clients; bench/explain/team-review*.txt), with the ids it reads only
-    # theirs through the client indexes.
-    scope_ids = list(scope.values_list("pk", flat=True))
     work = _work_by_recipient(reminder_selectors.due_work(client_ids=scope_ids, today=today, days=COMING_DAYS), today)
     ends: dict[int, dict[str, int]] = defaultdict(dict)
     for end in client_selectors.assignment_ends(coordinators=coordinators, since=today - timedelta(days=YEAR)):
@@ -481,11 +486,11 @@ def build_review(teams: QuerySet[Team], *, today: date | None = None) -> Review:
                 clients=scope_ids, before=today - timedelta(days=REFERRAL_UNANSWERED_DAYS)
             )
         ),
-        referral_partners=referral_partner_figures(scope, today),
+        referral_partners=referral_partner_figures(scope_ids, today),
     )
 
 
-def referral_partner_figures(scope: QuerySet[Any, Any], today: date) -> list[client_selectors.PartnerFigures]:
+def referral_partner_figures(scope: list[int], today: date) -> list[client_selectors.PartnerFigures]:
     """Per partner, the referrals of the clients in scope over the last 12 months: how soon
     answered, how often bounced (pompottelu), how many still unanswered. One query."""
     return client_selectors.referral_figures_by_partner(
@@ -734,7 +739,7 @@ def drill_client_ids(
     if metric == "without_worker":
         return client_selectors.clients_without_named_worker(teams).values("pk")
     # As in ``build_review``: the ids as a list, so that each figure reads only their rows.
-    scope = list(scope_clients(teams, today).values_list("pk", flat=True))
+    scope = scope_client_ids(teams, today)
     if metric in ("overdue", "coming"):
         return _work_clients(scope, figure, coordinators, today)
     if metric in _OUTCOMES:
