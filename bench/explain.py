@@ -5,8 +5,11 @@ What it does: signs in as the row's user (the same people ``bench/run.py`` measu
 the request once to warm up and once with its statements captured, then runs ``EXPLAIN
 (ANALYZE, BUFFERS)`` on the ``--top`` slowest of them (inside a transaction that is rolled back,
 so that an INSERT explained leaves nothing behind) and writes the plans, each under its own
-time and SQL, to ``bench/explain/<row>[-<label>].txt``. For ``sweep`` it runs the reminder
-sweep after deleting every reminder (the first run) and again (the rerun), all rolled back.
+time and SQL, to ``bench/explain/<row>[-<label>].txt``. For ``sweep`` it does what the bench
+measures as the day's first sweep: it deletes every reminder, sweeps with ``today`` = yesterday
+and VACUUM ANALYZEs the reminders (kept), then runs today's sweep with its statements captured
+(rolled back) and explains them; ``--cold`` explains the sweep of an empty reminders table instead.
+``BENCH_DATABASE`` names another database to explain (as for ``bench/run.py``).
 
 Run from the project root, on a database ``bench/run.py`` built::
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import sys
 import time
 from pathlib import Path
@@ -37,6 +41,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--top", type=int, default=5, help="how many of the slowest statements (default 5)")
     parser.add_argument("--size", choices=["large", "medium"], default="large")
     parser.add_argument("--server-url", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--cold", action="store_true", help="sweep: explain the sweep of an empty reminders table")
     return parser.parse_args()
 
 
@@ -70,7 +75,7 @@ def page_target(row: str) -> tuple[Any, str]:
     return browser, reverse("portal-home" if row == "portal-home" else "portal-log")
 
 
-def captured(row: str) -> tuple[float, list[dict[str, Any]]]:
+def captured(row: str, *, cold: bool = False) -> tuple[float, list[dict[str, Any]]]:
     """The row's statements with their times (ms) and connection (the team lead's figures read
     from the replica's), and the whole request's (or sweep's) time."""
     from contextlib import ExitStack
@@ -85,12 +90,19 @@ def captured(row: str) -> tuple[float, list[dict[str, Any]]]:
         return [{**query, "alias": alias} for alias, context in contexts for query in context.captured_queries]
 
     if row == "sweep":
+        from django.db import connection
+        from django.utils import timezone
+
         from reminders import services
         from reminders.models import DeliveryAttempt, Reminder
 
+        DeliveryAttempt.objects.all().delete()
+        Reminder.objects.all().delete()
+        if not cold:
+            services.sweep(today=timezone.localdate() - datetime.timedelta(days=1), queue=False)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE reminders_reminder")
         with transaction.atomic():
-            DeliveryAttempt.objects.all().delete()
-            Reminder.objects.all().delete()
             with ExitStack() as stack:
                 contexts = every_connection(stack)
                 started = time.perf_counter()
@@ -127,11 +139,11 @@ def main() -> int:
     from run import database_url, set_up
 
     set_up(args.size, args.server_url)
-    total, statements = captured(args.row)
+    total, statements = captured(args.row, cold=args.cold)
     slowest = sorted(statements, key=lambda q: float(q["time"]), reverse=True)[: args.top]
     sql_total = sum(float(q["time"]) for q in statements) * 1000
     lines = [
-        f"# {args.row} on {database_url(args.size, args.server_url).rsplit('/', 1)[-1]}"
+        f"# {args.row}{' (cold)' if args.cold else ''} on {database_url(args.size, args.server_url).rsplit('/', 1)[-1]}"
         f"{f' ({args.label})' if args.label else ''}, "
         f"{datetime.datetime.now(datetime.UTC).isoformat(timespec='seconds')}",
         f"# whole request {total:.1f} ms, {len(statements)} statements, {sql_total:.1f} ms of them in SQL",

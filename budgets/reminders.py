@@ -4,35 +4,39 @@
 
 from datetime import date
 
-from django.db import connection
-
-from reminders.kinds import OPEN_CLIENT, RESPONSIBLE, KindSpec, register
+from reminders.kinds import IN_SCOPE, OPEN_CLIENT, RESPONSIBLE, KindSpec, register
 from reminders.models import Kind
 
-from .selectors import lines_over_threshold
+from .selectors import over_threshold_condition
 
 # Spending at this rate for at least this many days before a line counts as running out.
 RUNNING_OUT_AFTER_DAYS = 30
 
 
 def _budget_lines_sql(today: date) -> str:
-    """Lines over their threshold come from the budgets app's own selector (inlined with its
-    values, so that it composes with the named parameters here); running out is computed here."""
-    sql, params = lines_over_threshold(today).order_by().values("pk").query.sql_with_params()
-    over_threshold = connection.ops.compose_sql(sql, params).replace("%", "%%")  # type: ignore[attr-defined]  # PostgreSQL's
+    """Lines over their threshold by the budgets app's own rule (``lines_over_threshold``, whose
+    condition reads the tables by their own names, hence no aliases here); running out is
+    computed here. Both need an accepted budget running today, which narrows the lines read
+    to the batch's budgets of that kind."""
+    over_threshold = over_threshold_condition(today).replace("%", "%%")
     return f"""
-    SELECT l.id, c.id, b.period_end, responsible.recipient_id
-    FROM budgets_budgetline l
-    JOIN budgets_budget b ON b.id = l.budget_id
-    JOIN clients_client c ON c.id = b.client_id
+    SELECT budgets_budgetline.id, c.id, budgets_budget.period_end, responsible.recipient_id
+    FROM budgets_budget
+    JOIN budgets_budgetline ON budgets_budgetline.budget_id = budgets_budget.id
+    JOIN clients_client c ON c.id = budgets_budget.client_id
     {RESPONSIBLE}
-    WHERE {OPEN_CLIENT} AND (
-        l.id IN ({over_threshold})
-        OR (b.status = 'accepted' AND b.period_start <= %(today)s AND b.period_end >= %(today)s
-            AND l.allocated > 0 AND %(today)s - b.period_start >= {RUNNING_OUT_AFTER_DAYS}
-            AND (l.spent + l.committed) * (b.period_end - b.period_start + 1)
-                > l.allocated * (%(today)s - b.period_start + 1))
-    )
+    WHERE budgets_budget.client_id >= %(lo)s AND budgets_budget.client_id < %(hi)s
+      AND {IN_SCOPE.format(column="budgets_budget.client_id")} AND {OPEN_CLIENT}
+      AND budgets_budget.status = 'accepted'
+      AND budgets_budget.period_start <= %(today)s AND budgets_budget.period_end >= %(today)s
+      AND (
+        ({over_threshold})
+        OR (budgets_budgetline.allocated > 0
+            AND %(today)s - budgets_budget.period_start >= {RUNNING_OUT_AFTER_DAYS}
+            AND (budgets_budgetline.spent + budgets_budgetline.committed)
+                * (budgets_budget.period_end - budgets_budget.period_start + 1)
+                > budgets_budgetline.allocated * (%(today)s - budgets_budget.period_start + 1))
+      )
     """
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.db import connection
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Round, TruncMonth
 from django.http import Http404
@@ -184,6 +185,16 @@ def lines_over_threshold(today: date) -> QuerySet[BudgetLine]:
         .select_related("budget__client", "service_type")
         .order_by("budget__client_id", "pk")
     )
+
+
+def over_threshold_condition(today: date) -> str:
+    """The condition of ``lines_over_threshold``, the rule itself, as SQL over the tables
+    ``budgets_budgetline`` and ``budgets_budget`` by their own names (values inlined), for a
+    set-based query that joins them itself: the reminder sweep applies it to its batch of
+    clients, where an ``IN`` of the selector's query read every line of the county."""
+    query = lines_over_threshold(today).query
+    sql, params = query.get_compiler(connection=connection).compile(query.where)
+    return str(connection.ops.compose_sql(sql, params))  # type: ignore[attr-defined]  # PostgreSQL's
 
 
 def spendings_of(budget: Budget) -> QuerySet[Spending]:

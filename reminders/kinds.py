@@ -18,17 +18,18 @@ from dataclasses import dataclass
 from datetime import date
 
 # The named worker, or the leads of the client's team while there is none: someone is always
-# told. Joined LATERAL on ``c`` (clients_client).
+# told. Joined on ``c`` (clients_client), it gives ``responsible.recipient_id``. Outer joins
+# rather than a LATERAL union, so that the planner may hash the open assignments once for a
+# batch's thousands of rows instead of probing them twice per row (bench/explain/sweep-*.txt).
+# Both user columns are NOT NULL: a row without a recipient is one with neither.
 RESPONSIBLE = """
-JOIN LATERAL (
-    SELECT a.coordinator_id AS recipient_id FROM clients_assignment a
-    WHERE a.client_id = c.id AND a.ended_on IS NULL
-    UNION ALL
-    SELECT tm.user_id FROM teams_teammembership tm
-    WHERE tm.team_id = c.team_id AND tm.kind = 'lead'
-      AND tm.started_on <= %(today)s AND (tm.ended_on IS NULL OR tm.ended_on >= %(today)s)
-      AND NOT EXISTS (SELECT 1 FROM clients_assignment a2 WHERE a2.client_id = c.id AND a2.ended_on IS NULL)
-) responsible ON true
+LEFT JOIN clients_assignment responsible_a ON responsible_a.client_id = c.id AND responsible_a.ended_on IS NULL
+LEFT JOIN teams_teammembership responsible_lead
+  ON responsible_a.id IS NULL AND responsible_lead.team_id = c.team_id AND responsible_lead.kind = 'lead'
+ AND responsible_lead.started_on <= %(today)s
+ AND (responsible_lead.ended_on IS NULL OR responsible_lead.ended_on >= %(today)s)
+JOIN LATERAL (SELECT COALESCE(responsible_a.coordinator_id, responsible_lead.user_id) AS recipient_id) responsible
+  ON responsible.recipient_id IS NOT NULL
 """
 OPEN_CLIENT = "c.closed_on IS NULL AND c.id >= %(lo)s AND c.id < %(hi)s"
 # Narrows a kind's inner query (a latest assessment or plan version per client) to the clients
@@ -63,13 +64,14 @@ def register(*specs: KindSpec) -> None:
 # teams come first (the client's, and the recipient's as a member), each row's few by LATERAL,
 # and the leads are joined on them by equality: a join condition of "the client's team OR one
 # of the recipient's" was a correlated subquery for every pair of overdue row and lead
-# (bench/explain/sweep*.txt).
+# (bench/explain/sweep*.txt). The client's team is read in the LATERAL too, by its key: joined
+# to the rows, all 100,000 clients were hashed for a few thousand overdue rows. It reads the
+# kind's rows from ``due`` (``services.SWEEP``).
 ESCALATE_TO = """
 SELECT DISTINCT s.subject_id, s.client_id, s.due_on, tm.user_id AS recipient_id
-FROM ({source}) AS s (subject_id, client_id, due_on, recipient_id)
-JOIN clients_client ec ON ec.id = s.client_id
+FROM due AS s
 JOIN LATERAL (
-    SELECT ec.team_id AS team_id
+    SELECT ec.team_id AS team_id FROM clients_client ec WHERE ec.id = s.client_id
     UNION
     SELECT m.team_id FROM teams_teammembership m
     WHERE m.user_id = s.recipient_id AND m.kind = 'member'
