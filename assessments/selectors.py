@@ -229,12 +229,14 @@ def due_assessments(coordinator: User, *, viewer: User, ground: str, today: date
         .exclude(Exists(Assessment.objects.filter(client=OuterRef("client"), status=Assessment.Status.STARTED)))
         .order_by("client_id", "-completed_on")
         .distinct("client_id")
-        .select_related("client")
+        .values("pk")
     )
+    # The horizon on the latest ones in SQL: fetched whole, a caseload's every latest assessment
+    # and its client were made into objects to keep a few.
     items += [
         DueItem(a.client, "reassess", a.reassess_on)
-        for a in latest_completed
-        if a.reassess_on is not None and a.reassess_on <= horizon
+        for a in Assessment.objects.filter(pk__in=latest_completed, reassess_on__lte=horizon).select_related("client")
+        if a.reassess_on is not None
     ]
     items.sort(key=lambda item: (item.due_on, item.client.last_name, item.kind))
     listed = {item.client.pk: item.client for item in items}

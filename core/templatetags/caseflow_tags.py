@@ -1,7 +1,7 @@
+import calendar
 from datetime import date
 from urllib.parse import urlencode
 
-from dateutil.relativedelta import relativedelta
 from django import template
 from django.forms import BoundField
 from django.utils.translation import pgettext
@@ -36,13 +36,25 @@ def span(start: date | None, end: date) -> str:
     "12 pv" (years and months once there is a month, days before)."""
     if start is None:
         return "–"
-    delta = relativedelta(end, start)
-    if delta.years or delta.months:
-        parts = [pgettext("duration", "%(years)s y") % {"years": delta.years}] if delta.years else []
-        if delta.months:
-            parts.append(pgettext("duration", "%(months)s mo") % {"months": delta.months})
+    years, months = divmod(whole_months(start, end), 12)
+    if years or months:
+        parts = [pgettext("duration", "%(years)s y") % {"years": years}] if years else []
+        if months:
+            parts.append(pgettext("duration", "%(months)s mo") % {"months": months})
         return " ".join(parts)
     return pgettext("duration", "%(days)s d") % {"days": max((end - start).days, 0)}
+
+
+def whole_months(start: date, end: date) -> int:
+    """Whole months from ``start`` to ``end``, as ``relativedelta(end, start)`` counts them (a
+    month from 31 January is 28 February), without building one: the caseload writes two
+    spans a row."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    year, month = divmod(start.month - 1 + months, 12)
+    last_day = calendar.monthrange(start.year + year, month + 1)[1]
+    if months > 0 and date(start.year + year, month + 1, min(start.day, last_day)) > end:
+        months -= 1
+    return max(months, 0)
 
 
 @register.filter
