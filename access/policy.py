@@ -332,6 +332,11 @@ def sees_clients(user: User) -> bool:
     return not user.is_superuser and user.role not in NO_CLIENT_ROLES
 
 
+def seeing_clients(people: QuerySet[User]) -> QuerySet[User]:
+    """Of ``people``, those ``sees_clients`` admits: the same rule, as a query (a picker)."""
+    return people.exclude(role__in=NO_CLIENT_ROLES).exclude(is_superuser=True)
+
+
 def list_ground(user: User) -> str:
     """The ground written for a list of the user's caseload (a team lead's: their teams')."""
     return Ground.TEAM_LEAD if user.role == Role.TEAM_LEAD else Ground.DESIGNATED_COORDINATOR

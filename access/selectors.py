@@ -57,12 +57,7 @@ def consultation_candidates(by: User) -> QuerySet[User]:
     """Whom ``by`` may grant a consultation to, as ``grants.grant_consultation`` decides it: an
     active professional whom relations may open a client to (``policy.sees_clients``: no
     administrator, data-protection officer or superuser), never ``by`` themself."""
-    return (
-        account_selectors.professionals()
-        .exclude(role__in=policy.NO_CLIENT_ROLES)
-        .exclude(is_superuser=True)
-        .exclude(pk=by.pk)
-    )
+    return policy.seeing_clients(account_selectors.professionals()).exclude(pk=by.pk)
 
 
 def consultation_for(*, user: User, pk: int, what: str) -> Consultation:
