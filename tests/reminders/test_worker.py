@@ -68,13 +68,16 @@ class Redis:
             return False
 
 
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = DEADLINE_SECONDS) -> None:
+def wait_for(
+    condition: Callable[[], bool], what: str, timeout: float = DEADLINE_SECONDS, *, log: Path | None = None
+) -> None:
+    """Fails after ``timeout`` seconds with the worker's ``log`` as it is then."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what}\n{log.read_text() if log and log.exists() else ''}")
 
 
 @pytest.fixture
@@ -162,7 +165,7 @@ def test_a_real_beat_and_worker_deliver_a_reminder_end_to_end(redis: Redis, tmp_
             reminder = reminder_due_today()
             return reminder is not None and reminder.delivery == Delivery.SENT
 
-        wait_for(delivered, f"the reminder to be delivered\n{log.read_text() if log.exists() else ''}")
+        wait_for(delivered, "the reminder to be delivered", log=log)
         # Beat keeps sweeping every 2 seconds: nothing is created or sent twice.
         time.sleep(5)
     finally:
@@ -210,7 +213,7 @@ def test_with_the_broker_down_the_rows_are_made_and_delivery_catches_up(redis: R
             reminder.refresh_from_db()
             return reminder.delivery == Delivery.SENT
 
-        wait_for(delivered, "the delivery to catch up")
+        wait_for(delivered, "the delivery to catch up", log=log)
     finally:
         stop(process)
     assert emails(mail_dir).count("Message-ID: <reminder-") == 1
