@@ -231,7 +231,7 @@ def end_consultations(*, client: Client, by: User, ground: str) -> int:
 def may_reopen_as_returning(user: User, client: Client) -> bool:
     """Whether ``user`` reopens ``client`` (closed) only as a returning client: they have no
     ground of their own to reopen it (not its last worker, nor a lead of its team)."""
-    visible = policy.visible_clients(user).filter(pk=client.pk).first()
+    visible = policy.visible_clients(user, ids=[client.pk]).first()
     return visible is None or not policy.may_reopen(visible)
 
 

@@ -15,7 +15,7 @@ relations in queries, never stored as a row per user and client.
 Everything else is "not found", so that a user cannot tell others' clients exist.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ from rest_framework.permissions import BasePermission
 
 from accounts.models import Profession, Role, User
 from clients.models import Assignment, AssignmentEnd, Client
+from core.lookups import among
 from networks.models import CareTeamMember
 from teams.models import Substitution, Team, TeamMembership
 
@@ -368,9 +369,14 @@ def _candidate_ids(user: User, today: date) -> QuerySet[Any, Any]:
     return branches[0].union(*branches[1:])
 
 
-def visible_clients(user: User) -> QuerySet[Client]:
+def visible_clients(user: User, *, ids: QuerySet[Any, Any] | Collection[int] | None = None) -> QuerySet[Client]:
     """Every client ``user`` may see, each annotated with ``access_ground``. The organisation's
-    administrators and superusers see none: they run the system, not clients' cases."""
+    administrators and superusers see none: they run the system, not clients' cases.
+
+    ``ids``: only these clients (ids, or a query of them), when the caller knows which it asks
+    about. Their rows are then read by key, and the union of every ground's candidates
+    (``_candidate_ids``) is neither built nor planned: for one client, that was a quarter of
+    the check's ~20 ms (Python compiling six subqueries, PostgreSQL planning them)."""
     if not is_staff(user) or not sees_clients(user):
         return Client.objects.annotate(  # type: ignore[no-redef]
             access_ground=Value("", output_field=CharField())
@@ -407,8 +413,11 @@ def visible_clients(user: User) -> QuerySet[Client]:
         output_field=BooleanField(),
     )
     return (
-        Client.objects.filter(pk__in=_candidate_ids(user, today))
-        .annotate(
+        Client.objects.filter(among("pk", _candidate_ids(user, today) if ids is None else ids))
+        # Aliases, not annotations: each is written out wherever it is used, and the WHERE and
+        # the CASE use them all; selected as well, every subquery was compiled, sent and planned
+        # a third time.
+        .alias(
             own=own,
             returning=returning,
             substitute=substitute,
@@ -441,7 +450,7 @@ def visible_clients(user: User) -> QuerySet[Client]:
 
 def client_for(user: User, pk: int) -> Client:
     """Fetches a client and authorises ``user`` for it in one call; 404 if not allowed."""
-    client = visible_clients(user).filter(pk=pk).first()
+    client = visible_clients(user, ids=[pk]).first()
     if client is None:
         raise Http404
     return client

@@ -259,7 +259,7 @@ def look_up_identity_code(*, user: User, code: str) -> IdentityLookup:
     found = Client.objects.filter(identity_code=code).select_related("team").first()
     if found is None:
         return IdentityLookup(exists=False)
-    visible = policy.visible_clients(user).filter(pk=found.pk).first()
+    visible = policy.visible_clients(user, ids=[found.pk]).first()
     record_access(
         actor=user,
         client=found,
@@ -356,7 +356,7 @@ def overdue_referrals(user: User) -> QuerySet[Referral]:
 def clients_for_handover(*, user: User, client_ids: list[int]) -> tuple[list[Client], str]:
     """The clients ``user`` may hand over, in one query, with the ground; a client that is
     not theirs to hand over is reported as not found, as everywhere else."""
-    clients = list(policy.visible_clients(user).filter(pk__in=client_ids))
+    clients = list(policy.visible_clients(user, ids=client_ids))
     allowed = [c for c in clients if c.access_ground in policy.Ground.MAY_MANAGE]
     missing = sorted(set(client_ids) - {c.pk for c in allowed})
     if missing:
@@ -384,7 +384,7 @@ def relationship_periods_of(client: Client) -> QuerySet[RelationshipPeriod]:
 def sees_client(*, user: User, pk: int) -> bool:
     """Whether ``user`` may open the client: where a page goes after a change that may have
     ended the user's access (a closure, a contact on someone else's client)."""
-    return policy.visible_clients(user).filter(pk=pk).exists()
+    return policy.visible_clients(user, ids=[pk]).exists()
 
 
 def received_assignment(*, user: User, pk: int) -> Assignment:

@@ -111,7 +111,7 @@ def open_decisions_for(user: User) -> list[DecisionRow]:
     may still see them, and the clients named are logged."""
     decisions = list(decisions_for(user))
     client_ids = {decision.meeting.client_id for decision in decisions}
-    visible = {client.pk: client for client in policy.visible_clients(user).filter(pk__in=client_ids)}
+    visible = {client.pk: client for client in policy.visible_clients(user, ids=client_ids)}
     record_list_access(actor=user, clients=visible.values(), what="decisions.mine")
     return [
         DecisionRow(

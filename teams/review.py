@@ -764,7 +764,7 @@ def clients_behind(lead: User, teams: QuerySet[Team], figure: Figure) -> list[An
     """The clients behind one number, only those ``lead`` may see (``access.policy``), each with
     its named worker; the list is logged as read. The page and the API both call this."""
     ids = drill_client_ids(teams, figure)
-    clients = client_selectors.with_named_worker(policy.visible_clients(lead).filter(pk__in=ids))
+    clients = client_selectors.with_named_worker(policy.visible_clients(lead, ids=ids))
     shown = list(clients.order_by("last_name", "first_name", "pk"))
     client_selectors.log_list_shown(viewer=lead, clients=shown, what=f"team_review.{figure.metric}")
     return shown
@@ -899,7 +899,7 @@ def propose_moves(teams: QuerySet[Team], *, today: date | None = None) -> list[M
 def proposed_moves_for(lead: User, teams: QuerySet[Team]) -> list[Move]:
     """The balance view's proposals with the clients the lead may see, logged as read."""
     moves = propose_moves(teams)
-    visible = {c.pk: c for c in policy.visible_clients(lead).filter(pk__in=[m.client_id for m in moves])}
+    visible = {c.pk: c for c in policy.visible_clients(lead, ids=[m.client_id for m in moves])}
     shown = [m for m in moves if m.client_id in visible]
     for move in shown:
         move.client = visible[move.client_id]
