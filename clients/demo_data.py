@@ -337,15 +337,17 @@ class Bounce:
     note: str
 
 
-def bounce_of(*, partner: str, status: str, sent: datetime.date, today: datetime.date, key: str) -> Bounce | None:
+def bounce_of(
+    *, partner: str, status: str, sent: datetime.date, today: datetime.date, key: str, kind: BounceKind | None = None
+) -> Bounce | None:
     """Whether a closed outgoing referral bounced, when and how (its own generator, as
-    ``answered_on``)."""
+    ``answered_on``); with ``kind``, it bounced so."""
     if status != ReferralStatus.CLOSED:
         return None
     rng = random.Random(f"bounce:{key}")  # noqa: S311  # demo data, not secrets
-    if rng.random() >= BOUNCE_SHARE:
+    if rng.random() >= BOUNCE_SHARE and not kind:
         return None
-    kind = rng.choices(list(BOUNCE_WEIGHTS), weights=list(BOUNCE_WEIGHTS.values()))[0]
+    kind = kind or rng.choices(list(BOUNCE_WEIGHTS), weights=list(BOUNCE_WEIGHTS.values()))[0]
     on = min(sent + datetime.timedelta(days=rng.randint(5, 40)), today)
     redirect_to = REDIRECTS.get(partner, "municipality_social") if kind == BounceKind.REDIRECTED else ""
     return Bounce(kind=kind, on=on, redirect_to=redirect_to, note=BOUNCE_NOTES[kind])
@@ -742,6 +744,12 @@ class _Histories:
         # The partners the configuration migration installed (put back in a flushed database), by code.
         configuration.install(ReferralPartner)
         self.partners: dict[str, int] = dict(ReferralPartner.objects.values_list("code", "pk"))
+        # What every seed shows whatever its draws (which follow the ids a database hands out):
+        # each kind of bounce, and in the demo coordinator's caseload a referral to employment
+        # services redirected to Kela's vocational rehabilitation (the referral partners' story).
+        self.unshown_bounces: list[BounceKind] = list(BOUNCE_WEIGHTS)
+        self.demo_coordinator = staff.coordinators_of[staff.teams[0]][0] if staff.teams else None
+        self.redirect_shown = False
 
     def flush(self) -> None:
         self.loader.copy(RelationshipPeriod, PERIOD_COLUMNS, self.periods)
@@ -1019,10 +1027,19 @@ class _Histories:
             sent = self._day(low, high)
             closed = person.closed_on is not None
             status, follow_up = referral_progress(rng, today, sent, closed_by_then=closed, open_now=not closed)
-            code, reason = rng.choice(REFERRALS[self._group(person, sent)])
+            group = self._group(person, sent)
+            code, reason = rng.choice(REFERRALS[group])
             pk = self.loader.next_id(Referral)
             key = f"{person.id}:{pk}"
-            bounce = bounce_of(partner=code, status=status, sent=sent, today=today, key=key)
+            kind: BounceKind | None = None
+            if self._shows_the_redirect(person, group):
+                code, reason = next(pair for pair in REFERRALS[group] if pair[0] == "employment_work_ability")
+                status, kind, self.redirect_shown = ReferralStatus.CLOSED, BounceKind.REDIRECTED, True
+            elif status == ReferralStatus.CLOSED and self.unshown_bounces:
+                kind = self.unshown_bounces[0]
+            bounce = bounce_of(partner=code, status=status, sent=sent, today=today, key=key, kind=kind)
+            if bounce is not None and bounce.kind in self.unshown_bounces:
+                self.unshown_bounces.remove(BounceKind(bounce.kind))
             answered = answered_on(partner=code, status=status, sent=sent, today=today, key=key)
             if bounce is not None:
                 answered = bounce.on if bounce.kind == BounceKind.REFUSED else None
@@ -1046,6 +1063,14 @@ class _Histories:
             )
             if bounce is not None:
                 self._bounce(person, pk, reason, bounce, worker, closed=closed)
+
+    def _shows_the_redirect(self, person: Person, group: str) -> bool:
+        return (
+            not self.redirect_shown
+            and group == Group.WORKING_AGE
+            and person.closed_on is None
+            and person.workers[-1] == self.demo_coordinator
+        )
 
     def _bounce(self, person: Person, referral: int, reason: str, bounce: Bounce, worker: int, *, closed: bool) -> None:
         """The bounce of a referral and, for a redirection, the referral to the new partner."""
