@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from clients.models import Client
+from core.lookups import int_array
 
 from .models import AccessEvent
 
@@ -42,7 +43,7 @@ def record_list_access(*, actor: User, clients: Iterable[Client], what: str, gro
                 actor.pk,
                 AccessEvent.Action.LIST,
                 what,
-                [pk for pk, _ground in shown],
+                int_array(pk for pk, _ground in shown),
                 [client_ground for _pk, client_ground in shown],
             ],
         )

@@ -17,6 +17,7 @@ from access.services import record_list_access
 from accounts.models import User
 from clients import selectors as client_selectors
 from clients.models import Assignment, Client
+from core.lookups import int_array
 
 from . import kinds
 from .models import EmailPreference, Kind, Reminder
@@ -278,7 +279,7 @@ def due_work(*, client_ids: list[int], today: date, days: int) -> list[DueWork]:
         # The kinds' batch bounds narrow each query to the range of these clients.
         "lo": min(client_ids),
         "hi": max(client_ids) + 1,
-        "client_ids": client_ids,
+        "client_ids": int_array(client_ids),
     }
     # Through the router: the team lead's figures read this from the replica (core.db).
     with connections[router.db_for_read(Reminder)].cursor() as cursor:
