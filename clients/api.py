@@ -1,7 +1,8 @@
 """The clients API: thin views over the selectors and services; input serializers refuse
 unknown fields, output serializers give the shape."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.db.models import QuerySet
@@ -85,6 +86,35 @@ class CaseloadEntrySerializer(serializers.ModelSerializer[Assignment]):
 
     def get_days_with_coordinator(self, assignment: Assignment) -> int:
         return (timezone.localdate() - assignment.started_on).days
+
+    def to_representation(self, assignment: Assignment) -> dict[str, Any]:
+        # The declared fields' output, built directly: DRF's fields for a page of 50 rows (and
+        # the model serializers' fields built for each request) were a third of the caseload
+        # API's Python. The declared fields stay the schema; the tests compare the two outputs.
+        today = self._today
+        client = assignment.client
+        return {
+            "id": assignment.pk,
+            "client": {
+                "id": client.pk,
+                "first_name": client.first_name,
+                "last_name": client.last_name,
+                "identity_code": client.masked_identity_code,
+                "date_of_birth": client.date_of_birth.isoformat(),
+                "age": client.age_on(today),
+                "municipality": client.municipality,
+                "preferred_language": client.preferred_language,
+            },
+            "started_on": assignment.started_on.isoformat(),
+            "days_with_coordinator": (today - assignment.started_on).days,
+            "handover_note": assignment.handover_note,
+            "continuity": self.get_continuity(assignment),
+        }
+
+    @cached_property
+    def _today(self) -> date:
+        # Once a page: the one serializer draws every row.
+        return timezone.localdate()
 
     @extend_schema(responses=ContinuitySerializer)
     def get_continuity(self, assignment: Any) -> dict[str, Any]:

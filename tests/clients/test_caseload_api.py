@@ -9,7 +9,7 @@ from access import policy
 from access.models import AccessEvent
 from access.services import record_list_access
 from clients import selectors
-from clients.api import ContinuitySerializer
+from clients.api import CaseloadEntrySerializer, ContinuitySerializer
 from clients.factories import ContactFactory
 from tests.conftest import World
 
@@ -43,6 +43,25 @@ def test_each_row_has_the_continuity_of_its_schema_and_each_client_shown_is_logg
         )
         assert (event.reason, event.grantee, event.until) == ("", None, None)
         assert started <= event.at <= timezone.now()
+
+
+def test_each_row_drawn_directly_is_what_the_declared_fields_give(world: World) -> None:
+    waiting = world.give(world.coordinator)
+    ContactFactory(client=waiting)
+    world.give(world.coordinator, count=2)
+    assignment = selectors.caseload(coordinator=world.coordinator).get(client=waiting)
+    assignment.handover_note = "Soita aamupäivisin; tytär tietää avaimen."
+    assignment.save()
+    caseload = list(selectors.caseload(coordinator=world.coordinator))
+    assert len(caseload) >= 3
+
+    drawn = CaseloadEntrySerializer(caseload, many=True).data
+    serializer = CaseloadEntrySerializer()
+    by_fields = [super(CaseloadEntrySerializer, serializer).to_representation(row) for row in caseload]
+
+    assert [dict(row) for row in drawn] == [dict(row) for row in by_fields]
+    assert any(row["handover_note"] for row in drawn)
+    assert any(row["continuity"]["assessment_due_on"] for row in drawn)
 
 
 def test_a_list_without_one_ground_logs_each_clients_own(world: World) -> None:
