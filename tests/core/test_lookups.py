@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from clients.factories import ReferralFactory
 from clients.models import Client, Referral
-from core.lookups import among
+from core.lookups import among, int_array
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +33,13 @@ def test_a_queryset_stays_a_subquery() -> None:
     query = str(Referral.objects.filter(among("client", clients)).query)
     assert "ANY" not in query
     assert list(Referral.objects.filter(among("client", clients))) == [referral]
+
+
+def test_ids_go_in_the_array_syntax_and_other_values_as_a_list() -> None:
+    assert int_array([3, 1, 2]) == "{3,1,2}"
+    assert int_array(iter([])) == "{}"
+    assert int_array([True, 2]) == [True, 2]  # a bool is no id
+    assert int_array(["a", "b"]) == ["a", "b"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT array_length(%s::bigint[], 1), (%s::bigint[])[2]", [int_array([7, 8, 9])] * 2)
+        assert cursor.fetchone() == (3, 8)
