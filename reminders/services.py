@@ -256,14 +256,19 @@ def deliver(pk: int) -> str:
     recipient wants the kind by email. Returns what happened; raises
     ``TransientDeliveryError`` when the email should be tried again."""
     with transaction.atomic():
+        # Waits for a lock on the row rather than skipping it: the sweep marks the reminders it
+        # has just queued (an UPDATE of queued_at), and a worker as quick as the broker found the
+        # row locked by it, took it for another worker's and dropped the delivery until the
+        # requeue. Another worker delivering holds the lock only until its attempt is recorded,
+        # which this one then sees ("in flight").
         reminder = (
-            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+            Reminder.objects.select_for_update(of=("self",))
             .select_related("recipient", "client")
             .filter(pk=pk, delivery=Delivery.PENDING)
             .first()
         )
         if reminder is None:
-            return "not pending"  # gone, delivered already, or being delivered by another worker
+            return "not pending"  # gone, or delivered already
         if reminder.cancelled_at is not None or reminder.client.is_closed:
             _finish(reminder, Delivery.SKIPPED)
             return "skipped"

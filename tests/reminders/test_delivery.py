@@ -2,10 +2,11 @@
 after an SMTP failure; never sent twice, even after a retry that had partly succeeded."""
 
 import datetime
+import threading
 
 import pytest
 from django.core import mail
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, connections
 from django.test import override_settings
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -15,7 +16,7 @@ from reminders import services, tasks
 from reminders.models import Delivery, DeliveryAttempt, EmailPreference, Kind, Reminder
 
 from .backends import FailOnceBackend
-from .conftest import Desk
+from .conftest import Desk, make_desk
 
 DUE = timezone.localdate()
 
@@ -75,6 +76,37 @@ def test_a_delivered_reminder_is_not_delivered_again(desk: Desk) -> None:
     assert services.deliver(reminder.pk) == "not pending"
     tasks.deliver_reminder.apply((reminder.pk,))
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_the_sweep_has_locked_is_waited_for_not_dropped() -> None:
+    reminder = make_reminder(make_desk("Lukko"))
+    outcome: list[str] = []
+
+    def worker() -> None:
+        try:
+            outcome.append(services.deliver(reminder.pk))
+        finally:
+            connection.close()
+
+    # As the sweep marks what it has queued (an UPDATE of queued_at), while a quick worker
+    # already has the delivery.
+    sweep = connections.create_connection("default")
+    try:
+        sweep.set_autocommit(False)
+        with sweep.cursor() as cursor:
+            cursor.execute("UPDATE reminders_reminder SET queued_at = now() WHERE id = %s", [reminder.pk])
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join(timeout=1)
+        assert thread.is_alive(), outcome  # waiting for the lock, not taking the row for another worker's
+        sweep.commit()
+    finally:
+        sweep.close()
+    thread.join(timeout=30)
+    assert outcome == ["emailed"]
+    reminder.refresh_from_db()
+    assert reminder.delivery == Delivery.SENT
 
 
 def test_a_cancelled_reminder_is_not_delivered(desk: Desk) -> None:

@@ -104,7 +104,7 @@ def environment(redis: Redis, mail_dir: Path) -> dict[str, str]:
 def celery(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as output:
         return subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "caseflow", *args, "--loglevel", "WARNING"],
+            [sys.executable, "-m", "celery", "-A", "caseflow", *args, "--loglevel", "INFO"],
             cwd=ROOT,
             env=env,
             stdout=output,
