@@ -4,6 +4,8 @@ import datetime
 from typing import Any
 
 import pytest
+import time_machine
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.db import connection
 from django.http import Http404
@@ -71,6 +73,20 @@ class TestHomeAndSession:
         assert "no-store" in response["Cache-Control"]
         assert browser.session.get_expiry_age() == 20 * 60
         assert "no-store" in browser.get(reverse("portal-sign-in"))["Cache-Control"]
+
+    def test_the_idle_clock_restarts_without_writing_the_session_on_every_request(self, world: World) -> None:
+        browser = signed_in(world.citizen)
+        browser.get(reverse("portal-home"))
+        first = Session.objects.get(pk=browser.session.session_key).expire_date
+        with CaptureQueriesContext(connection) as writes:
+            assert browser.get(reverse("portal-home")).status_code == 200
+        assert not [q for q in writes.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+        assert Session.objects.get(pk=browser.session.session_key).expire_date == first
+        with time_machine.travel(timezone.now() + datetime.timedelta(seconds=90)):
+            assert browser.get(reverse("portal-home")).status_code == 200
+            restarted = Session.objects.get(pk=browser.session.session_key).expire_date
+            later = datetime.timedelta(seconds=80)
+            assert first + later <= restarted <= timezone.now() + datetime.timedelta(minutes=20)
 
     def test_staff_get_nothing_and_clients_nothing_from_staff(self, world: World) -> None:
         assert signed_in(world.coordinator).get(reverse("portal-home")).status_code == 404
