@@ -49,6 +49,12 @@ def assessments_within_reach(client: Client) -> QuerySet[Assessment]:
     )
 
 
+def completed_assessments_of(client: Client) -> QuerySet[Assessment]:
+    """The client's completed assessments, the latest first: what a budget is calculated from,
+    and what a new assessment continues."""
+    return Assessment.objects.filter(client=client, status=Assessment.Status.COMPLETED).order_by("-completed_on", "-pk")
+
+
 def assessments_of(client: Client) -> QuerySet[Assessment]:
     return (
         assessments_within_reach(client)

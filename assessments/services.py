@@ -21,6 +21,7 @@ from core.errors import ConflictError
 from networks import services as network_services
 from networks.models import NetworkMember
 
+from . import selectors
 from .models import (
     RAI_SCALES,
     Assessment,
@@ -99,11 +100,7 @@ def start_assessment(
         )
     elif contact.client_id != client.pk:
         raise ValidationError({"contact": _("Not a contact of this client.")})
-    previous = (
-        Assessment.objects.filter(client=client, status=Assessment.Status.COMPLETED)
-        .order_by("-completed_on", "-pk")
-        .first()
-    )
+    previous = selectors.completed_assessments_of(client).first()
     complete_by = None
     if client.child_special_support:
         complete_by = started_on + relativedelta(months=CHILD_COMPLETION_MONTHS)

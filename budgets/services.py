@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from access.models import AccessEvent
 from access.services import record_access
 from accounts.models import User
+from assessments import selectors as assessment_selectors
 from assessments.models import Assessment
 from care_plans.models import PlanService
 from clients.models import Client
@@ -113,14 +114,6 @@ def decide_budget(
     return budget
 
 
-def latest_assessment(client: Client) -> Assessment | None:
-    return (
-        Assessment.objects.filter(client=client, status=Assessment.Status.COMPLETED)
-        .order_by("-completed_on", "-pk")
-        .first()
-    )
-
-
 @transaction.atomic
 def calculate_budget(
     *,
@@ -141,7 +134,7 @@ def calculate_budget(
     _ensure_accepted(budget)
     if Spending.objects.filter(line__budget=budget).exists() or budget.reallocations.exists():
         raise ConflictError(_("Money has already moved on this budget: reallocate or increase it instead."))
-    assessment = assessment or latest_assessment(budget.client)
+    assessment = assessment or assessment_selectors.completed_assessments_of(budget.client).first()
     if assessment is None:
         raise ValidationError({"assessment": _("The client has no completed needs assessment to calculate from.")})
     if assessment.client_id != budget.client_id or assessment.status != Assessment.Status.COMPLETED:

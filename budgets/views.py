@@ -17,7 +17,7 @@ from access import policy
 from access import selectors as access_selectors
 from access.decorators import StaffRequest, staff_required
 from access.models import Section
-from assessments.models import Assessment
+from assessments import selectors as assessment_selectors
 from core.pages import NOT_SENT, Undone, submit
 from core.params import query_pk
 
@@ -130,9 +130,7 @@ def budget_calculation(request: StaffRequest, pk: int) -> HttpResponse:
         user=request.user, pk=pk, what="budget.calculation", may=policy.Ground.MAY_CHANGE if sent else None
     )
     client = budget.client
-    assessments = Assessment.objects.filter(client=client, status=Assessment.Status.COMPLETED).order_by(
-        "-completed_on", "-pk"
-    )
+    assessments = assessment_selectors.completed_assessments_of(client)
     chosen = assessments.filter(pk=query_pk(request, "assessment") or 0).first() or assessments.first()
     proposal = propose(chosen, budget.period_start, budget.period_end) if chosen else None
     types = list(selectors.service_types())
