@@ -36,6 +36,8 @@ class LimitedTextField(models.TextField[str, str]):
             condition=LessThanOrEqual(Length(name), self.max_length),
             name=f"{cls._meta.app_label}_{cls._meta.model_name}_{name}_max_length",
         )
+        if any(constraint.name == check.name for constraint in cls._meta.constraints):
+            return  # a model rendered from a migration's state names it among its Meta's already
         cls._meta.constraints = [*cls._meta.constraints, check]
         cls._meta.original_attrs["constraints"] = cls._meta.constraints
 

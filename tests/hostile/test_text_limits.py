@@ -18,6 +18,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
+from django.db.migrations.state import ProjectState
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework import serializers
 
@@ -182,3 +183,16 @@ def test_every_text_field_of_every_serializer_that_reads_input_has_a_limit() -> 
         for path in _unlimited(serializer_class(), f"{serializer_class.__module__}.{serializer_class.__qualname__}")
     ]
     assert missing == []
+
+
+def test_a_model_rendered_from_the_migrations_state_has_each_check_once() -> None:
+    # A migration's CreateModel names the CHECK among its options, and rendering the model adds
+    # the field's own again: created twice, the migration of a new model failed ("already exists").
+    rendered = ProjectState.from_apps(apps).apps
+    checked = 0
+    for config in _project_apps():
+        for model in config.get_models():
+            names = [constraint.name for constraint in rendered.get_model(model._meta.label)._meta.constraints]
+            assert len(names) == len(set(names)), model._meta.label
+            checked += any(name.endswith("_max_length") for name in names)
+    assert checked > 10
