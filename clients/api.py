@@ -44,8 +44,8 @@ from .models import (
 from .services import EDITABLE_FIELDS
 
 
-def _days_left(due: Any) -> int | None:
-    return (due - timezone.localdate()).days if due else None
+def _days_left(due: Any, today: date | None = None) -> int | None:
+    return (due - (today or timezone.localdate())).days if due else None
 
 
 class ContinuitySerializer(serializers.Serializer[Any]):
@@ -85,7 +85,7 @@ class CaseloadEntrySerializer(serializers.ModelSerializer[Assignment]):
         fields = ["id", "client", "started_on", "days_with_coordinator", "handover_note", "continuity"]
 
     def get_days_with_coordinator(self, assignment: Assignment) -> int:
-        return (timezone.localdate() - assignment.started_on).days
+        return (self._today - assignment.started_on).days
 
     def to_representation(self, assignment: Assignment) -> dict[str, Any]:
         # The declared fields' output, built directly: DRF's fields for a page of 50 rows (and
@@ -106,7 +106,7 @@ class CaseloadEntrySerializer(serializers.ModelSerializer[Assignment]):
                 "preferred_language": client.preferred_language,
             },
             "started_on": assignment.started_on.isoformat(),
-            "days_with_coordinator": (today - assignment.started_on).days,
+            "days_with_coordinator": self.get_days_with_coordinator(assignment),
             "handover_note": assignment.handover_note,
             "continuity": self.get_continuity(assignment),
         }
@@ -126,7 +126,7 @@ class CaseloadEntrySerializer(serializers.ModelSerializer[Assignment]):
             "days_without_worker": assignment.days_without_worker,
             "relationship_days": assignment.relationship_days,
             "assessment_due_on": due.isoformat() if due else None,
-            "assessment_days_left": _days_left(due),
+            "assessment_days_left": _days_left(due, self._today),
         }
 
 
